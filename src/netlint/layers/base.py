@@ -1,0 +1,218 @@
+"""The layer registry: one entry per Keras class, with Keras's own defaults.
+
+An entry knows three things about its Keras class: the keyword arguments it
+accepts (with Keras 3's defaults), the output shape for a given input shape,
+and the weights it creates (so parameter counts follow). Inference functions
+raise `ShapeError` with the reason when Keras would refuse the input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from math import prod
+from typing import Any, Callable
+
+class _Required:
+    """Marks a kwarg with no default in Keras (`units` of Dense): the file must give it."""
+
+    def __repr__(self) -> str:
+        return "<required>"
+
+
+REQUIRED = _Required()
+
+# Keyword arguments every Keras 3 layer takes (keras.layers.Layer.__init__).
+# input_shape/input_dim are accepted (and ignored after the first layer).
+BASE_PARAMS: dict[str, Any] = {
+    "name": None,
+    "dtype": None,
+    "trainable": True,
+    "autocast": True,
+    "activity_regularizer": None,
+    "input_shape": None,
+    "input_dim": None,
+}
+
+# Variable byte sizes, for the summary's "(48.76 KB)".
+DTYPE_BYTES = {
+    "float16": 2, "bfloat16": 2, "float32": 4, "float64": 8,
+    "int8": 1, "uint8": 1, "int16": 2, "int32": 4, "int64": 8, "bool": 1,
+}
+
+
+class ShapeError(Exception):
+    """The layer cannot take this input; `message` says what it got and needs.
+
+    `kind` lets rules tell cases apart without parsing text: "rank" (wrong
+    number of axes; `expected_rank` says how many), "size" (an axis too small
+    or mismatched), "value" (an argument Keras rejects for this input).
+    """
+
+    def __init__(self, message: str, *, kind: str = "size", expected_rank: int | None = None,
+                 fix: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.kind = kind
+        self.expected_rank = expected_rank
+        self.fix = fix
+
+
+@dataclass(frozen=True)
+class Weight:
+    name: str
+    shape: tuple
+    trainable: bool = True
+
+    @property
+    def size(self) -> int:
+        return prod(self.shape)
+
+
+@dataclass(frozen=True)
+class Inferred:
+    """What a layer makes of its input: output shape(s) and the weights it builds."""
+
+    output_shape: tuple  # one Shape, or a tuple of Shapes when multi_output
+    weights: tuple = ()
+    multi_output: bool = False
+    # per-timestep facts a diagram or rule may want (e.g. wrapped layer results)
+    inner: Any = None
+
+    @property
+    def outputs(self) -> tuple:
+        return self.output_shape if self.multi_output else (self.output_shape,)
+
+
+@dataclass(frozen=True)
+class LayerCall:
+    """What an inference function sees: merged kwargs and the input shapes."""
+
+    class_name: str
+    kwargs: dict
+    input_shapes: tuple  # one Shape per inbound tensor, batch first
+    dtype: str = "float32"
+    # for wrappers (TimeDistributed, Bidirectional): the wrapped layer's call,
+    # with its merged kwargs; its input_shapes are left empty for the wrapper to fill
+    wrapped: LayerCall | None = None
+
+    def with_inputs(self, *shapes: tuple) -> LayerCall:
+        from dataclasses import replace
+
+        return replace(self, input_shapes=tuple(shapes))
+
+    def run(self, *shapes: tuple) -> Inferred:
+        """Infer this (wrapped) layer on the given input shapes."""
+        from netlint.layers.registry import get
+
+        return get(self.class_name).infer(self.with_inputs(*shapes))
+
+    @property
+    def shape(self) -> tuple:
+        return self.input_shapes[0]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.kwargs[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self.kwargs.get(key, default)
+        return default if value is None else value
+
+
+InferFn = Callable[[LayerCall], Inferred]
+
+
+@dataclass(frozen=True)
+class LayerDef:
+    """A registered Keras layer class."""
+
+    name: str
+    params: dict  # kwarg -> Keras default (layer-specific only; BASE_PARAMS added)
+    infer: InferFn
+    family: str
+    positional: tuple = ()  # Keras's positional order, for `- Dense: 10`
+    required: tuple = ()
+    min_inputs: int = 1
+    max_inputs: int | None = 1
+    wraps_layer: bool = False  # TimeDistributed, Bidirectional: `layer:` holds a layer
+    recurrent: bool = False
+    kinds: dict = field(default_factory=dict)  # kwarg -> value kind, for the schema
+    doc: str = ""
+    # False for the few classes whose __init__ has no **kwargs (SpatialDropout1D):
+    # they take only what `params` lists, so `trainable:` is an unknown argument there.
+    base_params: bool = True
+
+    @property
+    def all_params(self) -> dict:
+        # the layer's own arguments win: Embedding's `input_dim` is its vocabulary size
+        return {**BASE_PARAMS, **self.params} if self.base_params else dict(self.params)
+
+
+REGISTRY: dict[str, LayerDef] = {}
+
+
+def register(name: str, *, family: str, params: dict | None = None, positional: tuple = (),
+             required: tuple = (), min_inputs: int = 1, max_inputs: int | None = 1,
+             wraps_layer: bool = False, recurrent: bool = False, kinds: dict | None = None,
+             doc: str = "", base_params: bool = True) -> Callable[[InferFn], InferFn]:
+    """Register an inference function as the entry for Keras class `name`."""
+
+    def decorate(fn: InferFn) -> InferFn:
+        if name in REGISTRY:
+            raise RuntimeError(f"layer {name} registered twice")
+        params_ = dict(params or {})
+        REGISTRY[name] = LayerDef(
+            name=name, params=params_, infer=fn, family=family,
+            positional=positional,
+            required=required or tuple(k for k, v in params_.items() if v is REQUIRED), min_inputs=min_inputs,
+            max_inputs=max_inputs, wraps_layer=wraps_layer, recurrent=recurrent,
+            kinds=dict(kinds or {}), doc=doc or (fn.__doc__ or "").strip(),
+            base_params=base_params,
+        )
+        return fn
+
+    return decorate
+
+
+def alias(name: str, target: str) -> None:
+    """A second Keras 3 name for the same class (e.g. Convolution2D is Conv2D)."""
+    REGISTRY[name] = REGISTRY[target]
+
+
+def format_shape(shape: Any) -> str:
+    """Keras's spelling of a shape: (None, 10, 32), (None, 3)."""
+    if shape is None:
+        return "?"
+    if shape and isinstance(shape[0], tuple):
+        return "[" + ", ".join(format_shape(s) for s in shape) + "]"
+    inner = ", ".join("None" if d is None else str(d) for d in shape)
+    return f"({inner},)" if len(shape) == 1 else f"({inner})"
+
+
+def require_rank(call: LayerCall, *ranks: int, what: str = "") -> tuple:
+    """The single input shape, or a rank ShapeError naming what is needed."""
+    if len(call.input_shapes) != 1:
+        raise ShapeError(f"{call.class_name} takes one input, got {len(call.input_shapes)}",
+                         kind="value")
+    shape = call.shape
+    if len(shape) not in ranks:
+        need = what or " or ".join(f"{r}D" for r in ranks)
+        expected = ranks[0] if len(ranks) == 1 else None
+        raise ShapeError(
+            f"{call.class_name} needs a {need} input but got {format_shape(shape)}",
+            kind="rank", expected_rank=expected)
+    return shape
+
+
+def last_dim(shape: tuple, class_name: str) -> int:
+    """The feature axis, which must be known to build weights."""
+    dim = shape[-1]
+    if dim is None:
+        raise ShapeError(f"{class_name} needs a known last axis to build its weights, "
+                         f"got {format_shape(shape)}", kind="size")
+    return dim
+
+
+def activation_names() -> tuple:
+    from netlint.layers.vocab import ACTIVATIONS
+
+    return ACTIVATIONS

@@ -1,0 +1,36 @@
+"""Look-ups in the layer registry; importing this loads every layer family."""
+
+from __future__ import annotations
+
+import importlib
+
+from netlint.layers.base import REGISTRY, LayerDef
+
+# One module per family of Keras layers; each registers its classes on import.
+FAMILIES = ("core", "reshaping", "conv", "pooling", "recurrent", "wrappers", "merging",
+            "attention", "normalization", "activations")
+
+_loaded = False
+
+
+def _load() -> None:
+    global _loaded
+    if not _loaded:
+        for family in FAMILIES:
+            importlib.import_module(f"netlint.layers.{family}")
+        _loaded = True
+
+
+def get(name: str) -> LayerDef | None:
+    _load()
+    return REGISTRY.get(name)
+
+
+def names() -> list[str]:
+    _load()
+    return sorted(REGISTRY)
+
+
+def all_defs() -> dict[str, LayerDef]:
+    _load()
+    return dict(REGISTRY)

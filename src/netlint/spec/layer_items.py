@@ -1,0 +1,206 @@
+"""Turn the items of `layers:` into LayerSpecs: class, kwargs, names, legacy spellings.
+
+Each item is `{ClassName: kwargs, from: ...}`; kwargs may be a mapping, empty,
+a scalar (`- Dropout: 0.5`, Keras's first positional argument) or a list
+(positional arguments, as in pasted Keras 1 code `Convolution2D: [32, 3, 3]`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from netlint.findings import loader_finding
+from netlint.graph import LayerSpec, Position
+from netlint.layers import registry
+from netlint.spec import legacy
+from netlint.spec.yaml_source import Document
+
+ITEM_KEYS = ("from",)
+# Arguments of a first layer that say what the model input is (Keras 2 style).
+INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size")
+INPUT_CLASSES = ("Input", "InputLayer")
+
+
+def to_snake_case(name: str) -> str:
+    """Keras's default-name prefix for a class (keras.src.utils.naming)."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+@dataclass
+class Namer:
+    """Keras's per-session name counter: lstm, lstm_1, lstm_2, ..."""
+
+    counts: dict = field(default_factory=dict)
+
+    def auto_name(self, class_name: str) -> str:
+        prefix = to_snake_case(class_name)
+        count = self.counts.get(prefix, 0)
+        self.counts[prefix] = count + 1
+        return prefix if count == 0 else f"{prefix}_{count}"
+
+
+def suggest(name: str, choices: Any) -> str | None:
+    """The closest known spelling, case-insensitively (`LTSM` -> `LSTM`)."""
+    choices = list(choices)
+    lowered = {c.lower(): c for c in choices}
+    if name.lower() in lowered:
+        return lowered[name.lower()]
+    match = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[match[0]] if match else None
+
+
+def did_you_mean(name: str, choices: Any) -> str | None:
+    best = suggest(name, choices)
+    return f"did you mean '{best}'?" if best else None
+
+
+@dataclass
+class ItemReader:
+    """Reads layer items of one file, collecting findings instead of raising."""
+
+    doc: Document
+    namer: Namer = field(default_factory=Namer)
+    findings: list = field(default_factory=list)
+
+    def error(self, code: str, message: str, position: Position | None, *,
+              fix: str | None = None, layer: str | None = None) -> None:
+        self.findings.append(loader_finding(code, message, position, fix=fix, layer=layer))
+
+    def split_item(self, item: Any, path: tuple) -> tuple | None:
+        """(written class name, raw kwargs, from) of one `layers:` item, or None."""
+        where = self.doc.position_of(path)
+        if isinstance(item, str):
+            return item, {}, None  # `- Flatten`
+        if not isinstance(item, dict) or not item:
+            self.error("NL001", "a layer item must be a mapping like `- Dense: {units: 10}`",
+                       where, fix="write the Keras class name, a colon, and its arguments")
+            return None
+        classes = [k for k in item if k not in ITEM_KEYS]
+        if len(classes) != 1:
+            what = "no layer class" if not classes else f"several ({', '.join(classes)})"
+            self.error("NL001", f"a layer item names exactly one Keras class; this one has "
+                       f"{what}", where, fix="write one `- ClassName: {...}` item per layer")
+            return None
+        return classes[0], item[classes[0]], item.get("from")
+
+    def read(self, item: Any, path: tuple, index: int) -> LayerSpec | None:
+        parts = self.split_item(item, path)
+        if parts is None:
+            return None
+        written, raw, inbound = parts
+        spec = self.read_layer(written, raw, path + (written,), index)
+        if spec is None:
+            return None
+        if inbound is not None:
+            names = inbound if isinstance(inbound, list) else [inbound]
+            if not all(isinstance(n, str) for n in names):
+                self.error("NL001", "`from:` takes a layer or input name, or a list of names",
+                           self.doc.position_of(path + ("from",)), layer=spec.name)
+                return None
+            spec = _replace(spec, inbound=tuple(names))
+        return spec
+
+    def read_layer(self, written: str, raw: Any, path: tuple, index: int) -> LayerSpec | None:
+        """One layer (also used for the `layer:` of a wrapper)."""
+        key_pos = self.doc.key_position_of(path)
+        class_name = legacy.LEGACY_LAYERS.get(written, written)
+        if class_name in INPUT_CLASSES:
+            class_name = "InputLayer"
+        definition = registry.get(class_name)
+        if definition is None:
+            self.error("NL002", f"Keras 3 has no layer '{written}'", key_pos,
+                       fix=did_you_mean(written, registry.names()) or
+                       "see `netlint rules` and the Keras layer list")
+            return None
+        kwargs, positions, renamed = self._kwargs(written, class_name, raw, path)
+        if kwargs is None:
+            return None
+        known = definition.all_params
+        ok = True
+        for key in list(kwargs):
+            if key in known or key in INPUT_KWARGS:
+                continue
+            hint = did_you_mean(key, known)
+            self.error("NL003", f"{class_name} takes no argument '{key}'",
+                       self.doc.key_position_of(path + (key,)),
+                       fix=hint or f"see `{class_name}`'s arguments in the Keras docs")
+            ok = False
+        missing = [k for k in definition.required if k not in kwargs]
+        if missing:
+            self.error("NL001", f"{class_name} needs {', '.join(missing)}", key_pos,
+                       fix=f"add {', '.join(f'{k}: ...' for k in missing)}")
+            ok = False
+        wrapped = None
+        if definition.wraps_layer and isinstance(kwargs.get("layer"), dict) and ok:
+            wrapped = self._wrapped(kwargs["layer"], path + ("layer",), index)
+            if wrapped is None:
+                return None
+        if not ok:
+            return None
+        explicit = isinstance(kwargs.get("name"), str)
+        # Keras names a layer when it is constructed: the inner layer of a wrapper first.
+        name = kwargs.pop("name") if explicit else self.namer.auto_name(class_name)
+        kwargs.pop("name", None)
+        return LayerSpec(
+            name=name, class_name=class_name, kwargs=kwargs, inbound=(), position=key_pos,
+            kwarg_positions=positions, wrapped=wrapped,
+            written_class=written if written != class_name else None,
+            legacy_kwargs=renamed, explicit_name=explicit, index=index)
+
+    def _wrapped(self, value: dict, path: tuple, index: int) -> LayerSpec | None:
+        parts = self.split_item(value, path)
+        if parts is None:
+            return None
+        written, raw, _ = parts
+        return self.read_layer(written, raw, path + (written,), index)
+
+    def _kwargs(self, written: str, class_name: str, raw: Any, path: tuple) -> tuple:
+        """kwargs as Keras 3 spells them, their positions, and legacy renames."""
+        definition = registry.get(class_name)
+        if raw is None:
+            raw = {}
+        if not isinstance(raw, dict):
+            values = raw if isinstance(raw, list) else [raw]
+            order = legacy.LEGACY_POSITIONAL.get(written, definition.positional)
+            if len(values) > len(order):
+                self.error("NL001", f"{written} takes at most {len(order)} positional "
+                           f"argument(s) ({', '.join(order) or 'none'}), got {len(values)}",
+                           self.doc.position_of(path),
+                           fix="write the arguments by name: {units: 10, ...}")
+                return None, None, None
+            raw = dict(zip(order, values))
+            positions = {k: self.doc.position_of(path + (i,)) for i, k in enumerate(order)}
+        else:
+            positions = {k: self.doc.position_of(path + (k,)) for k in raw}
+        kwargs: dict = {}
+        renamed: dict = {}
+        for key, value in raw.items():
+            new = key
+            if key not in definition.all_params and key in legacy.LEGACY_KWARGS:
+                new = legacy.LEGACY_KWARGS[key]
+                renamed[key] = new
+                if key == "dim_ordering":
+                    value = legacy.DATA_FORMAT_VALUES.get(value, value)
+            elif key not in definition.all_params and key in legacy.REMOVED_KWARGS:
+                renamed[key] = None  # NL901 reports it; Keras 3 has no such argument
+                continue
+            kwargs[new] = value
+            positions[new] = positions.get(key)
+        for parts, target in legacy.KERNEL_PARTS.items():
+            if all(p in kwargs for p in parts):
+                kwargs[target] = [kwargs.pop(p) for p in parts]
+                positions[target] = positions.get(parts[0])
+                for p in parts:
+                    renamed[p] = target
+        return kwargs, positions, renamed
+
+
+def _replace(spec: LayerSpec, **changes: Any) -> LayerSpec:
+    from dataclasses import replace
+
+    return replace(spec, **changes)

@@ -1,0 +1,282 @@
+"""Read YAML into plain values plus the file position of every node.
+
+We build values from libyaml's *event* stream ourselves instead of using
+`yaml.compose`/`yaml.load`, for three reasons:
+
+* positions: every value's span is recorded under its path
+  (`("layers", 2, "LSTM", "units")`), so findings can point at the node;
+* bounds: nesting depth is checked while reading (libyaml's recursive composer
+  crashes the interpreter on ~100k nested brackets), and alias expansion is
+  counted, so a "billion laughs" file is refused in microseconds;
+* safety: only the YAML core types are built (no Python tags, ever).
+
+Duplicate keys are errors (PyYAML silently keeps the last one), and YAML 1.1's
+`1e-3`-is-a-string trap is reported with the spelling that works.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
+
+from netlint.graph import Position
+
+try:  # libyaml's C parser when present: ~10x faster than the pure-Python one
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml.loader import SafeLoader as _Parser  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_ALIAS_NODES = 10_000  # nodes that aliases may add on top of what is written
+
+_FLOAT_WITHOUT_DOT = re.compile(r"^[-+]?(?:\d[\d_]*)[eE][-+]?\d+$")
+_TAG = "tag:yaml.org,2002:"
+_RESOLVER = Resolver()
+_CONSTRUCTOR = SafeConstructor()
+
+
+class YamlProblem(Exception):
+    """The text cannot be read as a model file at all (syntax, bounds)."""
+
+    def __init__(self, message: str, position: Position | None, fix: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.position = position
+        self.fix = fix
+
+
+@dataclass
+class Document:
+    """Plain values (dict/list/str/int/float/bool/None) and where each came from."""
+
+    value: Any
+    positions: dict = field(default_factory=dict)  # path -> Position of the value
+    key_positions: dict = field(default_factory=dict)  # path -> Position of its key
+    # (message, position, fix) for things that load but are probably not meant
+    warnings: list = field(default_factory=list)
+    comments: list = field(default_factory=list)  # (line, text) of `# netlint:` comments
+
+    def position_of(self, path: tuple) -> Position | None:
+        """The span of the node at `path`, or of its nearest written ancestor."""
+        while True:
+            if path in self.positions:
+                return self.positions[path]
+            if not path:
+                return None
+            path = path[:-1]
+
+    def key_position_of(self, path: tuple) -> Position | None:
+        return self.key_positions.get(path) or self.position_of(path)
+
+
+def _span(event: Any) -> Position:
+    start, end = event.start_mark, event.end_mark
+    return Position(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+class _Builder:
+    """Turns the event stream into values, enforcing the bounds as it goes."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (value, node count)
+        self.alias_nodes = 0
+
+    def build(self, events: Any) -> Any:
+        # stack entries: [container, path, count, pending_key, key_span, seen_keys, anchor]
+        stack: list[list] = []
+        root: Any = None
+        for event in events:
+            if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentStartEvent,
+                                  yaml.StreamEndEvent)):
+                continue
+            if isinstance(event, yaml.DocumentEndEvent):
+                continue
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                frame = stack.pop()
+                value, count = frame[0], frame[2]
+                if frame[6]:
+                    self.anchors[frame[6]] = (value, count)
+                if stack:
+                    self._attach(stack, value, count, event)
+                else:
+                    root = value
+                continue
+            path = self._child_path(stack)
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", _span(event),
+                                      "a model file needs only a few levels; flatten the data")
+                if stack and stack[-1][3] is None and isinstance(stack[-1][0], dict):
+                    raise YamlProblem("a key must be a plain name, not a list or mapping",
+                                      _span(event))
+                container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+                self.doc.positions[path] = _span(event)
+                stack.append([container, path, 1, None, None, {}, event.anchor])
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                if event.anchor not in self.anchors:
+                    raise YamlProblem(f"alias *{event.anchor} refers to no anchor", _span(event))
+                value, count = self.anchors[event.anchor]
+                self.alias_nodes += count
+                if self.alias_nodes > MAX_ALIAS_NODES:
+                    raise YamlProblem(
+                        f"aliases expand to more than {MAX_ALIAS_NODES} nodes "
+                        "(a 'billion laughs' file?)", _span(event),
+                        "write the values out, or use fewer nested aliases")
+            else:  # ScalarEvent
+                value, count = self._scalar(event, path), 1
+                if event.anchor:
+                    self.anchors[event.anchor] = (value, 1)
+            if stack and isinstance(stack[-1][0], dict) and stack[-1][3] is None:
+                self._set_key(stack[-1], value, event)
+                continue
+            if stack:
+                self.doc.positions[path] = _span(event)
+                self._attach(stack, value, count, event)
+            else:
+                self.doc.positions[()] = _span(event)
+                root = value
+        return root
+
+    @staticmethod
+    def _child_path(stack: list) -> tuple:
+        if not stack:
+            return ()
+        container, path = stack[-1][0], stack[-1][1]
+        if isinstance(container, list):
+            return path + (len(container),)
+        key = stack[-1][3]
+        return path + (key[0],) if key is not None else path
+
+    def _set_key(self, frame: list, key: Any, event: Any) -> None:
+        span = _span(event)
+        if isinstance(event, yaml.ScalarEvent) and event.value == "<<" and event.implicit[0]:
+            frame[3] = ("<<",)
+            frame[4] = span
+            return
+        if isinstance(key, (list, dict)):
+            raise YamlProblem("a key must be a plain name, not a list or mapping", span)
+        if not isinstance(key, str):
+            self.doc.warnings.append((
+                f"key {key!r} is read as {type(key).__name__}, not text", span,
+                f"quote it: '{event.value}'" if hasattr(event, "value") else None))
+            key = str(getattr(event, "value", key))
+        if key in frame[5]:
+            first = frame[5][key]
+            raise YamlProblem(f"duplicate key '{key}' (first written at {first})", span,
+                              f"remove one of the two '{key}' entries")
+        frame[5][key] = span
+        frame[3] = (key,)
+        frame[4] = span
+
+    def _attach(self, stack: list, value: Any, count: int, event: Any) -> None:
+        frame = stack[-1]
+        frame[2] += count
+        container = frame[0]
+        if isinstance(container, list):
+            container.append(value)
+            return
+        key = frame[3][0]
+        if key == "<<" and frame[4] is not None and frame[3] == ("<<",):
+            self._merge(container, value, frame, _span(event))
+        else:
+            container[key] = value
+            self.doc.key_positions[frame[1] + (key,)] = frame[4]
+        frame[3] = None
+
+    def _merge(self, container: dict, value: Any, frame: list, span: Position) -> None:
+        sources = value if isinstance(value, list) else [value]
+        for source in sources:
+            if not isinstance(source, dict):
+                raise YamlProblem("a merge key (<<) needs a mapping or a list of mappings", span)
+            for key, item in source.items():
+                # keys written in the mapping itself win over merged ones, before or after
+                if key not in frame[5]:
+                    container[key] = item
+
+    def _scalar(self, event: Any, path: tuple) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if not tag.startswith(_TAG):
+            raise YamlProblem(f"tag {tag} is not allowed in a model file", _span(event),
+                              "remove the tag; write plain values")
+        kind = tag[len(_TAG):]
+        text = event.value
+        if kind == "str":
+            if event.implicit[0] and not event.style and _FLOAT_WITHOUT_DOT.match(text):
+                # YAML 1.1 (PyYAML) reads 1e-3 as text; read it as the number meant,
+                # and say how to write it so every YAML reader agrees.
+                mantissa, exponent = re.split("[eE]", text)
+                self.doc.warnings.append((
+                    f"'{text}' is read as text, not a number, by YAML 1.1 readers such as "
+                    "PyYAML", _span(event), f"write {mantissa}.0e{exponent}"))
+                return float(text)
+            return text
+        if kind in ("int", "float", "bool", "null"):
+            node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark)
+            value = _CONSTRUCTOR.construct_object(node)
+            if kind == "float" and not math.isfinite(value):
+                return value  # the schema reports it at its node
+            return value
+        if kind == "merge":
+            return text  # `<<`; _set_key treats it as a merge key
+        if kind == "timestamp":
+            return text  # a date where text was meant; the schema says what is expected
+        raise YamlProblem(f"YAML type !!{kind} is not allowed in a model file", _span(event))
+
+
+def read_yaml(text: str) -> Document:
+    """Parse one YAML document into a `Document`; raises `YamlProblem`."""
+    doc = Document(None)
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        raise YamlProblem(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
+                          Position(1, 1), "a model file is a few kilobytes; is this data?")
+    parser = _Parser(text)
+    try:
+        doc.value = _Builder(doc).build(_events(parser))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
+        problem = " ".join(p for p in (exc.context, exc.problem) if p)
+        raise YamlProblem(f"YAML syntax error: {problem}", where) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"YAML error: {exc}", Position(1, 1)) from None
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose:
+            dispose()
+    doc.comments = _netlint_comments(text)
+    return doc
+
+
+def _events(parser: Any) -> Any:
+    documents = 0
+    while parser.check_event():
+        event = parser.get_event()
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise YamlProblem("a model file holds one YAML document; found a second",
+                                  _span(event), "split it into one file per model")
+        yield event
+
+
+def _netlint_comments(text: str) -> list:
+    """`# netlint: ...` comments with their line numbers (for suppressions)."""
+    found = []
+    if "netlint:" not in text:
+        return found
+    for number, line in enumerate(text.splitlines(), start=1):
+        index = line.find("# netlint:")
+        if index >= 0:
+            found.append((number, line[index + 1:].strip(), index == len(line) - len(line.lstrip())))
+    return found
