@@ -38,7 +38,8 @@ class InputSpec:
     position: Position | None = None
     # where the shape was written (for rules that talk about the shape itself)
     shape_position: Position | None = None
-    # "input" | "inputs" | "layer-kwarg" | "input-layer": how it was written
+    # how it was written: "input", "inputs", "input-layer" (an `- Input:` item), or the
+    # Keras 2 first-layer argument it came from: "input_shape", "input_dim", "batch_input_shape"
     origin: str = "input"
 
 
@@ -69,6 +70,8 @@ class Section:
     values: dict
     positions: dict  # path tuple -> Position
     position: Position | None = None
+    # Keras 1/2 names met in this section: (old, new, path of the old key), for NL901
+    legacy: tuple = ()
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)

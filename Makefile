@@ -1,0 +1,35 @@
+# Two commands set up a fresh machine (see README):
+#   make demo  - install netlint and run it on the examples
+#   make test  - install the test dependencies (real Keras 3 + JAX) and run the suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test install install-test diagrams clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+
+demo: install
+	@echo "== netlint check examples/ (the fixed models: expect silence)"
+	$(BIN)/netlint check examples/*.yaml
+	@echo "== netlint check examples/buggy/ (the models users posted: expect findings)"
+	$(BIN)/netlint check examples/buggy/ --exit-zero
+	@echo "== netlint summary examples/stacked_lstm.yaml"
+	$(BIN)/netlint summary examples/stacked_lstm.yaml
+
+test: install-test
+	$(BIN)/python -m pytest
+
+diagrams: install
+	$(BIN)/python -m netlint.diagram.regenerate
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .hypothesis

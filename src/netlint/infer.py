@@ -1,0 +1,188 @@
+"""Shape and parameter inference over a whole model, as Keras 3 builds it.
+
+Walks the layers in dependency order, hands each its input shapes, and keeps
+what it made. A layer that cannot take its input records why and its
+consumers are skipped (one root cause, one finding, no cascade).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from netlint.graph import LayerSpec, ModelSpec
+from netlint.layers.base import DTYPE_BYTES, LayerCall, ShapeError, format_shape
+from netlint.layers.registry import get
+
+
+@dataclass(frozen=True)
+class LayerResult:
+    """One node of the inferred graph: an input or a layer, with what it makes."""
+
+    name: str
+    class_name: str
+    spec: LayerSpec | None  # None for model inputs
+    inbound: tuple = ()
+    input_shapes: tuple = ()
+    output_shapes: tuple | None = None  # None when it (or something before it) failed
+    weights: tuple = ()
+    trainable: bool = True
+    bytes_per_param: int = 4
+    error: ShapeError | None = None
+    skipped: bool = False  # not inferred because an input failed
+    kwargs: dict = field(default_factory=dict)  # merged with Keras's defaults
+
+    @property
+    def output_shape(self) -> tuple | None:
+        return self.output_shapes[0] if self.output_shapes else None
+
+    @property
+    def trainable_params(self) -> int:
+        return sum(w.size for w in self.weights if w.trainable and self.trainable)
+
+    @property
+    def non_trainable_params(self) -> int:
+        return sum(w.size for w in self.weights if not (w.trainable and self.trainable))
+
+    @property
+    def params(self) -> int:
+        return self.trainable_params + self.non_trainable_params
+
+    @property
+    def is_input(self) -> bool:
+        return self.spec is None
+
+
+@dataclass(frozen=True)
+class InferredModel:
+    model: ModelSpec
+    nodes: dict  # name -> LayerResult, inputs first, then layers in dependency order
+
+    def __getitem__(self, name: str) -> LayerResult:
+        return self.nodes[name]
+
+    @property
+    def layers(self) -> list[LayerResult]:
+        return [n for n in self.nodes.values() if not n.is_input]
+
+    @property
+    def inputs(self) -> list[LayerResult]:
+        return [n for n in self.nodes.values() if n.is_input]
+
+    @property
+    def errors(self) -> list[LayerResult]:
+        return [n for n in self.nodes.values() if n.error is not None]
+
+    def consumers(self, name: str) -> list[LayerResult]:
+        return [n for n in self.layers if name in n.inbound]
+
+    @property
+    def trainable_params(self) -> int:
+        return sum(n.trainable_params for n in self.layers)
+
+    @property
+    def non_trainable_params(self) -> int:
+        return sum(n.non_trainable_params for n in self.layers)
+
+    @property
+    def total_params(self) -> int:
+        return self.trainable_params + self.non_trainable_params
+
+    def param_bytes(self, trainable: bool | None = None) -> int:
+        total = 0
+        for n in self.layers:
+            count = {True: n.trainable_params, False: n.non_trainable_params,
+                     None: n.params}[trainable]
+            total += count * n.bytes_per_param
+        return total
+
+    @property
+    def output_shapes(self) -> list:
+        return [self.nodes[name].output_shape for name in self.model.outputs
+                if name in self.nodes]
+
+
+def dependency_order(model: ModelSpec) -> list[LayerSpec]:
+    """Layers so that each comes after what it consumes; file order where free."""
+    done = {i.name for i in model.inputs}
+    pending = list(model.layers)
+    ordered: list[LayerSpec] = []
+    while pending:
+        ready = next((layer for layer in pending if all(r in done for r in layer.inbound)), None)
+        if ready is None:  # unresolved reference or cycle: already an NL004 finding
+            break
+        pending.remove(ready)
+        ordered.append(ready)
+        done.add(ready.name)
+    return ordered
+
+
+def _merged_kwargs(spec: LayerSpec) -> dict:
+    return {**get(spec.class_name).all_params, **spec.kwargs}
+
+
+def _wrapped_call(spec: LayerSpec) -> LayerCall | None:
+    if spec.wrapped is None:
+        return None
+    inner = spec.wrapped
+    return LayerCall(inner.class_name, _merged_kwargs(inner), (), wrapped=_wrapped_call(inner))
+
+
+def _param_bytes(dtype: object) -> int:
+    # mixed_float16 computes in float16 but keeps float32 variables, as Keras does
+    if isinstance(dtype, str) and not dtype.startswith("mixed_"):
+        return DTYPE_BYTES.get(dtype, 4)
+    return 4
+
+
+def infer_layer(spec: LayerSpec, shapes: tuple) -> LayerResult:
+    definition = get(spec.class_name)
+    kwargs = _merged_kwargs(spec)
+    result = LayerResult(name=spec.name, class_name=spec.class_name, spec=spec,
+                         inbound=spec.inbound, input_shapes=shapes,
+                         trainable=kwargs.get("trainable") is not False,
+                         bytes_per_param=_param_bytes(kwargs.get("dtype")), kwargs=kwargs)
+    count = len(shapes)
+    if count < definition.min_inputs or (definition.max_inputs and count > definition.max_inputs):
+        want = definition.min_inputs if definition.max_inputs == definition.min_inputs else \
+            f"at least {definition.min_inputs}"
+        error = ShapeError(f"{spec.class_name} takes {want} input(s), got {count}",
+                           kind="inputs")
+        return _replace(result, error=error)
+    call = LayerCall(spec.class_name, kwargs, shapes, wrapped=_wrapped_call(spec))
+    try:
+        inferred = definition.infer(call)
+    except ShapeError as error:
+        return _replace(result, error=error)
+    except (TypeError, ValueError, KeyError, IndexError, ZeroDivisionError,
+            OverflowError) as exc:
+        # an argument value the inference could not use: report it, never crash
+        error = ShapeError(f"{spec.class_name} cannot use its arguments on input "
+                           f"{', '.join(format_shape(s) for s in shapes)}: {exc}",
+                           kind="value")
+        return _replace(result, error=error)
+    return _replace(result, output_shapes=tuple(inferred.outputs), weights=inferred.weights)
+
+
+def _replace(result: LayerResult, **changes: object) -> LayerResult:
+    from dataclasses import replace
+
+    return replace(result, **changes)
+
+
+def infer_shapes(model: ModelSpec) -> InferredModel:
+    """Every layer's output shapes and weights, in dependency order."""
+    nodes: dict[str, LayerResult] = {}
+    for inp in model.inputs:
+        shape = (inp.batch_size,) + tuple(inp.shape)
+        nodes[inp.name] = LayerResult(name=inp.name, class_name="InputLayer", spec=None,
+                                      output_shapes=(shape,))
+    for spec in dependency_order(model):
+        sources = [nodes[r] for r in spec.inbound]
+        if any(s.output_shapes is None for s in sources):
+            nodes[spec.name] = LayerResult(name=spec.name, class_name=spec.class_name,
+                                           spec=spec, inbound=spec.inbound, skipped=True,
+                                           kwargs=_merged_kwargs(spec))
+            continue
+        shapes = tuple(shape for s in sources for shape in s.output_shapes)
+        nodes[spec.name] = infer_layer(spec, shapes)
+    return InferredModel(model, nodes)

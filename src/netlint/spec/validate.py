@@ -1,0 +1,91 @@
+"""Validate a read document against the schema; each problem becomes an NL001 finding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jsonschema import Draft7Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from netlint.findings import Finding, loader_finding
+from netlint.spec.layer_items import did_you_mean
+from netlint.spec.schema import model_schema
+from netlint.spec.yaml_source import Document
+
+_validator: Draft7Validator | None = None
+
+
+def _get_validator() -> Draft7Validator:
+    global _validator
+    if _validator is None:
+        _validator = Draft7Validator(model_schema())
+    return _validator
+
+
+def dotted(path: Any) -> str:
+    """`layers[2].LSTM.units`: how a person would name the node."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the file"
+
+
+def _deepest(error: ValidationError) -> ValidationError:
+    """For anyOf/oneOf failures, the branch error that says the most."""
+    while error.context:
+        relevant = [e for e in error.context if e.validator not in ("type", "not")] \
+            or list(error.context)
+        better = best_match(relevant)
+        if better is None or better is error:
+            break
+        error = better
+    return error
+
+
+def _message(error: ValidationError) -> tuple[str, str | None]:
+    where = dotted(error.absolute_path)
+    value = error.instance
+    if error.validator == "enum":
+        choices = [c for c in error.validator_value if isinstance(c, str)]
+        return f"{where}: {value!r} is not one of the accepted values", \
+            (did_you_mean(str(value), choices) if choices else None) or \
+            (f"use one of: {', '.join(choices[:12])}" + (" ..." if len(choices) > 12 else ""))
+    if error.validator == "additionalProperties":
+        extra = sorted(set(value) - set(error.schema.get("properties", {})))
+        known = error.schema.get("properties", {})
+        hints = [(k, did_you_mean(k, known)) for k in extra]
+        if len(extra) == 1:
+            return f"{where}: unknown key {extra[0]!r}", hints[0][1]
+        hint = "; ".join(f"for {k!r}, {h}" for k, h in hints if h)
+        return f"{where}: unknown keys {', '.join(repr(k) for k in extra)}", hint or None
+    if error.validator == "required":
+        return f"{where}: {error.message}", None
+    if error.validator == "minimum":
+        return f"{where}: {value!r} is below the minimum {error.validator_value}", None
+    if error.validator == "type":
+        wanted = error.validator_value
+        wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
+        return f"{where}: expected {_article(wanted)}, got {value!r}", None
+    return f"{where}: {error.message}", None
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
+def validate(doc: Document) -> list[Finding]:
+    findings = []
+    seen = set()
+    errors = sorted(_get_validator().iter_errors(doc.value),
+                    key=lambda e: [str(p) for p in e.absolute_path])
+    for error in errors:
+        error = _deepest(error)
+        path = tuple(error.absolute_path)
+        if (path, error.validator) in seen:
+            continue
+        seen.add((path, error.validator))
+        message, fix = _message(error)
+        position = doc.key_position_of(path) if error.validator == "additionalProperties" \
+            else doc.position_of(path)
+        findings.append(loader_finding("NL001", message, position, fix=fix))
+    return findings

