@@ -6,10 +6,7 @@ code: 0 clean, 1 findings (or a model with errors), 2 usage/unreadable path.
 
 from __future__ import annotations
 
-import json
 import sys
-from enum import Enum
-from pathlib import Path
 
 import typer
 
@@ -41,45 +38,14 @@ def root(
     """Lint, draw and export Keras models written in YAML."""
 
 
-class SummaryFormat(str, Enum):
-    text = "text"
-    json = "json"
+def _register() -> None:
+    """Each command lives in netlint/commands/<name>.py; they import heavy modules lazily."""
+    from netlint.commands import summary
+
+    app.command()(summary.summary)
 
 
-def fail_usage(message: str) -> typer.Exit:
-    typer.echo(f"netlint: {message}", err=True)
-    return typer.Exit(2)
-
-
-def existing_file(path: Path) -> Path:
-    if not path.exists():
-        raise fail_usage(f"{path}: no such file")
-    if path.is_dir():
-        raise fail_usage(f"{path}: is a folder; give a model file")
-    return path
-
-
-@app.command()
-def summary(
-    file: Path = typer.Argument(..., help="the model file (YAML)"),
-    format: SummaryFormat = typer.Option(SummaryFormat.text, "--format", "-f",
-                                         help="text (Keras's table) or json"),
-) -> None:
-    """Print the table Keras 3's model.summary() prints: shapes and parameter counts."""
-    from netlint.api import infer
-    from netlint.summary import summary_dict, summary_text
-
-    result = infer(existing_file(file))
-    for finding in sorted(result.findings, key=lambda f: f.sort_key()):
-        typer.echo(finding.text(), err=True)
-    if result.model is None:
-        raise typer.Exit(1)
-    if format is SummaryFormat.json:
-        typer.echo(json.dumps(summary_dict(result.model), indent=2, sort_keys=False))
-    else:
-        typer.echo(summary_text(result.model), nl=False)
-    if result.model.errors:
-        raise typer.Exit(1)
+_register()
 
 
 def main() -> None:
