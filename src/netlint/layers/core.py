@@ -116,6 +116,8 @@ def embedding(call: LayerCall) -> Inferred:
 @register("InputLayer", family="core", base_params=False, params={
     "shape": None, "batch_size": None, "dtype": None, "sparse": None, "ragged": None,
     "batch_shape": None, "input_tensor": None, "optional": False, "name": None,
+    # Keras 2 spellings InputLayer still reads (and then ignores any other keyword)
+    "input_shape": None, "batch_input_shape": None,
 })
 def input_layer(call: LayerCall) -> Inferred:
     """The model's input; written as `input:`/`inputs:` or a first `- Input:` item."""

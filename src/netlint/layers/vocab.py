@@ -13,10 +13,10 @@ ACTIVATIONS = (
 )
 
 INITIALIZERS = (
-    "constant", "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "identity",
+    "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "identity",
     "lecun_normal", "lecun_uniform", "normal", "one", "ones", "orthogonal", "random_normal",
     "random_uniform", "truncated_normal", "uniform", "variance_scaling", "zero", "zeros",
-    "Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Identity",
+    "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Identity",
     "LecunNormal", "LecunUniform", "Ones", "Orthogonal", "RandomNormal", "RandomUniform",
     "TruncatedNormal", "VarianceScaling", "Zeros",
 )

@@ -85,7 +85,12 @@ def validate(doc: Document) -> list[Finding]:
             continue
         seen.add((path, error.validator))
         message, fix = _message(error)
-        position = doc.key_position_of(path) if error.validator == "additionalProperties" \
-            else doc.position_of(path)
+        position = doc.position_of(path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            # point at the first unexpected key itself, not at the mapping holding it
+            known = error.schema.get("properties", {})
+            extra = [k for k in error.instance if k not in known]
+            if extra:
+                position = doc.key_position_of(path + (extra[0],))
         findings.append(loader_finding("NL001", message, position, fix=fix))
     return findings

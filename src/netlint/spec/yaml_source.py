@@ -117,7 +117,11 @@ class _Builder:
                 if stack and stack[-1][3] is None and isinstance(stack[-1][0], dict):
                     raise YamlProblem("a key must be a plain name, not a list or mapping",
                                       _span(event))
-                container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+                kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
+                if event.tag not in (None, "!", _TAG + kind):
+                    raise YamlProblem(f"tag {event.tag} is not allowed in a model file",
+                                      _span(event), "remove the tag; write plain values")
+                container: Any = {} if kind == "map" else []
                 self.doc.positions[path] = _span(event)
                 stack.append([container, path, 1, None, None, {}, event.anchor])
                 continue

@@ -1,0 +1,145 @@
+"""Reading model files: positions, every kind of bad input, bounds, Keras 2 spellings."""
+
+import time
+
+import pytest
+
+from netlint.spec import load, load_text
+
+
+def codes(loaded):
+    return [(f.code, f.line, f.column) for f in loaded.findings]
+
+
+def test_positions_point_at_the_node():
+    loaded = load_text("input: {shape: [10, 64]}\nlayers:\n  - Dense: {units: 3}\n"
+                       "  - Dropout: {rate: 0.5}\n")
+    assert loaded.ok
+    dense, dropout = loaded.model.layers
+    assert (dense.position.line, dense.position.column) == (3, 5)
+    assert (dropout.kwarg_position("rate").line, dropout.kwarg_position("rate").column) == (4, 21)
+    assert loaded.model.inputs[0].shape_position.column == 16
+
+
+@pytest.mark.parametrize("text, code, line, column, words", [
+    ("layers: [", "NL001", 2, 1, "YAML syntax error"),
+    ("input: {shape: [3]}\nlayers:\n  - Dense: {units: 3, units: 4}\n", "NL001", 3, 23,
+     "duplicate key 'units'"),
+    ("input: {shape: [3]}\nlayers:\n  - LTSM: {units: 3}\n", "NL002", 3, 5, "'LTSM'"),
+    ("input: {shape: [3]}\nlayers:\n  - Dense: {units: 3, activaton: relu}\n", "NL003", 3, 23,
+     "activaton"),
+    ("input: {shape: [3]}\nlayers:\n  - Dense: {units: -3}\n", "NL001", 3, 20, "minimum"),
+    ("input: {shape: [3]}\nlayers:\n  - Dense: {units: three}\n", "NL001", 3, 20, "integer"),
+    ("input: {shape: [3]}\nlayers:\n  - Dense: {}\n", "NL001", 3, 5, "needs units"),
+    ("input: {shape: [3]}\nlayers:\n  - Dense: 3\n    from: nowhere\n", "NL004", 3, 5,
+     "nowhere"),
+    ("input: {shape: [3]}\nlayers:\n  - Dense: 3\noutputs: [densee]\n", "NL004", 4, 11,
+     "densee"),
+    ("layers:\n  - Dense: 3\n", "NL001", 2, 5, "no input shape"),
+    ("- 1\n- 2\n", "NL001", 1, 1, "mapping"),
+    ("input: {shape: [3]}\nlayer:\n  - Dense: 3\n", "NL001", 2, 1, "unknown key 'layer'"),
+    ("input: {shape: [3]}\nlayers:\n  - Dense: {units: 2, activation: rleu}\n", "NL001", 3, 35,
+     "activation"),
+    ("input: {shape: [3]}\nlayers:\n  - Dense: {units: 3, name: a}\n    from: b\n"
+     "  - Dense: {units: 3, name: b}\n    from: a\n", "NL004", 3, 5, "cycle"),
+    ("input: !!python/object/apply:os.system [echo hi]\nlayers: [Flatten]\n", "NL001", 1, 8,
+     "not allowed"),
+    ("a: 1\n---\nb: 2\n", "NL001", 2, 1, "one YAML document"),
+])
+def test_bad_files_give_located_findings(text, code, line, column, words):
+    loaded = load_text(text, "m.yaml")
+    assert not loaded.ok
+    matching = [f for f in loaded.findings if f.code == code and words in f.message]
+    assert matching, [f.text() for f in loaded.findings]
+    assert (matching[0].line, matching[0].column) == (line, column), matching[0].text()
+    assert matching[0].path == "m.yaml"
+
+
+def test_did_you_mean_for_layers_and_arguments():
+    loaded = load_text("input: {shape: [5, 3]}\nlayers:\n  - LTSM: {units: 3}\n"
+                       "  - LSTM: {units: 3, return_sequence: true}\n")
+    fixes = {f.code: f.fix for f in loaded.findings}
+    assert fixes["NL002"] == "did you mean 'LSTM'?"
+    assert fixes["NL003"] == "did you mean 'return_sequences'?"
+
+
+def test_yaml11_float_trap_is_reported_with_the_spelling_that_works():
+    loaded = load_text("input: {shape: [3]}\nlayers: [{Dense: 1}]\n"
+                       "compile: {loss: mse, optimizer: {Adam: {learning_rate: 1e-3}}}\n")
+    trap = [f for f in loaded.findings if "1e-3" in f.message]
+    assert trap and trap[0].fix == "write 1.0e-3" and (trap[0].line, trap[0].column) == (3, 56)
+    assert loaded.model.compile.values["optimizer"]["Adam"]["learning_rate"] == 0.001
+
+
+def test_billion_laughs_is_refused_fast():
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(8):
+        prev, cur = chr(97 + i), chr(98 + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    text = "\n".join(lines) + "\n"
+    assert len(text) < 400
+    start = time.perf_counter()
+    loaded = load_text(text)
+    assert time.perf_counter() - start < 0.5
+    assert "billion laughs" in loaded.findings[0].message
+
+
+def test_deep_nesting_is_refused_not_crashed():
+    loaded = load_text("[" * 100_000 + "]" * 100_000)
+    assert loaded.findings[0].code == "NL001"
+    assert "nesting deeper" in loaded.findings[0].message
+
+
+def test_huge_file_is_refused_before_reading(tmp_path):
+    big = tmp_path / "big.yaml"
+    with open(big, "wb") as handle:
+        handle.seek(20 * 1024 * 1024)
+        handle.write(b"\n")
+    start = time.perf_counter()
+    loaded = load(big)
+    assert time.perf_counter() - start < 0.5
+    assert "limit" in loaded.findings[0].message
+
+
+def test_binary_file_is_a_finding(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    assert load(path).findings[0].code == "NL001"
+
+
+def test_keras2_first_layer_input_arguments():
+    text = ("layers:\n  - Dense: {units: 150, input_dim: 23, activation: relu}\n"
+            "  - Dense: {units: 7, input_shape: [7]}\n")
+    loaded = load_text(text)
+    assert loaded.ok, [f.text() for f in loaded.findings]
+    (inp,) = loaded.model.inputs
+    assert inp.shape == (23,) and inp.origin == "input_dim"
+    first, second = loaded.model.layers
+    assert "input_dim" not in first.kwargs
+    assert second.kwargs["input_shape"] == [7]  # kept: NL108 reports it
+
+
+def test_legacy_spellings_are_normalised_and_remembered():
+    text = ("layers:\n  - Convolution2D: [32, 3, 3]\n"
+            "  - InputLayer: {batch_input_shape: [null, 28, 28, 1]}\n")
+    loaded = load_text("layers:\n  - InputLayer: {batch_input_shape: [null, 7000, 1]}\n"
+                       "  - LSTM: {units: 16, dropout_W: 0.2, dropout_U: 0.2}\n"
+                       "  - Convolution1D: [8, 3]\ntrain: {nb_epoch: 3}\n")
+    assert loaded.ok, [f.text() for f in loaded.findings]
+    assert loaded.model.inputs[0].shape == (7000, 1)
+    lstm, conv = loaded.model.layers
+    assert lstm.kwargs == {"units": 16, "dropout": 0.2, "recurrent_dropout": 0.2}
+    assert lstm.legacy_kwargs == {"dropout_W": "dropout", "dropout_U": "recurrent_dropout"}
+    assert conv.class_name == "Conv1D" and conv.written_class == "Convolution1D"
+    assert conv.kwargs == {"filters": 8, "kernel_size": 3}
+    assert loaded.model.train.values == {"epochs": 3}
+    keras1 = load_text(text)
+    assert keras1.model.layers[0].kwargs == {"filters": 32, "kernel_size": [3, 3]}
+
+
+def test_default_names_follow_keras_counters():
+    loaded = load_text("input: {shape: [5, 3]}\nlayers:\n"
+                       "  - Bidirectional: {layer: {LSTM: {units: 4, return_sequences: true}}}\n"
+                       "  - LSTM: 4\n  - Dense: 2\n  - Dense: {units: 1, name: out}\n")
+    assert [layer.name for layer in loaded.model.layers] == \
+        ["bidirectional", "lstm_1", "dense", "out"]
