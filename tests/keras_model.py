@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import keras
@@ -37,7 +38,12 @@ class KerasRefused(Exception):
 
 
 def build_keras(model: ModelSpec) -> dict:
-    """name -> (output shapes, trainable, non-trainable) as Keras builds the model.
+    """name -> (output shapes, trainable, non-trainable) as Keras builds the model."""
+    return build_keras_model(model)[0]
+
+
+def build_keras_model(model: ModelSpec) -> tuple[dict, object]:
+    """(per-layer answers, the keras.Model) for a netlint model.
 
     Layers are created in file order (so Keras's default names are assigned as
     in a user's script) and called in dependency order. Raises KerasRefused
@@ -69,9 +75,13 @@ def build_keras(model: ModelSpec) -> dict:
         tensors[spec.name] = outs
         layer = layers[spec.name]
         answers[layer.name] = (tuple(tuple(o.shape) for o in outs),
-                               sum(int(w.size) for w in layer.trainable_weights),
-                               sum(int(w.size) for w in layer.non_trainable_weights))
-    return answers
+                               sum(math.prod(w.shape) for w in layer.trainable_weights),
+                               sum(math.prod(w.shape) for w in layer.non_trainable_weights))
+    inputs = [tensors[i.name][0] for i in model.inputs]
+    outputs = [t for name in model.outputs for t in tensors[name]]
+    keras_model = keras.Model(inputs[0] if len(inputs) == 1 else inputs,
+                              outputs[0] if len(outputs) == 1 else outputs)
+    return answers, keras_model
 
 
 def compare_model_text(text: str) -> int:

@@ -122,8 +122,7 @@ class Builder:
         previous: str | None = inputs[-1].name if len(inputs) == 1 else None
         for index, item in enumerate(items):
             layer = self.reader.read(item, ("layers", index), index)
-            if layer is None:
-                previous = None
+            if layer is None:  # already a finding; the next item keeps the chain
                 continue
             if layer.class_name == "InputLayer":
                 spec = self.input_from_item(layer)
