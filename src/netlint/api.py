@@ -8,7 +8,7 @@ from pathlib import Path
 from netlint.findings import Finding
 from netlint.spec import Loaded, load, load_text
 
-__all__ = ["load", "load_text", "summary", "infer", "Inferred", "Loaded"]
+__all__ = ["load", "load_text", "summary", "infer", "check", "model_files", "Inferred", "Loaded"]
 
 
 @dataclass
@@ -55,3 +55,64 @@ def summary(source: str | Path | Loaded, *, as_json: bool = False) -> str | dict
     if result.model is None:
         return None
     return summary_dict(result.model) if as_json else summary_text(result.model)
+
+
+def check(path_or_text: str | Path | Loaded, config: object = None, *,
+          finder: object = None) -> list[Finding]:
+    """Lint a model file, a folder of model files, or YAML text; findings sorted.
+
+    `config`: a `netlint.rules.config.Config` (laid over the config file found by
+    walking up from each file, unless it is `isolated`), a path to a config file (used
+    alone), or None (the config file found, if any). Raises `ConfigError` for bad
+    settings and `FileNotFoundError` for a missing path. `finder` (a `ConfigFinder`)
+    lets a caller share the config cache across calls.
+    """
+    from netlint.rules.config import ConfigFinder, effective_config, layer_from
+    from netlint.rules.engine import run_rules
+
+    overrides = layer_from(config)
+    if isinstance(path_or_text, Loaded):
+        return run_rules(path_or_text, overrides)
+    if _is_text(path_or_text):
+        return run_rules(load_text(str(path_or_text)), overrides)
+    path = Path(path_or_text)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file or folder")
+    finder = finder or ConfigFinder()
+    findings: list[Finding] = []
+    for file in (model_files(path) if path.is_dir() else [path]):
+        findings += run_rules(load(file), effective_config(overrides, file, finder))
+    return findings
+
+
+def _is_text(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    return "\n" in value or (":" in value and not Path(value).exists())
+
+
+def model_files(folder: str | Path) -> list[Path]:
+    """Model files below `folder`: *.yaml/*.yml with a top-level `layers:` key, sorted.
+
+    Hidden folders and files (.git, .venv, .netlint.yaml) are skipped, as are files
+    that are not model files (CI configs, docker-compose): a folder holds many YAMLs.
+    """
+    import os
+    import re
+
+    top_level_layers = re.compile(rb"^layers[ \t]*:", re.MULTILINE)
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            if name.startswith(".") or not name.endswith((".yaml", ".yml")):
+                continue
+            file = Path(root) / name
+            try:
+                with open(file, "rb") as handle:
+                    head = handle.read(1024 * 1024)
+            except OSError:
+                continue
+            if top_level_layers.search(head):
+                found.append(file)
+    return sorted(found, key=lambda p: p.as_posix())

@@ -1,0 +1,38 @@
+"""GitHub Actions workflow commands: `::error file=...,line=...::message`.
+
+Escaping follows the Actions runner (toolkit `command.ts`): in the message `%`,
+CR and LF are percent-encoded; in properties also `:` and `,`, which would
+otherwise end the property. A hostile message cannot start a new command.
+"""
+
+from __future__ import annotations
+
+from netlint.findings import Finding
+from netlint.report import repo_relative, sorted_findings
+
+COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(finding: Finding) -> str:
+    position = finding.position
+    properties = [("file", repo_relative(finding.path) or finding.path),
+                  ("line", finding.line), ("col", finding.column)]
+    if position and position.end_line:
+        properties += [("endLine", position.end_line), ("endColumn", position.end_column)]
+    properties.append(("title", finding.code))
+    joined = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties)
+    message = f"{finding.message}: {finding.fix}" if finding.fix else finding.message
+    return f"::{COMMANDS[finding.severity]} {joined}::{escape_data(message)}"
+
+
+def format_github(findings: list[Finding]) -> str:
+    ordered = sorted_findings(findings)
+    return "".join(annotation(f) + "\n" for f in ordered)

@@ -1,0 +1,49 @@
+"""Rules the engine itself produces rather than a rule family.
+
+NL001-NL004 come from the loader (the file cannot be read as a model); they are
+registered here so that they have cards, can be selected, ignored and
+suppressed like any rule, and appear in `netlint rules`. NL105 reports the
+shape errors inference recorded; NL010 reports suppressions that suppress
+nothing (see suppress.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from netlint.findings import LOADER_CODES, Finding
+from netlint.rules.engine import GENERIC_SHAPE_CODE, Context, rule
+
+UNUSED_SUPPRESSION = "NL010"
+
+_LOADER_SUMMARIES = {
+    "NL001": "the file is not valid YAML or breaks the model schema",
+    "NL002": "a layer class name Keras 3 does not have",
+    "NL003": "a keyword argument the layer does not take",
+    "NL004": "`from:`/`outputs:` names nothing, or the layers form a cycle",
+}
+
+
+def _reported_by_loader(ctx: Context) -> Iterator[Finding]:
+    """The loader already made these findings; running the rule adds nothing."""
+    return iter(())
+
+
+for _code, _name in sorted(LOADER_CODES.items()):
+    rule(_code, _name, "error", _LOADER_SUMMARIES[_code])(_reported_by_loader)
+
+
+@rule(UNUSED_SUPPRESSION, "unused-suppression", "warning",
+      "a `# netlint: disable` comment that suppresses nothing (or names no rule)")
+def unused_suppression(ctx: Context) -> Iterator[Finding]:
+    """Made by the suppression pass, which alone knows what each comment matched."""
+    return iter(())
+
+
+@rule(GENERIC_SHAPE_CODE, "incompatible-shape", "error",
+      "a layer cannot take the shape it receives (rank, kernel larger than input, sizes)")
+def incompatible_shape(ctx: Context) -> Iterator[Finding]:
+    for node in ctx.inferred.errors:
+        spec = node.spec
+        yield ctx.report(f"{node.class_name} '{node.name}': {node.error.message}",
+                         spec.position if spec else None, fix=node.error.fix, layer=node.name)

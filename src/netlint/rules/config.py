@@ -1,0 +1,371 @@
+"""Project settings: `[tool.netlint]` in pyproject.toml or a `.netlint.yaml`.
+
+A `Config` is one layer of settings (a config file, or the command line);
+layers stack with `over()`, the upper one winning, and `settings()` resolves
+the stack against the rule registry for one file: which rules run, with what
+severity and options. Anything unknown (a key, a rule, an option) is a
+`ConfigError`, which the CLI turns into exit code 2.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from netlint.findings import SEVERITIES
+
+KEYS = ("select", "ignore", "fail-on", "severity", "options", "per-file-ignores")
+YAML_NAMES = (".netlint.yaml", ".netlint.yml")
+DEFAULT_FAIL_ON = "warning"
+
+
+class ConfigError(Exception):
+    """A settings problem the user must fix; the message says where and how."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Config:
+    """One layer of settings; unset fields leave the layer below in charge."""
+
+    select: tuple | None = None  # selectors (ids, prefixes such as NL2, names, ALL)
+    ignore: tuple = ()
+    fail_on: str | None = None
+    severity: dict = field(default_factory=dict)  # code or name -> severity
+    options: dict = field(default_factory=dict)  # code or name -> {option: value}
+    per_file_ignores: tuple = ()  # ((glob, (selectors...)), ...)
+    root: str | None = None  # the folder per-file-ignores globs are relative to
+    source: str = "command line"  # where this layer came from, for messages
+    base: Config | None = None  # the layer underneath
+    isolated: bool = False  # True: look for no config file (an explicit --config was given)
+
+    def over(self, base: Config | None) -> Config:
+        """This layer on top of `base` (e.g. command-line options over the project file)."""
+        if base is None:
+            return self
+        below = base if self.base is None else self.base.over(base)
+        return replace(self, base=below)
+
+    def layers(self) -> list[Config]:
+        """Bottom layer first."""
+        return (self.base.layers() if self.base else []) + [self]
+
+    @property
+    def fail_on_level(self) -> str:
+        for layer in reversed(self.layers()):
+            if layer.fail_on is not None:
+                return layer.fail_on
+        return DEFAULT_FAIL_ON
+
+    def settings(self, rules: dict, path: str = "") -> Settings:
+        """Resolve every layer against the registry for the file at `path`."""
+        layers = self.layers()
+        enabled = set(rules)
+        for layer in layers:
+            enabled = _apply_selection(layer, rules, enabled)
+        for layer in layers:
+            enabled -= _per_file_ignored(layer, rules, path)
+        severity: dict[str, str] = {}
+        options = {code: dict(r.options) for code, r in rules.items()}
+        for layer in layers:
+            for selector, level in layer.severity.items():
+                code = _one_rule(selector, rules, f"{layer.source}: severity")
+                severity[code] = _severity(level, f"{layer.source}: severity for {code}")
+            for selector, values in layer.options.items():
+                code = _one_rule(selector, rules, f"{layer.source}: options")
+                options[code].update(_checked_options(rules[code], values, layer.source))
+        if self.fail_on_level not in SEVERITIES:
+            raise ConfigError(f"fail-on must be one of {', '.join(SEVERITIES)}, "
+                              f"not {self.fail_on_level!r}")
+        return Settings(frozenset(enabled), severity, options, self.fail_on_level)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved settings for one file."""
+
+    enabled: frozenset  # codes that run and may be reported for this file
+    severity: dict  # code -> overriding severity
+    options: dict  # code -> options (defaults overridden)
+    fail_on: str
+
+
+# -- selection ---------------------------------------------------------------------------
+
+def resolve_selector(selector: str, rules: dict, where: str) -> tuple[set, int]:
+    """The codes a selector names and how specific it is (an exact id beats a prefix)."""
+    text = str(selector).strip()
+    if text.upper() == "ALL":
+        return set(rules), 0
+    upper = text.upper()
+    if upper in rules:
+        return {upper}, 100
+    by_name = {r.name: code for code, r in rules.items()}
+    if text.lower() in by_name:
+        return {by_name[text.lower()]}, 100
+    if re.fullmatch(r"NL\d{0,2}", upper):
+        codes = {code for code in rules if code.startswith(upper)}
+        if codes:
+            return codes, len(upper)
+    raise ConfigError(f"{where}: no rule matches {text!r}{_did_you_mean(text, rules)}")
+
+
+def _one_rule(selector: str, rules: dict, where: str) -> str:
+    codes, specificity = resolve_selector(selector, rules, where)
+    if specificity < 100:
+        raise ConfigError(f"{where}: {selector!r} names several rules; give one id or name")
+    return next(iter(codes))
+
+
+def _apply_selection(layer: Config, rules: dict, enabled: set) -> set:
+    ignored = _specificities(layer.ignore, rules, f"{layer.source}: ignore")
+    if layer.select is None:
+        return enabled - set(ignored)
+    selected = _specificities(layer.select, rules, f"{layer.source}: select")
+    # within one layer the more specific selector wins: select NL2 + ignore NL201 drops
+    # NL201; select NL201 + ignore NL2 keeps it (as ruff does)
+    return {code for code, level in selected.items() if level > ignored.get(code, -1)}
+
+
+def _specificities(selectors: tuple, rules: dict, where: str) -> dict[str, int]:
+    best: dict[str, int] = {}
+    for selector in selectors:
+        codes, level = resolve_selector(selector, rules, where)
+        for code in codes:
+            best[code] = max(level, best.get(code, -1))
+    return best
+
+
+def _per_file_ignored(layer: Config, rules: dict, path: str) -> set:
+    if not layer.per_file_ignores:
+        return set()
+    relative = _relative_posix(path, layer.root)
+    name = PurePosixPath(relative).name
+    ignored: set = set()
+    for pattern, selectors in layer.per_file_ignores:
+        codes: set = set()
+        for selector in selectors:  # resolved even when the glob does not match: typos surface
+            codes |= resolve_selector(selector, rules,
+                                      f"{layer.source}: per-file-ignores {pattern!r}")[0]
+        # a glob without a slash matches the file name anywhere below the config's folder
+        if fnmatch.fnmatchcase(relative, pattern) or (
+                "/" not in pattern and fnmatch.fnmatchcase(name, pattern)):
+            ignored |= codes
+    return ignored
+
+
+def _relative_posix(path: str, root: str | None) -> str:
+    if root:
+        try:
+            return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            pass
+    return PurePosixPath(Path(path).as_posix()).as_posix().removeprefix("./")
+
+
+def _severity(value: Any, where: str) -> str:
+    if value not in SEVERITIES:
+        raise ConfigError(f"{where}: {value!r} is not a severity; use one of "
+                          f"{', '.join(SEVERITIES)}")
+    return value
+
+
+def _checked_options(rule: Any, values: Any, source: str) -> dict:
+    where = f"{source}: options for {rule.code}"
+    if not isinstance(values, dict):
+        raise ConfigError(f"{where}: expected a table of option = value")
+    for key, value in values.items():
+        if key not in rule.options:
+            known = ", ".join(sorted(rule.options)) or "none"
+            raise ConfigError(f"{where}: unknown option {key!r}"
+                              f"{_did_you_mean(key, rule.options)} (options: {known})")
+        default = rule.options[key]
+        if not _same_kind(default, value):
+            raise ConfigError(f"{where}: {key} must be {type(default).__name__} like its "
+                              f"default {default!r}, not {value!r}")
+    return dict(values)
+
+
+def _same_kind(default: Any, value: Any) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float)) and (isinstance(default, float)
+                                                    or isinstance(value, int))
+    return default is None or isinstance(value, type(default))
+
+
+def _did_you_mean(word: str, choices: Any) -> str:
+    names = list(choices)
+    names += [getattr(v, "name", None) for v in getattr(choices, "values", lambda: [])()]
+    close = difflib.get_close_matches(str(word), [n for n in names if n], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+# -- reading config files ----------------------------------------------------------------
+
+def from_mapping(values: Any, source: str, root: str | None) -> Config:
+    """A Config from the `[tool.netlint]` table or the `.netlint.yaml` mapping."""
+    if not isinstance(values, dict):
+        raise ConfigError(f"{source}: expected a mapping of settings")
+    for key in values:
+        if key not in KEYS:
+            raise ConfigError(f"{source}: unknown key {key!r}{_did_you_mean(key, KEYS)} "
+                              f"(keys: {', '.join(KEYS)})")
+    fail_on = values.get("fail-on")
+    if fail_on is not None:
+        _severity(fail_on, f"{source}: fail-on")
+    select = values.get("select")
+    return Config(
+        select=None if select is None else selector_list(select, f"{source}: select"),
+        ignore=selector_list(values.get("ignore", []), f"{source}: ignore"),
+        fail_on=fail_on,
+        severity=_table(values.get("severity", {}), f"{source}: severity"),
+        options=_table(values.get("options", {}), f"{source}: options"),
+        per_file_ignores=tuple(
+            (str(glob), selector_list(codes, f"{source}: per-file-ignores {glob!r}"))
+            for glob, codes in sorted(_table(values.get("per-file-ignores", {}),
+                                             f"{source}: per-file-ignores").items())),
+        root=root, source=source)
+
+
+def selector_list(value: Any, where: str) -> tuple:
+    """`["NL201", "NL3"]` or `"NL201,NL3"` -> ("NL201", "NL3")."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    out: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise ConfigError(f"{where}: expected rule ids or names, not {item!r}")
+        out += [part.strip() for part in item.split(",") if part.strip()]
+    return tuple(out)
+
+
+def _table(value: Any, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a table/mapping, not {value!r}")
+    return value
+
+
+def load_config_file(path: str | Path) -> Config:
+    """Read an explicit config file (`--config`): TOML or YAML."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: config file not found")
+    if path.suffix == ".toml":
+        table = _read_toml(path)
+        section = table.get("tool", {}).get("netlint") if "tool" in table else table
+        if section is None:
+            raise ConfigError(f"{path}: has no [tool.netlint] table")
+        where = f"{path} [tool.netlint]" if "tool" in table else str(path)
+        return from_mapping(section, where, str(path.parent))
+    return from_mapping(_read_yaml(path), str(path), str(path.parent))
+
+
+def _read_toml(path: Path) -> dict:
+    toml = _toml_module()
+    if toml is None:
+        raise ConfigError(f"{path}: reading TOML on Python {sys.version_info[0]}."
+                          f"{sys.version_info[1]} needs the 'tomli' package "
+                          "(pip install tomli), or use a .netlint.yaml")
+    try:
+        with open(path, "rb") as handle:
+            return toml.load(handle)
+    except toml.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _toml_module() -> Any:
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        return tomllib
+    try:  # pragma: no cover - Python 3.10 only
+        import tomli
+
+        return tomli
+    except ImportError:  # pragma: no cover
+        return None
+
+
+def _read_yaml(path: Path) -> Any:
+    from netlint.spec.yaml_source import YamlProblem, read_yaml
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        return read_yaml(text).value or {}
+    except YamlProblem as problem:
+        where = f":{problem.position}" if problem.position else ""
+        raise ConfigError(f"{path}{where}: {problem.message}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+
+
+class ConfigFinder:
+    """Finds the config for each file by walking up its folders; caches per folder."""
+
+    def __init__(self) -> None:
+        self._cache: dict[Path, Config | None] = {}
+        self.notes: list[str] = []  # things the user should hear about (printed by the CLI)
+
+    def for_file(self, path: str | Path) -> Config | None:
+        folder = Path(path).resolve().parent
+        return self._for_folder(folder)
+
+    def _for_folder(self, folder: Path) -> Config | None:
+        if folder in self._cache:
+            return self._cache[folder]
+        found = self._in_folder(folder)
+        if found is None and folder.parent != folder:
+            found = self._for_folder(folder.parent)
+        self._cache[folder] = found
+        return found
+
+    def _in_folder(self, folder: Path) -> Config | None:
+        for name in YAML_NAMES:
+            if (folder / name).is_file():
+                return load_config_file(folder / name)
+        pyproject = folder / "pyproject.toml"
+        if not pyproject.is_file():
+            return None
+        try:
+            text = pyproject.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return None
+        if "netlint" not in text:
+            return None  # a pyproject without our table: keep walking up, as ruff does
+        if _toml_module() is None:  # Python 3.10 without tomli
+            self.notes.append(f"{pyproject}: [tool.netlint] ignored: Python 3.10 needs the "
+                              "'tomli' package to read TOML (pip install tomli), or use "
+                              ".netlint.yaml")
+            return None
+        if "netlint" not in _read_toml(pyproject).get("tool", {}):
+            return None
+        return load_config_file(pyproject)
+
+
+def layer_from(config: Any) -> Config:
+    """The caller's settings as a Config: a Config as is, a path read as a config file."""
+    if config is None:
+        return Config()
+    if isinstance(config, Config):
+        return config
+    if isinstance(config, (str, Path)):
+        return replace(load_config_file(config), isolated=True)
+    raise TypeError(f"config must be a Config or a path, not {type(config).__name__}")
+
+
+def effective_config(overrides: Config, path: str | Path, finder: ConfigFinder) -> Config:
+    """`overrides` laid over the config file found for `path` (unless isolated)."""
+    if overrides.isolated or any(layer.isolated for layer in overrides.layers()):
+        return overrides
+    return overrides.over(finder.for_file(path))

@@ -1,0 +1,163 @@
+"""NL6xx: design choices that rarely help (linear stacks, heavy dropout and penalties,
+one giant layer, weights that start equal or huge)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from netlint.findings import Finding
+from netlint.graph import LayerSpec
+from netlint.layers.registry import get as layer_def
+from netlint.rules import design_weights  # noqa: F401  (registers NL603, NL605)
+from netlint.rules.engine import Context, rule
+from netlint.rules.facts import (
+    RESHAPING, activation_name, all_specs, format_shape, layer_kwargs, real_source, title,
+)
+
+# Between two learned layers these add no nonlinearity (at inference, for the noise ones).
+LINEAR_BETWEEN = RESHAPING | frozenset({
+    "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
+    "GaussianDropout", "AlphaDropout", "Identity", "BatchNormalization", "RepeatVector",
+    "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D", "Cropping1D", "Cropping2D",
+    "Cropping3D", "UpSampling1D", "UpSampling2D", "UpSampling3D", "AveragePooling1D",
+    "AveragePooling2D", "AveragePooling3D", "ActivityRegularization",
+})
+
+
+def _learned(spec: LayerSpec) -> LayerSpec | None:
+    """The Dense/Conv layer a spec is (or wraps in TimeDistributed), else None."""
+    if spec.class_name == "TimeDistributed" and spec.wrapped is not None:
+        spec = spec.wrapped
+    definition = layer_def(spec.class_name)
+    if spec.class_name == "Dense" or (definition is not None and definition.family == "conv"):
+        return spec
+    return None
+
+
+def _width(spec: LayerSpec) -> int | None:
+    value = spec.kwargs.get("units", spec.kwargs.get("filters"))
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _consumers(model) -> dict[str, list]:
+    consumers: dict[str, list] = {}
+    for layer in model.layers:
+        for name in layer.inbound:
+            consumers.setdefault(name, []).append(layer)
+    return consumers
+
+
+def _next_learned(consumers: dict, start: str) -> tuple[LayerSpec, LayerSpec, list] | None:
+    """The learned layer that `start` feeds through linear layers only, with those between."""
+    between: list = []
+    current = start
+    while len(consumers.get(current, [])) == 1:
+        nxt = consumers[current][0]
+        inner = _learned(nxt)
+        if inner is not None:
+            return nxt, inner, between
+        if nxt.class_name not in LINEAR_BETWEEN:
+            return None
+        between.append(nxt)
+        current = nxt.name
+    return None
+
+
+def _bottleneck(ctx: Context, first: LayerSpec, inner: LayerSpec, nxt: LayerSpec) -> bool:
+    """A narrow linear code layer (an autoencoder's latent) is a factorisation on purpose."""
+    width, after = _width(inner), _width(_learned(nxt))
+    node = ctx.inferred.nodes.get(first.name)
+    before = node.input_shapes[0][-1] if node is not None and len(node.input_shapes) == 1 \
+        and node.input_shapes[0] else None
+    return bool(width and after and before and width < after and width < before)
+
+
+@rule("NL601", "missing-nonlinearity", "warning",
+      "two learned layers (Dense/Conv) in a row with no activation between them")
+def missing_nonlinearity(ctx: Context) -> Iterator[Finding]:
+    """Two linear maps compose into one: the first layer adds parameters but no power.
+
+    Only an activation left out (the Keras default is linear) counts; an explicit
+    `activation: linear`, and a narrow code layer that widens again, are taken as meant.
+    """
+    consumers = _consumers(ctx.model)
+    for layer in ctx.model.layers:
+        inner = _learned(layer)
+        if inner is None or "activation" in inner.kwargs:
+            continue
+        if activation_name(layer_kwargs(inner).get("activation")) != "linear":
+            continue
+        found = _next_learned(consumers, layer.name)
+        if found is None:
+            continue
+        nxt, _, between = found
+        if _bottleneck(ctx, layer, inner, nxt):
+            continue
+        via = " through " + ", ".join(f"'{b.name}'" for b in between) if between else ""
+        message = (f"{layer.class_name} '{layer.name}' has no activation and feeds "
+                   f"{nxt.class_name} '{nxt.name}'{via}: two linear layers in a row compose "
+                   f"into one linear map")
+        yield ctx.report(message, inner.position, fix=f"add activation: relu to "
+                         f"'{layer.name}' (or another nonlinearity between the two)",
+                         layer=layer.name)
+
+
+# -- NL602 ------------------------------------------------------------------------------
+
+DROPOUT_CLASSES = frozenset({"Dropout", "SpatialDropout1D", "SpatialDropout2D",
+                             "SpatialDropout3D", "AlphaDropout", "GaussianDropout"})
+
+
+def _rates(spec: LayerSpec) -> Iterator[tuple[str, float]]:
+    keys = ("rate",) if spec.class_name in DROPOUT_CLASSES else ("dropout", "recurrent_dropout")
+    for key in keys:
+        value = spec.kwargs.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            yield key, float(value)
+
+
+@rule("NL602", "dropout-too-high", "warning", "a dropout rate above 0.5",
+      options={"max_rate": 0.5})
+def dropout_too_high(ctx: Context) -> Iterator[Finding]:
+    """Keras's rate is the fraction *dropped* (Keras 1's `p` and some tutorials meant the
+    fraction kept): above 0.5 the next layer sees too little of its input to learn."""
+    limit = float(ctx.options.get("max_rate", 0.5))
+    for spec in all_specs(ctx.model):
+        for key, rate in _rates(spec):
+            if rate <= limit:
+                continue
+            yield ctx.report(f"{spec.class_name} '{spec.name}' drops {rate:.0%} of its "
+                             f"inputs while training ({key}: {rate:g})",
+                             spec.kwarg_positions.get(key) or spec.position,
+                             fix=f"use {key} <= {limit:g} (0.1-0.5 is usual); the rate is the "
+                             "fraction dropped, not kept", layer=spec.name)
+
+
+# -- NL604 ------------------------------------------------------------------------------
+
+@rule("NL604", "parameter-blowup", "warning",
+      "one Dense after a large Flatten holds most of the model's parameters",
+      options={"max_params": 10_000_000, "max_share": 0.5})
+def parameter_blowup(ctx: Context) -> Iterator[Finding]:
+    """Flatten on a big feature map wires every position to every unit: one layer ends up
+    with tens of millions of weights that mostly memorise positions."""
+    limit = int(ctx.options.get("max_params", 10_000_000))
+    share_limit = float(ctx.options.get("max_share", 0.5))
+    total = ctx.inferred.total_params
+    for node in ctx.inferred.layers:
+        if node.class_name != "Dense" or node.params <= limit or not total:
+            continue
+        share = node.params / total
+        source = real_source(ctx.inferred, node)
+        if share <= share_limit or source is None or source.class_name != "Flatten":
+            continue
+        before = source.input_shapes[0] if source.input_shapes else None
+        features = node.input_shapes[0][-1]
+        pool = f"; GlobalAveragePooling gives {before[-1]} features" \
+            if before and len(before) >= 3 else ""
+        yield ctx.report(f"{title(node)} holds {node.params:,} of the model's {total:,} "
+                         f"parameters ({share:.0%}): Flatten turns {format_shape(before)} into "
+                         f"{features:,} features, each wired to all {node.output_shape[-1]} "
+                         f"units", node.spec.position,
+                         fix=f"shrink the map before flattening (strides, pooling){pool}",
+                         layer=node.name)

@@ -1,0 +1,347 @@
+"""Questions several rule families ask of one model, answered once here.
+
+What activation ends an output, which loss scores it, what a layer's input
+came from, which layers are recurrent: small read-only queries over the
+inferred graph and the `compile:` section. No rule logic lives here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from netlint.graph import LayerSpec, ModelSpec, Position
+from netlint.infer import InferredModel, LayerResult
+from netlint.layers.base import format_shape
+from netlint.layers.registry import get as layer_def
+from netlint.spec.layer_items import to_snake_case
+
+__all__ = ["format_shape"]
+
+# Layers that hand their input on unchanged in meaning (shape aside): following them back
+# from a layer finds what really produced its input.
+PASS_THROUGH = frozenset({
+    "Dropout", "GaussianNoise", "GaussianDropout", "AlphaDropout", "SpatialDropout1D",
+    "SpatialDropout2D", "SpatialDropout3D", "Identity", "ActivityRegularization", "Masking",
+    "BatchNormalization", "LayerNormalization", "GroupNormalization", "UnitNormalization",
+})
+# ... and those that also move values around without computing new ones.
+RESHAPING = frozenset({"Reshape", "Flatten", "Permute"})
+ACTIVATION_LAYERS = {"ReLU": "relu", "LeakyReLU": "leaky_relu", "PReLU": "prelu",
+                     "ELU": "elu", "Softmax": "softmax"}
+RNN_CLASSES = frozenset({"SimpleRNN", "LSTM", "GRU"})
+
+LOSS_ALIASES = {
+    "mse": "mean_squared_error", "mae": "mean_absolute_error",
+    "mape": "mean_absolute_percentage_error", "msle": "mean_squared_logarithmic_error",
+    "bce": "binary_crossentropy", "kld": "kl_divergence", "logcosh": "log_cosh",
+    "kullback_leibler_divergence": "kl_divergence",
+}
+BINARY_CE = frozenset({"binary_crossentropy", "binary_focal_crossentropy"})
+CATEGORICAL_CE = frozenset({"categorical_crossentropy", "categorical_focal_crossentropy"})
+SPARSE_CE = frozenset({"sparse_categorical_crossentropy"})
+CROSS_ENTROPY = BINARY_CE | CATEGORICAL_CE | SPARSE_CE
+REGRESSION_LOSSES = frozenset({
+    "mean_squared_error", "mean_absolute_error", "huber", "log_cosh",
+    "mean_squared_logarithmic_error", "mean_absolute_percentage_error",
+})
+# activations whose outputs are probabilities, as cross-entropy without from_logits wants
+PROBABILITY_ACTIVATIONS = frozenset({"softmax", "sigmoid", "hard_sigmoid", "sparsemax"})
+LINEAR = "linear"
+
+
+def canonical_name(name: str) -> str:
+    """`MeanSquaredError`, `mean_squared_error` and `mse` all become `mean_squared_error`."""
+    snake = to_snake_case(name) if any(c.isupper() for c in name) else name.lower()
+    return LOSS_ALIASES.get(snake, snake)
+
+
+def activation_name(value: Any) -> str | None:
+    """An activation argument as a name: None -> linear; `{LeakyReLU: {...}}` -> leaky_relu."""
+    if value is None:
+        return LINEAR
+    if isinstance(value, dict) and len(value) == 1:
+        value = next(iter(value))
+    if isinstance(value, str):
+        return to_snake_case(value) if any(c.isupper() for c in value) else value.lower()
+    return None
+
+
+# -- walking the graph ------------------------------------------------------------------
+
+def producer(inferred: InferredModel, node: LayerResult) -> LayerResult | None:
+    """The single node feeding `node`, or None for inputs and merges."""
+    if len(node.inbound) != 1:
+        return None
+    return inferred.nodes.get(node.inbound[0])
+
+
+def real_source(inferred: InferredModel, node: LayerResult) -> LayerResult | None:
+    """What produced `node`'s input, looking through dropout/normalisation layers."""
+    source = producer(inferred, node)
+    while source is not None and source.class_name in PASS_THROUGH:
+        source = producer(inferred, source)
+    return source
+
+
+def model_input_behind(inferred: InferredModel, node: LayerResult) -> LayerResult | None:
+    """The model input `node` reads directly (through pass-through layers), if any."""
+    source = real_source(inferred, node)
+    return source if source is not None and source.is_input else None
+
+
+def upstream(inferred: InferredModel, predicate) -> dict[str, bool]:
+    """name -> whether some node strictly upstream of it satisfies `predicate`.
+
+    One pass in dependency order (the order of `inferred.nodes`), so rules that ask
+    this of every layer stay linear in the model's size.
+    """
+    found: dict[str, bool] = {}
+    for node in inferred.nodes.values():
+        found[node.name] = any(found.get(source, False) or predicate(inferred.nodes[source])
+                               for source in node.inbound if source in inferred.nodes)
+    return found
+
+
+def descendants(inferred: InferredModel, name: str) -> list[LayerResult]:
+    """Every layer downstream of `name`, in dependency order (one pass: nodes are ordered)."""
+    reached = {name}
+    out = []
+    for node in inferred.layers:
+        if any(source in reached for source in node.inbound):
+            reached.add(node.name)
+            out.append(node)
+    return out
+
+
+def all_specs(model: ModelSpec):
+    """Every layer spec in file order, wrapped inner layers right after their wrapper."""
+    for layer in model.layers:
+        yield layer
+        if layer.wrapped is not None:
+            yield layer.wrapped
+
+
+def layer_kwargs(spec: LayerSpec) -> dict:
+    """A layer's kwargs merged with its Keras defaults."""
+    definition = layer_def(spec.class_name)
+    return {**(definition.all_params if definition else {}), **spec.kwargs}
+
+
+@dataclass(frozen=True)
+class RnnView:
+    """A recurrent layer as rules see it, whether bare or inside Bidirectional."""
+
+    node: LayerResult  # the graph node (the wrapper, when wrapped)
+    spec: LayerSpec  # the RNN's own spec (the inner one, when wrapped)
+    kwargs: dict  # the RNN's kwargs with defaults
+
+    @property
+    def class_name(self) -> str:
+        return self.spec.class_name
+
+    @property
+    def title(self) -> str:
+        """`LSTM 'lstm'` or `Bidirectional(LSTM) 'bidirectional'`."""
+        if self.spec is self.node.spec:
+            return f"{self.class_name} '{self.node.name}'"
+        return f"{self.node.class_name}({self.class_name}) '{self.node.name}'"
+
+    @property
+    def input_shape(self) -> tuple | None:
+        return self.node.input_shapes[0] if len(self.node.input_shapes) == 1 else None
+
+    def position(self, key: str | None = None) -> Position | None:
+        if key is None:
+            return self.node.spec.position
+        return self.spec.kwarg_positions.get(key) or self.spec.position
+
+
+def recurrent_layers(inferred: InferredModel, *, include_conv: bool = False) -> list[RnnView]:
+    """SimpleRNN/LSTM/GRU layers (ConvLSTM too if asked), bare or in Bidirectional."""
+    views = []
+    for node in inferred.layers:
+        spec = node.spec
+        if spec is None:
+            continue
+        if spec.wrapped is not None and node.class_name == "Bidirectional":
+            spec = spec.wrapped
+        definition = layer_def(spec.class_name)
+        if definition is None or not definition.recurrent:
+            continue
+        if spec.class_name not in RNN_CLASSES and not include_conv:
+            continue
+        views.append(RnnView(node, spec, layer_kwargs(spec)))
+    return views
+
+
+# -- what ends an output ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ActivationFact:
+    """The activation an output ends with and the layer (and YAML node) that sets it."""
+
+    name: str  # "softmax", "sigmoid", "linear", ...
+    node: LayerResult
+    spec: LayerSpec  # the layer that sets it (inner layer of a wrapper)
+    position: Position | None
+
+
+def _own_activation(node: LayerResult) -> ActivationFact | None:
+    spec = node.spec
+    if spec is None:
+        return None
+    if spec.wrapped is not None and node.class_name == "TimeDistributed":
+        spec = spec.wrapped
+    if spec.class_name in ACTIVATION_LAYERS:
+        return ActivationFact(ACTIVATION_LAYERS[spec.class_name], node, spec, spec.position)
+    kwargs = layer_kwargs(spec)
+    if "activation" not in kwargs or spec.class_name in ("Bidirectional",):
+        return None
+    name = activation_name(kwargs.get("activation"))
+    if name is None:
+        return None
+    position = spec.kwarg_positions.get("activation") or spec.position
+    return ActivationFact(name, node, spec, position)
+
+
+def output_activation(inferred: InferredModel, output: str) -> ActivationFact | None:
+    """The activation that makes output `output`, looking through dropout and reshapes.
+
+    None when something else ends it (a merge, pooling, a layer without an activation
+    argument): the rules that need it then stay silent rather than guess.
+    """
+    node = inferred.nodes.get(output)
+    while node is not None and not node.is_input:
+        fact = _own_activation(node)
+        if fact is not None:
+            return fact
+        if node.class_name not in PASS_THROUGH | RESHAPING:
+            return None
+        node = producer(inferred, node)
+    return None
+
+
+def dense_head(inferred: InferredModel, output: str) -> LayerResult | None:
+    """The bare Dense making `output` (through activations/dropout), on a rank >= 3 input."""
+    node = inferred.nodes.get(output)
+    while node is not None and not node.is_input and (
+            node.class_name in PASS_THROUGH or node.class_name in ACTIVATION_LAYERS
+            or node.class_name == "Activation"):
+        node = producer(inferred, node)
+    if node is None or node.class_name != "Dense" or len(node.input_shapes) != 1:
+        return None
+    return node if len(node.input_shapes[0]) >= 3 else None
+
+
+def output_units(inferred: InferredModel, output: str) -> int | None:
+    """The size of the output's last axis (what softmax normalises over), when known."""
+    node = inferred.nodes.get(output)
+    shape = node.output_shape if node is not None else None
+    return shape[-1] if shape and len(shape) >= 2 else None
+
+
+def units_position(inferred: InferredModel, output: str) -> Position | None:
+    """The `units:` of the Dense that sets an output's width, else the output layer."""
+    node = inferred.nodes.get(output)
+    while node is not None and not node.is_input:
+        spec = node.spec.wrapped if node.spec.wrapped is not None else node.spec
+        if "units" in spec.kwargs:
+            return spec.kwarg_positions.get("units") or spec.position
+        if node.class_name not in PASS_THROUGH | set(ACTIVATION_LAYERS) | {"Activation"}:
+            break
+        node = producer(inferred, node)
+    out = inferred.nodes.get(output)
+    return out.spec.position if out is not None and out.spec is not None else None
+
+
+# -- compile: loss and metrics ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class LossFact:
+    output: str  # the output it scores
+    name: str  # canonical: "categorical_crossentropy"
+    written: str  # as written: "CategoricalCrossentropy", "mse"
+    from_logits: bool
+    position: Position | None  # the loss value
+    from_logits_position: Position | None
+
+
+def _known_loss(name: Any) -> bool:
+    from netlint.layers.vocab import LOSSES
+
+    return isinstance(name, str) and (name in LOSSES or canonical_name(name) in
+                                      {canonical_name(n) for n in LOSSES})
+
+
+def _loss_fact(output: str, value: Any, section: Any, path: tuple) -> LossFact | None:
+    if isinstance(value, str):
+        return LossFact(output, canonical_name(value), value, False,
+                        section.position_of(*path), None)
+    if isinstance(value, dict) and len(value) == 1:
+        (written, kwargs), = value.items()
+        if not isinstance(written, str):
+            return None
+        kwargs = kwargs if isinstance(kwargs, dict) else {}
+        logits = kwargs.get("from_logits") is True
+        return LossFact(output, canonical_name(written), written, logits,
+                        section.position_of(*path, written),
+                        section.positions.get(path + (written, "from_logits")))
+    return None
+
+
+def losses(model: ModelSpec) -> list[LossFact]:
+    """One LossFact per output that has a loss: `loss:` as a name, a class, a list or a map."""
+    section = model.compile
+    if section is None or section.get("loss") is None:
+        return []
+    loss = section.get("loss")
+    outputs = list(model.outputs)
+    if isinstance(loss, list):
+        pairs = [(out, value, ("loss", i)) for i, (out, value) in enumerate(zip(outputs, loss))]
+    elif isinstance(loss, dict) and not (len(loss) == 1 and _known_loss(next(iter(loss)))):
+        pairs = [(out, loss[out], ("loss", out)) for out in outputs if out in loss]
+    else:
+        pairs = [(out, loss, ("loss",)) for out in outputs]
+    facts = [_loss_fact(out, value, section, path) for out, value, path in pairs]
+    return [f for f in facts if f is not None]
+
+
+def metric_names(model: ModelSpec) -> list[tuple[str, str, Position | None]]:
+    """(canonical name, as written, position) of each `compile.metrics` item."""
+    section = model.compile
+    metrics = section.get("metrics") if section is not None else None
+    if not isinstance(metrics, list):
+        return []
+    out = []
+    for index, item in enumerate(metrics):
+        written = next(iter(item), None) if isinstance(item, dict) and len(item) == 1 else item
+        if isinstance(written, str):
+            out.append((canonical_name(written), written, section.position_of("metrics", index)))
+    return out
+
+
+_RANK = re.compile(r"([123])D(Transpose)?$")
+
+
+def spatial_rank(class_name: str) -> int | None:
+    """2 for Conv2D/MaxPooling2D/..., None for layers without spatial axes."""
+    match = _RANK.search(class_name)
+    return int(match.group(1)) if match else None
+
+
+def plural(count: object, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def fmt_number(value: float) -> str:
+    """A number as people write it: 0.2, 1000, 5.73e+20."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.4g}"
+
+
+def title(node: LayerResult) -> str:
+    """How messages name a layer: `LSTM 'lstm_1'`."""
+    return f"{node.class_name} '{node.name}'"

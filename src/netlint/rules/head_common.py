@@ -1,0 +1,62 @@
+"""The output head as the NL3xx rules see it: activation, width, loss and labels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from netlint.data import DataEntry
+from netlint.graph import Position
+from netlint.infer import LayerResult
+from netlint.rules.engine import Context
+from netlint.rules.facts import (
+    ActivationFact, LossFact, losses, output_activation, output_units,
+)
+
+ACCURACY_METRICS = frozenset({
+    "accuracy", "acc", "binary_accuracy", "categorical_accuracy",
+    "sparse_categorical_accuracy", "top_k_categorical_accuracy",
+    "sparse_top_k_categorical_accuracy",
+})
+LOG_ACTIVATIONS = frozenset({"log_softmax", "log_sigmoid"})
+CLASS_ENCODINGS = ("one-hot", "multi-hot", "integer")
+
+
+@dataclass(frozen=True)
+class Head:
+    output: str
+    node: LayerResult
+    units: int | None  # size of the output's last axis
+    activation: ActivationFact | None
+    loss: LossFact | None
+    labels: DataEntry | None
+
+    @property
+    def act(self) -> str | None:
+        return self.activation.name if self.activation else None
+
+    @property
+    def where_activation(self) -> Position | None:
+        return self.activation.position if self.activation else self.node.spec.position
+
+    @property
+    def layer_name(self) -> str:
+        return self.activation.node.name if self.activation else self.output
+
+
+def heads(ctx: Context) -> list[Head]:
+    """One Head per model output that inferred (its shape known)."""
+    loss_of = {fact.output: fact for fact in losses(ctx.model)}
+    out = []
+    for output in ctx.model.outputs:
+        node = ctx.inferred.nodes.get(output)
+        if node is None or node.is_input or node.output_shape is None:
+            continue
+        labels = ctx.data.for_output(ctx.model, output) if ctx.data is not None else None
+        out.append(Head(output, node, output_units(ctx.inferred, output),
+                        output_activation(ctx.inferred, output), loss_of.get(output), labels))
+    return out
+
+
+def loss_class(name: str) -> str:
+    """The Keras class spelling of a loss: categorical_crossentropy -> CategoricalCrossentropy."""
+    return "".join(part.capitalize() for part in name.split("_"))

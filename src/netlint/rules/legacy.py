@@ -1,0 +1,118 @@
+"""NL9xx: Keras 1/2 spellings the loader understood, reported with their Keras 3 names.
+
+The loader (spec/legacy.py) already rewrote them and remembered where they
+were: `LayerSpec.written_class`, `LayerSpec.legacy_kwargs`, `Section.legacy`
+and `InputSpec.origin`. These rules only say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from netlint.findings import Finding
+from netlint.graph import InputSpec, LayerSpec
+from netlint.rules.engine import Context, rule
+from netlint.rules.facts import all_specs
+from netlint.spec.legacy import REMOVED_KWARGS
+
+LAYER_NOTES = {
+    "CuDNNLSTM": "Keras 3's LSTM picks the cuDNN kernel itself when its settings allow",
+    "CuDNNGRU": "Keras 3's GRU picks the cuDNN kernel itself when its settings allow",
+    "MaxoutDense": "Keras 3 has no maxout layer; Dense is the nearest",
+    "ThresholdedReLU": "ReLU takes the threshold as `threshold:`",
+}
+
+
+def yaml_value(value: Any) -> str:
+    """A value as it would be written in the model file: [3, 3], true, relu."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(yaml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {yaml_value(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _layer_findings(ctx: Context, spec: LayerSpec, skip: set) -> Iterator[Finding]:
+    groups: dict = {}
+    for old, new in spec.legacy_kwargs.items():
+        if old in skip:
+            continue
+        groups.setdefault(new if new is not None else f"-{old}", []).append(old)
+    for target, olds in groups.items():
+        where = spec.kwarg_positions.get(olds[0]) or spec.position
+        names = ", ".join(f"'{o}'" for o in olds)
+        if target.startswith("-"):
+            old = olds[0]
+            yield ctx.report(f"{spec.class_name} '{spec.name}': Keras 3 has no argument "
+                             f"'{old}' (Keras 1/2)", where, fix=REMOVED_KWARGS.get(old),
+                             layer=spec.name)
+            continue
+        value = spec.kwargs.get(target)
+        verb = "are Keras 1/2 names" if len(olds) > 1 else "is the Keras 1/2 name"
+        yield ctx.report(f"{spec.class_name} '{spec.name}': {names} {verb} of {target}", where,
+                         fix=f"write {target}: {yaml_value(value)}", layer=spec.name)
+
+
+def _input_finding(ctx: Context, spec: InputSpec) -> Finding | None:
+    shape = list(spec.shape)
+    want = f"input: {{shape: {yaml_value(shape)}" + (
+        f", batch_size: {spec.batch_size}}}" if spec.batch_size else "}")
+    if spec.origin in ("input_shape", "input_dim"):
+        return ctx.report(f"{spec.origin} on the first layer is Keras 2 style: Keras 3 still "
+                          f"takes it but warns (\"Do not pass an `input_shape`/`input_dim` "
+                          f"argument to a layer\")", spec.shape_position,
+                          fix=f"write `{want}` at the top instead", severity="info")
+    if spec.origin == "batch_input_shape":
+        return ctx.report("batch_input_shape is Keras 2's name; Keras 3's InputLayer calls it "
+                          "batch_shape", spec.shape_position,
+                          fix=f"write `{want}` at the top instead", severity="info")
+    return None
+
+
+@rule("NL901", "legacy-argument", "warning",
+      "a Keras 1/2 argument name (dropout_W, nb_filter, border_mode, lr, nb_epoch, ...)")
+def legacy_argument(ctx: Context) -> Iterator[Finding]:
+    """Code pasted from old tutorials uses names Keras 3 no longer takes (seed 002:
+    `dropout_W`, `nb_epoch`; seed 001: `Adam(lr=0.2)`). netlint reads them as their Keras 3
+    names and says what to write; a first layer's `input_shape` is only an info, since
+    Keras 3 still accepts it."""
+    input_keys = {spec.origin for spec in ctx.model.inputs}
+    for spec in all_specs(ctx.model):
+        yield from _layer_findings(ctx, spec, skip=input_keys & {"batch_input_shape"})
+    for section in (ctx.model.compile, ctx.model.train):
+        if section is None:
+            continue
+        for old, new, path in section.legacy:
+            value = section.get(new) if len(path) == 1 else _nested(section.values, path, new)
+            yield ctx.report(f"'{old}' is the Keras 1/2 name of {new}", section.position_of(*path),
+                             fix=f"write {new}: {yaml_value(value)}")
+    for spec in ctx.model.inputs:
+        finding = _input_finding(ctx, spec)
+        if finding is not None:
+            yield finding
+
+
+def _nested(values: dict, path: tuple, new: str) -> Any:
+    current: Any = values
+    for key in path[:-1]:
+        current = current.get(key) if isinstance(current, dict) else None
+    return current.get(new) if isinstance(current, dict) else None
+
+
+@rule("NL902", "legacy-layer", "warning",
+      "a Keras 1/2 layer class name (Convolution2D, CuDNNLSTM, ...)")
+def legacy_layer(ctx: Context) -> Iterator[Finding]:
+    """Seed 001's `Convolution2D(32, 3, 3)`, seed 002's CuDNNLSTM: the Keras 3 class is
+    named differently (or, for CuDNN*, merged into LSTM/GRU)."""
+    for spec in all_specs(ctx.model):
+        if not spec.written_class or spec.written_class == spec.class_name:
+            continue
+        note = LAYER_NOTES.get(spec.written_class)
+        fix = f"write {spec.class_name}" + (f" ({note})" if note else "")
+        yield ctx.report(f"'{spec.written_class}' is the Keras 1/2 name of {spec.class_name}",
+                         spec.position, fix=fix, layer=spec.name)
