@@ -1,0 +1,89 @@
+"""`netlint diagram`: the model as a Graphviz drawing, for papers and docs.
+
+Two views of the same inferred model: `graph` (one box per layer with its
+shapes and parameters) and `unrolled` (recurrent layers drawn across their
+timesteps). `diagram()` returns DOT source, byte-identical for the same
+model and options; `render()` writes SVG, PNG, PDF or DOT through Graphviz.
+
+    from netlint.diagram import diagram, render
+    dot_source = diagram("model.yaml", view="unrolled")
+    render("model.yaml", "model.svg", view="unrolled")
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from netlint.diagram.options import DiagramOptions
+from netlint.diagram.render import RenderError
+
+__all__ = ["diagram", "diagram_and_findings", "render", "build", "DiagramOptions",
+           "DiagramError", "RenderError"]
+
+
+class DiagramError(Exception):
+    """The model cannot be drawn: the loader found errors. `findings` says which."""
+
+    def __init__(self, findings: list):
+        super().__init__(f"the model file has {len(findings)} error(s); nothing to draw")
+        self.findings = findings
+
+
+def build(inferred_model: object, options: DiagramOptions, marks: dict | None = None):
+    """The graphviz.Digraph for an InferredModel (no loading, no checks)."""
+    from netlint.diagram.graph_view import build_graph_view
+    from netlint.diagram.unrolled_view import build_unrolled_view
+
+    view = build_unrolled_view if options.view == "unrolled" else build_graph_view
+    return view(inferred_model, options, marks or {})
+
+
+def _inferred(source: object):
+    """An api.Inferred for a path, a Loaded or an Inferred; DiagramError on loader errors."""
+    from netlint import api
+
+    result = source if isinstance(source, api.Inferred) else api.infer(source)
+    if result.model is None:
+        raise DiagramError([f for f in result.findings if f.severity == "error"])
+    return result
+
+
+def _error_findings(result: object, source: object) -> list:
+    """Errors to mark: the rule engine's when there is one (sharper codes), else the core's."""
+    from netlint.diagram.marks import rule_findings
+
+    findings = rule_findings(source if isinstance(source, (str, Path)) else result.loaded)
+    if findings is None:
+        findings = result.findings
+    return [f for f in findings if f.severity == "error"]
+
+
+def diagram_and_findings(source: str | Path | object,
+                         options: DiagramOptions) -> tuple[str, list]:
+    """DOT source and the error findings it marks (empty for a clean model)."""
+    from netlint.diagram.marks import layer_marks
+
+    result = _inferred(source)
+    findings = _error_findings(result, source)
+    return build(result.model, options, layer_marks(findings)).source, findings
+
+
+def diagram(source: str | Path | object, options: DiagramOptions | None = None,
+            **choices: object) -> str:
+    """DOT source for a model file, a `Loaded` or an `Inferred`.
+
+    Options as a DiagramOptions or as keywords (view="unrolled", max_steps=6, ...).
+    Raises DiagramError when the loader found errors; shape errors still draw, marked.
+    """
+    options = options or DiagramOptions(**choices)  # type: ignore[arg-type]
+    return diagram_and_findings(source, options)[0]
+
+
+def render(source: str | Path | object, output: str | Path,
+           options: DiagramOptions | None = None, **choices: object) -> Path:
+    """Write the diagram to `output` (.svg, .png, .pdf or .dot); returns the path written."""
+    from netlint.diagram.render import write_diagram
+
+    dot_source = diagram(source, options, **choices)
+    inputs = (source,) if isinstance(source, (str, Path)) else ()
+    return write_diagram(dot_source, Path(output), inputs)

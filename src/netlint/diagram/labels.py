@@ -1,0 +1,134 @@
+"""What a diagram says about a layer, as plain text (escaping happens in `style`).
+
+Shared by both views so a layer reads the same in each: `LSTM(32)`,
+`TimeDistributed(Dense(15))`, `12,416 params`, `(None, 10, 32)`.
+"""
+
+from __future__ import annotations
+
+from netlint.graph import LayerSpec
+from netlint.infer import InferredModel, LayerResult
+from netlint.layers.base import REQUIRED, format_shape
+from netlint.layers.registry import get
+
+RNN_SHORT = {"SimpleRNN": "RNN"}
+
+
+def model_title(inferred: InferredModel) -> str:
+    spec = inferred.model
+    return spec.name or ("sequential" if spec.sequential else "functional")
+
+
+def params_text(count: int) -> str:
+    return f"{count:,} param" + ("" if count == 1 else "s")
+
+
+def shapes_text(shapes: tuple | None) -> str:
+    """One shape `(None, 10)`, several `[(None, 10), (None, 4)]`, unknown `?`."""
+    if shapes is None:
+        return "?"
+    if len(shapes) == 1:
+        return format_shape(shapes[0])
+    return "[" + ", ".join(format_shape(s) for s in shapes) + "]"
+
+
+def input_shapes_text(node: LayerResult) -> str:
+    return shapes_text(node.input_shapes) if node.input_shapes else "?"
+
+
+def value_text(value: object) -> str:
+    """A kwarg value as Keras code would show it; configs by their class name."""
+    if isinstance(value, dict) and len(value) == 1:
+        return str(next(iter(value)))
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join(value_text(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)
+
+
+def call_text(class_name: str, kwargs: dict, wrapped: LayerSpec | None = None) -> str:
+    """`LSTM(32)`: the class with the arguments Keras requires (what identifies the layer)."""
+    if wrapped is not None:
+        inner = call_text(wrapped.class_name, merged_kwargs(wrapped), wrapped.wrapped)
+        return f"{class_name}({inner})"
+    definition = get(class_name)
+    if definition is None:
+        return class_name
+    shown = [value_text(kwargs[name]) for name in definition.positional
+             if definition.params.get(name) is REQUIRED and name in kwargs
+             and kwargs[name] is not REQUIRED]
+    return f"{class_name}({', '.join(shown)})"
+
+
+def merged_kwargs(spec: LayerSpec) -> dict:
+    definition = get(spec.class_name)
+    defaults = definition.all_params if definition else {}
+    return {**defaults, **spec.kwargs}
+
+
+def layer_call_text(node: LayerResult) -> str:
+    spec = node.spec
+    if spec is None:
+        return "Input"
+    return call_text(node.class_name, node.kwargs, spec.wrapped)
+
+
+def copy_cell_text(node: LayerResult) -> str:
+    """A per-step copy's cell: the wrapped layer of a TimeDistributed, else the layer."""
+    inner = node.spec.wrapped if node.spec is not None else None
+    if inner is None:
+        return layer_call_text(node)
+    return call_text(inner.class_name, merged_kwargs(inner), inner.wrapped)
+
+
+def activation_text(node: LayerResult) -> str | None:
+    """The layer's activation when it has one (`relu`, `LeakyReLU` for a config)."""
+    kwargs = node.kwargs
+    if node.spec is not None and node.spec.wrapped is not None:
+        kwargs = merged_kwargs(node.spec.wrapped)
+    if "activation" not in kwargs or kwargs["activation"] is REQUIRED:
+        return None
+    value = kwargs["activation"]
+    if value is None:
+        return "linear"
+    return value_text(value).strip("'")
+
+
+def dtype_text(node: LayerResult, inferred: InferredModel) -> str:
+    if node.is_input:
+        spec = inferred.model.input(node.name)
+        return spec.dtype if spec else "float32"
+    return str(node.kwargs.get("dtype") or "float32")
+
+
+def cell_name(class_name: str) -> str:
+    """What one timestep of a recurrent layer is called in a cell: `LSTM`, `GRU`, `RNN`."""
+    return RNN_SHORT.get(class_name, class_name)
+
+
+def state_names(class_name: str) -> tuple:
+    """The states an RNN carries from step to step: h (and c for LSTMs)."""
+    return ("h", "c") if "LSTM" in class_name else ("h",)
+
+
+def step_shape(shape: tuple | None) -> str:
+    """The shape of one timestep of a sequence: (None, 10, 64) -> (None, 64)."""
+    if shape is None or len(shape) < 2:
+        return "?"
+    return format_shape((shape[0],) + tuple(shape[2:]))
+
+
+def wrap_text(text: str, width: int = 46, max_lines: int = 3) -> list[str]:
+    """Break a message into short lines for a label; the last line ends in … when cut."""
+    import textwrap
+
+    from netlint.diagram.style import visible_text
+
+    lines = textwrap.wrap(visible_text(text), width, break_long_words=True,
+                          break_on_hyphens=False) or [""]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: width - 1] + "…"
+    return lines
