@@ -21,6 +21,9 @@ def _keras_kwargs(spec: LayerSpec) -> dict:
               if k not in _INPUT_KWARGS or (k == "input_dim" and spec.class_name == "Embedding")}
     if spec.wrapped is not None:
         kwargs["layer"] = make_layer(spec.wrapped)
+    if isinstance(kwargs.get("backward_layer"), dict):  # written like a layers item
+        (cls, inner), = kwargs["backward_layer"].items()
+        kwargs["backward_layer"] = getattr(keras.layers, cls)(**(inner or {}))
     if spec.explicit_name:
         kwargs["name"] = spec.name
     return kwargs

@@ -30,7 +30,7 @@ def shape_findings(inferred_model: object, path: str) -> list[Finding]:
     for node in inferred_model.errors:  # type: ignore[attr-defined]
         spec = node.spec
         out.append(Finding(code="NL105", name="incompatible-shape", severity="error",
-                           message=f"{node.class_name} '{node.name}': {node.error.message}",
+                           message=node.error_message(),
                            path=path, position=spec.position if spec else None,
                            fix=node.error.fix, layer=node.name))
     return out

@@ -58,6 +58,7 @@ class LayerSpec:
     legacy_kwargs: dict = field(default_factory=dict)  # old kwarg -> new kwarg name
     explicit_name: bool = False
     index: int = 0  # position in the `layers:` list
+    from_position: Position | None = None  # the `from:` value, when written
 
     def kwarg_position(self, key: str) -> Position | None:
         return self.kwarg_positions.get(key, self.position)

@@ -51,6 +51,10 @@ class LayerResult:
     def is_input(self) -> bool:
         return self.spec is None
 
+    def error_message(self) -> str:
+        """The NL105 message for a layer that cannot take its input."""
+        return f"{self.class_name} '{self.name}': {self.error.message}" if self.error else ""
+
 
 @dataclass(frozen=True)
 class InferredModel:

@@ -31,7 +31,7 @@ def test_positions_point_at_the_node():
     ("input: {shape: [3]}\nlayers:\n  - Dense: {units: -3}\n", "NL001", 3, 20, "minimum"),
     ("input: {shape: [3]}\nlayers:\n  - Dense: {units: three}\n", "NL001", 3, 20, "integer"),
     ("input: {shape: [3]}\nlayers:\n  - Dense: {}\n", "NL001", 3, 5, "needs units"),
-    ("input: {shape: [3]}\nlayers:\n  - Dense: 3\n    from: nowhere\n", "NL004", 3, 5,
+    ("input: {shape: [3]}\nlayers:\n  - Dense: 3\n    from: nowhere\n", "NL004", 4, 11,
      "nowhere"),
     ("input: {shape: [3]}\nlayers:\n  - Dense: 3\noutputs: [densee]\n", "NL004", 4, 11,
      "densee"),

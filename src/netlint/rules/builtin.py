@@ -45,5 +45,5 @@ def unused_suppression(ctx: Context) -> Iterator[Finding]:
 def incompatible_shape(ctx: Context) -> Iterator[Finding]:
     for node in ctx.inferred.errors:
         spec = node.spec
-        yield ctx.report(f"{node.class_name} '{node.name}': {node.error.message}",
+        yield ctx.report(node.error_message(),
                          spec.position if spec else None, fix=node.error.fix, layer=node.name)

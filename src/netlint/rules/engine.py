@@ -152,14 +152,13 @@ def drop_explained_shape_errors(findings: list[Finding]) -> list[Finding]:
     """Drop the generic NL105 for a layer a more specific shape rule already explains.
 
     Inference records one error per layer that cannot take its input, and NL105 reports
-    it as is. When a shape rule (NL1xx) has said why at error level for that same layer
-    (NL104 "needs a sequence", NL103 "channels first"), the generic message only repeats
-    it, less helpfully. Only findings that ran (selected rules) can explain: with NL104
+    it as is. When a rule has said why at error level for that same layer (NL104 "needs
+    a sequence", NL103 "channels first", NL203 "stateful without a fixed batch"), the
+    generic message only repeats it, less helpfully. Only findings that ran (selected rules) can explain: with NL104
     ignored the model is still broken, so NL105 is reported.
     """
     explained = {f.layer for f in findings
-                 if f.layer and f.severity == "error" and f.code.startswith("NL1")
-                 and f.code != GENERIC_SHAPE_CODE}
+                 if f.layer and f.severity == "error" and f.code != GENERIC_SHAPE_CODE}
     return [f for f in findings
             if not (f.code == GENERIC_SHAPE_CODE and f.layer in explained)]
 

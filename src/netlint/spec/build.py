@@ -81,7 +81,9 @@ class Builder:
         return InputSpec(name=layer.name, shape=tuple(shape),
                          batch_size=batch if _is_size(batch) else None,
                          dtype=kw.get("dtype") or "float32", position=layer.position,
-                         shape_position=layer.kwarg_position("shape"),
+                         shape_position=layer.kwarg_position(
+                             next((k for k in ("shape", "input_shape", "batch_shape",
+                                               "batch_input_shape") if k in kw), "shape")),
                          origin="batch_input_shape" if "batch_input_shape" in kw
                          else "input-layer")
 
@@ -263,8 +265,8 @@ def _check_references(layers: list, inputs: list, builder: Builder) -> None:
         for ref in layer.inbound:
             if ref not in names:
                 builder.error("NL004", f"'{layer.name}' takes `from: {ref}`, which is no layer "
-                              "or input", layer.position, fix=did_you_mean(ref, names),
-                              layer=layer.name)
+                              "or input", layer.from_position or layer.position,
+                              fix=did_you_mean(ref, names), layer=layer.name)
     cycle = find_cycle(layers)
     if cycle:
         first = next(layer for layer in layers if layer.name == cycle[0])

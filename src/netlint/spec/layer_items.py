@@ -102,7 +102,8 @@ class ItemReader:
                 self.error("NL001", "`from:` takes a layer or input name, or a list of names",
                            self.doc.position_of(path + ("from",)), layer=spec.name)
                 return None
-            spec = _replace(spec, inbound=tuple(names))
+            spec = _replace(spec, inbound=tuple(names),
+                            from_position=self.doc.position_of(path + ("from",)))
         return spec
 
     def read_layer(self, written: str, raw: Any, path: tuple, index: int) -> LayerSpec | None:

@@ -77,7 +77,6 @@ REMOVED_KWARGS = {
     "consume_less": "Keras 3 picks the implementation itself; remove it",
     "implementation": "Keras 3 picks the implementation itself; remove it",
     "forget_bias_init": "use unit_forget_bias: true (the default)",
-    "batch_input_shape": "give the per-sample shape in `input:` and batch_size there",
 }
 
 # dim_ordering values

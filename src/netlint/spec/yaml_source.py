@@ -90,7 +90,6 @@ class _Builder:
         self.alias_nodes = 0
 
     def build(self, events: Any) -> Any:
-        # stack entries: [container, path, count, pending_key, key_span, seen_keys, anchor]
         stack: list[list] = []
         root: Any = None
         for event in events:
@@ -102,6 +101,9 @@ class _Builder:
             if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 frame = stack.pop()
                 value, count = frame[0], frame[2]
+                end = self._close_span(frame, event)
+                if stack:
+                    stack[-1][7] = end
                 if frame[6]:
                     self.anchors[frame[6]] = (value, count)
                 if stack:
@@ -123,7 +125,10 @@ class _Builder:
                                       _span(event), "remove the tag; write plain values")
                 container: Any = {} if kind == "map" else []
                 self.doc.positions[path] = _span(event)
-                stack.append([container, path, 1, None, None, {}, event.anchor])
+                # frame: container, path, node count, pending key, key span, keys seen,
+                # anchor, end of the last child (for the span of a block collection), flow?
+                stack.append([container, path, 1, None, None, {}, event.anchor, None,
+                              bool(event.flow_style)])
                 continue
             if isinstance(event, yaml.AliasEvent):
                 if event.anchor not in self.anchors:
@@ -144,11 +149,26 @@ class _Builder:
                 continue
             if stack:
                 self.doc.positions[path] = _span(event)
+                stack[-1][7] = self.doc.positions[path]
                 self._attach(stack, value, count, event)
             else:
                 self.doc.positions[()] = _span(event)
                 root = value
         return root
+
+    def _close_span(self, frame: list, event: Any) -> Position:
+        """Give a collection its real end: a flow one ends at its bracket, a block one
+        where its last child ends (libyaml ends a block at the next token)."""
+        start = self.doc.positions[frame[1]]
+        if frame[8] or frame[7] is None:
+            end = _span(event)
+            last = (end.end_line, end.end_column) if frame[8] else \
+                (start.end_line, start.end_column)
+        else:
+            last = (frame[7].end_line, frame[7].end_column)
+        span = Position(start.line, start.column, *last)
+        self.doc.positions[frame[1]] = span
+        return span
 
     @staticmethod
     def _child_path(stack: list) -> tuple:
