@@ -71,7 +71,10 @@ def build_keras_model(model: ModelSpec) -> tuple[dict, object]:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                out = layers[spec.name](args[0] if len(args) == 1 else args)
+                layer = layers[spec.name]
+                # MultiHeadAttention is called as mha(query, value[, key]), not on a list
+                out = layer(*args) if spec.class_name == "MultiHeadAttention" else \
+                    layer(args[0] if len(args) == 1 else args)
         except Exception as error:  # noqa: BLE001
             raise KerasRefused(spec.name, error) from None
         outs = list(out) if isinstance(out, (list, tuple)) else [out]

@@ -10,6 +10,7 @@ import warnings
 from dataclasses import dataclass
 
 import keras
+import numpy as np
 
 from netlint.layers.base import LayerCall, ShapeError
 from netlint.layers.registry import get
@@ -42,12 +43,12 @@ def keras_layer(class_name: str, kwargs: dict, input_shapes: list, *,
     `wrapped` is (class_name, kwargs) of the layer a wrapper takes. Raises
     whatever Keras raises when it refuses the input.
     """
-    keras.backend.clear_session()
+    keras.backend.clear_session(free_memory=False)  # its gc.collect doubles the run time
     inputs = [keras.Input(shape=tuple(s), batch_size=batch_size) for s in input_shapes]
     layer = make_keras_layer(class_name, kwargs, wrapped)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        out = layer(inputs[0] if len(inputs) == 1 else inputs)
+        out = _call(layer, class_name, inputs)
     outs = out if isinstance(out, (list, tuple)) else [out]
     return LayerAnswer(tuple(tuple(o.shape) for o in outs), _count(layer.trainable_weights),
                        _count(layer.non_trainable_weights))
@@ -90,3 +91,82 @@ def compare_layer(class_name: str, kwargs: dict, input_shapes: list, **options) 
                              f"{error.message}; Keras gave {expected}") from None
     assert got == expected, f"{class_name}({kwargs}) on {input_shapes}: netlint {got} != " \
                             f"Keras {expected}"
+
+
+# --- Keras as the oracle, built and run ---------------------------------------------
+# compare_layer asks Keras to build a layer on symbolic inputs, and Keras builds some
+# it cannot run (Attention on a query of width 8 and a key of width 16, Softmax over
+# axis 3 of a 2D input). netlint refuses those: a refusal stands when Keras refuses
+# too, or when no real batch gets through it and out in the shape Keras declared
+# (each unknown size filled in as 1, 2 and 3). Otherwise the answers must be equal,
+# as in compare_layer. MultiHeadAttention takes its inputs as separate arguments.
+
+FILLS = (1, 2, 3)
+RUN_BATCH = 5  # unlike any size the strategies draw, so nothing fits by chance
+SEPARATE_ARGUMENTS = {"MultiHeadAttention"}
+
+
+def _call(layer, class_name, inputs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if class_name in SEPARATE_ARGUMENTS:
+            return layer(*inputs)
+        return layer(inputs[0] if len(inputs) == 1 else inputs)
+
+
+def _shapes(out):
+    return tuple(tuple(o.shape) for o in (out if isinstance(out, (list, tuple)) else [out]))
+
+
+def _size(weights):
+    return sum(int(np.prod(w.shape)) for w in weights)
+
+
+def keras_build(class_name, kwargs, input_shapes, batch_size=None):
+    """Keras's answer on symbolic inputs, as keras_layer gives it, or None if it refuses."""
+    keras.backend.clear_session(free_memory=False)  # its gc.collect would double run time
+    try:
+        layer = make_keras_layer(class_name, kwargs)
+        out = _call(layer, class_name, [keras.Input(shape=s, batch_size=batch_size)
+                                        for s in input_shapes])
+    except Exception:
+        return None
+    return LayerAnswer(_shapes(out), _size(layer.trainable_weights),
+                       _size(layer.non_trainable_weights))
+
+
+def keras_runs(class_name, kwargs, input_shapes, declared, fill, batch_size=None):
+    """Whether a random batch gets through Keras and comes out as `declared`."""
+    arrays = [np.random.rand(batch_size or RUN_BATCH, *(fill if d is None else d for d in s))
+              .astype("float32") for s in input_shapes]
+    try:
+        ran = _shapes(_call(make_keras_layer(class_name, kwargs), class_name, arrays))
+    except Exception:
+        return False
+    return len(ran) == len(declared) and all(
+        len(r) == len(d) and all(x in (None, y) for x, y in zip(d, r))
+        for r, d in zip(ran, declared))
+
+
+def compare_layer_and_run(class_name, kwargs, input_shapes, batch_size=None):
+    """compare_layer, where a layer Keras builds but cannot run counts as refused."""
+    expected = keras_build(class_name, kwargs, input_shapes, batch_size)
+    unknown = any(None in s for s in input_shapes)
+
+    def runs(fill):
+        return expected is not None and keras_runs(
+            class_name, kwargs, input_shapes, expected.output_shapes, fill, batch_size)
+
+    try:
+        got = netlint_layer(class_name, kwargs, input_shapes, batch_size=batch_size)
+    except ShapeError as error:
+        assert not any(runs(f) for f in (FILLS if unknown else FILLS[:1])), \
+            f"netlint refused {class_name}({kwargs}) on {input_shapes} ({error.message}) " \
+            f"but Keras builds it as {expected} and runs it"
+        return
+    assert expected is not None, f"Keras refuses {class_name}({kwargs}) on {input_shapes} " \
+                                 f"but netlint gave {got}"
+    assert got == expected, f"{class_name}({kwargs}) on {input_shapes}: netlint {got} != " \
+                            f"Keras {expected}"
+    assert unknown or runs(None), f"netlint accepted {class_name}({kwargs}) on " \
+                                  f"{input_shapes}, which Keras builds but cannot run"

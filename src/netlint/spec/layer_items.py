@@ -182,8 +182,9 @@ class ItemReader:
         renamed: dict = {}
         for key, value in raw.items():
             new = key
-            if key not in definition.all_params and key in legacy.LEGACY_KWARGS:
-                new = legacy.LEGACY_KWARGS[key]
+            renames = {**legacy.LEGACY_KWARGS, **legacy.LEGACY_CLASS_KWARGS.get(class_name, {})}
+            if key not in definition.all_params and key in renames:
+                new = renames[key]
                 renamed[key] = new
                 if key == "dim_ordering":
                     value = legacy.DATA_FORMAT_VALUES.get(value, value)

@@ -71,6 +71,11 @@ LEGACY_KWARGS = {
     "p": "rate",
 }
 
+# old kwarg -> Keras 3 kwarg for one class only (ReLU never took `alpha`)
+LEGACY_CLASS_KWARGS = {
+    "LeakyReLU": {"alpha": "negative_slope"},
+}
+
 # old kwarg Keras 3 dropped outright, with what to do instead
 REMOVED_KWARGS = {
     "input_length": "Keras 3 takes the sequence length from the input shape; remove it",
