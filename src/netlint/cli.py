@@ -40,9 +40,14 @@ def root(
 
 def _register() -> None:
     """Each command lives in netlint/commands/<name>.py; they import heavy modules lazily."""
-    from netlint.commands import summary
+    from netlint.commands import check, diagram, export, rules_cmd, summary
 
+    app.command()(check.check)
     app.command()(summary.summary)
+    app.command()(diagram.diagram)
+    app.command()(export.export)
+    app.command("rules")(rules_cmd.rules)
+    app.command()(rules_cmd.explain)
 
 
 _register()

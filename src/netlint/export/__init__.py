@@ -1,0 +1,103 @@
+"""Export a model file: a Keras 3 training script, or the Keras model JSON.
+
+    from netlint.export import export_file
+    result = export_file("model.yaml", synthetic=True)   # raises ExportRefused on lint errors
+    print(result.text)
+
+Both targets are built from the inferred model; every value from the file
+goes through a checked literal (see emitter.py), never pasted text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from netlint.export.emitter import ExportError
+from netlint.export.script import BACKENDS, MIXED_POLICIES, ScriptOptions
+
+__all__ = ["export_file", "export_model", "export_script", "export_keras_json", "lint",
+           "ExportError", "ExportRefused", "Exported", "ScriptOptions", "TARGETS", "BACKENDS",
+           "MIXED_POLICIES"]
+
+TARGETS = ("script", "keras-json")
+
+
+class ExportRefused(Exception):
+    """The model has lint errors (or could not be read); `findings` says which."""
+
+    def __init__(self, findings: list, reason: str):
+        super().__init__(reason)
+        self.findings = findings
+        self.reason = reason
+
+
+@dataclass
+class Exported:
+    text: str
+    findings: list = field(default_factory=list)  # what lint said (errors only if forced)
+
+
+def export_script(inferred: object, options: ScriptOptions | None = None) -> str:
+    """The training script of an inferred model (`netlint.api.infer(path).model`)."""
+    from netlint.export.script import training_script
+
+    return training_script(inferred, options or ScriptOptions())  # type: ignore[arg-type]
+
+
+def export_keras_json(inferred: object, mixed_precision: str | None = None) -> str:
+    """The `model.to_json()` text of an inferred model, for `keras.models.model_from_json`."""
+    from netlint.export.keras_json import keras_json
+
+    return keras_json(inferred, mixed_precision)  # type: ignore[arg-type]
+
+
+def lint(path: str | Path) -> tuple[object, list]:
+    """(InferredModel or None, findings sorted): what `netlint check` reports (with the
+    project's config), plus the loader's and the shape inference's own findings.
+
+    The model is None only when the file could not be read into a model at all; a
+    model with loader errors (NL001-NL004) is still inferred, for `--force`.
+    """
+    from netlint import api
+    from netlint.infer import infer_shapes
+
+    result = api.infer(path)
+    findings = list(result.findings)
+    check = getattr(api, "check", None)
+    if check is not None:
+        from netlint.rules.config import ConfigError
+
+        try:
+            checked = check(Path(path))
+        except ConfigError as problem:
+            raise ExportError(f"netlint configuration: {problem}") from None
+        seen = {(f.code, f.line, f.column, f.message) for f in findings}
+        findings += [f for f in checked if (f.code, f.line, f.column, f.message) not in seen]
+    model = result.model
+    if model is None and result.loaded.model is not None:
+        model = infer_shapes(result.loaded.model)
+    return model, sorted(findings, key=lambda f: f.sort_key())
+
+
+def export_model(inferred: object, to: str = "script",
+                 options: ScriptOptions | None = None) -> str:
+    """The export of an inferred model, as text (no lint gate: see export_file)."""
+    if to not in TARGETS:
+        raise ExportError(f"unknown target {to!r}; use one of {', '.join(TARGETS)}")
+    options = options or ScriptOptions()
+    if to == "keras-json":
+        return export_keras_json(inferred, options.mixed_precision)
+    return export_script(inferred, options)
+
+
+def export_file(path: str | Path, *, to: str = "script", force: bool = False,
+                options: ScriptOptions | None = None) -> Exported:
+    """Lint `path` and export it; ExportRefused when it has errors (unless `force`)."""
+    model, findings = lint(path)
+    errors = [f for f in findings if f.severity == "error"]
+    if model is None:
+        raise ExportRefused(findings, "the file holds no model netlint can build")
+    if errors and not force:
+        raise ExportRefused(findings, f"{len(errors)} error(s)")
+    return Exported(export_model(model, to, options), errors)

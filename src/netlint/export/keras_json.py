@@ -1,0 +1,150 @@
+"""`--to keras-json`: the model as the JSON `model.to_json()` writes, built without Keras.
+
+`keras.models.model_from_json` rebuilds the model from it. Each layer's
+config holds only what the file sets (plus `name`): Keras fills in its own
+defaults, exactly as when the layer is constructed in code. Values pass a
+strict check (numbers, text, booleans, null, lists, mappings) and
+`json.dumps` escapes every string, so nothing in the file can break out.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+from netlint.export.emitter import ExportError, quoted
+from netlint.export.layer_code import CONFIG_KINDS, INPUT_KWARGS
+from netlint.graph import LayerSpec
+from netlint.infer import InferredModel, dependency_order
+from netlint.layers import registry
+
+MIXED_POLICIES = {"float16": "mixed_float16", "bfloat16": "mixed_bfloat16"}
+_DEPTH = 32
+
+
+def json_value(value: object, depth: int = 0) -> object:
+    """Plain data, tuples as lists; anything else refused."""
+    if depth > _DEPTH:
+        raise ExportError("a value is nested too deeply to be a model argument")
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            raise ExportError(f"{value!r} cannot be written as JSON")
+        return value
+    if isinstance(value, (list, tuple)):
+        return [json_value(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise ExportError("mapping keys in a Keras config must be text")
+        return {k: json_value(v, depth + 1) for k, v in value.items()}
+    raise ExportError(f"a value of type {type(value).__name__} cannot be written as JSON")
+
+
+def _object(module: str, class_name: str, config: dict) -> dict:
+    return {"module": module, "class_name": class_name, "config": config,
+            "registered_name": None}
+
+
+def config_value(key: str, value: object) -> object:
+    """`{RandomNormal: {stddev: 0.05}}` as Keras's serialized initializer, and so on."""
+    for suffix, (module, known) in CONFIG_KINDS.items():
+        if key.endswith(suffix) and isinstance(value, dict) and len(value) == 1:
+            (class_name, kwargs), = value.items()
+            kwargs = json_value(kwargs or {})
+            if not isinstance(kwargs, dict):
+                raise ExportError(f"{quoted(class_name)} takes its arguments as a mapping")
+            if class_name in known and class_name[:1].isupper():
+                return _object(module, class_name, kwargs)
+            return {"class_name": class_name, "config": kwargs}
+    return json_value(value)
+
+
+def layer_object(spec: LayerSpec, dtype: str | None = None) -> dict:
+    """One layer, serialized as Keras serializes it (its config holds what the file sets)."""
+    config: dict = {"name": spec.name}
+    for key, value in spec.kwargs.items():
+        if key in INPUT_KWARGS and not (key == "input_dim" and spec.class_name == "Embedding"):
+            continue
+        if key == "layer" and spec.wrapped is not None:
+            config[key] = layer_object(spec.wrapped, dtype)
+        elif key == "backward_layer" and value is not None:
+            config[key] = item_object(value)
+        else:
+            config[key] = config_value(key, value)
+    if dtype is not None and "dtype" not in spec.kwargs:
+        config["dtype"] = dtype
+    return _object("keras.layers", registry.get(spec.class_name).name, config)
+
+
+def item_object(item: object) -> dict:
+    """A layer written as a `layers:` item (`{LSTM: {units: 8}}`)."""
+    if isinstance(item, str):
+        item = {item: {}}
+    if not isinstance(item, dict) or len(item) != 1:
+        raise ExportError(f"expected one layer like {{LSTM: {{units: 8}}}}, got {quoted(item)}")
+    (class_name, kwargs), = item.items()
+    definition = registry.get(class_name) if isinstance(class_name, str) else None
+    if definition is None or not isinstance(kwargs or {}, dict):
+        raise ExportError(f"cannot write the layer {quoted(class_name)}")
+    config = {k: config_value(k, v) for k, v in (kwargs or {}).items()}
+    return _object("keras.layers", definition.name, config)
+
+
+def _tensor(inferred: InferredModel, source: str, index: int) -> dict:
+    node = inferred.nodes[source]
+    if not node.output_shapes:
+        raise ExportError(f"the output shape of {quoted(source)} is unknown (a layer before "
+                          "it cannot take its input); fix the model first")
+    dtype = inferred.model.input(source).dtype if node.is_input else "float32"
+    return {"class_name": "__keras_tensor__", "config": {
+        "shape": json_value(node.output_shapes[index]), "dtype": json_value(dtype),
+        "keras_history": [source, 0, index]}}
+
+
+def _refs(inferred: InferredModel, names: tuple) -> list:
+    out = []
+    for source in names:
+        node = inferred.nodes[source]
+        out += [[source, 0, i] for i in range(len(node.output_shapes or (None,)))]
+    return out
+
+
+def _input_layer(inferred: InferredModel, name: str) -> dict:
+    inp = inferred.model.input(name)
+    batch = inp.batch_size if isinstance(inp.batch_size, int) else None
+    config = {"batch_shape": json_value([batch, *inp.shape]), "dtype": json_value(inp.dtype),
+              "sparse": bool(inp.sparse), "name": inp.name}
+    return {**_object("keras.layers", "InputLayer", config), "name": inp.name,
+            "inbound_nodes": []}
+
+
+def model_config(inferred: InferredModel, mixed_precision: str | None = None) -> dict:
+    """The dict `model.get_config()` would give (the part `model_from_json` needs)."""
+    model = inferred.model
+    policy = MIXED_POLICIES.get(mixed_precision) if mixed_precision else None
+    if mixed_precision and policy is None:
+        raise ExportError(f"unknown mixed precision {quoted(mixed_precision)}")
+    layers = [_input_layer(inferred, inp.name) for inp in model.inputs]
+    ordered = dependency_order(model)
+    if len(ordered) != len(model.layers):
+        raise ExportError("the layers reference something missing or form a cycle (NL004)")
+    for spec in ordered:
+        dtype = ("float32" if spec.name in model.outputs else policy) if policy else None
+        tensors = [_tensor(inferred, ref[0], ref[2]) for ref in _refs(inferred, spec.inbound)]
+        args = [tensors[0]] if len(tensors) == 1 else [tensors]
+        layers.append({**layer_object(spec, dtype), "name": spec.name,
+                       "inbound_nodes": [{"args": args, "kwargs": {}}]})
+    inputs, outputs = _refs(inferred, tuple(i.name for i in model.inputs)), \
+        _refs(inferred, model.outputs)
+    return {"name": model.name or "functional", "trainable": True, "layers": layers,
+            "input_layers": inputs[0] if len(inputs) == 1 else inputs,
+            "output_layers": outputs[0] if len(outputs) == 1 else outputs}
+
+
+def keras_json(inferred: InferredModel, mixed_precision: str | None = None) -> str:
+    """The JSON text `keras.models.model_from_json` loads."""
+    document = {"module": "keras.src.models.functional", "class_name": "Functional",
+                "config": model_config(inferred, mixed_precision),
+                "registered_name": "Functional"}
+    return json.dumps(document, indent=2, ensure_ascii=True, allow_nan=False) + "\n"

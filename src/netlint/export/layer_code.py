@@ -1,0 +1,147 @@
+"""One layer of the spec as a Keras 3 constructor call, plus the GPU notes it deserves.
+
+The loader has already normalised Keras 1/2 spellings, so `LayerSpec.class_name`
+and `.kwargs` are Keras 3's. What is left to do here: drop the Keras 2 input
+arguments (they became the `keras.Input`), build wrapped layers inline, turn
+`{RandomNormal: {stddev: 0.05}}` into `keras.initializers.RandomNormal(...)`,
+and give every layer its netlint name, so the built model's names match
+`netlint summary`.
+"""
+
+from __future__ import annotations
+
+from netlint.export.emitter import Call, Expr, ExportError, call_kw, literal, quoted
+from netlint.graph import LayerSpec
+from netlint.layers import registry, vocab
+
+# Keras 2 first-layer arguments that the loader turned into the model input; Keras 3
+# rejects batch_input_shape/batch_size on a layer and ignores input_shape/input_dim.
+INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size")
+
+# kwarg suffix -> (Keras module, the names it accepts as `{ClassName: {...}}`)
+CONFIG_KINDS = {
+    "_initializer": ("keras.initializers", vocab.INITIALIZERS),
+    "_regularizer": ("keras.regularizers", vocab.REGULARIZERS),
+    "_constraint": ("keras.constraints", vocab.CONSTRAINTS),
+}
+
+CUDNN_CLASSES = ("LSTM", "GRU")
+
+
+def config_object(value: object, module: str, known: tuple) -> Expr:
+    """`{ClassName: {kwargs}}` as `module.ClassName(**kwargs)`; other values as literals.
+
+    Only class names Keras documents (`known`, CamelCase) become code; any other
+    single-key mapping is written as Keras's own `{'class_name': ..., 'config': ...}`
+    form, which Keras resolves (or rejects) itself.
+    """
+    if not (isinstance(value, dict) and len(value) == 1):
+        return literal(value)
+    (class_name, kwargs), = value.items()
+    kwargs = {} if kwargs is None else kwargs
+    if not isinstance(kwargs, dict):
+        raise ExportError(f"{quoted(class_name)} takes its arguments as a mapping, got "
+                          f"{quoted(kwargs)}")
+    if class_name in known and class_name[:1].isupper():
+        return call_kw(f"{module}.{class_name}", [(k, value_expr(k, v)) for k, v in
+                                                  kwargs.items()])
+    return literal({"class_name": class_name, "config": kwargs})
+
+
+def value_expr(key: str, value: object) -> Expr:
+    """A kwarg value as code: initializers/regularizers/constraints as objects, else literal."""
+    for suffix, (module, known) in CONFIG_KINDS.items():
+        if key.endswith(suffix):
+            return config_object(value, module, known)
+    return literal(value)
+
+
+def layer_kwargs(spec: LayerSpec, extra: dict | None = None) -> list:
+    """(keyword, value) pairs Keras 3 takes, in the order the file gives them.
+
+    `extra` (our own settings, e.g. a float32 dtype for an output under mixed
+    precision) also reaches a wrapped layer, which computes the wrapper's output.
+    """
+    pairs = []
+    for key, value in spec.kwargs.items():
+        if key in INPUT_KWARGS and not (key == "input_dim" and spec.class_name == "Embedding"):
+            continue
+        if key == "layer" and spec.wrapped is not None:
+            pairs.append((key, layer_expr(spec.wrapped, extra)))
+        elif key == "backward_layer" and value is not None:
+            pairs.append((key, layer_item_expr(value)))
+        else:
+            pairs.append((key, value_expr(key, value)))
+    return pairs
+
+
+def layer_expr(spec: LayerSpec, extra: dict | None = None) -> Call:
+    """`keras.layers.Class(kwargs..., name=...)`; `extra` adds our own kwargs (dtype)."""
+    definition = registry.get(spec.class_name)
+    if definition is None:  # the loader only builds LayerSpecs of registered classes
+        raise ExportError(f"Keras 3 has no layer {quoted(spec.class_name)}")
+    pairs = layer_kwargs(spec, extra)
+    for key, value in (extra or {}).items():
+        if key not in spec.kwargs:
+            pairs.append((key, literal(value)))
+    pairs.append(("name", literal(spec.name)))
+    return call_kw(f"keras.layers.{definition.name}", pairs)
+
+
+def layer_item_expr(item: object) -> Call:
+    """A layer written as a `layers:` item (`{LSTM: {units: 8}}`), e.g. `backward_layer`."""
+    if isinstance(item, str):
+        item = {item: {}}
+    if not isinstance(item, dict) or len(item) != 1:
+        raise ExportError(f"expected one layer like {{LSTM: {{units: 8}}}}, got {quoted(item)}")
+    (class_name, kwargs), = item.items()
+    definition = registry.get(class_name) if isinstance(class_name, str) else None
+    if definition is None:
+        raise ExportError(f"Keras 3 has no layer {quoted(class_name)}")
+    kwargs = {} if kwargs is None else kwargs
+    if not isinstance(kwargs, dict):
+        raise ExportError(f"{definition.name} takes its arguments as a mapping")
+    return call_kw(f"keras.layers.{definition.name}",
+                   [(k, value_expr(k, v)) for k, v in kwargs.items()])
+
+
+# -- GPU notes ------------------------------------------------------------------------
+
+def cudnn_breakers(spec: LayerSpec) -> list[str]:
+    """Why an LSTM/GRU cannot use the fused cuDNN kernel (empty when it can)."""
+    if spec.class_name not in CUDNN_CLASSES:
+        return []
+    kw = {**registry.get(spec.class_name).all_params, **spec.kwargs}
+    reasons = []
+    if kw.get("activation") != "tanh":
+        reasons.append(f"activation is {quoted(kw.get('activation'))}, not 'tanh'")
+    if kw.get("recurrent_activation") != "sigmoid":
+        reasons.append(f"recurrent_activation is {quoted(kw.get('recurrent_activation'))}, "
+                       "not 'sigmoid'")
+    dropout = kw.get("recurrent_dropout")
+    if isinstance(dropout, (int, float)) and not isinstance(dropout, bool) and dropout > 0:
+        reasons.append(f"recurrent_dropout is {dropout!r} (> 0)")
+    if kw.get("unroll") is True:
+        reasons.append("unroll is true")
+    if kw.get("use_bias") is False:
+        reasons.append("use_bias is false")
+    if spec.class_name == "GRU" and kw.get("reset_after") is False:
+        reasons.append("reset_after is false")
+    if kw.get("use_cudnn") is False:
+        reasons.append("use_cudnn is false")
+    return reasons
+
+
+def gpu_notes(spec: LayerSpec) -> list[str]:
+    """Comment lines (text only) for the layer and any layer it wraps."""
+    notes = []
+    layer: LayerSpec | None = spec
+    while layer is not None:
+        reasons = cudnn_breakers(layer)
+        if reasons:
+            notes.append(f"GPU: {quoted(layer.name)} ({layer.class_name}) cannot use the fused "
+                         f"cuDNN kernel because {'; '.join(reasons)}; it runs the generic "
+                         "step-by-step loop, often several times slower on a GPU. Keep "
+                         "Keras's defaults for a fast RNN (netlint reports this as NL204).")
+        layer = layer.wrapped
+    return notes

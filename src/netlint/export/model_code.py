@@ -1,0 +1,88 @@
+"""The script's `build_model()`: the spec as a Keras 3 functional model.
+
+Every layer gets its netlint name (`name=`), so the built model's layer names
+match `netlint summary`. Python variables are ours (`input_0`, `x_3`,
+`x_4_1` for the second output of layer 4), never derived from the file.
+"""
+
+from __future__ import annotations
+
+from netlint.export.emitter import (
+    INDENT, Call, ExportError, Seq, assign, call_kw, comment, literal, name, quoted, render,
+)
+from netlint.export.layer_code import gpu_notes, layer_expr
+from netlint.export.plan import fixed_batch
+from netlint.graph import InputSpec
+from netlint.infer import InferredModel, dependency_order
+
+KERAS2_INPUT_ORIGINS = ("input_shape", "input_dim", "batch_input_shape")
+
+
+def input_lines(inp: InputSpec, variable: str) -> list[str]:
+    lines = []
+    batch = fixed_batch(inp)
+    if inp.origin in KERAS2_INPUT_ORIGINS:
+        lines += comment(f"The model file gives the input Keras 2's way ({inp.origin} on the "
+                         "first layer); Keras 3 takes it as keras.Input.")
+    if batch:
+        lines += comment(f"A fixed batch of {batch}: every batch fed to this model "
+                         "must have exactly that many samples (stateful RNNs need it).")
+    pairs = [("shape", literal(tuple(inp.shape)))]
+    if batch:
+        pairs.append(("batch_size", literal(batch)))
+    if inp.dtype != "float32":
+        pairs.append(("dtype", literal(inp.dtype)))
+    if inp.sparse:
+        pairs.append(("sparse", literal(True)))
+    pairs.append(("name", literal(inp.name)))
+    return lines + assign([variable], call_kw("keras.Input", pairs))
+
+
+def _tensors(variables: list[str]) -> object:
+    if len(variables) == 1:
+        return name(variables[0])
+    return Seq("list", tuple(name(v) for v in variables))
+
+
+def build_model_function(inferred: InferredModel, mixed_precision: bool) -> list[str]:
+    model = inferred.model
+    lines = ["def build_model():",
+             f'{INDENT}"""The model of the netlint file, layer for layer, with its layer '
+             'names."""']
+    if not model.inputs:
+        raise ExportError("the model has no input; give `input: {shape: [...]}`")
+    variables: dict[str, list[str]] = {}
+    for index, inp in enumerate(model.inputs):
+        variables[inp.name] = [f"input_{index}"]
+        lines += input_lines(inp, f"input_{index}")
+    ordered = dependency_order(model)
+    if len(ordered) != len(model.layers):
+        raise ExportError("the layers reference something missing or form a cycle (NL004); "
+                          "fix the `from:` entries first")
+    for index, spec in enumerate(ordered, start=1):
+        for note in gpu_notes(spec):
+            lines += comment(note)
+        extra = None
+        if mixed_precision and spec.name in model.outputs:
+            lines += comment(f"{quoted(spec.name)} is a model output: it computes in float32 "
+                             "so the final activation and the loss keep full precision.")
+            extra = {"dtype": "float32"}
+        node = inferred.nodes.get(spec.name)
+        count = len(node.output_shapes) if node is not None and node.output_shapes else 1
+        targets = [f"x_{index}"] if count == 1 else [f"x_{index}_{k}" for k in range(count)]
+        sources = [v for ref in spec.inbound for v in variables[ref]]
+        if not sources:
+            raise ExportError(f"layer {quoted(spec.name)} takes no input", spec.position)
+        try:
+            layer = layer_expr(spec, extra)
+        except ExportError as problem:
+            raise problem.located(spec.position, f"layer {quoted(spec.name)}") from None
+        lines += assign(targets, Call(layer, (_tensors(sources),)))
+        variables[spec.name] = targets
+    inputs = [v for inp in model.inputs for v in variables[inp.name]]
+    outputs = [v for out in model.outputs for v in variables[out]]
+    pairs = [("inputs", _tensors(inputs)), ("outputs", _tensors(outputs))]
+    if model.name:
+        pairs.append(("name", literal(model.name)))
+    lines += render(call_kw("keras.Model", pairs), INDENT, "return ")
+    return lines
