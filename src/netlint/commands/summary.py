@@ -16,19 +16,6 @@ class SummaryFormat(str, Enum):
     json = "json"
 
 
-def fail_usage(message: str) -> typer.Exit:
-    typer.echo(f"netlint: {message}", err=True)
-    return typer.Exit(2)
-
-
-def existing_file(path: Path) -> Path:
-    if not path.exists():
-        raise fail_usage(f"{path}: no such file")
-    if path.is_dir():
-        raise fail_usage(f"{path}: is a folder; give a model file")
-    return path
-
-
 def summary(
     file: Path = typer.Argument(..., help="the model file (YAML)"),
     format: SummaryFormat = typer.Option(SummaryFormat.text, "--format", "-f",

@@ -8,9 +8,9 @@ requested output, with a message saying how to install Graphviz.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
+
+from netlint import output_files
 
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
 INSTALL_HINT = (
@@ -41,52 +41,13 @@ def output_format(path: Path) -> str:
 
 def check_output(output: Path, inputs: tuple = ()) -> None:
     """Refuse outputs that would destroy something: the model file, a folder."""
-    if output.is_dir():
-        raise RenderError(f"{output}: is a folder; give a file name such as "
-                          f"{output / 'model.svg'}", usage=True)
-    parent = output.parent if str(output.parent) else Path(".")
-    if not parent.is_dir():
-        raise RenderError(f"{output}: the folder {parent} does not exist", usage=True)
-    for source in inputs:
-        if _same_file(Path(source), output):
-            raise RenderError(f"{output}: is the model file itself; choose another output",
-                              usage=True)
-
-
-def _same_file(a: Path, b: Path) -> bool:
     try:
-        if a.exists() and b.exists():
-            return os.path.samefile(a, b)
-    except OSError:
-        return False
-    return a.resolve() == b.resolve()
+        output_files.check_output(output, inputs)
+    except output_files.OutputError as error:
+        raise RenderError(str(error), usage=True) from None
 
 
-def _new_file_mode(path: Path) -> int:
-    """The mode the file would have if opened normally: kept if it exists, else umask's."""
-    try:
-        return path.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write all of `data` to `path` or leave `path` untouched."""
-    parent = path.parent if str(path.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(temp, _new_file_mode(path))  # mkstemp makes it private (0600)
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
+write_atomic = output_files.write_atomic
 
 
 def render_bytes(dot_source: str, fmt: str) -> bytes:
