@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from netlint.layers.base import REQUIRED, Inferred, LayerCall, ShapeError, Weight, alias, register
+from netlint.layers.base import (
+    REQUIRED, Inferred, LayerCall, ShapeError, Weight, alias, format_shape, register,
+)
 from netlint.layers.conv_utils import (
     join, known_channels, normalize_data_format, normalize_padding, normalize_tuple,
     positive_int, spatial_input, transpose_output_length, window_outputs,
@@ -127,15 +129,16 @@ def _conv_transpose(rank: int):
         output_padding = _output_padding(call, rank, window.strides)
         batch, spatial, channels = spatial_input(call, rank, window.data_format)
         channels = known_channels(channels, call, window.data_format)
+        if 0 in spatial:
+            # Keras declares a shape for an empty axis (even a negative one) but the
+            # transposed convolution itself fails on it when the model runs.
+            raise ShapeError(f"{call.class_name} has nothing to transpose: its input "
+                             f"{format_shape(call.shape)} has an empty axis", kind="size")
         out = tuple(
             transpose_output_length(length, window.kernel[i], window.strides[i],
                                     window.dilation[i], window.padding,
                                     None if output_padding is None else output_padding[i])
             for i, length in enumerate(spatial))
-        if any(n is not None and n < 0 for n in out):
-            # only an empty input axis gets here; Keras cannot make a negative length
-            raise ShapeError(f"{call.class_name} would make a negative length "
-                             f"{out} from {spatial}", kind="size")
         weights = [Weight("kernel", window.kernel + (filters, channels))] + _bias(call, filters)
         return Inferred(join(batch, out, filters, window.data_format), tuple(weights))
 

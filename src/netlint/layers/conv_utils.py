@@ -29,7 +29,7 @@ def _is_int(value: Any) -> bool:
 
 def normalize_tuple(value: Any, n: int, name: str, class_name: str, *,
                     allow_zero: bool = False) -> tuple:
-    """`3` or `[3, 3]` -> (3, 3), refusing what keras' standardize_tuple refuses.
+    """`3` or `[3, 3]` -> (3, 3), refusing what Keras's standardize_tuple refuses.
 
     Keras would let an integral float through in a list (and then fail later,
     or not); netlint asks for integers, as Keras's documentation does.
@@ -93,17 +93,26 @@ def layout(rank: int, data_format: str) -> str:
     return "(batch, " + ", ".join(order) + ")"
 
 
-def spatial_input(call: LayerCall, rank: int, data_format: str) -> tuple:
-    """Split the one input into (batch, spatial lengths, channels), checking its rank."""
+def single_input(call: LayerCall) -> tuple:
+    """The shape of the one tensor these layers take."""
     if len(call.input_shapes) != 1:
         raise ShapeError(f"{call.class_name} takes one input, got {len(call.input_shapes)}",
                          kind="value")
-    shape = call.shape
+    return call.shape
+
+
+def spatial_input(call: LayerCall, rank: int, data_format: str) -> tuple:
+    """Split the one input into (batch, spatial lengths, channels), checking its rank."""
+    shape = single_input(call)
     if len(shape) != rank + 2:
         fix = None
         if len(shape) == rank + 1 and data_format == "channels_last":
+            # one axis short: a grayscale image or a plain series missing its channels
             fix = ("add a channels axis of 1, e.g. Reshape("
                    f"{format_shape(tuple(shape[1:]) + (1,))}), before it")
+            if rank > 1 and f"{rank}D" in call.class_name:
+                smaller = call.class_name.replace(f"{rank}D", f"{rank - 1}D")
+                fix += f", or use {smaller} if the last axis already holds the channels"
         raise ShapeError(f"{call.class_name} needs a {rank + 2}D input "
                          f"{layout(rank, data_format)} but got {format_shape(shape)}",
                          kind="rank", expected_rank=rank + 2, fix=fix)
@@ -172,7 +181,7 @@ def window_outputs(call: LayerCall, spatial: tuple, window: tuple, strides: tupl
     out = []
     for axis, length in enumerate(spatial):
         size = conv_output_length(length, window[axis], strides[axis], dilation[axis], padding)
-        if size is not None and size <= 0:
+        if padding == "valid" and size is not None and size <= 0:
             span = effective_kernel(window[axis], dilation[axis])
             dilated = f" (dilated to span {span})" if span != window[axis] else ""
             raise ShapeError(

@@ -1,4 +1,4 @@
-"""Pooling: Max/Average pooling over windows, and global pooling over whole axes.
+"""Pooling: Max/Average over windows, to a fixed size (adaptive), or over whole axes.
 
 No weights. Window pooling follows Keras 3's compute_pooling_output_shape;
 global pooling drops the spatial axes (or keeps them as 1 with keepdims).
@@ -6,9 +6,9 @@ global pooling drops the spatial axes (or keeps them as 1 with keepdims).
 
 from __future__ import annotations
 
-from netlint.layers.base import REQUIRED, Inferred, LayerCall, alias, register
+from netlint.layers.base import REQUIRED, Inferred, LayerCall, ShapeError, alias, register
 from netlint.layers.conv_utils import (
-    join, normalize_data_format, normalize_padding, normalize_tuple, spatial_input,
+    DATA_FORMATS, join, normalize_data_format, normalize_padding, normalize_tuple, spatial_input,
     window_outputs,
 )
 
@@ -46,6 +46,26 @@ def _global_pool(rank: int, mode: str):
     return infer
 
 
+def _adaptive_pool(rank: int, mode: str):
+    def infer(call: LayerCall) -> Inferred:
+        name = call.class_name
+        # Keras builds an output_size of 0 but cannot run it: ask for > 0.
+        size = normalize_tuple(call.kwargs.get("output_size"), rank, "output_size", name)
+        # Unlike the other layers, adaptive pooling compares data_format as written.
+        data_format = call.kwargs.get("data_format") or "channels_last"
+        if data_format not in DATA_FORMATS:
+            raise ShapeError(f"{name} data_format must be 'channels_last' or "
+                             f"'channels_first', got {data_format!r}", kind="value")
+        # Keras's compute_output_shape takes any rank here, but the pooling op
+        # fails on the wrong rank when the model runs: refuse it now.
+        batch, _, channels = spatial_input(call, rank, data_format)
+        return Inferred(join(batch, size, channels, data_format))
+
+    infer.__doc__ = (f"{mode.capitalize()} pooling to a fixed `output_size` per {rank}D "
+                     f"axis, whatever the input length; no weights.")
+    return infer
+
+
 def _register(rank: int) -> None:
     window = {"strides": None, "padding": "valid", "data_format": None, "name": None}
     positional = ("pool_size", "strides", "padding", "data_format")
@@ -61,6 +81,13 @@ def _register(rank: int) -> None:
     register(f"GlobalAveragePooling{rank}D", family="pooling",
              positional=("data_format", "keepdims"),
              params=global_params)(_global_pool(rank, "average"))
+    adaptive = {"output_size": REQUIRED, "data_format": None}
+    register(f"AdaptiveMaxPooling{rank}D", family="pooling",
+             positional=("output_size", "data_format"), params=adaptive,
+             )(_adaptive_pool(rank, "maximum"))
+    register(f"AdaptiveAveragePooling{rank}D", family="pooling",
+             positional=("output_size", "data_format"), params=adaptive,
+             )(_adaptive_pool(rank, "average"))
     alias(f"MaxPool{rank}D", f"MaxPooling{rank}D")
     alias(f"AvgPool{rank}D", f"AveragePooling{rank}D")
     alias(f"GlobalMaxPool{rank}D", f"GlobalMaxPooling{rank}D")
