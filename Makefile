@@ -22,8 +22,8 @@ demo: install
 	$(BIN)/netlint check examples/*.yaml
 	@echo "== netlint check examples/buggy/ (the models users posted: expect findings)"
 	$(BIN)/netlint check examples/buggy/ --exit-zero
-	@echo "== netlint summary examples/stacked_lstm.yaml"
-	$(BIN)/netlint summary examples/stacked_lstm.yaml
+	@echo "== netlint summary examples/stacked-lstm.yaml"
+	$(BIN)/netlint summary examples/stacked-lstm.yaml
 
 test: install-test
 	$(BIN)/python -m pytest
