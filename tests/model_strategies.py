@@ -113,14 +113,14 @@ def next_rank(rank: int, cls: str, kwargs: dict) -> int:
 
 
 @st.composite
-def random_model(draw, max_layers: int = 6) -> str:
+def random_model(draw, max_layers: int = 8) -> str:
     """A model file (YAML text; JSON is valid YAML) with 1..max_layers layers."""
     rank = draw(st.integers(2, 5))
     shape = draw(st.lists(st.integers(1, 9), min_size=rank - 1, max_size=rank - 1))
     if rank == 3 and draw(st.booleans()):
         shape[0] = None  # variable-length sequences
     items = []
-    for _ in range(draw(st.integers(1, max_layers))):
+    for _ in range(draw(st.integers(2, max_layers))):
         cls, kwargs = draw(layers_for_rank(rank))
         kwargs = {k: v for k, v in kwargs.items() if v is not None}
         items.append({cls: kwargs})
@@ -128,3 +128,35 @@ def random_model(draw, max_layers: int = 6) -> str:
         if rank < 2:
             break
     return json.dumps({"input": {"shape": shape}, "layers": items})
+
+
+def _chain(draw, rank: int, count: int, prefix: str, first_from: str) -> tuple[list, int, str]:
+    """`count` layers from `first_from`, named prefix_0.., returning items, rank, last name."""
+    items, source = [], first_from
+    for index in range(count):
+        cls, kwargs = draw(layers_for_rank(rank))
+        kwargs = {k: v for k, v in kwargs.items() if v is not None}
+        name = f"{prefix}_{index}"
+        items.append({cls: {**kwargs, "name": name}, "from": source})
+        rank, source = next_rank(rank, cls, kwargs), name
+        if rank < 2:
+            break
+    return items, rank, source
+
+
+@st.composite
+def random_functional_model(draw) -> str:
+    """Two inputs, a branch on each, a merge layer, and a short head: `inputs:`/`from:`."""
+    rank = draw(st.integers(2, 4))
+    shape = draw(st.lists(st.integers(1, 6), min_size=rank - 1, max_size=rank - 1))
+    # the second input is often the same shape (merges then work), sometimes not
+    other = list(shape) if draw(st.booleans()) else \
+        draw(st.lists(st.integers(1, 6), min_size=rank - 1, max_size=rank - 1))
+    left, _, left_out = _chain(draw, rank, draw(st.integers(0, 3)), "a", "left")
+    right, _, right_out = _chain(draw, rank, draw(st.integers(0, 3)), "b", "right")
+    merge = draw(st.sampled_from(["Concatenate", "Add", "Multiply", "Average", "Maximum",
+                                  "Minimum", "Subtract"]))
+    items = left + right + [{merge: {"name": "merged"}, "from": [left_out, right_out]}]
+    head, _, _ = _chain(draw, rank, draw(st.integers(0, 2)), "h", "merged")
+    return json.dumps({"inputs": {"left": {"shape": shape}, "right": {"shape": other}},
+                       "layers": items + head})
