@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install install-test diagrams clean
+.PHONY: demo test install install-test diagrams bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: install-test
 
 diagrams: install
 	$(BIN)/python -m netlint.diagram.regenerate
+
+# speed and memory against the floor (Python + typer + YAML) and Keras: see bench/run.py
+bench: install-test
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .hypothesis

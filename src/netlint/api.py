@@ -108,6 +108,8 @@ def model_files(folder: str | Path) -> list[Path]:
             if name.startswith(".") or not name.endswith((".yaml", ".yml")):
                 continue
             file = Path(root) / name
+            if not os.path.isfile(file):  # a FIFO or device named *.yaml: never open it
+                continue
             try:
                 with open(file, "rb") as handle:
                     head = handle.read(1024 * 1024)

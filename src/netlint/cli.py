@@ -8,34 +8,40 @@ from __future__ import annotations
 
 import sys
 
-import typer
-
-app = typer.Typer(
-    name="netlint",
-    help="Lint, draw and export Keras models written in YAML.",
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-)
+# The typer app is built on first use of `netlint.cli.app` (module __getattr__), not on
+# import: `netlint check FILE...` from a hook runs without typer (commands/check_fast.py).
 
 
-def _version(value: bool) -> None:
-    if value:
-        from importlib.metadata import PackageNotFoundError, version
+def _build_app() -> object:
+    """The typer app with the root callback; `_register` then adds the commands."""
+    import typer
 
-        try:
-            typer.echo(f"netlint {version('keras-netlint')}")
-        except PackageNotFoundError:  # running from a source tree
-            typer.echo("netlint (source tree)")
-        raise typer.Exit(0)
+    typer_app = typer.Typer(
+        name="netlint",
+        help="Lint, draw and export Keras models written in YAML.",
+        no_args_is_help=True,
+        add_completion=True,
+        pretty_exceptions_enable=False,
+    )
 
+    def _version(value: bool) -> None:
+        if value:
+            from importlib.metadata import PackageNotFoundError, version
 
-@app.callback()
-def root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="print the version and exit"),
-) -> None:
-    """Lint, draw and export Keras models written in YAML."""
+            try:
+                typer.echo(f"netlint {version('keras-netlint')}")
+            except PackageNotFoundError:  # running from a source tree
+                typer.echo("netlint (source tree)")
+            raise typer.Exit(0)
+
+    @typer_app.callback()
+    def root(
+        version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                     help="print the version and exit"),
+    ) -> None:
+        """Lint, draw and export Keras models written in YAML."""
+
+    return typer_app
 
 
 def _register() -> None:
@@ -48,15 +54,41 @@ def _register() -> None:
     app.command()(export.export)
     app.command("rules")(rules_cmd.rules)
     app.command()(rules_cmd.explain)
+    from netlint.commands import schema
+
+    app.command()(schema.schema)
+    from netlint.commands import import_cmd
+
+    app.command("import")(import_cmd.import_model)
+    from netlint.commands import update_diagrams
+
+    app.command("update-diagrams")(update_diagrams.update_diagrams)
 
 
-_register()
+def _app() -> object:
+    """The typer app, built and registered on first use."""
+    global app
+    if "app" not in globals():
+        app = _build_app()
+        _register()
+    return app
+
+
+def __getattr__(name: str) -> object:  # PEP 562: `from netlint.cli import app` builds it
+    if name == "app":
+        return _app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     """Console-script entry point."""
+    from netlint.commands import check_fast
+
+    code = check_fast.run(sys.argv[1:])
+    if code is not None:
+        sys.exit(code)
     try:
-        app()
+        _app()()
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         sys.exit(130)
 

@@ -10,10 +10,12 @@ few megabytes. Pickled (object) arrays are never loaded.
 from __future__ import annotations
 
 import math
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+if TYPE_CHECKING:
+    import zipfile
 
 CHUNK_ELEMENTS = 1 << 20  # values per chunk: 8 MiB as float64, whatever the file size
 SCAN_BYTES = 64 << 20  # beyond this, a file's values are sampled, not read in full
@@ -76,7 +78,7 @@ def read_array_file(file: Path, written: str, *, name: str, key: str | None = No
         return _read_npz(file, name, key)
     except Unreadable:
         raise
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as exc:
+    except (OSError, ValueError, EOFError, KeyError) as exc:
         raise Unreadable(f"cannot read {file.name}: {exc}") from None
 
 
@@ -120,7 +122,17 @@ def _read_npy(file: Path) -> tuple[tuple, str, ValueStats | None]:
 
 
 def _read_npz(file: Path, name: str, key: str | None) -> tuple[tuple, str, ValueStats | None]:
-    with zipfile.ZipFile(file) as archive:
+    import zipfile  # only for .npz files: it pulls in bz2, lzma, shutil and threading
+
+    try:
+        return _read_npz_archive(zipfile.ZipFile(file), file, name, key)
+    except zipfile.BadZipFile as exc:
+        raise Unreadable(f"cannot read {file.name}: {exc}") from None
+
+
+def _read_npz_archive(archive: zipfile.ZipFile, file: Path, name: str,
+                      key: str | None) -> tuple[tuple, str, ValueStats | None]:
+    with archive:
         member = _npz_member(archive, name, key, file)
         with archive.open(member) as handle:
             shape, fortran, dtype = _header(handle)

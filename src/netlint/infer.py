@@ -139,38 +139,39 @@ def _param_bytes(dtype: object) -> int:
 
 
 def infer_layer(spec: LayerSpec, shapes: tuple) -> LayerResult:
-    definition = get(spec.class_name)
     kwargs = _merged_kwargs(spec)
-    result = LayerResult(name=spec.name, class_name=spec.class_name, spec=spec,
-                         inbound=spec.inbound, input_shapes=shapes,
-                         trainable=kwargs.get("trainable") is not False,
-                         bytes_per_param=_param_bytes(kwargs.get("dtype")), kwargs=kwargs)
+    trainable = kwargs.get("trainable") is not False  # read before inference sees kwargs
+    bytes_per_param = _param_bytes(kwargs.get("dtype"))
+    outputs, weights, error = _layer_outputs(spec, shapes, kwargs)
+    # built once with its outcome: a frozen dataclass's replace() costs as much again
+    return LayerResult(name=spec.name, class_name=spec.class_name, spec=spec,
+                       inbound=spec.inbound, input_shapes=shapes, output_shapes=outputs,
+                       weights=weights, trainable=trainable, bytes_per_param=bytes_per_param,
+                       error=error, kwargs=kwargs)
+
+
+def _layer_outputs(spec: LayerSpec, shapes: tuple,
+                   kwargs: dict) -> tuple[tuple | None, tuple, ShapeError | None]:
+    """(output shapes, weights, None), or (None, (), the reason it cannot take `shapes`)."""
+    definition = get(spec.class_name)
     count = len(shapes)
     if count < definition.min_inputs or (definition.max_inputs and count > definition.max_inputs):
         want = definition.min_inputs if definition.max_inputs == definition.min_inputs else \
             f"at least {definition.min_inputs}"
-        error = ShapeError(f"{spec.class_name} takes {want} input(s), got {count}",
-                           kind="inputs")
-        return _replace(result, error=error)
+        return None, (), ShapeError(f"{spec.class_name} takes {want} input(s), got {count}",
+                                    kind="inputs")
     call = LayerCall(spec.class_name, kwargs, shapes, wrapped=_wrapped_call(spec))
     try:
         inferred = definition.infer(call)
     except ShapeError as error:
-        return _replace(result, error=error)
+        return None, (), error
     except (TypeError, ValueError, KeyError, IndexError, ZeroDivisionError,
             OverflowError) as exc:
         # an argument value the inference could not use: report it, never crash
-        error = ShapeError(f"{spec.class_name} cannot use its arguments on input "
-                           f"{', '.join(format_shape(s) for s in shapes)}: {exc}",
-                           kind="value")
-        return _replace(result, error=error)
-    return _replace(result, output_shapes=tuple(inferred.outputs), weights=inferred.weights)
-
-
-def _replace(result: LayerResult, **changes: object) -> LayerResult:
-    from dataclasses import replace
-
-    return replace(result, **changes)
+        return None, (), ShapeError(f"{spec.class_name} cannot use its arguments on input "
+                                    f"{', '.join(format_shape(s) for s in shapes)}: {exc}",
+                                    kind="value")
+    return tuple(inferred.outputs), inferred.weights, None
 
 
 def infer_shapes(model: ModelSpec) -> InferredModel:

@@ -86,10 +86,19 @@ def write_diagram(dot_source: str, output: Path, inputs: tuple = ()) -> Path:
         if not dot_available() and fmt != "dot":
             fallback = output.with_suffix(".dot")
             check_output(fallback, inputs)
-            write_atomic(fallback, dot_source.encode("utf-8"))
+            _write(fallback, dot_source.encode("utf-8"))
             raise RenderError(f"{error.message}; wrote the DOT source to {fallback} "
                               f"instead. {INSTALL_HINT[0].upper()}{INSTALL_HINT[1:]}",
                               wrote=fallback) from None
         raise
-    write_atomic(output, data)
+    _write(output, data)
     return output
+
+
+def _write(output: Path, data: bytes) -> None:
+    """Write atomically; a failed write (disk full, a rename refused) is a RenderError
+    naming the file, and the old output stays as it was."""
+    try:
+        write_atomic(output, data)
+    except OSError as error:
+        raise RenderError(f"cannot write {output}: {error.strerror or error}") from None

@@ -22,7 +22,8 @@ def _load() -> None:
 
 
 def get(name: str) -> LayerDef | None:
-    _load()
+    if not _loaded:  # asked for dozens of times per file: skip the call once loaded
+        _load()
     return REGISTRY.get(name)
 
 

@@ -9,8 +9,8 @@ severity and options. Anything unknown (a key, a rule, an option) is a
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
+import os
 import re
 import sys
 from dataclasses import dataclass, field, replace
@@ -206,7 +206,7 @@ def _same_kind(default: Any, value: Any) -> bool:
 def _did_you_mean(word: str, choices: Any) -> str:
     names = list(choices)
     names += [getattr(v, "name", None) for v in getattr(choices, "values", lambda: [])()]
-    close = difflib.get_close_matches(str(word), [n for n in names if n], n=1, cutoff=0.6)
+    close = _close_matches(str(word), [n for n in names if n], n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
@@ -315,10 +315,19 @@ class ConfigFinder:
 
     def __init__(self) -> None:
         self._cache: dict[Path, Config | None] = {}
+        self._resolved: dict = {}  # folder as written (and working folder) -> real folder
         self.notes: list[str] = []  # things the user should hear about (printed by the CLI)
 
     def for_file(self, path: str | Path) -> Config | None:
-        folder = Path(path).resolve().parent
+        path = Path(path)
+        if path.is_symlink():  # its config is the one beside the file it points to
+            return self._for_folder(path.resolve().parent)
+        # otherwise resolve(file).parent == resolve(parent): resolved once per folder (a
+        # relative one per working folder: an API caller may chdir between calls)
+        key = path.parent if path.is_absolute() else (os.getcwd(), path.parent)
+        folder = self._resolved.get(key)
+        if folder is None:
+            folder = self._resolved[key] = path.parent.resolve()
         return self._for_folder(folder)
 
     def _for_folder(self, folder: Path) -> Config | None:
@@ -369,3 +378,9 @@ def effective_config(overrides: Config, path: str | Path, finder: ConfigFinder) 
     if overrides.isolated or any(layer.isolated for layer in overrides.layers()):
         return overrides
     return overrides.over(finder.for_file(path))
+
+
+def _close_matches(word: str, candidates: list, n: int, cutoff: float) -> list:
+    import difflib  # only when a name is wrong: a suggestion is the rare path
+
+    return difflib.get_close_matches(word, candidates, n=n, cutoff=cutoff)

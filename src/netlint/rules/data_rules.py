@@ -28,7 +28,11 @@ def _range_text(entry: DataEntry) -> str:
 def _orders(low: float, high: float) -> int:
     """Orders of magnitude between the smallest and largest positive value, or 0."""
     if low > 0 and high > 0:
-        return int(math.log10(high / low))
+        ratio = high / low
+        if 0 < ratio < math.inf:
+            return int(math.log10(ratio))
+        if math.isfinite(low) and math.isfinite(high):  # the ratio over/underflowed
+            return int(math.log10(high) - math.log10(low))
     return 0
 
 

@@ -7,6 +7,7 @@ inferred graph and the `compile:` section. No rule logic lives here.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -51,6 +52,7 @@ PROBABILITY_ACTIVATIONS = frozenset({"softmax", "sigmoid", "hard_sigmoid", "spar
 LINEAR = "linear"
 
 
+@functools.lru_cache(maxsize=1024)  # pure, and asked for by many rules per file
 def canonical_name(name: str) -> str:
     """`MeanSquaredError`, `mean_squared_error` and `mse` all become `mean_squared_error`."""
     snake = to_snake_case(name) if any(c.isupper() for c in name) else name.lower()

@@ -44,7 +44,16 @@ class Head:
 
 
 def heads(ctx: Context) -> list[Head]:
-    """One Head per model output that inferred (its shape known)."""
+    """One Head per model output that inferred (its shape known).
+
+    A dozen rules ask; the answer is computed once per file (the context's `shared`)."""
+    cached = ctx.shared.get("heads")
+    if cached is None:
+        cached = ctx.shared["heads"] = tuple(_heads(ctx))
+    return list(cached)
+
+
+def _heads(ctx: Context) -> list[Head]:
     loss_of = {fact.output: fact for fact in losses(ctx.model)}
     out = []
     for output in ctx.model.outputs:

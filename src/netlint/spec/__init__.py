@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +29,9 @@ class Loaded:
 
 def load_text(text: str, path: str = "<string>") -> Loaded:
     """Read a model from YAML text; never raises on bad input."""
+    from netlint.spec.layer_items import reset_suggestions
+
+    reset_suggestions()
     try:
         doc = read_yaml(text)
     except YamlProblem as problem:
@@ -45,22 +50,36 @@ def load_text(text: str, path: str = "<string>") -> Loaded:
 
 
 def load(path: str | Path) -> Loaded:
-    """Read a model file; unreadable files become an NL001 finding, not an exception."""
+    """Read a model file; unreadable files become an NL001 finding, not an exception.
+
+    Regular files and pipes (`netlint check <(generate)`) are read, at most 8 MiB of
+    them; a device or a socket is refused unread (`/dev/zero` never ends)."""
     name = str(path)
     try:
-        size = Path(path).stat().st_size
-        if size > MAX_FILE_BYTES:
-            return Loaded(name, None, [loader_finding(
-                "NL001", f"file is {size // (1024 * 1024)} MiB, over the "
-                f"{MAX_FILE_BYTES // (1024 * 1024)} MiB limit for a model file", Position(1, 1),
-                fix="a model file is a few kilobytes; is this a data file?", path=name)])
-        raw = Path(path).read_bytes()
+        status = os.stat(path)
+        if not (stat.S_ISREG(status.st_mode) or stat.S_ISFIFO(status.st_mode)):
+            return _refused(name, "is not a regular file (a device or a socket?)",
+                            "give the path of a model file")
+        if status.st_size > MAX_FILE_BYTES:
+            return _refused(name, f"file is {status.st_size // (1024 * 1024)} MiB, over the "
+                            f"{MAX_FILE_BYTES // (1024 * 1024)} MiB limit for a model file",
+                            "a model file is a few kilobytes; is this a data file?")
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # a pipe has no size to check first
+        if len(raw) > MAX_FILE_BYTES:
+            return _refused(name, f"file is over the {MAX_FILE_BYTES // (1024 * 1024)} MiB "
+                            "limit for a model file",
+                            "a model file is a few kilobytes; is this a data file?")
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return Loaded(name, None, [loader_finding(
-            "NL001", f"file is not UTF-8 text (byte {exc.start})", Position(1, 1),
-            fix="save the file as UTF-8", path=name)])
+        return _refused(name, f"file is not UTF-8 text (byte {exc.start})",
+                        "save the file as UTF-8")
     return load_text(text, name)
+
+
+def _refused(name: str, message: str, fix: str) -> Loaded:
+    return Loaded(name, None, [loader_finding("NL001", message, Position(1, 1), fix=fix,
+                                              path=name)])
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -217,8 +217,10 @@ def build_model(doc: Document, path: str) -> tuple[ModelSpec | None, list[Findin
                       fix="add `input: {shape: [...]}` (per-sample shape, batch excluded)")
     outputs = _outputs(root, layers, inputs, builder, doc)
     _check_references(layers, inputs, builder)
+    items = root.get("layers")  # anything at all: the schema has already said if not a list
     sequential = ("inputs" not in root and "outputs" not in root and len(inputs) == 1
-                  and not any(_has_from(item) for item in root.get("layers") or []))
+                  and not any(_has_from(item) for item in
+                              (items if isinstance(items, list) else [])))
     model = ModelSpec(
         path=path, name=root.get("name") if isinstance(root.get("name"), str) else None,
         inputs=tuple(inputs), layers=tuple(layers), outputs=tuple(outputs),

@@ -7,7 +7,7 @@ a scalar (`- Dropout: 0.5`, Keras's first positional argument) or a list
 
 from __future__ import annotations
 
-import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +24,7 @@ INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size")
 INPUT_CLASSES = ("Input", "InputLayer")
 
 
+@functools.lru_cache(maxsize=512)  # a few class names, asked for once per layer
 def to_snake_case(name: str) -> str:
     """Keras's default-name prefix for a class (keras.src.utils.naming)."""
     name = re.sub(r"\W+", "", name)
@@ -44,14 +45,32 @@ class Namer:
         return prefix if count == 0 else f"{prefix}_{count}"
 
 
+# A did-you-mean costs up to a millisecond (difflib against ~200 class names); a hostile
+# file of 8 MiB can hold 500,000 wrong names. Past this many per file, findings come
+# without the suggestion, so checking stays linear and fast. `load_text` resets it.
+MAX_SUGGESTIONS = 100
+_suggestions_left = [MAX_SUGGESTIONS]
+
+
+def reset_suggestions() -> None:
+    _suggestions_left[0] = MAX_SUGGESTIONS
+
+
 def suggest(name: str, choices: Any) -> str | None:
     """The closest known spelling, case-insensitively (`LTSM` -> `LSTM`)."""
-    choices = list(choices)
-    lowered = {c.lower(): c for c in choices}
+    lowered = _lowered(tuple(choices))
     if name.lower() in lowered:
         return lowered[name.lower()]
-    match = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
+    if _suggestions_left[0] <= 0:
+        return None
+    _suggestions_left[0] -= 1
+    match = _close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
     return lowered[match[0]] if match else None
+
+
+@functools.lru_cache(maxsize=64)  # the same few lists (class names, a layer's arguments)
+def _lowered(choices: tuple) -> dict:
+    return {c.lower(): c for c in choices}
 
 
 def did_you_mean(name: str, choices: Any) -> str | None:
@@ -176,20 +195,25 @@ class ItemReader:
                 return None, None, None
             raw = dict(zip(order, values))
             positions = {k: self.doc.position_of(path + (i,)) for i, k in enumerate(order)}
+            written_as = {k: f"argument {i + 1}" for i, k in enumerate(raw)}
         else:
             positions = {k: self.doc.position_of(path + (k,)) for k in raw}
+            written_as = {}  # argument -> how the file wrote it, when the loader rewrote it
         kwargs: dict = {}
         renamed: dict = {}
+        known = definition.all_params  # a new dict per call: built once here, not per key
+        renames = {**legacy.LEGACY_KWARGS, **legacy.LEGACY_CLASS_KWARGS.get(class_name, {})}
         for key, value in raw.items():
             new = key
-            renames = {**legacy.LEGACY_KWARGS, **legacy.LEGACY_CLASS_KWARGS.get(class_name, {})}
-            if key not in definition.all_params and key in renames:
+            if key not in known and key in renames:
                 new = renames[key]
                 renamed[key] = new
+                written_as[new] = written_as.pop(key, key)
                 if key == "dim_ordering":
                     value = legacy.DATA_FORMAT_VALUES.get(value, value)
-            elif key not in definition.all_params and key in legacy.REMOVED_KWARGS:
+            elif key not in known and key in legacy.REMOVED_KWARGS:
                 renamed[key] = None  # NL901 reports it; Keras 3 has no such argument
+                written_as.pop(key, None)
                 continue
             kwargs[new] = value
             positions[new] = positions.get(key)
@@ -199,10 +223,29 @@ class ItemReader:
                 positions[target] = positions.get(parts[0])
                 for p in parts:
                     renamed[p] = target
+                written_as[target] = ", ".join(written_as.pop(p, p) for p in parts)
+        if written_as and not self._rewritten_ok(path, kwargs, positions, written_as):
+            return None, None, None
         return kwargs, positions, renamed
+
+    def _rewritten_ok(self, path: tuple, kwargs: dict, positions: dict,
+                      written_as: dict) -> bool:
+        """Rewritten arguments meet the schema under their Keras 3 names (else NL001s)."""
+        from netlint.spec.normalised import check_rewritten
+
+        rewritten = {key: kwargs[key] for key in written_as if key in kwargs}
+        problems = check_rewritten(path, rewritten, positions, written_as)
+        self.findings.extend(problems)
+        return not problems
 
 
 def _replace(spec: LayerSpec, **changes: Any) -> LayerSpec:
     from dataclasses import replace
 
     return replace(spec, **changes)
+
+
+def _close_matches(word: str, candidates: list, n: int, cutoff: float) -> list:
+    import difflib  # only when a name is wrong: a suggestion is the rare path
+
+    return difflib.get_close_matches(word, candidates, n=n, cutoff=cutoff)

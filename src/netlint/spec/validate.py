@@ -2,24 +2,51 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from jsonschema import Draft7Validator
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from netlint.findings import Finding, loader_finding
 from netlint.spec.layer_items import did_you_mean
-from netlint.spec.schema import model_schema
 from netlint.spec.yaml_source import Document
 
+if TYPE_CHECKING:
+    from jsonschema import Draft7Validator
+    from jsonschema.exceptions import ValidationError
+
 _validator: Draft7Validator | None = None
+_checker: Any = None  # a conforms.SchemaChecker; False when the schema needs jsonschema
 
 
 def _get_validator() -> Draft7Validator:
     global _validator
     if _validator is None:
+        from jsonschema import Draft7Validator
+
+        from netlint.spec.schema import model_schema
+
         _validator = Draft7Validator(model_schema())
     return _validator
+
+
+def conforms(value: Any) -> bool:
+    """True when `value` is valid under the schema, decided without importing jsonschema.
+
+    False means "invalid, or not decided here": jsonschema then has the last word.
+    """
+    global _checker
+    if _checker is None:
+        from netlint.spec.conforms import SchemaChecker, Unsupported
+        from netlint.spec.schema_cache import cached_model_schema
+
+        try:
+            _checker = SchemaChecker(cached_model_schema())
+        except Unsupported:
+            _checker = False
+    if _checker is False:
+        return False
+    try:
+        return _checker.conforms(value)
+    except Exception:  # noqa: BLE001 - a surprise here must cost time, never a verdict
+        return False
 
 
 def dotted(path: Any) -> str:
@@ -32,6 +59,8 @@ def dotted(path: Any) -> str:
 
 def _deepest(error: ValidationError) -> ValidationError:
     """For anyOf/oneOf failures, the branch error that says the most."""
+    from jsonschema.exceptions import best_match
+
     while error.context:
         relevant = [e for e in error.context if e.validator not in ("type", "not")] \
             or list(error.context)
@@ -74,6 +103,8 @@ def _article(word: str) -> str:
 
 
 def validate(doc: Document) -> list[Finding]:
+    if conforms(doc.value):
+        return []
     findings = []
     seen = set()
     errors = sorted(_get_validator().iter_errors(doc.value),

@@ -16,7 +16,6 @@ Duplicate keys are errors (PyYAML silently keeps the last one), and YAML 1.1's
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,11 +34,17 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_ALIAS_NODES = 10_000  # nodes that aliases may add on top of what is written
+# Values written in the file. A 10,000-layer chain has ~50,000; past this the file is
+# refused while it is read, so the time of everything after reading stays bounded.
+MAX_NODES = 150_000
 
 _FLOAT_WITHOUT_DOT = re.compile(r"^[-+]?(?:\d[\d_]*)[eE][-+]?\d+$")
 _TAG = "tag:yaml.org,2002:"
 _RESOLVER = Resolver()
 _CONSTRUCTOR = SafeConstructor()
+_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
 
 
 class YamlProblem(Exception):
@@ -92,69 +97,85 @@ class _Builder:
     def build(self, events: Any) -> Any:
         stack: list[list] = []
         root: Any = None
+        nodes = 0  # values written (scalars, aliases, collections)
         for event in events:
-            if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentStartEvent,
-                                  yaml.StreamEndEvent)):
+            kind = event.__class__  # the C parser makes exactly these classes
+            if kind is _MAPPING_END or kind is _SEQUENCE_END:
+                root = self._end_collection(stack, event, root)
                 continue
-            if isinstance(event, yaml.DocumentEndEvent):
-                continue
-            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                frame = stack.pop()
-                value, count = frame[0], frame[2]
-                end = self._close_span(frame, event)
-                if stack:
-                    stack[-1][7] = end
-                if frame[6]:
-                    self.anchors[frame[6]] = (value, count)
-                if stack:
-                    self._attach(stack, value, count, event)
-                else:
-                    root = value
-                continue
-            path = self._child_path(stack)
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                if len(stack) >= MAX_DEPTH:
-                    raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", _span(event),
-                                      "a model file needs only a few levels; flatten the data")
-                if stack and stack[-1][3] is None and isinstance(stack[-1][0], dict):
-                    raise YamlProblem("a key must be a plain name, not a list or mapping",
-                                      _span(event))
-                kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
-                if event.tag not in (None, "!", _TAG + kind):
-                    raise YamlProblem(f"tag {event.tag} is not allowed in a model file",
-                                      _span(event), "remove the tag; write plain values")
-                container: Any = {} if kind == "map" else []
-                self.doc.positions[path] = _span(event)
-                # frame: container, path, node count, pending key, key span, keys seen,
-                # anchor, end of the last child (for the span of a block collection), flow?
-                stack.append([container, path, 1, None, None, {}, event.anchor, None,
-                              bool(event.flow_style)])
-                continue
-            if isinstance(event, yaml.AliasEvent):
-                if event.anchor not in self.anchors:
-                    raise YamlProblem(f"alias *{event.anchor} refers to no anchor", _span(event))
-                value, count = self.anchors[event.anchor]
-                self.alias_nodes += count
-                if self.alias_nodes > MAX_ALIAS_NODES:
-                    raise YamlProblem(
-                        f"aliases expand to more than {MAX_ALIAS_NODES} nodes "
-                        "(a 'billion laughs' file?)", _span(event),
-                        "write the values out, or use fewer nested aliases")
-            else:  # ScalarEvent
-                value, count = self._scalar(event, path), 1
+            if kind is not _SCALAR and kind is not _ALIAS and kind is not _MAPPING_START \
+                    and kind is not _SEQUENCE_START:
+                continue  # stream and document start/end
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise YamlProblem(f"the file holds more than {MAX_NODES:,} values",
+                                  _span(event), "a model file holds a few hundred; "
+                                  "is this a data file?")
+            if kind is _SCALAR:
+                value, count = self._scalar(event), 1
                 if event.anchor:
                     self.anchors[event.anchor] = (value, 1)
-            if stack and isinstance(stack[-1][0], dict) and stack[-1][3] is None:
-                self._set_key(stack[-1], value, event)
+            elif kind is _ALIAS:
+                value, count = self._alias(event)
+            else:
+                self._start_collection(stack, event)
                 continue
             if stack:
-                self.doc.positions[path] = _span(event)
-                stack[-1][7] = self.doc.positions[path]
+                frame = stack[-1]
+                if frame[3] is None and frame[0].__class__ is dict:
+                    self._set_key(frame, value, event)
+                    continue
+                path = self._child_path(stack)
+                frame[7] = self.doc.positions[path] = _span(event)
                 self._attach(stack, value, count, event)
             else:
                 self.doc.positions[()] = _span(event)
                 root = value
         return root
+
+    def _end_collection(self, stack: list, event: Any, root: Any) -> Any:
+        frame = stack.pop()
+        value, count = frame[0], frame[2]
+        end = self._close_span(frame, event)
+        if stack:
+            stack[-1][7] = end
+        if frame[6]:
+            self.anchors[frame[6]] = (value, count)
+        if stack:
+            self._attach(stack, value, count, event)
+            return root
+        return value
+
+    def _start_collection(self, stack: list, event: Any) -> None:
+        path = self._child_path(stack)
+        if len(stack) >= MAX_DEPTH:
+            raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", _span(event),
+                              "a model file needs only a few levels; flatten the data")
+        if stack and stack[-1][3] is None and isinstance(stack[-1][0], dict):
+            raise YamlProblem("a key must be a plain name, not a list or mapping",
+                              _span(event))
+        kind = "map" if event.__class__ is _MAPPING_START else "seq"
+        if event.tag not in (None, "!", _TAG + kind):
+            raise YamlProblem(f"tag {event.tag} is not allowed in a model file", _span(event),
+                              "remove the tag; write plain values")
+        container: Any = {} if kind == "map" else []
+        self.doc.positions[path] = _span(event)
+        # frame: container, path, node count, pending key, key span, keys seen,
+        # anchor, end of the last child (for the span of a block collection), flow?
+        stack.append([container, path, 1, None, None, {}, event.anchor, None,
+                      bool(event.flow_style)])
+
+    def _alias(self, event: Any) -> tuple[Any, int]:
+        if event.anchor not in self.anchors:
+            raise YamlProblem(f"alias *{event.anchor} refers to no anchor", _span(event))
+        value, count = self.anchors[event.anchor]
+        self.alias_nodes += count
+        if self.alias_nodes > MAX_ALIAS_NODES:
+            raise YamlProblem(
+                f"aliases expand to more than {MAX_ALIAS_NODES} nodes "
+                "(a 'billion laughs' file?)", _span(event),
+                "write the values out, or use fewer nested aliases")
+        return value, count
 
     def _close_span(self, frame: list, event: Any) -> Position:
         """Give a collection its real end: a flow one ends at its bracket, a block one
@@ -226,15 +247,15 @@ class _Builder:
                 if key not in frame[5]:
                     container[key] = item
 
-    def _scalar(self, event: Any, path: tuple) -> Any:
+    def _scalar(self, event: Any) -> Any:
         tag = event.tag
+        text = event.value
         if tag is None or tag == "!":
-            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = _resolve_tag(text, event.implicit)
         if not tag.startswith(_TAG):
             raise YamlProblem(f"tag {tag} is not allowed in a model file", _span(event),
                               "remove the tag; write plain values")
         kind = tag[len(_TAG):]
-        text = event.value
         if kind == "str":
             if event.implicit[0] and not event.style and _FLOAT_WITHOUT_DOT.match(text):
                 # YAML 1.1 (PyYAML) reads 1e-3 as text; read it as the number meant,
@@ -246,16 +267,62 @@ class _Builder:
                 return float(text)
             return text
         if kind in ("int", "float", "bool", "null"):
-            node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark)
-            value = _CONSTRUCTOR.construct_object(node)
-            if kind == "float" and not math.isfinite(value):
-                return value  # the schema reports it at its node
-            return value
+            try:
+                return _construct(tag, text)  # a NaN or inf: the schema reports it at its node
+            except (ValueError, KeyError, TypeError, OverflowError) as exc:
+                # `!!int abc`, `!!bool maybe`, or an integer of more digits than Python
+                # converts (4300): the text is not a value of the type it claims
+                raise YamlProblem(_bad_scalar(text, kind, exc), _span(event),
+                                  "quote it if it is text, or write a plain number") from None
         if kind == "merge":
             return text  # `<<`; _set_key treats it as a merge key
         if kind == "timestamp":
             return text  # a date where text was meant; the schema says what is expected
         raise YamlProblem(f"YAML type !!{kind} is not allowed in a model file", _span(event))
+
+
+def _bad_scalar(text: str, kind: str, exc: Exception) -> str:
+    shown = text if len(text) <= 40 else f"{text[:20]}...{text[-10:]} ({len(text)} characters)"
+    if "digits" in str(exc):
+        return f"the number {shown} has too many digits to read"
+    return f"{shown!r} cannot be read as {'a' if kind != 'int' else 'an'} {kind}"
+
+
+# A model file repeats the same few scalars ("relu", "32", "true"); resolving a plain
+# scalar's tag and building an int/float/bool/None from its text are pure functions of
+# the text, so both are remembered (up to a bound, so a huge file cannot grow them).
+_CACHE_LIMIT = 4096
+_tags: dict = {}
+_values: dict = {}
+
+
+def _resolve_tag(text: str, implicit: tuple) -> str:
+    key = (text, implicit)
+    tag = _tags.get(key)
+    if tag is None:
+        tag = _RESOLVER.resolve(yaml.ScalarNode, text, implicit)
+        if len(_tags) >= _CACHE_LIMIT:
+            _tags.clear()
+        _tags[key] = tag
+    return tag
+
+
+def _construct(tag: str, text: str) -> Any:
+    """The value of an int/float/bool/null scalar, as PyYAML's SafeConstructor builds it.
+
+    The constructor is called directly: `construct_object` would also remember every
+    node it ever built, a leak across the files of a long run."""
+    key = (tag, text)
+    try:
+        return _values[key]
+    except KeyError:
+        pass
+    node = yaml.ScalarNode(tag, text)
+    value = SafeConstructor.yaml_constructors[tag](_CONSTRUCTOR, node)
+    if len(_values) >= _CACHE_LIMIT:
+        _values.clear()
+    _values[key] = value  # immutable (int, float, bool, None): safe to hand out again
+    return value
 
 
 def read_yaml(text: str) -> Document:
@@ -284,9 +351,12 @@ def read_yaml(text: str) -> Document:
 
 def _events(parser: Any) -> Any:
     documents = 0
-    while parser.check_event():
-        event = parser.get_event()
-        if isinstance(event, yaml.DocumentStartEvent):
+    get_event = parser.get_event
+    while True:
+        event = get_event()  # None after the stream's end
+        if event is None:
+            return
+        if event.__class__ is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
                 raise YamlProblem("a model file holds one YAML document; found a second",

@@ -1,0 +1,91 @@
+"""The long fuzz run: `python bench/fuzz.py --cases 20000` (the suite runs a few hundred).
+
+Every case is written to a scratch folder and put through the whole `check`
+pipeline in this process (loader, builder, inference, every rule, every output
+format, the summary); every `--diagram-every`-th case also through both diagram
+views, and every `--cli-every`-th through the real `netlint check` command in a
+subprocess (exit code 0, 1 or 2, and never a traceback on stderr). The cases
+are tests/robustness/fuzz_cases.py's, so a failure found here replays in the
+suite by its seed and index. Prints the count, the time and each failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "robustness"))
+
+import fuzz_cases  # noqa: E402
+import fuzz_checks  # noqa: E402
+
+
+def cli_problems(path: Path) -> list[str]:
+    """The real command in a subprocess: exit 0/1/2, no traceback."""
+    run = subprocess.run([sys.executable, "-m", "netlint.cli", "check", str(path)],
+                         capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "GITHUB_ACTIONS": ""})
+    out = []
+    if run.returncode not in (0, 1, 2):
+        out.append(f"netlint check exited {run.returncode}")
+    if "Traceback" in run.stderr or "Traceback" in run.stdout:
+        out.append(f"netlint check printed a traceback:\n{run.stderr[-2000:]}")
+    return out
+
+
+def main(argv: list | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=20000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--diagram-every", type=int, default=10)
+    parser.add_argument("--cli-every", type=int, default=500)
+    parser.add_argument("--keep", type=Path, help="copy failing cases into this folder")
+    args = parser.parse_args(argv)
+
+    from netlint.rules.config import ConfigFinder
+
+    failures: list[tuple[str, list[str]]] = []
+    kinds: Counter = Counter()
+    slowest = (0.0, "")
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="netlint-fuzz-") as tmp:
+        finder = ConfigFinder()
+        for index, case in enumerate(fuzz_cases.cases(args.cases, args.seed)):
+            kinds[case.name.split(":")[1]] += 1
+            path = Path(tmp) / f"case_{index}.yaml"
+            path.write_bytes(case.data)
+            began = time.perf_counter()
+            found = fuzz_checks.problems(path, finder)
+            if index % args.diagram_every == 0:
+                found += fuzz_checks.diagram_problems(path)
+            if index % args.cli_every == 0:
+                found += cli_problems(path)
+            took = time.perf_counter() - began
+            slowest = max(slowest, (took, case.name))
+            if found:
+                failures.append((case.name, found))
+                if args.keep:
+                    args.keep.mkdir(parents=True, exist_ok=True)
+                    (args.keep / f"case_{index}.yaml").write_bytes(case.data)
+            path.unlink()
+    elapsed = time.perf_counter() - start
+    print(f"fuzz: {args.cases} cases (seed {args.seed}) in {elapsed:.1f} s "
+          f"({1000 * elapsed / max(args.cases, 1):.2f} ms/case); kinds: {dict(kinds)}")
+    print(f"slowest case: {slowest[1]} ({slowest[0] * 1000:.0f} ms)")
+    print(f"failures: {len(failures)}")
+    for name, found in failures[:50]:
+        print(f"--- {name}")
+        for problem in found:
+            print("   " + problem.replace("\n", "\n   "))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

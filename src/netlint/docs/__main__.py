@@ -1,0 +1,5 @@
+import sys
+
+from netlint.docs import main
+
+sys.exit(main())

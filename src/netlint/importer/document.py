@@ -1,0 +1,137 @@
+"""The flat graph -> a netlint model document (plain data, in the order it is written).
+
+Names: a layer gets `name:` only where netlint's own default would differ, so
+a model built in a fresh Keras session reads back without a single `name:`.
+The prediction replays the loader's counter (`spec.layer_items.Namer`) in file
+order, the inner layer of a wrapper first, as both Keras and the loader do.
+`from:` is written only where a layer does not consume the item above it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netlint.importer.graph import FlatGraph, LayerCall, ModelInput
+from netlint.importer.layers import Report, convert_layer
+from netlint.importer.values import dtype_name
+from netlint.layers.registry import get
+from netlint.spec.layer_items import Namer, to_snake_case
+
+DEFAULT_MODEL_NAMES = ("sequential", "functional", "model")
+
+
+def _peek(namer: Namer, class_name: str) -> str:
+    """The name the loader will give the next unnamed `class_name`, without taking it."""
+    prefix = to_snake_case(class_name)
+    count = namer.counts.get(prefix, 0)
+    return prefix if count == 0 else f"{prefix}_{count}"
+
+
+def input_entry(model_input: ModelInput, report: Report) -> dict:
+    """`{shape: [...], batch_size: ..., dtype: ...}` from an InputLayer config."""
+    config = model_input.config
+    where = f"input {model_input.name!r}"
+    batch_shape = config.get("batch_shape") or config.get("batch_input_shape")
+    if isinstance(batch_shape, list) and batch_shape:
+        batch, shape = batch_shape[0], batch_shape[1:]
+    else:
+        batch, shape = config.get("batch_size"), config.get("shape")
+    entry: dict[str, Any] = {}
+    if isinstance(shape, list) and all(d is None or (isinstance(d, int) and d > 0)
+                                       for d in shape):
+        entry["shape"] = list(shape)
+    else:
+        report.problems.append(f"{where}: no usable shape ({shape!r})")
+    if isinstance(batch, int) and batch > 0:
+        entry["batch_size"] = batch
+    dtype = dtype_name(config.get("dtype"))
+    if isinstance(dtype, str) and dtype != "float32":
+        entry["dtype"] = dtype
+    if config.get("sparse"):
+        entry["sparse"] = True
+    for flag in ("ragged", "optional"):
+        if config.get(flag):
+            report.problems.append(f"{where}: {flag} inputs cannot be written; left out")
+    return entry
+
+
+class DocumentBuilder:
+    def __init__(self, graph: FlatGraph, report: Report):
+        self.graph = graph
+        self.report = report
+        self.namer = Namer()
+        self.multi_output: set[str] = set()  # layers with return_state: several outputs
+
+    def inputs(self, document: dict) -> None:
+        if self.graph.sequential and len(self.graph.inputs) == 1:
+            self.namer.auto_name("InputLayer")  # the loader names `input:` like this
+            document["input"] = input_entry(self.graph.inputs[0], self.report)
+        elif self.graph.inputs:
+            document["inputs"] = {i.name: input_entry(i, self.report)
+                                  for i in self.graph.inputs}
+
+    def layer_item(self, call: LayerCall, previous: str | None) -> dict:
+        where = f"layer {call.name!r} ({call.class_name})"
+        converted = convert_layer(call.raw, where, self.report)
+        kwargs = dict(converted.kwargs)
+        definition = get(converted.class_name) if converted.known else None
+        if definition is not None and definition.wraps_layer \
+                and isinstance(kwargs.get("layer"), dict):
+            for inner in kwargs["layer"]:
+                self.namer.auto_name(inner)  # the loader names the wrapped layer first
+        if converted.known and _peek(self.namer, converted.class_name) == call.name:
+            self.namer.auto_name(converted.class_name)
+        else:
+            kwargs["name"] = call.name
+        if kwargs.get("return_state"):
+            self.multi_output.add(call.name)
+        item: dict[str, Any] = {converted.class_name: kwargs}
+        sources = self._sources(call, where)
+        if sources and sources != [previous]:
+            item["from"] = sources[0] if len(sources) == 1 else sources
+        elif not sources:
+            self.report.problems.append(f"{where}: consumes nothing netlint can name")
+        return item
+
+    def _sources(self, call: LayerCall, where: str) -> list[str]:
+        names = []
+        for ref in call.inbound:
+            if ref.tensor != 0 or ref.layer in self.multi_output:
+                self.report.problems.append(
+                    f"{where}: takes output {ref.tensor} of {ref.layer!r}, which returns "
+                    "several tensors; `from:` passes all of a layer's outputs")
+            names.append(ref.layer)
+        return names
+
+    def layers(self, document: dict) -> None:
+        previous = self.graph.inputs[0].name if len(self.graph.inputs) == 1 else None
+        items = []
+        for call in self.graph.calls:
+            items.append(self.layer_item(call, previous))
+            previous = call.name
+        document["layers"] = items
+
+    def outputs(self, document: dict) -> None:
+        if self.graph.sequential and not any("from" in item for item in document["layers"]):
+            return
+        names = []
+        for ref in self.graph.outputs:
+            if ref.tensor != 0:
+                self.report.problems.append(f"model output {ref.tensor} of {ref.layer!r} "
+                                            "cannot be named on its own")
+            names.append(ref.layer)
+        document["outputs"] = names
+
+
+def build_document(graph: FlatGraph, compile_section: dict | None, report: Report) -> dict:
+    """The whole netlint document: netlint, name, input(s), layers, outputs, compile."""
+    document: dict[str, Any] = {"netlint": 1}
+    if graph.name and graph.name not in DEFAULT_MODEL_NAMES:
+        document["name"] = graph.name
+    builder = DocumentBuilder(graph, report)
+    builder.inputs(document)
+    builder.layers(document)
+    builder.outputs(document)
+    if compile_section:
+        document["compile"] = compile_section
+    return document

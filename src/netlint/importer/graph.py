@@ -1,0 +1,337 @@
+"""A Keras model config as one flat graph: inputs, layer calls with their inputs, outputs.
+
+Both Keras 3's and Keras 2's serializations are read: Keras 3 records each call
+as `{"args": [...keras tensors...], "kwargs": {...}}`, Keras 2 as
+`[[layer, node_index, tensor_index, kwargs], ...]`. Nested Sequential and
+Functional models are flattened into the outer graph (a netlint file has no
+submodels): their layers join the outer list, their inputs become whatever
+the outer model fed them. What cannot be flattened faithfully (a submodel or
+layer called twice, a call that passes tensors by keyword) is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from netlint.importer.source import MODEL_CLASSES
+
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]+$")
+# Call keywords that change nothing about the graph when they carry no tensor.
+HARMLESS_CALL_KWARGS = ("training", "mask")
+TENSOR_KWARGS = ("query", "value", "key")  # attention layers called by keyword
+
+
+@dataclass(frozen=True)
+class Ref:
+    """An output tensor: `layer`'s `node`-th call, its `tensor`-th output."""
+
+    layer: str
+    node: int = 0
+    tensor: int = 0
+
+
+@dataclass
+class LayerCall:
+    name: str
+    class_name: str
+    config: dict
+    inbound: list
+    raw: dict  # the serialized layer (module / registered_name say whether it is custom)
+    origin: str = ""  # the submodel it came from, if any
+
+
+@dataclass
+class ModelInput:
+    name: str
+    config: dict  # the InputLayer config (batch_shape / batch_input_shape, dtype, ...)
+
+
+@dataclass
+class FlatGraph:
+    sequential: bool
+    name: str | None
+    inputs: list = field(default_factory=list)  # ModelInput
+    calls: list = field(default_factory=list)  # LayerCall
+    outputs: list = field(default_factory=list)  # Ref
+    problems: list = field(default_factory=list)  # what the file cannot express
+    notes: list = field(default_factory=list)  # changes that keep the model the same
+
+
+def layer_name(layer: dict) -> str:
+    config = layer.get("config") if isinstance(layer.get("config"), dict) else {}
+    name = layer.get("name") or config.get("name")
+    return name if isinstance(name, str) else ""
+
+
+def model_layers(model: dict) -> list:
+    """A model config's layer list (Keras 2.0/2.1 wrote a Sequential's config as the list)."""
+    config = model.get("config")
+    layers = config if isinstance(config, list) else (config or {}).get("layers")
+    return [layer for layer in layers if isinstance(layer, dict)] \
+        if isinstance(layers, list) else []
+
+
+@dataclass
+class _Scope:
+    """Names inside one (sub)model -> the flat graph's names and tensors."""
+
+    prefix: str = ""
+    renamed: dict = field(default_factory=dict)  # inner layer name -> flat name
+    aliases: dict = field(default_factory=dict)  # Ref inside -> Ref in the flat graph
+    extra_calls: dict = field(default_factory=dict)  # (layer, call index > 0) -> copy's name
+
+    def resolve(self, ref: Ref) -> Ref:
+        if ref in self.aliases:
+            return self.aliases[ref]
+        if (ref.layer, ref.node) in self.extra_calls:
+            return Ref(self.extra_calls[(ref.layer, ref.node)], 0, ref.tensor)
+        return Ref(self.renamed.get(ref.layer, ref.layer), ref.node, ref.tensor)
+
+
+class Flattener:
+    def __init__(self, model: dict):
+        config = model.get("config") if isinstance(model.get("config"), dict) else {}
+        self.graph = FlatGraph(sequential=model.get("class_name") == "Sequential",
+                               name=config.get("name") if isinstance(config.get("name"), str)
+                               else None)
+        self.taken: set[str] = set()
+        self.implicit_masks: set[str] = set()  # op nodes that only compute Keras's masks
+
+    # -- names -----------------------------------------------------------------------------
+    def flat_name(self, name: str, scope: _Scope) -> str:
+        """A unique name in the flat graph that netlint accepts; notes any change."""
+        wanted = name if NAME_PATTERN.match(name or "") else \
+            re.sub(r"[^A-Za-z0-9_.\-]", "_", name or "layer")
+        if scope.prefix and wanted in self.taken:
+            wanted = f"{scope.prefix}_{wanted}"
+        candidate, number = wanted, 1
+        while candidate in self.taken:
+            number += 1
+            candidate = f"{wanted}_{number}"
+        if candidate != name:
+            self.graph.notes.append(f"layer {name!r} is named {candidate!r} (names must be "
+                                    "unique once submodels are flattened, and use letters, "
+                                    "digits, _ . -)")
+        self.taken.add(candidate)
+        scope.renamed[name] = candidate
+        return candidate
+
+    # -- one call's input tensors ------------------------------------------------------------
+    def call_inputs(self, node: Any, where: str) -> list[Ref]:
+        """The tensors one call consumes, in order."""
+        if isinstance(node, list):  # Keras 2: [[layer, node_index, tensor_index, kwargs]]
+            refs = []
+            for entry in node:
+                if isinstance(entry, list) and len(entry) >= 3 and isinstance(entry[0], str):
+                    refs.append(Ref(entry[0], int(entry[1]), int(entry[2])))
+                    if len(entry) > 3 and entry[3]:
+                        self._call_kwargs(entry[3], where)
+            return refs
+        if isinstance(node, dict):  # Keras 3: {"args": [...], "kwargs": {...}}
+            refs = _tensors(node.get("args", []))
+            kwargs = node.get("kwargs") if isinstance(node.get("kwargs"), dict) else {}
+            for key in TENSOR_KWARGS:
+                refs += _tensors(kwargs.get(key))
+            self._call_kwargs({k: v for k, v in kwargs.items() if k not in TENSOR_KWARGS},
+                              where)
+            return refs
+        self.graph.problems.append(f"{where}: a call netlint cannot read ({type(node).__name__})")
+        return []
+
+    def _call_kwargs(self, kwargs: dict, where: str) -> None:
+        for key, value in sorted(kwargs.items()):
+            if key == "mask" and _tensors(value) and \
+                    all(ref.layer in self.implicit_masks for ref in _tensors(value)):
+                continue  # the mask Keras derives itself (mask_zero, Masking)
+            if key in HARMLESS_CALL_KWARGS and _tensors(value) == [] and value in (None, False,
+                                                                                   True):
+                continue
+            if value is None or value is False:
+                continue
+            what = "a tensor" if _tensors(value) else repr(value)
+            self.graph.problems.append(f"{where}: called with {key}={what}; a netlint "
+                                       "layer takes its inputs from `from:` only")
+
+    # -- inputs ----------------------------------------------------------------------------
+    def add_input(self, layer: dict, scope: _Scope) -> Ref:
+        name = self.flat_name(layer_name(layer) or "input_layer", scope)
+        self.graph.inputs.append(ModelInput(name, layer.get("config") or {}))
+        return Ref(name)
+
+    # -- models ----------------------------------------------------------------------------
+    def sequential(self, model: dict, scope: _Scope, previous: Ref | None) -> Ref | None:
+        """Chain a Sequential's layers after `previous`; the last output."""
+        for layer in model_layers(model):
+            cls = layer.get("class_name")
+            if cls == "InputLayer":
+                if previous is None:
+                    previous = self.add_input(layer, scope)
+                continue  # a nested Sequential's own input: the outer tensor replaces it
+            if cls in MODEL_CLASSES:
+                outputs = self.submodel(layer, [[previous] if previous else []], scope)
+                previous = outputs[0] if outputs else previous
+                continue
+            if previous is None:
+                previous = self._input_from_first_layer(model, layer, scope)
+            name = self.flat_name(layer_name(layer), scope)
+            self.graph.calls.append(LayerCall(name, str(cls), layer.get("config") or {},
+                                              [previous] if previous else [], layer,
+                                              scope.prefix))
+            previous = Ref(name)
+        return previous
+
+    def _input_from_first_layer(self, model: dict, layer: dict, scope: _Scope) -> Ref | None:
+        """Keras 2 put the input on the first layer (`batch_input_shape`), or on the model."""
+        config = layer.get("config") if isinstance(layer.get("config"), dict) else {}
+        shape = config.get("batch_input_shape")
+        if shape is None and isinstance(model.get("config"), dict):
+            shape = model["config"].get("build_input_shape")
+        if not isinstance(shape, list):
+            self.graph.problems.append("the model has no input shape (it was never built); "
+                                       "add `input: {shape: [...]}` to the file")
+            return None
+        name = self.flat_name("input_layer", scope)
+        self.graph.inputs.append(ModelInput(name, {"batch_shape": shape,
+                                                   "dtype": config.get("dtype")}))
+        return Ref(name)
+
+    def functional(self, model: dict, scope: _Scope) -> list[Ref]:
+        """Every call of a Functional/Model config; its outputs, as flat refs."""
+        masks = implicit_mask_ops(model_layers(model))
+        if masks:
+            self.implicit_masks |= masks
+            self.graph.notes.append("the masks Keras computes from mask_zero / Masking are "
+                                    "left implicit: netlint propagates masks itself")
+        for layer in model_layers(model):
+            cls, name = layer.get("class_name"), layer_name(layer)
+            nodes = layer.get("inbound_nodes") or []
+            if name in masks:
+                continue
+            if cls == "InputLayer":
+                if Ref(name) not in scope.aliases:
+                    scope.aliases[Ref(name)] = self.add_input(layer, scope)
+                continue
+            calls = [[scope.resolve(r) for r in self.call_inputs(node, f"layer {name!r}")]
+                     for node in nodes]
+            if cls in MODEL_CLASSES:
+                outputs = self.submodel(layer, calls, scope)
+                for index, ref in enumerate(outputs):
+                    scope.aliases[Ref(name, 0, index)] = ref
+                continue
+            self._functional_calls(layer, name, calls, scope)
+        config = model.get("config") if isinstance(model.get("config"), dict) else {}
+        return [scope.resolve(ref) for ref in _endpoint_refs(config.get("output_layers"))]
+
+    def _functional_calls(self, layer: dict, name: str, calls: list, scope: _Scope) -> None:
+        if len(calls) > 1:
+            self.graph.problems.append(
+                f"layer {name!r} is called {len(calls)} times (shared weights); netlint has "
+                "one layer per item, so each extra call is a copy with its own weights")
+        for index, inbound in enumerate(calls or [[]]):
+            if index == 0:
+                flat = self.flat_name(name, scope)
+            else:
+                flat = self.flat_name(f"{name}_call{index}", _Scope(scope.prefix))
+                scope.extra_calls[(name, index)] = flat
+            self.graph.calls.append(LayerCall(flat, str(layer.get("class_name")),
+                                              layer.get("config") or {}, inbound, layer,
+                                              scope.prefix))
+
+    def submodel(self, layer: dict, calls: list, outer: _Scope) -> list[Ref]:
+        """Inline a nested model at its first call; its outputs in the flat graph."""
+        name = layer_name(layer) or "submodel"
+        if len(calls) > 1:
+            self.graph.problems.append(f"submodel {name!r} is called {len(calls)} times; "
+                                       "only its first call is imported")
+        inbound = calls[0] if calls else []
+        self.graph.notes.append(f"submodel {name!r} ({layer.get('class_name')}) is "
+                                "flattened: its layers are written in line")
+        scope = _Scope(prefix=(f"{outer.prefix}_{name}" if outer.prefix else name))
+        if layer.get("class_name") == "Sequential":
+            last = self.sequential(layer, scope, inbound[0] if inbound else None)
+            return [last] if last else []
+        inner_inputs = _endpoint_refs((layer.get("config") or {}).get("input_layers"))
+        if len(inner_inputs) != len(inbound):
+            self.graph.problems.append(f"submodel {name!r} takes {len(inner_inputs)} "
+                                       f"input(s) but is given {len(inbound)}")
+        for inner, outer_ref in zip(inner_inputs, inbound, strict=False):  # mismatch reported
+            scope.aliases[Ref(inner.layer)] = outer_ref
+        return self.functional(layer, scope)
+
+
+def _tensors(value: Any) -> list[Ref]:
+    """Keras 3's serialized tensors inside a call's args, in order."""
+    if isinstance(value, dict):
+        config = value.get("config")
+        if value.get("class_name") == "__keras_tensor__" and isinstance(config, dict):
+            history = config.get("keras_history")
+            if isinstance(history, list) and len(history) == 3:
+                return [Ref(str(history[0]), int(history[1]), int(history[2]))]
+        return []
+    if isinstance(value, (list, tuple)):
+        return [ref for item in value for ref in _tensors(item)]
+    return []
+
+
+def _uses(layers: list, ops: set) -> dict[str, set]:
+    """Op name -> {(how, consumer)}: how is "mask" (a `mask=` argument) or "input"."""
+    uses: dict[str, set] = {name: set() for name in ops}
+    for layer in layers:
+        consumer = layer_name(layer)
+        for node in layer.get("inbound_nodes") or []:
+            if not isinstance(node, dict):
+                continue
+            kwargs = node.get("kwargs") if isinstance(node.get("kwargs"), dict) else {}
+            inputs = _tensors(node.get("args", [])) + _tensors(
+                [v for k, v in sorted(kwargs.items()) if k != "mask"])
+            for how, refs in (("input", inputs), ("mask", _tensors(kwargs.get("mask")))):
+                for ref in refs:
+                    if ref.layer in uses:
+                        uses[ref.layer].add((how, consumer))
+    return uses
+
+
+def implicit_mask_ops(layers: list) -> set[str]:
+    """Operation nodes (not layers) whose outputs only ever feed `mask=` arguments.
+
+    Keras 3 records the mask an `Embedding(mask_zero=True)` or `Masking` layer
+    implies as ops (`not_equal`, `any`) passed to later calls as `mask=`; the
+    netlint file states the mask_zero / Masking itself, and netlint propagates it.
+    """
+    ops = {layer_name(layer) for layer in layers
+           if str(layer.get("module", "")).startswith("keras.src.ops")}
+    uses = _uses(layers, ops)
+    mask_only: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for op in sorted(ops - mask_only):
+            if uses[op] and all(how == "mask" or consumer in mask_only
+                                for how, consumer in uses[op]):
+                mask_only.add(op)
+                changed = True
+    return mask_only
+
+
+def _endpoint_refs(value: Any) -> list[Ref]:
+    """`input_layers`/`output_layers`: [name, node, tensor] or a list of them."""
+    if not isinstance(value, list) or not value:
+        return []
+    if isinstance(value[0], str):
+        value = [value]
+    return [Ref(v[0], int(v[1]), int(v[2])) for v in value
+            if isinstance(v, list) and len(v) >= 3 and isinstance(v[0], str)]
+
+
+def flatten(model: dict) -> FlatGraph:
+    """The flat graph of a serialized Sequential / Functional / Model."""
+    flattener = Flattener(model)
+    scope = _Scope()
+    if flattener.graph.sequential:
+        last = flattener.sequential(model, scope, None)
+        flattener.graph.outputs = [last] if last else []
+    else:
+        flattener.graph.outputs = flattener.functional(model, scope)
+    return flattener.graph

@@ -1,0 +1,91 @@
+"""The loader's schema, cached the way Python caches bytecode.
+
+`schema.model_schema()` builds the schema from the layer registry: every layer's
+arguments, shared definitions, descriptions. That is a pure function of
+netlint's own source, and it takes longer than checking a typical model, so a
+process that only needs to validate reads the result of an earlier run instead.
+
+The cache follows Python's bytecode rules: it lives where the bytecode of this
+package goes (`__pycache__` beside it, or under PYTHONPYCACHEPREFIX), it is not
+written when Python writes no bytecode (PYTHONDONTWRITEBYTECODE, -B), and its
+name carries a fingerprint of every netlint source file (path, size, mtime), so
+any edit or reinstall means a fresh build. A cache that cannot be read or
+written is simply not used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import zlib
+from pathlib import Path
+from typing import Any
+
+PACKAGE = Path(__file__).resolve().parent.parent  # the netlint package folder
+PREFIX = "netlint-schema-"
+
+
+def fingerprint(package: Path = PACKAGE) -> str:
+    """A digest of (path, size, mtime) of every .py file under `package`, and Python's
+    version. Two 32-bit checksums, not hashlib: loading OpenSSL would cost more than
+    the whole look-up, and this guards against edits, not against an adversary."""
+    lines = [sys.version]
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                stat = os.stat(os.path.join(folder, name))
+                lines.append(f"{folder}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    data = "\n".join(lines).encode("utf-8", "surrogateescape")
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+
+
+def cache_folder() -> Path | None:
+    """Where bytecode for this package would go; None when Python writes no bytecode."""
+    if sys.dont_write_bytecode:
+        return None
+    if sys.pycache_prefix:
+        return Path(sys.pycache_prefix) / "netlint"
+    return PACKAGE / "spec" / "__pycache__"
+
+
+def cached_model_schema() -> dict[str, Any]:
+    """`model_schema()`, from the cache when a build of the same source left one."""
+    folder = cache_folder()
+    if folder is None:
+        return _build()
+    path = folder / f"{PREFIX}{fingerprint()}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    schema = _build()
+    _store(path, json.dumps(schema))
+    return schema
+
+
+def _build() -> dict[str, Any]:
+    from netlint.spec.schema import model_schema
+
+    return model_schema()
+
+
+def _store(path: Path, text: str) -> None:
+    """Write atomically (a reader never sees half a file); drop stale versions; never fail."""
+    import tempfile  # only on a cache miss: it imports random, hashlib and shutil
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+        for old in path.parent.glob(f"{PREFIX}*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        try:
+            os.unlink(temp)  # type: ignore[possibly-undefined]
+        except (OSError, NameError):
+            pass

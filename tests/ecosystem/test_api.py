@@ -1,0 +1,119 @@
+"""`import netlint`: cheap to import, typed documented functions, findings as dataclasses."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import json
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import netlint
+from netlint.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+BUGGY = ROOT / "examples" / "buggy" / "stacked-lstm.yaml"
+CLEAN = ROOT / "examples" / "lstm-units.yaml"
+API = ("load", "check", "summary", "diagram", "export")
+
+
+def python(code: str) -> str:
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_import_netlint_loads_nothing_heavy():
+    loaded = json.loads(python(
+        "import sys, json, netlint; print(json.dumps(sorted(sys.modules)))"))
+    heavy = {"netlint.api", "netlint.spec", "netlint.diagram", "netlint.export", "yaml",
+             "jsonschema", "numpy", "typer", "graphviz", "typing"}
+    assert not heavy & set(loaded), heavy & set(loaded)
+
+
+@pytest.mark.parametrize("name", API)
+def test_api_functions_are_documented_and_typed(name):
+    function = getattr(netlint, name)
+    assert callable(function)
+    assert (inspect.getdoc(function) or "").strip(), name
+    signature = inspect.signature(function)
+    assert signature.return_annotation is not inspect.Signature.empty, name
+    assert name in netlint.__all__ and name in dir(netlint)
+
+
+def test_api_is_what_the_cli_prints():
+    from netlint.api import check as api_check
+
+    assert netlint.check is api_check
+    result = CliRunner().invoke(app, ["check", str(BUGGY), "--format", "text"])
+    printed = [line for line in result.stdout.splitlines() if line.startswith(str(BUGGY))]
+    assert printed == [f.text() for f in netlint.check(BUGGY)]
+    assert result.exit_code == 1
+
+
+def test_load_summary_diagram_export():
+    loaded = netlint.load(CLEAN)
+    assert isinstance(loaded, netlint.Loaded) and loaded.ok
+    assert netlint.summary(CLEAN).startswith('Model: "')
+    assert netlint.summary(CLEAN, as_json=True)["total_params"] > 0
+    dot_source = netlint.diagram(CLEAN, view="unrolled")
+    assert dot_source.startswith("digraph") and dot_source == netlint.diagram(CLEAN,
+                                                                               view="unrolled")
+    from netlint.export import ScriptOptions
+
+    script = netlint.export(CLEAN, options=ScriptOptions(synthetic=True))
+    assert "import keras" in script.text
+    compile(script.text, "train.py", "exec")
+
+
+def test_findings_are_frozen_dataclasses():
+    finding = netlint.check(BUGGY)[0]
+    assert isinstance(finding, netlint.Finding) and dataclasses.is_dataclass(finding)
+    as_dict = dataclasses.asdict(finding)
+    assert as_dict["code"] == finding.code and as_dict["position"]["line"] == finding.line
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        finding.code = "NL000"  # type: ignore[misc]
+
+
+def test_version_is_the_installed_distributions():
+    assert netlint.__version__ == version("keras-netlint")
+
+
+@pytest.mark.parametrize("code", [
+    "import netlint; print(netlint.diagram(PATH)[:7])",
+    "import netlint.diagram; print(netlint.diagram(PATH)[:7])",
+    "from netlint import diagram; print(diagram(PATH)[:7])",
+    "from netlint.diagram import render; import netlint; print(netlint.diagram(PATH)[:7])",
+    "import netlint.diagram as d; print(d(PATH)[:7], d.diagram(PATH)[:7])",
+])
+def test_diagram_is_callable_in_every_import_order(code):
+    # a subpackage import binds the module to the parent's attribute; it must stay callable
+    output = python(code.replace("PATH", repr(str(CLEAN))))
+    assert output.split() and set(output.split()) == {"digraph"}
+
+
+@pytest.mark.parametrize("code", [
+    "import netlint; print(netlint.summary(PATH).split()[0])",
+    "import netlint.summary; print(netlint.summary(PATH).split()[0])",
+    "import netlint.api; import netlint; netlint.infer(PATH); print(netlint.summary(PATH)[:6])",
+])
+def test_summary_is_callable_in_every_import_order(code):
+    assert python(code.replace("PATH", repr(str(CLEAN)))).split() == ["Model:"]
+
+
+def test_export_subpackage_is_callable_and_still_a_module():
+    import netlint.export as export_module
+
+    assert netlint.export is export_module and callable(netlint.export)
+    assert "options" in inspect.signature(netlint.export).parameters
+
+
+def test_unknown_attribute_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        netlint.nope  # noqa: B018
