@@ -13,7 +13,7 @@ import json
 import math
 
 from netlint.export.emitter import ExportError, quoted
-from netlint.export.layer_code import CONFIG_KINDS, INPUT_KWARGS
+from netlint.export.layer_code import CONFIG_KINDS, INPUT_KWARGS, split_layer_item
 from netlint.graph import LayerSpec
 from netlint.infer import InferredModel, dependency_order
 from netlint.layers import registry
@@ -79,15 +79,8 @@ def layer_object(spec: LayerSpec, dtype: str | None = None) -> dict:
 
 def item_object(item: object) -> dict:
     """A layer written as a `layers:` item (`{LSTM: {units: 8}}`)."""
-    if isinstance(item, str):
-        item = {item: {}}
-    if not isinstance(item, dict) or len(item) != 1:
-        raise ExportError(f"expected one layer like {{LSTM: {{units: 8}}}}, got {quoted(item)}")
-    (class_name, kwargs), = item.items()
-    definition = registry.get(class_name) if isinstance(class_name, str) else None
-    if definition is None or not isinstance(kwargs or {}, dict):
-        raise ExportError(f"cannot write the layer {quoted(class_name)}")
-    config = {k: config_value(k, v) for k, v in (kwargs or {}).items()}
+    definition, kwargs = split_layer_item(item)
+    config = {k: config_value(k, v) for k, v in kwargs.items()}
     return _object("keras.layers", definition.name, config)
 
 

@@ -88,8 +88,8 @@ def layer_expr(spec: LayerSpec, extra: dict | None = None) -> Call:
     return call_kw(f"keras.layers.{definition.name}", pairs)
 
 
-def layer_item_expr(item: object) -> Call:
-    """A layer written as a `layers:` item (`{LSTM: {units: 8}}`), e.g. `backward_layer`."""
+def split_layer_item(item: object) -> tuple:
+    """(LayerDef, kwargs) of a layer written as a `layers:` item (`{LSTM: {units: 8}}`)."""
     if isinstance(item, str):
         item = {item: {}}
     if not isinstance(item, dict) or len(item) != 1:
@@ -101,6 +101,12 @@ def layer_item_expr(item: object) -> Call:
     kwargs = {} if kwargs is None else kwargs
     if not isinstance(kwargs, dict):
         raise ExportError(f"{definition.name} takes its arguments as a mapping")
+    return definition, kwargs
+
+
+def layer_item_expr(item: object) -> Call:
+    """A layer written as a `layers:` item, e.g. `backward_layer`."""
+    definition, kwargs = split_layer_item(item)
     return call_kw(f"keras.layers.{definition.name}",
                    [(k, value_expr(k, v)) for k, v in kwargs.items()])
 
