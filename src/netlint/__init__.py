@@ -6,7 +6,8 @@ The Python API is what the `netlint` command itself calls:
 
     loaded = netlint.load("model.yaml")            # Loaded(path, model, findings)
     for finding in netlint.check("model.yaml"):    # a file, a folder, or YAML text
-        print(finding.text())                       # netlint.Finding, a frozen dataclass
+        print(finding.text())                       # netlint.Finding, a frozen record
+        row = netlint.asdict(finding)               # as a plain dict, positions included
     table = netlint.summary("model.yaml")           # Keras's model.summary() table
     dot_source = netlint.diagram("model.yaml", view="unrolled")
     script = netlint.export("model.yaml").text      # a Keras 3 training script
@@ -35,10 +36,11 @@ if TYPE_CHECKING:  # for type checkers and IDEs; nothing is imported at run time
 
     from netlint.api import check, infer, summary
     from netlint.findings import Finding
+    from netlint.records import asdict
     from netlint.spec import Loaded, load, load_text
 
 __all__ = ["load", "load_text", "check", "summary", "infer", "diagram", "export", "Finding",
-           "Loaded", "Inferred", "__version__"]
+           "asdict", "Loaded", "Inferred", "__version__"]
 
 # public name -> (module, attribute): resolved on first access, then cached here
 _LAZY = {
@@ -48,6 +50,7 @@ _LAZY = {
     "check": ("netlint.api", "check"),
     "Inferred": ("netlint.api", "Inferred"),
     "Finding": ("netlint.findings", "Finding"),
+    "asdict": ("netlint.records", "asdict"),
 }
 
 # API names that are also modules of this package -> (module, function) a call runs

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from netlint.findings import Finding
+from netlint.records import field, record
 from netlint.spec import Loaded, load, load_text
 
 __all__ = ["load", "load_text", "summary", "infer", "check", "model_files", "Inferred", "Loaded"]
 
 
-@dataclass
+@record
 class Inferred:
     """A loaded model and, when it could be built, its inferred shapes."""
 

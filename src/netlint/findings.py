@@ -6,9 +6,8 @@ inference and the rules all produce them, and every formatter reads them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 from netlint.graph import Position
+from netlint.records import record, replace
 
 SEVERITIES = ("info", "warning", "error")
 
@@ -17,7 +16,7 @@ def severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     code: str  # stable rule id, "NL104"
     name: str  # rule name, "stacked-rnn-missing-return-sequences"

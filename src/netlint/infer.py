@@ -7,14 +7,13 @@ consumers are skipped (one root cause, one finding, no cascade).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from netlint.graph import LayerSpec, ModelSpec
 from netlint.layers.base import DTYPE_BYTES, LayerCall, ShapeError, format_shape
 from netlint.layers.registry import get
+from netlint.records import field, record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LayerResult:
     """One node of the inferred graph: an input or a layer, with what it makes."""
 
@@ -56,7 +55,7 @@ class LayerResult:
         return f"{self.class_name} '{self.name}': {self.error.message}" if self.error else ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class InferredModel:
     model: ModelSpec
     nodes: dict  # name -> LayerResult, inputs first, then layers in dependency order
@@ -143,7 +142,7 @@ def infer_layer(spec: LayerSpec, shapes: tuple) -> LayerResult:
     trainable = kwargs.get("trainable") is not False  # read before inference sees kwargs
     bytes_per_param = _param_bytes(kwargs.get("dtype"))
     outputs, weights, error = _layer_outputs(spec, shapes, kwargs)
-    # built once with its outcome: a frozen dataclass's replace() costs as much again
+    # built once with its outcome: a frozen record's replace() costs as much again
     return LayerResult(name=spec.name, class_name=spec.class_name, spec=spec,
                        inbound=spec.inbound, input_shapes=shapes, output_shapes=outputs,
                        weights=weights, trainable=trainable, bytes_per_param=bytes_per_param,

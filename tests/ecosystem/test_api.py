@@ -1,8 +1,7 @@
-"""`import netlint`: cheap to import, typed documented functions, findings as dataclasses."""
+"""`import netlint`: cheap to import, typed documented functions, findings as frozen records."""
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 import json
 import subprocess
@@ -72,13 +71,15 @@ def test_load_summary_diagram_export():
     compile(script.text, "train.py", "exec")
 
 
-def test_findings_are_frozen_dataclasses():
+def test_findings_are_frozen_records_with_a_plain_dict_form():
     finding = netlint.check(BUGGY)[0]
-    assert isinstance(finding, netlint.Finding) and dataclasses.is_dataclass(finding)
-    as_dict = dataclasses.asdict(finding)
+    assert isinstance(finding, netlint.Finding)
+    as_dict = netlint.asdict(finding)
     assert as_dict["code"] == finding.code and as_dict["position"]["line"] == finding.line
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    assert json.loads(json.dumps(as_dict)) == as_dict
+    with pytest.raises(AttributeError):
         finding.code = "NL000"  # type: ignore[misc]
+    assert hash(finding) == hash(netlint.check(BUGGY)[0]) and finding == netlint.check(BUGGY)[0]
 
 
 def test_version_is_the_installed_distributions():

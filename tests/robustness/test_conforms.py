@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import math
 import random
+import marshal
 import sys
 
 import fuzz_cases
@@ -154,11 +155,15 @@ def test_cached_schema_equals_the_built_one_and_tracks_the_source(tmp_path, monk
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     monkeypatch.setattr(sys, "pycache_prefix", str(tmp_path / "prefix"))
     assert cached_model_schema() == model_schema()  # built, and written
-    written = list((tmp_path / "prefix" / "netlint").glob("netlint-schema-*.json"))
+    written = list((tmp_path / "prefix" / "netlint").glob("netlint-schema-*.marshal"))
     assert len(written) == 1
     assert cached_model_schema() == model_schema()  # read back
-    written[0].write_text("{not json")  # a damaged cache is rebuilt, never trusted
-    assert cached_model_schema() == model_schema()
+    whole = written[0].read_bytes()
+    # a damaged cache is rebuilt, never trusted: garbage, cut short, or not a schema at all
+    for damaged in (b"{not marshal", whole[: len(whole) // 2], marshal.dumps([1, 2])):
+        written[0].write_bytes(damaged)
+        assert cached_model_schema() == model_schema()
+        assert marshal.loads(written[0].read_bytes()) == model_schema()  # and rewritten
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
     assert cache_folder() is None  # -B / PYTHONDONTWRITEBYTECODE: no cache at all
     package = tmp_path / "pkg"

@@ -48,6 +48,49 @@ def test_pyproject_without_our_table_is_passed_over(tmp_path):
     assert run(model).exit_code == 0
 
 
+# Every TOML spelling of the tool.netlint table (the first group) must be parsed; files that
+# only mention netlint elsewhere (the second group) are skipped without importing tomllib.
+TOOL_NETLINT_SPELLINGS = [
+    '[tool.netlint]\nignore = ["NL105"]\n',
+    '[ tool . netlint ]\nignore = ["NL105"]\n',
+    '["tool"."netlint"]\nignore = ["NL105"]\n',
+    "['tool'.'netlint']\nignore = ['NL105']\n",
+    '[tool.netlint.severity]\nNL105 = "info"\n',
+    '[tool]\nnetlint = { ignore = ["NL105"] }\n',
+    'tool.netlint.ignore = ["NL105"]\n',
+    'tool = { netlint = { ignore = ["NL105"] } }\n',
+    '  [tool.netlint]\n  ignore = ["NL105"]\n',
+]
+OTHER_MENTIONS = [
+    '[project]\nname = "keras-netlint"\n[project.scripts]\nnetlint = "netlint.cli:main"\n',
+    '[project.optional-dependencies]\ndev = ["keras-netlint>=0.1"]\n[tool.ruff]\n'
+    'line-length = 100\n',
+    '[tool.hatch.build.targets.wheel.force-include]\n"rules" = "netlint/_data/rules"\n',
+]
+
+
+@pytest.mark.parametrize("text", TOOL_NETLINT_SPELLINGS + OTHER_MENTIONS)
+def test_pyproject_prefilter_never_skips_a_tool_netlint_table(text):
+    from netlint.rules.config import _MAY_HAVE_TOOL_NETLINT
+
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    has_table = "netlint" in tomllib.loads(text).get("tool", {})
+    assert has_table == (text in TOOL_NETLINT_SPELLINGS)
+    if has_table:
+        assert _MAY_HAVE_TOOL_NETLINT.search(text), "a real [tool.netlint] would be missed"
+    elif "[tool]" not in text:
+        assert not _MAY_HAVE_TOOL_NETLINT.search(text), "tomllib imported for nothing"
+
+
+@pytest.mark.parametrize("text", TOOL_NETLINT_SPELLINGS)
+def test_every_spelling_of_the_table_is_applied(tmp_path, text):
+    write(tmp_path / "pyproject.toml", text)
+    model = write(tmp_path / "m.yaml", BROKEN)
+    expected = [("NL105", "info")] if "severity" in text else []
+    assert found(model) == expected
+
+
 def test_nearest_config_wins_and_yaml_beats_pyproject_in_one_folder(tmp_path):
     write(tmp_path / "pyproject.toml", '[tool.netlint]\nignore = ["NL105"]\n')
     write(tmp_path / "models/.netlint.yaml", "severity: {NL105: info}\n")

@@ -77,9 +77,13 @@ def _under_github_actions() -> bool:
 def _command_line_config(select: list[str], ignore: list[str], fail_on: str | None,
                          config_file: Path | None) -> object:
     """The command-line layer, over --config's file; validated against the rules now."""
-    from dataclasses import replace
-
-    from netlint.rules.config import Config, ConfigError, load_config_file, selector_list
+    from netlint.records import replace
+    from netlint.rules.config import (
+        Config,
+        ConfigError,
+        load_config_file,
+        selector_list,
+    )
     from netlint.rules.engine import registry
 
     selected = selector_list(select, "--select") if select else None

@@ -52,7 +52,12 @@ def diagram(
 ) -> None:
     """Draw the model with Graphviz: layer graph with shapes, or recurrent layers unrolled."""
     from netlint.diagram import DiagramError, DiagramOptions, diagram_and_findings
-    from netlint.diagram.render import RenderError, check_output, output_format, write_diagram
+    from netlint.diagram.render import (
+        RenderError,
+        check_output,
+        output_format,
+        write_diagram,
+    )
     from netlint.rules.config import ConfigError
 
     existing_file(file)

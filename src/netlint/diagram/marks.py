@@ -8,12 +8,12 @@ as NL104); otherwise the core's NL105 shape findings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from netlint.records import record
 
 GENERIC_SHAPE_CODE = "NL105"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Mark:
     codes: tuple  # sorted finding codes, the generic NL105 dropped when a sharper one exists
     message: str  # the first finding's message (most specific code first)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from netlint.diagram.style import DEFAULT_FONT, THEMES, Style, make_style
 from netlint.diagram.tables import TableOptions
 from netlint.diagram.timeline import DEFAULT_MAX_STEPS, MIN_MAX_STEPS
+from netlint.records import record
 
 VIEWS = ("graph", "unrolled")
 RANKDIRS = ("TB", "LR", "BT", "RL")
@@ -15,7 +14,7 @@ RANKDIRS = ("TB", "LR", "BT", "RL")
 DEFAULT_RANKDIR = {"graph": "TB", "unrolled": "BT"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DiagramOptions:
     view: str = "graph"
     rankdir: str | None = None  # None: the view's default

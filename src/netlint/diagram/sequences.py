@@ -13,10 +13,9 @@ single node, as in the graph view.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from netlint.infer import InferredModel, LayerResult
 from netlint.layers.registry import get
+from netlint.records import field, record
 
 SOURCE, RECURRENT, BIDIRECTIONAL, STEPS = "source", "recurrent", "bidirectional", "steps"
 
@@ -32,7 +31,7 @@ _AXIS_CLASSES = {"LayerNormalization", "BatchNormalization", "UnitNormalization"
                  "Concatenate", "Softmax"}
 
 
-@dataclass
+@record
 class Row:
     name: str
     kind: str  # SOURCE, RECURRENT, BIDIRECTIONAL or STEPS
@@ -40,7 +39,7 @@ class Row:
     last_only: bool = False  # a recurrent layer that returns only its last step
 
 
-@dataclass
+@record
 class Group:
     index: int
     steps: int | None  # T; None when the file leaves the time axis open
@@ -51,7 +50,7 @@ class Group:
         return self.rows[0]
 
 
-@dataclass
+@record
 class Plan:
     groups: list  # of Group, only those drawn unrolled
     rows: dict  # name -> Row

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+
+from netlint.records import record
 
 DEFAULT_FONT = "Helvetica"
 # Font names go into a quoted DOT attribute; allow what real font names use and nothing
@@ -19,7 +20,7 @@ DEFAULT_FONT = "Helvetica"
 _FONT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.,:+-]{0,63}$")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Theme:
     """Colours for one look; `paper` is grayscale and prints the same on any printer."""
 
@@ -52,7 +53,7 @@ def valid_font(name: str) -> bool:
     return bool(_FONT_NAME.match(name))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Style:
     """A theme, a font, and whether sub/superscripts are allowed."""
 

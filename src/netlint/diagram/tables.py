@@ -7,15 +7,14 @@ piece of user text passes through `Style.text`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from netlint.diagram import labels
 from netlint.diagram.marks import Mark
 from netlint.diagram.style import Style
 from netlint.infer import InferredModel, LayerResult
+from netlint.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TableOptions:
     show_activation: bool = False
     show_dtype: bool = False

@@ -8,13 +8,13 @@ the real length in the row label and title (`T = 7000`). An open time axis
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from netlint.records import record
 
 DEFAULT_MAX_STEPS = 4
 MIN_MAX_STEPS = 2  # the first and the last step
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Column:
     key: str  # part of node ids: "1", "2", "e" (ellipsis), "T"
     symbol: str  # the subscript: "1", "2", "T"; "" for the ellipsis

@@ -11,13 +11,14 @@ import os
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
+
+from netlint.records import record
 
 MODELINE = "# yaml-language-server: $schema=netlint-model.schema.json\n"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Step:
     title: str
     text: str  # what to do and why (Markdown)

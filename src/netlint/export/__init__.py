@@ -10,11 +10,11 @@ goes through a checked literal (see emitter.py), never pasted text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from netlint.export.emitter import ExportError
 from netlint.export.script import BACKENDS, MIXED_POLICIES, ScriptOptions
+from netlint.records import field, record
 
 __all__ = ["export_file", "export_model", "export_script", "export_keras_json", "lint",
            "ExportError", "ExportRefused", "Exported", "ScriptOptions", "TARGETS", "BACKENDS",
@@ -32,7 +32,7 @@ class ExportRefused(Exception):
         self.reason = reason
 
 
-@dataclass
+@record
 class Exported:
     text: str
     findings: list = field(default_factory=list)  # what lint said (errors only if forced)

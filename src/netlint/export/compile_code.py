@@ -8,7 +8,16 @@ activation (and the data encoding, when `data:` gives one), and the script says 
 from __future__ import annotations
 
 from netlint.export.emitter import (
-    INDENT, Expr, ExportError, Seq, call, call_kw, comment, literal, quoted, render,
+    INDENT,
+    ExportError,
+    Expr,
+    Seq,
+    call,
+    call_kw,
+    comment,
+    literal,
+    quoted,
+    render,
 )
 from netlint.export.layer_code import config_object
 from netlint.export.plan import TrainingPlan

@@ -8,8 +8,20 @@ together before any real data is at hand.
 from __future__ import annotations
 
 from netlint.export.emitter import (
-    INDENT, LINE_WIDTH, Expr, ExportError, Seq, assign, attr, call, comment, flat, literal, name,
-    quoted, render,
+    INDENT,
+    LINE_WIDTH,
+    ExportError,
+    Expr,
+    Seq,
+    assign,
+    attr,
+    call,
+    comment,
+    flat,
+    literal,
+    name,
+    quoted,
+    render,
 )
 from netlint.export.plan import ArrayPlan, TrainingPlan
 

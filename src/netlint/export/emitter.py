@@ -12,7 +12,8 @@ from __future__ import annotations
 import keyword
 import math
 import re
-from dataclasses import dataclass
+
+from netlint.records import record
 
 LINE_WIDTH = 99
 INDENT = "    "
@@ -77,21 +78,21 @@ class Expr:
     """Something that renders to Python code."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Code(Expr):
     """Text known to be safe: a checked literal or a validated (dotted) name."""
 
     text: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Call(Expr):
     func: Expr
     args: tuple = ()
     kwargs: tuple = ()  # (validated keyword, Expr) pairs
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Attr(Expr):
     """`obj.attr` with `attr` one of our own (validated) names."""
 
@@ -99,7 +100,7 @@ class Attr(Expr):
     attr: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Seq(Expr):
     """A list, tuple or dict display; dict items are (key Expr, value Expr)."""
 

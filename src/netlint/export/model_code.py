@@ -8,7 +8,17 @@ match `netlint summary`. Python variables are ours (`input_0`, `x_3`,
 from __future__ import annotations
 
 from netlint.export.emitter import (
-    INDENT, Call, ExportError, Seq, assign, call_kw, comment, literal, name, quoted, render,
+    INDENT,
+    Call,
+    ExportError,
+    Seq,
+    assign,
+    call_kw,
+    comment,
+    literal,
+    name,
+    quoted,
+    render,
 )
 from netlint.export.layer_code import gpu_notes, layer_expr
 from netlint.export.plan import fixed_batch

@@ -6,12 +6,11 @@ sections, so the code writers only translate decisions into text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 from netlint.export.emitter import ExportError, quoted
 from netlint.graph import InputSpec, LayerSpec, ModelSpec
 from netlint.infer import InferredModel, infer_shapes
 from netlint.layers import registry
+from netlint.records import record, replace
 from netlint.spec.layer_items import to_snake_case
 
 # A free (None) axis needs some length in synthetic data; long enough for the usual
@@ -38,7 +37,7 @@ ENCODING_LOSS = {"integer": "sparse_categorical_crossentropy",
 INT_DTYPES = ("int8", "int16", "int32", "int64", "uint8")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ArrayPlan:
     """One array the script feeds: a model input or the labels of one output tensor."""
 
@@ -52,7 +51,7 @@ class ArrayPlan:
     activation: str | None = None  # labels: the output activation
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TrainingPlan:
     inputs: tuple
     labels: tuple

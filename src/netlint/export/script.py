@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from netlint.export import templates
@@ -19,6 +18,7 @@ from netlint.export.emitter import INDENT, ExportError, comment, literal, quoted
 from netlint.export.model_code import build_model_function
 from netlint.export.plan import TrainingPlan, make_plan
 from netlint.infer import InferredModel
+from netlint.records import record
 
 BACKENDS = ("jax", "torch", "tensorflow")
 MIXED_POLICIES = {"float16": "mixed_float16", "bfloat16": "mixed_bfloat16"}
@@ -26,7 +26,7 @@ SEED = 1234
 SYNTHETIC_SAMPLES = 1024
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ScriptOptions:
     backend: str = "jax"
     mixed_precision: str | None = None  # "float16" | "bfloat16"

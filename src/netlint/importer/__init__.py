@@ -15,10 +15,10 @@ be written (custom layers, Lambda, shared layers, custom objects) is listed in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from netlint.importer.source import ImportFailed, Source, read_source
+from netlint.records import field, record
 
 __all__ = ["import_model", "import_source", "Imported", "ImportFailed"]
 
@@ -26,7 +26,7 @@ FORMAT_NAMES = {"keras": "a Keras 3 .keras file", "json": "a Keras 3 model.to_js
                 "keras2-json": "a Keras 2 JSON config"}
 
 
-@dataclass
+@record
 class Imported:
     """An imported model: the document, its YAML text, and what the import had to say."""
 

@@ -10,7 +10,13 @@ the error points at the layer instead of at `fit`.
 from __future__ import annotations
 
 from netlint.layers.base import (
-    REQUIRED, Inferred, LayerCall, ShapeError, Weight, format_shape, register,
+    REQUIRED,
+    Inferred,
+    LayerCall,
+    ShapeError,
+    Weight,
+    format_shape,
+    register,
 )
 
 

@@ -8,15 +8,28 @@ the input when it is built; netlint does both when it infers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from netlint.layers.base import (
-    REQUIRED, Inferred, LayerCall, ShapeError, Weight, alias, format_shape, register,
+    REQUIRED,
+    Inferred,
+    LayerCall,
+    ShapeError,
+    Weight,
+    alias,
+    format_shape,
+    register,
 )
 from netlint.layers.conv_utils import (
-    join, known_channels, normalize_data_format, normalize_padding, normalize_tuple,
-    positive_int, spatial_input, transpose_output_length, window_outputs,
+    join,
+    known_channels,
+    normalize_data_format,
+    normalize_padding,
+    normalize_tuple,
+    positive_int,
+    spatial_input,
+    transpose_output_length,
+    window_outputs,
 )
+from netlint.records import record
 
 _BIAS_TAIL = {
     "activation": None, "use_bias": True, "kernel_initializer": "glorot_uniform",
@@ -42,7 +55,7 @@ def _ones(rank: int):
     return 1 if rank == 1 else (1,) * rank
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Window:
     kernel: tuple
     strides: tuple

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from netlint.layers.base import (
-    REQUIRED, Inferred, LayerCall, ShapeError, Weight, format_shape, last_dim, register,
+    REQUIRED,
+    Inferred,
+    LayerCall,
+    ShapeError,
+    Weight,
+    format_shape,
+    last_dim,
+    register,
 )
 
 _LORA = {"lora_rank": None, "lora_alpha": None, "quantization_config": None}

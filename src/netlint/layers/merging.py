@@ -10,7 +10,14 @@ never broadcast): a model that crashes on its first batch is the finding.
 
 from __future__ import annotations
 
-from netlint.layers.base import REQUIRED, Inferred, LayerCall, ShapeError, format_shape, register
+from netlint.layers.base import (
+    REQUIRED,
+    Inferred,
+    LayerCall,
+    ShapeError,
+    format_shape,
+    register,
+)
 
 
 def _listed(shapes: tuple) -> str:

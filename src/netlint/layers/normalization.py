@@ -9,7 +9,13 @@ too (non-trainable ones, counted in the summary's total).
 from __future__ import annotations
 
 from netlint.layers.base import (
-    REQUIRED, Inferred, LayerCall, ShapeError, Weight, format_shape, register,
+    REQUIRED,
+    Inferred,
+    LayerCall,
+    ShapeError,
+    Weight,
+    format_shape,
+    register,
 )
 
 _INIT = {"beta_initializer": "zeros", "gamma_initializer": "ones", "beta_regularizer": None,

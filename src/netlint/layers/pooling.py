@@ -6,9 +6,21 @@ global pooling drops the spatial axes (or keeps them as 1 with keepdims).
 
 from __future__ import annotations
 
-from netlint.layers.base import REQUIRED, Inferred, LayerCall, ShapeError, alias, register
+from netlint.layers.base import (
+    REQUIRED,
+    Inferred,
+    LayerCall,
+    ShapeError,
+    alias,
+    register,
+)
 from netlint.layers.conv_utils import (
-    DATA_FORMATS, join, normalize_data_format, normalize_padding, normalize_tuple, spatial_input,
+    DATA_FORMATS,
+    join,
+    normalize_data_format,
+    normalize_padding,
+    normalize_tuple,
+    spatial_input,
     window_outputs,
 )
 

@@ -9,10 +9,20 @@ SimpleRNN and GRU, h and c for LSTM and ConvLSTM.
 from __future__ import annotations
 
 from netlint.layers.base import (
-    REQUIRED, Inferred, LayerCall, ShapeError, Weight, format_shape, last_dim, register,
+    REQUIRED,
+    Inferred,
+    LayerCall,
+    ShapeError,
+    Weight,
+    format_shape,
+    last_dim,
+    register,
 )
 from netlint.layers.conv_utils import (
-    conv_output_length, normalize_data_format, normalize_padding, normalize_tuple,
+    conv_output_length,
+    normalize_data_format,
+    normalize_padding,
+    normalize_tuple,
 )
 
 _INITIALIZERS = {

@@ -8,11 +8,15 @@ inside the wrapper too, as in Keras.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from netlint.layers.base import (
-    REQUIRED, Inferred, LayerCall, ShapeError, format_shape, register,
+    REQUIRED,
+    Inferred,
+    LayerCall,
+    ShapeError,
+    format_shape,
+    register,
 )
+from netlint.records import replace
 
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 

@@ -13,11 +13,14 @@ import fnmatch
 import os
 import re
 import sys
-from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from netlint.findings import SEVERITIES
+from netlint.records import field, record, replace
+
+TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+if TYPE_CHECKING:
+    from typing import Any
 
 KEYS = ("select", "ignore", "fail-on", "severity", "options", "per-file-ignores")
 YAML_NAMES = (".netlint.yaml", ".netlint.yml")
@@ -32,7 +35,7 @@ class ConfigError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Config:
     """One layer of settings; unset fields leave the layer below in charge."""
 
@@ -88,7 +91,7 @@ class Config:
         return Settings(frozenset(enabled), severity, options, self.fail_on_level)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Settings:
     """The resolved settings for one file."""
 
@@ -310,6 +313,17 @@ def _read_yaml(path: Path) -> Any:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
 
 
+# Every way TOML can spell the `tool.netlint` table opens a line with one of: a `[tool]` or
+# `[tool.netlint...]` header, a dotted key `tool.netlint... =`, or `tool = {` (keys may be
+# quoted, spaces allowed around dots). A pyproject that only mentions netlint elsewhere (a
+# dependency `keras-netlint`, a script) is then skipped without importing tomllib and
+# typing (~8 ms); one that matches is parsed, and its parsed table decides.
+_MAY_HAVE_TOOL_NETLINT = re.compile(
+    r"""^[ \t]*(?:\[[ \t]*["']?tool["']?[ \t]*(?:\]|\.[ \t]*["']?netlint\b)"""
+    r"""|["']?tool["']?[ \t]*(?:=|\.[ \t]*["']?netlint\b))""",
+    re.MULTILINE)
+
+
 class ConfigFinder:
     """Finds the config for each file by walking up its folders; caches per folder."""
 
@@ -350,7 +364,7 @@ class ConfigFinder:
             text = pyproject.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             return None
-        if "netlint" not in text:
+        if not _MAY_HAVE_TOOL_NETLINT.search(text):
             return None  # a pyproject without our table: keep walking up, as ruff does
         if _toml_module() is None:  # Python 3.10 without tomli
             self.notes.append(f"{pyproject}: [tool.netlint] ignored: Python 3.10 needs the "

@@ -11,7 +11,13 @@ from netlint.layers.registry import get as layer_def
 from netlint.rules import design_weights  # noqa: F401  (registers NL603, NL605)
 from netlint.rules.engine import Context, rule
 from netlint.rules.facts import (
-    RESHAPING, activation_name, all_specs, format_shape, layer_kwargs, real_source, title,
+    RESHAPING,
+    activation_name,
+    all_specs,
+    format_shape,
+    layer_kwargs,
+    real_source,
+    title,
 )
 
 # Between two learned layers these add no nonlinearity (at inference, for the noise ones).

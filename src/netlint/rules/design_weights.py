@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from typing import Any
 
 from netlint.findings import Finding
 from netlint.rules.engine import Context, rule
 from netlint.rules.facts import activation_name, all_specs, fmt_number
+
+TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+if TYPE_CHECKING:
+    from typing import Any
 
 # Keras 3's default coefficient for a regularizer given by name (`kernel_regularizer: l2`)
 DEFAULT_FACTOR = 0.01

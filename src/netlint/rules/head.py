@@ -14,13 +14,26 @@ from netlint.findings import Finding
 from netlint.rules import head_labels  # noqa: F401  (registers NL303, NL304, NL307, NL308, NL311)
 from netlint.rules.engine import Context, rule
 from netlint.rules.facts import (
-    BINARY_CE, CATEGORICAL_CE, CROSS_ENTROPY, PROBABILITY_ACTIVATIONS, REGRESSION_LOSSES,
-    SPARSE_CE, format_shape, losses, metric_names, output_activation, title,
+    BINARY_CE,
+    CATEGORICAL_CE,
+    CROSS_ENTROPY,
+    PROBABILITY_ACTIVATIONS,
+    REGRESSION_LOSSES,
+    SPARSE_CE,
+    format_shape,
+    losses,
+    metric_names,
+    output_activation,
+    title,
 )
 from netlint.rules.head_common import (
-    ACCURACY_METRICS, CLASS_ENCODINGS, LOG_ACTIVATIONS, Head, heads, loss_class,
+    ACCURACY_METRICS,
+    CLASS_ENCODINGS,
+    LOG_ACTIVATIONS,
+    Head,
+    heads,
+    loss_class,
 )
-
 
 # -- NL301 ------------------------------------------------------------------------------
 

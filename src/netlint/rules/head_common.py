@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from netlint.data import DataEntry
 from netlint.graph import Position
 from netlint.infer import LayerResult
+from netlint.records import record
 from netlint.rules.engine import Context
 from netlint.rules.facts import (
-    ActivationFact, LossFact, losses, output_activation, output_units,
+    ActivationFact,
+    LossFact,
+    losses,
+    output_activation,
+    output_units,
 )
 
 ACCURACY_METRICS = frozenset({
@@ -21,7 +24,7 @@ LOG_ACTIVATIONS = frozenset({"log_softmax", "log_sigmoid"})
 CLASS_ENCODINGS = ("one-hot", "multi-hot", "integer")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Head:
     output: str
     node: LayerResult

@@ -11,7 +11,12 @@ from collections.abc import Iterator
 from netlint.findings import Finding
 from netlint.rules.engine import Context, rule
 from netlint.rules.facts import (
-    BINARY_CE, CATEGORICAL_CE, REGRESSION_LOSSES, SPARSE_CE, fmt_number, format_shape,
+    BINARY_CE,
+    CATEGORICAL_CE,
+    REGRESSION_LOSSES,
+    SPARSE_CE,
+    fmt_number,
+    format_shape,
     units_position,
 )
 from netlint.rules.head_common import Head, heads

@@ -12,15 +12,21 @@ from collections.abc import Iterator
 from netlint.findings import Finding
 from netlint.infer import LayerResult
 from netlint.layers.registry import get as layer_def
+
 # importing these registers NL102, NL106, NL107 and NL111, NL112
 from netlint.rules import shapes_data, shapes_maps  # noqa: F401
 from netlint.rules.engine import Context, rule
 from netlint.rules.facts import (
-    dense_head, format_shape, model_input_behind, plural, real_source, recurrent_layers,
-    spatial_rank, title,
+    dense_head,
+    format_shape,
+    model_input_behind,
+    plural,
+    real_source,
+    recurrent_layers,
+    spatial_rank,
+    title,
 )
 from netlint.rules.shapes_data import labels_per_sample
-
 
 # -- NL101 ------------------------------------------------------------------------------
 

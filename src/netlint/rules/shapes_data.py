@@ -14,7 +14,12 @@ from netlint.findings import Finding
 from netlint.graph import InputSpec
 from netlint.rules.engine import Context, rule
 from netlint.rules.facts import (
-    CATEGORICAL_CE, SPARSE_CE, dense_head, format_shape, losses, units_position,
+    CATEGORICAL_CE,
+    SPARSE_CE,
+    dense_head,
+    format_shape,
+    losses,
+    units_position,
 )
 
 SAMPLE_WORDS = ("samples", "batch")

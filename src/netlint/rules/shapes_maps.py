@@ -11,7 +11,11 @@ from netlint.layers.conv_utils import normalize_tuple
 from netlint.layers.registry import get as layer_def
 from netlint.rules.engine import Context, rule
 from netlint.rules.facts import (
-    format_shape, model_input_behind, producer, spatial_rank, title,
+    format_shape,
+    model_input_behind,
+    producer,
+    spatial_rank,
+    title,
 )
 
 AXIS_WORDS = {1: ("steps",), 2: ("height", "width"), 3: ("depth", "height", "width")}

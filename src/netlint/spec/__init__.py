@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from netlint.findings import Finding, loader_finding
 from netlint.graph import ModelSpec, Position
+from netlint.records import field, record
 from netlint.spec.yaml_source import MAX_FILE_BYTES, Document, YamlProblem, read_yaml
 
 
-@dataclass
+@record
 class Loaded:
     """A model file as read: the model (None when unreadable) and the loader's findings."""
 

@@ -10,15 +10,16 @@ never fail.
 
 from __future__ import annotations
 
-import numbers
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
+    from typing import Any
+
     from netlint.spec.conforms import SchemaChecker
 
-Predicate = Callable[[Any], bool]
+Predicate = Callable[[object], bool]
 
 # Every validation keyword of draft-07 (as Draft7Validator.VALIDATORS lists them);
 # anything else in a schema (description, default, title, definitions, ...) is an
@@ -43,7 +44,7 @@ def _is_integer(value: Any) -> bool:
 
 
 def _is_number(value: Any) -> bool:
-    return not isinstance(value, bool) and isinstance(value, numbers.Number)
+    return not isinstance(value, bool) and isinstance(value, (int, float))  # as YAML reads them
 
 
 TYPES: dict[str, Predicate] = {

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from netlint.findings import Finding, loader_finding
 from netlint.spec.layer_items import did_you_mean
 from netlint.spec.yaml_source import Document
 
+TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
+    from typing import Any
+
     from jsonschema import Draft7Validator
     from jsonschema.exceptions import ValidationError
 
