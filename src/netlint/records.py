@@ -7,7 +7,8 @@ pulls in `inspect` (ast, dis, tokenize). The check path defines about thirty
 such classes, so `netlint check` spent ~50 ms of its ~140 ms start-up there,
 which is what a pre-commit hook pays on every commit (see bench/, issue 7).
 Here the methods are closures over the class's field table, built without
-`exec`: defining a record costs microseconds.
+`exec` (a class used many times gets a compiled `__init__` later, see `_init`):
+defining a record costs microseconds.
 
 The surface is the subset netlint uses, with dataclasses' names and defaults:
 
@@ -124,7 +125,7 @@ def _build(cls: type, frozen: bool, order: bool) -> type:
     table = _table(cls)
     cls.__record_table__ = table  # type: ignore[attr-defined]
     cls.__match_args__ = table.names  # type: ignore[attr-defined]
-    methods = {"__init__": _init(cls, table), "__repr__": _repr(table)}
+    methods = {"__init__": _init(cls, table, frozen), "__repr__": _repr(table)}
     values = _values_getter(table.names)
 
     def __eq__(self: Any, other: Any) -> Any:
@@ -157,13 +158,30 @@ def _values_getter(names: tuple) -> Callable[[Any], tuple]:
     return attrgetter(*names)
 
 
-def _init(cls: type, table: _Table) -> Callable[..., None]:
+# Calls of a record class's generic __init__ before a compiled one replaces it (see _init).
+COMPILE_AFTER = 32
+
+
+def _init(cls: type, table: _Table, frozen: bool) -> Callable[..., None]:
+    """`__init__`: generic at first, compiled for the class once it is used a lot.
+
+    Most record classes are made a handful of times per run (a Config, a Loaded), and
+    compiling an `__init__` costs ~0.2 ms, so they keep the generic one (~2 us a call).
+    Some are made by the hundred thousand on a big model (Position), where straight-line
+    code (~0.5 us) matters; after COMPILE_AFTER calls the class gets one, built by
+    `_compiled_init`. Both take the same arguments and set the same fields.
+    """
     names, defaults, factories = table.names, table.defaults, table.factories
     count = len(names)
     has_post_init = hasattr(cls, "__post_init__")
     set_field = object.__setattr__  # works on frozen records too, as dataclasses does
+    calls = 0
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == COMPILE_AFTER and cls.__dict__.get("__init__") is __init__:
+            cls.__init__ = _compiled_init(cls, table, frozen)  # type: ignore[misc]
         if len(args) > count:
             raise TypeError(f"{type(self).__name__}() takes {count} arguments but "
                             f"{len(args)} were given")
@@ -188,6 +206,34 @@ def _init(cls: type, table: _Table) -> Callable[..., None]:
             self.__post_init__()
 
     return __init__
+
+
+def _compiled_init(cls: type, table: _Table, frozen: bool) -> Callable[..., None]:
+    """`def __init__(self, line, column, end_line=0, ...)` as source, compiled.
+
+    Field names are identifiers (they come from annotations); defaults and factories
+    are passed in the namespace, never written into the source."""
+    namespace: dict[str, Any] = {"_set": object.__setattr__, "_MISSING": _MISSING,
+                                 "_factories": table.factories}
+    parameters, body = [], []
+    for name in table.names:
+        if name in table.defaults:
+            namespace[f"_default_{name}"] = table.defaults[name]
+            parameters.append(f"{name}=_default_{name}")
+        elif name in table.factories:
+            parameters.append(f"{name}=_MISSING")
+            body.append(f"    if {name} is _MISSING: {name} = _factories[{name!r}]()")
+        else:
+            parameters.append(name)
+        # a frozen record refuses __setattr__, so it sets through object's, as dataclasses do
+        body.append(f"    _set(self, {name!r}, {name})" if frozen else f"    self.{name} = {name}")
+    if hasattr(cls, "__post_init__"):
+        body.append("    self.__post_init__()")
+    source = f"def __init__(self, {', '.join(parameters)}):\n" + "\n".join(body or ["    pass"])
+    exec(source, namespace)  # noqa: S102 - source built above from identifiers only
+    method = namespace["__init__"]
+    method.__qualname__ = f"{cls.__qualname__}.__init__"
+    return method
 
 
 def _repr(table: _Table) -> Callable[[Any], str]:

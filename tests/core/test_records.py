@@ -53,8 +53,17 @@ CALLS = [
 
 @pytest.mark.parametrize("frozen", [False, True])
 @pytest.mark.parametrize("call", CALLS)
-def test_construction_matches_dataclasses(frozen, call):
+@pytest.mark.parametrize("init", ["generic", "compiled"])
+def test_construction_matches_dataclasses(frozen, call, init, monkeypatch):
+    # a class starts with the generic __init__ and gets a compiled one after COMPILE_AFTER
+    # calls: the first call here compiles it, so the second one uses it
+    monkeypatch.setattr(records, "COMPILE_AFTER", 1)
     reference, ours = _both(frozen)
+    generic = ours.__init__
+    ours(0)
+    assert (ours.__init__ is generic) is False
+    if init == "generic":
+        ours.__init__ = generic
     expected, got = _outcome(lambda: call(reference)), _outcome(lambda: call(ours))
     assert expected[0] == got[0]
     if expected[0] == "ok":
@@ -68,9 +77,11 @@ def test_construction_matches_dataclasses(frozen, call):
 def test_fields_skip_class_vars_and_factories_are_fresh():
     _, Span = _both()
     assert records.fields(Span) == ("line", "column", "notes")
-    first, second = Span(1), Span(1)
-    first.notes.append("x")
-    assert second.notes == [] and Span.kind == "span"
+    made = [Span(1) for _ in range(records.COMPILE_AFTER + 2)]  # both kinds of __init__
+    made[0].notes.append("x")
+    made[-1].notes.append("y")
+    assert [item.notes for item in made[1:-1]] == [[]] * records.COMPILE_AFTER
+    assert Span.kind == "span"
 
 
 @pytest.mark.parametrize("frozen", [False, True])
@@ -160,8 +171,9 @@ def test_inheritance_post_init_and_own_methods():
     assert repr(Child("a", 2, (1,))).endswith("Child(name='a', size=2, extra=(1,))")
     assert repr(Base("a")) == "<a>" and str(Child("a")) == "[a]"
     assert Child("a") != Base("a")
-    with pytest.raises(ValueError):
-        Child("a", -1)
+    for _ in range(records.COMPILE_AFTER + 1):  # with both kinds of __init__
+        with pytest.raises(ValueError):
+            Child("a", -1)
 
 
 def test_a_field_without_default_after_one_with_is_an_error():
