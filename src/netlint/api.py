@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from netlint.findings import Finding
@@ -91,30 +93,51 @@ def _is_text(value: object) -> bool:
     return "\n" in value or (":" in value and not Path(value).exists())
 
 
+SNIFF_FIRST, SNIFF_AT_MOST = 64 * 1024, 1024 * 1024  # how much of a YAML file model_files reads
+
+
 def model_files(folder: str | Path) -> list[Path]:
     """Model files below `folder`: *.yaml/*.yml with a top-level `layers:` key, sorted.
 
     Hidden folders and files (.git, .venv, .netlint.yaml) are skipped, as are files
     that are not model files (CI configs, docker-compose): a folder holds many YAMLs.
     """
-    import os
     import re
 
     top_level_layers = re.compile(rb"^layers[ \t]*:", re.MULTILINE)
     found = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in files:
-            if name.startswith(".") or not name.endswith((".yaml", ".yml")):
-                continue
-            file = Path(root) / name
-            if not os.path.isfile(file):  # a FIFO or device named *.yaml: never open it
-                continue
-            try:
-                with open(file, "rb") as handle:
-                    head = handle.read(1024 * 1024)
-            except OSError:
-                continue
-            if top_level_layers.search(head):
-                found.append(file)
-    return sorted(found, key=lambda p: p.as_posix())
+    for name in _yaml_files(os.fspath(folder)):
+        try:
+            with open(name, "rb") as handle:
+                # 64 KiB holds any model's `layers:`; read on (to 1 MiB) only when not found
+                # there: a 1 MiB read allocates 1 MiB, for every file
+                head = handle.read(SNIFF_FIRST)
+                if len(head) == SNIFF_FIRST and not top_level_layers.search(head):
+                    head += handle.read(SNIFF_AT_MOST - SNIFF_FIRST)
+        except OSError:
+            continue
+        if top_level_layers.search(head):
+            found.append(name)
+    return [Path(name) for name in sorted(found, key=lambda name: name.replace(os.sep, "/"))]
+
+
+def _yaml_files(folder: str) -> Iterator[str]:
+    """Regular *.yaml/*.yml files below `folder`, hidden ones and hidden folders skipped.
+
+    os.scandir reports each entry's type from the directory listing itself, so only
+    symbolic links cost a stat; a FIFO or device named *.yaml is never opened. Walked
+    depth first in name order; the caller sorts the result by its full path."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):  # as os.walk: a linked folder is not
+                yield from _yaml_files(entry.path)   # entered (it may loop back)
+            elif entry.name.endswith((".yaml", ".yml")) and entry.is_file():
+                yield entry.path
+        except OSError:
+            continue

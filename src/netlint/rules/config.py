@@ -69,8 +69,24 @@ class Config:
         return DEFAULT_FAIL_ON
 
     def settings(self, rules: dict, path: str = "") -> Settings:
-        """Resolve every layer against the registry for the file at `path`."""
+        """Resolve every layer against the registry for the file at `path`.
+
+        Remembered per (config, registry), and per path only when a layer has
+        per-file-ignores: a folder of files that share one config resolves it once."""
         layers = self.layers()
+        by_path = any(layer.per_file_ignores for layer in layers)
+        key = (id(self), id(rules), str(path) if by_path else "")
+        remembered = _SETTINGS_MEMO.get(key)
+        # the entry holds the config and registry themselves, so their ids stay theirs
+        if remembered is not None and remembered[0] is self and remembered[1] is rules:
+            return remembered[2]
+        found = self._resolve(layers, rules, path)
+        if len(_SETTINGS_MEMO) >= _SETTINGS_MEMO_SIZE:
+            _SETTINGS_MEMO.clear()
+        _SETTINGS_MEMO[key] = (self, rules, found)
+        return found
+
+    def _resolve(self, layers: list[Config], rules: dict, path: str) -> Settings:
         enabled = set(rules)
         for layer in layers:
             enabled = _apply_selection(layer, rules, enabled)
@@ -89,6 +105,10 @@ class Config:
             raise ConfigError(f"fail-on must be one of {', '.join(SEVERITIES)}, "
                               f"not {self.fail_on_level!r}")
         return Settings(frozenset(enabled), severity, options, self.fail_on_level)
+
+
+_SETTINGS_MEMO: dict[tuple, tuple[Config, dict, Settings]] = {}
+_SETTINGS_MEMO_SIZE = 256
 
 
 @record(frozen=True)
@@ -331,6 +351,15 @@ class ConfigFinder:
         self._cache: dict[Path, Config | None] = {}
         self._resolved: dict = {}  # folder as written (and working folder) -> real folder
         self.notes: list[str] = []  # things the user should hear about (printed by the CLI)
+        self._stacked: dict[tuple, tuple] = {}  # see stacked()
+
+    def stacked(self, overrides: Config, found: Config | None) -> Config:
+        """`overrides.over(found)`, made once per pair (both live as long as this finder)."""
+        key = (id(overrides), id(found))
+        entry = self._stacked.get(key)
+        if entry is None or entry[0] is not overrides or entry[1] is not found:
+            entry = self._stacked[key] = (overrides, found, overrides.over(found))
+        return entry[2]
 
     def for_file(self, path: str | Path) -> Config | None:
         path = Path(path)
@@ -388,10 +417,13 @@ def layer_from(config: Any) -> Config:
 
 
 def effective_config(overrides: Config, path: str | Path, finder: ConfigFinder) -> Config:
-    """`overrides` laid over the config file found for `path` (unless isolated)."""
+    """`overrides` laid over the config file found for `path` (unless isolated).
+
+    The same Config object for every file under the same config file (the finder keeps
+    them), so that its resolved settings are remembered too."""
     if overrides.isolated or any(layer.isolated for layer in overrides.layers()):
         return overrides
-    return overrides.over(finder.for_file(path))
+    return finder.stacked(overrides, finder.for_file(path))
 
 
 def _close_matches(word: str, candidates: list, n: int, cutoff: float) -> list:

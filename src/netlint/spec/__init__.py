@@ -11,6 +11,10 @@ from netlint.graph import ModelSpec, Position
 from netlint.records import field, record
 from netlint.spec.yaml_source import MAX_FILE_BYTES, Document, YamlProblem, read_yaml
 
+TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+if TYPE_CHECKING:
+    from typing import BinaryIO
+
 
 @record
 class Loaded:
@@ -65,7 +69,7 @@ def load(path: str | Path) -> Loaded:
                             f"{MAX_FILE_BYTES // (1024 * 1024)} MiB limit for a model file",
                             "a model file is a few kilobytes; is this a data file?")
         with open(path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)  # a pipe has no size to check first
+            raw = read_at_most(handle, MAX_FILE_BYTES, status.st_size)
         if len(raw) > MAX_FILE_BYTES:
             return _refused(name, f"file is over the {MAX_FILE_BYTES // (1024 * 1024)} MiB "
                             "limit for a model file",
@@ -75,6 +79,23 @@ def load(path: str | Path) -> Loaded:
         return _refused(name, f"file is not UTF-8 text (byte {exc.start})",
                         "save the file as UTF-8")
     return load_text(text, name)
+
+
+def read_at_most(handle: BinaryIO, limit: int, expected: int) -> bytes:
+    """Up to `limit + 1` bytes (one more tells the caller the limit was passed).
+
+    Reads into a buffer the size the file is `expected` to have, not the size of the
+    limit: `read(8 MiB)` allocates 8 MiB for every 2 KB model (~0.15 ms a file in the
+    many-files benchmark). A pipe (no size) or a file that grew is read on in chunks."""
+    chunks, total, size = [], 0, max(expected, 0) + 1
+    while total <= limit:
+        chunk = handle.read(min(size, limit + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        size = 64 * 1024
+    return b"".join(chunks)
 
 
 def _refused(name: str, message: str, fix: str) -> Loaded:
