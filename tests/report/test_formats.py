@@ -205,6 +205,26 @@ def test_text_tally_singular_and_silence():
     assert format_text(two, 1).splitlines()[-1] == "Found 2 problems (2 warnings) in 1 file."
 
 
+TERMINAL_TRICKS = ["\x1b[2J\x1b[31mred", "\x07bell", "back\x08space", "\u202eevil.yaml",
+                   "csi\x9b31m", "del\x7f", "line\nbreak", "cr\rreturn"]
+
+
+@pytest.mark.parametrize("trick", TERMINAL_TRICKS)
+def test_text_output_never_hands_a_control_character_to_the_terminal(trick):
+    text = format_text([finding(path=f"models/{trick}.yaml", message=f"layer '{trick}'")], 1)
+    acting = [c for c in text if (ord(c) < 0x20 and c not in "\t\n") or 0x7F <= ord(c) < 0xA0
+              or 0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069]
+    assert acting == [] and text.count("\n") == 2  # the finding's line and the tally
+
+
+def test_command_line_messages_escape_the_names_they_quote(tmp_path):
+    missing = tmp_path / "gone\x1b[2J.yaml"
+    result = subprocess.run([sys.executable, "-m", "netlint.cli", "check", str(missing)],
+                            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": ""})
+    assert result.returncode == 2 and "no such file" in result.stderr
+    assert "\x1b" not in result.stderr and "gone\\x1b[2J.yaml" in result.stderr
+
+
 def test_render_refuses_unknown_format():
     with pytest.raises(ValueError):
         render("xml", MIXED, 1)

@@ -43,7 +43,13 @@ def run_check(paths: list[Path], *, fmt: str | None = None, select: list[str] = 
               config: Path | None = None, quiet: bool = False, statistics: bool = False,
               echo: Echo = echo_err) -> int:
     """Lint `paths`, print the report, return the exit code (0 clean, 1 findings, 2 usage)."""
+    from netlint.report.text import visible
     from netlint.rules.config import ConfigError, ConfigFinder
+
+    given_echo = echo
+
+    def echo(message: str) -> None:  # messages name the user's files: never raw escapes
+        given_echo(visible(message, keep_newlines=True))
 
     chosen = fmt or ("github" if _under_github_actions() else "text")
     try:

@@ -18,9 +18,24 @@ def format_text(findings: list[Finding], files: int, *, statistics: bool = False
     return "\n".join(lines) + "\n"
 
 
+# Control characters (C0 but tab, DEL, C1) and the bidirectional overrides of "trojan
+# source" fame, as escapes: a file or layer name must not move the cursor, recolour or
+# clear the terminal, or reorder what the reader sees.
+_INVISIBLE = {code: f"\\x{code:02x}" for code in [*range(0x20), *range(0x7F, 0xA0)]}
+_INVISIBLE.update({code: f"\\u{code:04x}" for code in [*range(0x202A, 0x202F),
+                                                        *range(0x2066, 0x206A)]})
+_INVISIBLE.update({0x09: "\t", 0x0A: "\\n", 0x0D: "\\r"})
+_INVISIBLE_BUT_LINES = {**_INVISIBLE, 0x0A: "\n"}
+
+
+def visible(text: str, *, keep_newlines: bool = False) -> str:
+    """`text` with every character that would act on the terminal written as an escape."""
+    return text.translate(_INVISIBLE_BUT_LINES if keep_newlines else _INVISIBLE)
+
+
 def _one_line(finding: Finding) -> str:
     # one finding, one line: a message never breaks the line-per-finding contract
-    return finding.text().replace("\r", "\\r").replace("\n", "\\n")
+    return visible(finding.text())
 
 
 def tally_line(findings: list[Finding]) -> str:
