@@ -42,7 +42,11 @@ def check(
     statistics: bool = typer.Option(False, "--statistics",
                                     help="count findings per rule instead of listing them"),
 ) -> None:
-    """Lint Keras models written in YAML for the mistakes people really make."""
+    """Lint Keras models written in YAML for the mistakes people really make.
+
+    64 or more model files are shared among all cores (on Linux); the environment
+    variable NETLINT_JOBS=N caps the number of processes, NETLINT_JOBS=1 uses one.
+    """
     from netlint.commands.check_run import run_check
 
     def echo(message: str) -> None:
