@@ -27,6 +27,7 @@ from netlint.records import field, record
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 try:  # libyaml's C parser when present: ~10x faster than the pure-Python one
@@ -48,6 +49,7 @@ _CONSTRUCTOR = SafeConstructor()
 _SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
 _MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
 _SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_DOCUMENT_START = yaml.DocumentStartEvent
 
 
 class YamlProblem(Exception):
@@ -97,17 +99,27 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (value, node count)
         self.alias_nodes = 0
 
-    def build(self, events: Any) -> Any:
+    def build(self, get_event: Callable[[], Any]) -> Any:
+        """The root value, from the parser's `get_event` (None after the stream's end).
+
+        One loop, no generator in between: this runs once per event, ~70 per model."""
         stack: list[list] = []
         root: Any = None
         nodes = 0  # values written (scalars, aliases, collections)
-        for event in events:
+        documents = 0
+        while (event := get_event()) is not None:
             kind = event.__class__  # the C parser makes exactly these classes
             if kind is _MAPPING_END or kind is _SEQUENCE_END:
                 root = self._end_collection(stack, event, root)
                 continue
             if kind is not _SCALAR and kind is not _ALIAS and kind is not _MAPPING_START \
                     and kind is not _SEQUENCE_START:
+                if kind is _DOCUMENT_START:
+                    documents += 1
+                    if documents > 1:
+                        raise YamlProblem("a model file holds one YAML document; found a "
+                                          "second", _span(event),
+                                          "split it into one file per model")
                 continue  # stream and document start/end
             nodes += 1
             if nodes > MAX_NODES:
@@ -336,7 +348,7 @@ def read_yaml(text: str) -> Document:
                           Position(1, 1), "a model file is a few kilobytes; is this data?")
     parser = _Parser(text)
     try:
-        doc.value = _Builder(doc).build(_events(parser))
+        doc.value = _Builder(doc).build(parser.get_event)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
@@ -350,21 +362,6 @@ def read_yaml(text: str) -> Document:
             dispose()
     doc.comments = _netlint_comments(text)
     return doc
-
-
-def _events(parser: Any) -> Any:
-    documents = 0
-    get_event = parser.get_event
-    while True:
-        event = get_event()  # None after the stream's end
-        if event is None:
-            return
-        if event.__class__ is yaml.DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                raise YamlProblem("a model file holds one YAML document; found a second",
-                                  _span(event), "split it into one file per model")
-        yield event
 
 
 def _netlint_comments(text: str) -> list:
