@@ -7,6 +7,8 @@ consumers are skipped (one root cause, one finding, no cascade).
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from netlint.graph import LayerSpec, ModelSpec
 from netlint.layers.base import DTYPE_BYTES, LayerCall, ShapeError, format_shape
 from netlint.layers.registry import get
@@ -44,7 +46,8 @@ class LayerResult:
 
     @property
     def params(self) -> int:
-        return self.trainable_params + self.non_trainable_params
+        # trainable + non-trainable, which between them count every weight once
+        return sum(w.size for w in self.weights)
 
     @property
     def is_input(self) -> bool:
@@ -63,9 +66,13 @@ class InferredModel:
     def __getitem__(self, name: str) -> LayerResult:
         return self.nodes[name]
 
-    @property
-    def layers(self) -> list[LayerResult]:
-        return [n for n in self.nodes.values() if not n.is_input]
+    @cached_property
+    def layers(self) -> tuple[LayerResult, ...]:
+        """The non-input nodes in dependency order; a tuple, made once per model.
+
+        A dozen rules walk it for every file, and `nodes` never changes after
+        `infer_shapes` built it, so it is not filtered again for each."""
+        return tuple(n for n in self.nodes.values() if not n.is_input)
 
     @property
     def inputs(self) -> list[LayerResult]:

@@ -9,6 +9,7 @@ raise `ShapeError` with the reason when Keras would refuse the input.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from math import prod
 
 from netlint.records import field, record
@@ -147,8 +148,12 @@ class LayerDef:
     # they take only what `params` lists, so `trainable:` is an unknown argument there.
     base_params: bool = True
 
-    @property
+    @cached_property
     def all_params(self) -> dict:
+        """Every kwarg the class takes, with its Keras default.
+
+        Made once per class: inference and the loader ask for it several times per
+        layer of every file. Shared, so callers read it and never change it."""
         # the layer's own arguments win: Embedding's `input_dim` is its vocabulary size
         return {**BASE_PARAMS, **self.params} if self.base_params else dict(self.params)
 

@@ -149,10 +149,14 @@ def parameter_blowup(ctx: Context) -> Iterator[Finding]:
     with tens of millions of weights that mostly memorise positions."""
     limit = int(ctx.options.get("max_params", 10_000_000))
     share_limit = float(ctx.options.get("max_share", 0.5))
+    big = [node for node in ctx.inferred.layers
+           if node.class_name == "Dense" and node.params > limit]
+    if not big:
+        return  # the common case: no need to count the whole model's parameters
     total = ctx.inferred.total_params
-    for node in ctx.inferred.layers:
-        if node.class_name != "Dense" or node.params <= limit or not total:
-            continue
+    if not total:
+        return
+    for node in big:
         share = node.params / total
         source = real_source(ctx.inferred, node)
         if share <= share_limit or source is None or source.class_name != "Flatten":

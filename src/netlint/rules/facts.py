@@ -34,6 +34,9 @@ PASS_THROUGH = frozenset({
 RESHAPING = frozenset({"Reshape", "Flatten", "Permute"})
 ACTIVATION_LAYERS = {"ReLU": "relu", "LeakyReLU": "leaky_relu", "PReLU": "prelu",
                      "ELU": "elu", "Softmax": "softmax"}
+# What an output's activation (or width) may be read through, walking back from the output.
+_THROUGH_TO_ACTIVATION = PASS_THROUGH | RESHAPING
+_THROUGH_TO_UNITS = PASS_THROUGH | set(ACTIVATION_LAYERS) | {"Activation"}
 RNN_CLASSES = frozenset({"SimpleRNN", "LSTM", "GRU"})
 
 LOSS_ALIASES = {
@@ -134,6 +137,14 @@ def layer_kwargs(spec: LayerSpec) -> dict:
     return {**(definition.all_params if definition else {}), **spec.kwargs}
 
 
+def _spec_kwargs(node: LayerResult, spec: LayerSpec) -> dict:
+    """`layer_kwargs(spec)` for `spec`, the node's own spec or the layer it wraps.
+
+    Inference already merged the node's own kwargs (`node.kwargs`); only a wrapped
+    layer's are merged here. Read-only: the dict may be the node's."""
+    return node.kwargs if spec is node.spec else layer_kwargs(spec)
+
+
 @record(frozen=True)
 class RnnView:
     """A recurrent layer as rules see it, whether bare or inside Bidirectional."""
@@ -177,8 +188,20 @@ def recurrent_layers(inferred: InferredModel, *, include_conv: bool = False) -> 
             continue
         if spec.class_name not in RNN_CLASSES and not include_conv:
             continue
-        views.append(RnnView(node, spec, layer_kwargs(spec)))
+        views.append(RnnView(node, spec, _spec_kwargs(node, spec)))
     return views
+
+
+def rnn_views(ctx: Any, *, include_conv: bool = False) -> list[RnnView]:
+    """`recurrent_layers(ctx.inferred)` for a rule: computed once per file.
+
+    Six rules ask for every file; the views (ConvLSTM included) are kept in the
+    context's `shared` and filtered here, in the same order."""
+    every = ctx.shared.get("rnn_views")
+    if every is None:
+        every = ctx.shared["rnn_views"] = tuple(recurrent_layers(ctx.inferred,
+                                                                 include_conv=True))
+    return [view for view in every if include_conv or view.class_name in RNN_CLASSES]
 
 
 # -- what ends an output ----------------------------------------------------------------
@@ -193,7 +216,8 @@ class ActivationFact:
     position: Position | None
 
 
-def _own_activation(node: LayerResult) -> ActivationFact | None:
+def own_activation(node: LayerResult) -> ActivationFact | None:
+    """The activation `node` itself applies (its argument or its class), if it has one."""
     spec = node.spec
     if spec is None:
         return None
@@ -201,7 +225,7 @@ def _own_activation(node: LayerResult) -> ActivationFact | None:
         spec = spec.wrapped
     if spec.class_name in ACTIVATION_LAYERS:
         return ActivationFact(ACTIVATION_LAYERS[spec.class_name], node, spec, spec.position)
-    kwargs = layer_kwargs(spec)
+    kwargs = _spec_kwargs(node, spec)
     if "activation" not in kwargs or spec.class_name in ("Bidirectional",):
         return None
     name = activation_name(kwargs.get("activation"))
@@ -219,10 +243,10 @@ def output_activation(inferred: InferredModel, output: str) -> ActivationFact | 
     """
     node = inferred.nodes.get(output)
     while node is not None and not node.is_input:
-        fact = _own_activation(node)
+        fact = own_activation(node)
         if fact is not None:
             return fact
-        if node.class_name not in PASS_THROUGH | RESHAPING:
+        if node.class_name not in _THROUGH_TO_ACTIVATION:
             return None
         node = producer(inferred, node)
     return None
@@ -254,7 +278,7 @@ def units_position(inferred: InferredModel, output: str) -> Position | None:
         spec = node.spec.wrapped if node.spec.wrapped is not None else node.spec
         if "units" in spec.kwargs:
             return spec.kwarg_positions.get("units") or spec.position
-        if node.class_name not in PASS_THROUGH | set(ACTIVATION_LAYERS) | {"Activation"}:
+        if node.class_name not in _THROUGH_TO_UNITS:
             break
         node = producer(inferred, node)
     out = inferred.nodes.get(output)
@@ -313,6 +337,14 @@ def losses(model: ModelSpec) -> list[LossFact]:
     return [f for f in facts if f is not None]
 
 
+def file_losses(ctx: Any) -> list[LossFact]:
+    """`losses(ctx.model)` for a rule: read once per file (the context's `shared`)."""
+    cached = ctx.shared.get("losses")
+    if cached is None:
+        cached = ctx.shared["losses"] = tuple(losses(ctx.model))
+    return list(cached)
+
+
 def metric_names(model: ModelSpec) -> list[tuple[str, str, Position | None]]:
     """(canonical name, as written, position) of each `compile.metrics` item."""
     section = model.compile
@@ -330,6 +362,7 @@ def metric_names(model: ModelSpec) -> list[tuple[str, str, Position | None]]:
 _RANK = re.compile(r"([123])D(Transpose)?$")
 
 
+@functools.lru_cache(maxsize=1024)  # pure; asked of every layer by several rules per file
 def spatial_rank(class_name: str) -> int | None:
     """2 for Conv2D/MaxPooling2D/..., None for layers without spatial axes."""
     match = _RANK.search(class_name)

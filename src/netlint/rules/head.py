@@ -20,10 +20,10 @@ from netlint.rules.facts import (
     PROBABILITY_ACTIVATIONS,
     REGRESSION_LOSSES,
     SPARSE_CE,
+    file_losses,
     format_shape,
-    losses,
     metric_names,
-    output_activation,
+    own_activation,
     title,
 )
 from netlint.rules.head_common import (
@@ -85,18 +85,22 @@ def activation_loss_mismatch(ctx: Context) -> Iterator[Finding]:
 def accuracy_on_regression(ctx: Context) -> Iterator[Finding]:
     """Accuracy counts outputs that equal the target exactly; real-valued predictions
     almost never do, so it sits near 0 whatever the model learns (seed 002)."""
-    regression = [f for f in losses(ctx.model) if f.name in REGRESSION_LOSSES]
-    if not regression or len(regression) != len(losses(ctx.model)):
+    accuracy = [(written, where) for name, written, where in metric_names(ctx.model)
+                if name in ACCURACY_METRICS]
+    if not accuracy:
+        return  # the common case, and the cheapest question: ask it first
+    loss_facts = file_losses(ctx)
+    regression = [f for f in loss_facts if f.name in REGRESSION_LOSSES]
+    if not regression or len(regression) != len(loss_facts):
         return
     labels = [h.labels for h in heads(ctx) if h.labels is not None]
     if any(entry.label_encoding in CLASS_ENCODINGS or entry.classes for entry in labels):
         return  # class labels under a regression loss: NL308 says change the loss
-    for name, written, where in metric_names(ctx.model):
-        if name in ACCURACY_METRICS:
-            yield ctx.report(f"metric '{written}' with loss {regression[0].written}: accuracy "
-                             f"counts predictions equal to the target, which real-valued "
-                             f"outputs almost never are", where,
-                             fix="use mae (or RootMeanSquaredError) as the metric")
+    for written, where in accuracy:
+        yield ctx.report(f"metric '{written}' with loss {regression[0].written}: accuracy "
+                         f"counts predictions equal to the target, which real-valued "
+                         f"outputs almost never are", where,
+                         fix="use mae (or RootMeanSquaredError) as the metric")
 
 
 # -- NL305, NL306: a single unit where classes are meant ---------------------------------
@@ -107,11 +111,11 @@ def softmax_single_unit(ctx: Context) -> Iterator[Finding]:
     """Softmax normalises over the last axis; over one value it returns 1.0 for any input,
     so no gradient reaches the layers before it."""
     for node in ctx.inferred.layers:
-        fact = output_activation(ctx.inferred, node.name)
-        if fact is None or fact.node is not node or fact.name != "softmax":
-            continue
         shape = node.output_shape
         if not shape or len(shape) < 2 or shape[-1] != 1:
+            continue  # the cheap test first: most layers are wider than 1
+        fact = own_activation(node)  # an activation read further back is that layer's
+        if fact is None or fact.name != "softmax":
             continue
         yield ctx.report(f"{title(node)} applies softmax over an axis of size 1 (output "
                          f"{format_shape(shape)}): softmax of one value is always 1.0, so "

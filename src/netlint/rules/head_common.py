@@ -10,7 +10,7 @@ from netlint.rules.engine import Context
 from netlint.rules.facts import (
     ActivationFact,
     LossFact,
-    losses,
+    file_losses,
     output_activation,
     output_units,
 )
@@ -57,7 +57,7 @@ def heads(ctx: Context) -> list[Head]:
 
 
 def _heads(ctx: Context) -> list[Head]:
-    loss_of = {fact.output: fact for fact in losses(ctx.model)}
+    loss_of = {fact.output: fact for fact in file_losses(ctx)}
     out = []
     for output in ctx.model.outputs:
         node = ctx.inferred.nodes.get(output)

@@ -61,19 +61,24 @@ def _layer_findings(ctx: Context, spec: LayerSpec, skip: set) -> Iterator[Findin
                          fix=f"write {target}: {yaml_value(value)}", layer=spec.name)
 
 
-def _input_finding(ctx: Context, spec: InputSpec) -> Finding | None:
-    shape = list(spec.shape)
-    want = f"input: {{shape: {yaml_value(shape)}" + (
+def _wanted_input(spec: InputSpec) -> str:
+    """The Keras 3 `input:` line for an input written the Keras 2 way."""
+    return f"input: {{shape: {yaml_value(list(spec.shape))}" + (
         f", batch_size: {spec.batch_size}}}" if spec.batch_size else "}")
+
+
+def _input_finding(ctx: Context, spec: InputSpec) -> Finding | None:
     if spec.origin in ("input_shape", "input_dim"):
         return ctx.report(f"{spec.origin} on the first layer is Keras 2 style: Keras 3 still "
                           f"takes it but warns (\"Do not pass an `input_shape`/`input_dim` "
                           f"argument to a layer\")", spec.shape_position,
-                          fix=f"write `{want}` at the top instead", severity="info")
+                          fix=f"write `{_wanted_input(spec)}` at the top instead",
+                          severity="info")
     if spec.origin == "batch_input_shape":
         return ctx.report("batch_input_shape is Keras 2's name; Keras 3's InputLayer calls it "
                           "batch_shape", spec.shape_position,
-                          fix=f"write `{want}` at the top instead", severity="info")
+                          fix=f"write `{_wanted_input(spec)}` at the top instead",
+                          severity="info")
     return None
 
 
@@ -84,9 +89,10 @@ def legacy_argument(ctx: Context) -> Iterator[Finding]:
     `dropout_W`, `nb_epoch`; seed 001: `Adam(lr=0.2)`). netlint reads them as their Keras 3
     names and says what to write; a first layer's `input_shape` is only an info, since
     Keras 3 still accepts it."""
-    input_keys = {spec.origin for spec in ctx.model.inputs}
+    skip = {spec.origin for spec in ctx.model.inputs} & {"batch_input_shape"}
     for spec in all_specs(ctx.model):
-        yield from _layer_findings(ctx, spec, skip=input_keys & {"batch_input_shape"})
+        if spec.legacy_kwargs:  # most layers have none
+            yield from _layer_findings(ctx, spec, skip=skip)
     for section in (ctx.model.compile, ctx.model.train):
         if section is None:
             continue

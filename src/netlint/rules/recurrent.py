@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from netlint.findings import Finding
 from netlint.rules.engine import Context, rule
-from netlint.rules.facts import RnnView, format_shape, recurrent_layers, upstream
+from netlint.rules.facts import RnnView, format_shape, rnn_views, upstream
 
 # The LSTM/GRU settings Keras 3 needs to run the fused cuDNN kernel, and their defaults.
 _CUDNN_DEFAULTS = {
@@ -20,7 +20,7 @@ _CUDNN_DEFAULTS = {
       "an RNN's units equal its number of timesteps (they are unrelated)")
 def units_equal_timesteps(ctx: Context) -> Iterator[Finding]:
     """Seed 002: "3 time-steps so 3 output units". units is the state size, nothing more."""
-    for rnn in recurrent_layers(ctx.inferred):
+    for rnn in rnn_views(ctx):
         shape = rnn.input_shape
         units = rnn.kwargs.get("units")
         if not shape or len(shape) != 3 or shape[1] is None or shape[1] <= 1:
@@ -53,8 +53,10 @@ def long_unbroken_sequence(ctx: Context) -> Iterator[Finding]:
     batch runs them one after another; shorten the sequence before the RNN."""
     warn_steps = int(ctx.options.get("warn_steps", 500))
     error_steps = int(ctx.options.get("error_steps", 2000))
-    long_rnns = [rnn for rnn in recurrent_layers(ctx.inferred) if rnn.input_shape
+    long_rnns = [rnn for rnn in rnn_views(ctx) if rnn.input_shape
                  and len(rnn.input_shape) == 3 and (rnn.input_shape[1] or 0) > warn_steps]
+    if not long_rnns:
+        return  # the common case: skip the walk over the graph below
     names = {rnn.node.name for rnn in long_rnns}
     below_another = upstream(ctx.inferred, lambda node: node.name in names)
     for rnn in long_rnns:
@@ -93,7 +95,7 @@ def stateful_without_fixed_batch(ctx: Context) -> Iterator[Finding]:
     Keras needs that batch size when it builds the layer, and every batch must
     have exactly that many samples (so the sample count must divide evenly).
     """
-    for rnn in recurrent_layers(ctx.inferred, include_conv=True):
+    for rnn in rnn_views(ctx, include_conv=True):
         if not rnn.kwargs.get("stateful"):
             continue
         batch = rnn.input_shape[0] if rnn.input_shape else None
@@ -151,7 +153,7 @@ def cudnn_ineligible(ctx: Context) -> Iterator[Finding]:
     """Keras 3 runs LSTM/GRU on cuDNN only with its default activations, no recurrent
     dropout, no unroll, with biases (and reset_after for GRU); otherwise it loops, often
     several times slower. Seed 002: "use CuDNNLSTM ... 10x faster"."""
-    for rnn in recurrent_layers(ctx.inferred):
+    for rnn in rnn_views(ctx):
         if rnn.class_name not in ("LSTM", "GRU") or rnn.kwargs.get("use_cudnn") is False:
             continue
         blockers = _cudnn_blockers(rnn)
@@ -188,7 +190,9 @@ def _padded_inputs(ctx: Context) -> dict[str, str]:
       "variable-length or padded sequences reach an RNN with no Masking/mask_zero before it")
 def variable_length_without_mask(ctx: Context) -> Iterator[Finding]:
     """Padded steps are read as real data unless a mask says to skip them (seed 003)."""
-    rnns = recurrent_layers(ctx.inferred)
+    rnns = rnn_views(ctx)
+    if not rnns:
+        return  # the common case: skip the three walks over the graph below
     rnn_names = {view.node.name for view in rnns}
     below_rnn = upstream(ctx.inferred, lambda node: node.name in rnn_names)
     masked = upstream(ctx.inferred, _masks)

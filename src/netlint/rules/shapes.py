@@ -22,7 +22,7 @@ from netlint.rules.facts import (
     model_input_behind,
     plural,
     real_source,
-    recurrent_layers,
+    rnn_views,
     spatial_rank,
     title,
 )
@@ -39,7 +39,7 @@ def rnn_single_timestep(ctx: Context) -> Iterator[Finding]:
     steps of one feature. Stateful RNNs fed one step per batch on purpose are left
     alone; a time axis squeezed to 1 inside the model is NL111's.
     """
-    for rnn in recurrent_layers(ctx.inferred):
+    for rnn in rnn_views(ctx):
         shape = rnn.input_shape
         if not shape or len(shape) != 3 or shape[1] != 1 or rnn.kwargs.get("stateful"):
             continue

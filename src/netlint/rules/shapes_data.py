@@ -17,8 +17,8 @@ from netlint.rules.facts import (
     CATEGORICAL_CE,
     SPARSE_CE,
     dense_head,
+    file_losses,
     format_shape,
-    losses,
     units_position,
 )
 
@@ -182,7 +182,7 @@ def labels_per_sample(ctx: Context, output: str) -> bool | None:
     if labels is None or not labels.shape or node is None or node.output_shape is None:
         return None
     have, want = tuple(labels.shape[1:]), tuple(node.output_shape[1:])
-    loss = next((f.name for f in losses(ctx.model) if f.output == output), None)
+    loss = next((f.name for f in file_losses(ctx) if f.output == output), None)
     if labels_fit(have, want, loss):
         return False
     return len(have) + (1 if loss in SPARSE_CE else 0) < len(want)
@@ -199,7 +199,7 @@ def output_label_mismatch(ctx: Context) -> Iterator[Finding]:
     """Seed 001: labels for seven actions against Dense(1); seed 003: 4 steps wanted, 3 made."""
     if ctx.data is None:
         return
-    loss_of = {fact.output: fact.name for fact in losses(ctx.model)}
+    loss_of = {fact.output: fact.name for fact in file_losses(ctx)}
     for output in ctx.model.outputs:
         labels = ctx.data.for_output(ctx.model, output)
         node = ctx.inferred.nodes.get(output)

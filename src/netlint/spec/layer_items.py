@@ -204,7 +204,7 @@ class ItemReader:
             written_as = {}  # argument -> how the file wrote it, when the loader rewrote it
         kwargs: dict = {}
         renamed: dict = {}
-        known = definition.all_params  # a new dict per call: built once here, not per key
+        known = definition.all_params  # shared by every layer of this class: read, never changed
         renames = {**legacy.LEGACY_KWARGS, **legacy.LEGACY_CLASS_KWARGS.get(class_name, {})}
         for key, value in raw.items():
             new = key
