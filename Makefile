@@ -29,7 +29,7 @@ test: install-test
 	$(BIN)/python -m pytest
 
 diagrams: install
-	$(BIN)/python -m netlint.diagram.regenerate
+	$(BIN)/python -m netlint.drawing.regenerate
 
 # speed and memory against the floor (Python + typer + YAML) and Keras: see bench/run.py
 bench: install-test

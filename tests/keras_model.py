@@ -52,7 +52,7 @@ def build_keras_model(model: ModelSpec) -> tuple[dict, object]:
     in a user's script) and called in dependency order. Raises KerasRefused
     naming the first layer Keras rejects.
     """
-    from netlint.infer import dependency_order
+    from netlint.inference import dependency_order
 
     keras.backend.clear_session()
     tensors = {}

@@ -13,28 +13,22 @@ The Python API is what the `netlint` command itself calls:
     script = netlint.export("model.yaml").text      # a Keras 3 training script
 
 Everything is imported on first use (module `__getattr__`), so `import netlint`
-costs nothing and `netlint --help` stays fast.
-
-`netlint.diagram`, `netlint.export`, `netlint.summary` and `netlint.infer` are
-also modules of this package (`from netlint.diagram import render`); calling
-them calls the API function: `netlint.diagram.diagram(...)`,
-`netlint.export.export_file(...)`, `netlint.api.summary(...)`,
-`netlint.api.infer(...)`. Python binds a submodule to its parent's attribute
-when it is imported, so a plain function of the same name could not survive
-`import netlint.diagram`; the modules are made callable instead (`_Package`).
+costs nothing and `netlint --help` stays fast. The modules behind the functions
+have other names (`netlint.inference`, `netlint.summary_table`, `netlint.drawing`,
+`netlint.codegen`), so importing one never replaces a function of this package.
 """
 
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:  # for type checkers and IDEs; nothing is imported at run time
     from typing import Any
 
-    from netlint.api import check, infer, summary
+    from netlint.api import Inferred, check, infer, summary
+    from netlint.codegen import export_file as export
+    from netlint.drawing import diagram
     from netlint.findings import Finding
     from netlint.records import asdict
     from netlint.spec import Loaded, load, load_text
@@ -48,55 +42,14 @@ _LAZY = {
     "load_text": ("netlint.spec", "load_text"),
     "Loaded": ("netlint.spec", "Loaded"),
     "check": ("netlint.api", "check"),
+    "summary": ("netlint.api", "summary"),
+    "infer": ("netlint.api", "infer"),
     "Inferred": ("netlint.api", "Inferred"),
+    "diagram": ("netlint.drawing", "diagram"),
+    "export": ("netlint.codegen", "export_file"),
     "Finding": ("netlint.findings", "Finding"),
     "asdict": ("netlint.records", "asdict"),
 }
-
-# API names that are also modules of this package -> (module, function) a call runs
-_CALLABLE_SUBPACKAGES = {
-    "diagram": ("netlint.diagram", "diagram"),
-    "export": ("netlint.export", "export_file"),
-    "summary": ("netlint.api", "summary"),
-    "infer": ("netlint.api", "infer"),
-}
-
-
-def _target(short_name: str) -> Any:
-    module_name, function = _CALLABLE_SUBPACKAGES[short_name]
-    return getattr(importlib.import_module(module_name), function)
-
-
-class _CallableModule(types.ModuleType):
-    """A submodule that can be called like its API function (`netlint.diagram(...)`)."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return _target(self.__name__.rpartition(".")[2])(*args, **kwargs)
-
-    @property
-    def __signature__(self) -> Any:
-        """inspect.signature(netlint.diagram) shows the function's parameters."""
-        import inspect
-
-        return inspect.signature(_target(self.__name__.rpartition(".")[2]))
-
-
-def _make_callable(module: types.ModuleType) -> None:
-    if type(module) is types.ModuleType:
-        module.__class__ = _CallableModule
-
-
-class _Package(types.ModuleType):
-    """This package's module type: makes `diagram`/`export` callable whenever imported."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _CALLABLE_SUBPACKAGES and isinstance(value, types.ModuleType) \
-                and value.__name__ == f"{__name__}.{name}":
-            _make_callable(value)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 def _version() -> str:
@@ -112,9 +65,6 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         module_name, attribute = _LAZY[name]
         value = getattr(importlib.import_module(module_name), attribute)
-    elif name in _CALLABLE_SUBPACKAGES:
-        value = importlib.import_module(f"{__name__}.{name}")  # made callable on binding
-        _make_callable(value)
     elif name == "__version__":
         value = _version()
     else:

@@ -18,7 +18,7 @@ class Inferred:
     """A loaded model and, when it could be built, its inferred shapes."""
 
     loaded: Loaded
-    model: object | None = None  # netlint.infer.InferredModel
+    model: object | None = None  # netlint.inference.InferredModel
     findings: list = field(default_factory=list)
 
     @property
@@ -40,7 +40,7 @@ def shape_findings(inferred_model: object, path: str) -> list[Finding]:
 
 def infer(source: str | Path | Loaded) -> Inferred:
     """Load (if needed) and infer every shape; loader errors stop before inference."""
-    from netlint.infer import infer_shapes
+    from netlint.inference import infer_shapes
 
     loaded = source if isinstance(source, Loaded) else load(source)
     if not loaded.ok:
@@ -51,7 +51,7 @@ def infer(source: str | Path | Loaded) -> Inferred:
 
 def summary(source: str | Path | Loaded, *, as_json: bool = False) -> str | dict | None:
     """Keras's `model.summary()` table (or its dict form); None when the model has errors."""
-    from netlint.summary import summary_dict, summary_text
+    from netlint.summary_table import summary_dict, summary_text
 
     result = infer(source)
     if result.model is None:

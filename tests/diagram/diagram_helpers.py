@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from netlint import api
-from netlint.diagram import DiagramOptions, build
-from netlint.diagram.marks import layer_marks
-from netlint.diagram.unrolled_view import Unroller
+from netlint.drawing import DiagramOptions, build
+from netlint.drawing.marks import layer_marks
+from netlint.drawing.unrolled_view import Unroller
 
 HERE = Path(__file__).resolve().parent
 MODELS = HERE / "models"

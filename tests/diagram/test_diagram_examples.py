@@ -1,4 +1,4 @@
-"""examples/diagrams/ is what `python -m netlint.diagram.regenerate` makes of examples/*.yaml.
+"""examples/diagrams/ is what `python -m netlint.drawing.regenerate` makes of examples/*.yaml.
 
 The DOT files are compared byte for byte (no Graphviz needed). The SVGs are
 compared by what they say (every node and edge title and every text), which
@@ -10,9 +10,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from diagram_helpers import needs_dot, render_svg
-from netlint.diagram.regenerate import EXAMPLES, expected_files, regenerate
+from netlint.drawing.regenerate import EXAMPLES, expected_files, regenerate
 
-FIX = "run `make diagrams` (python -m netlint.diagram.regenerate) and commit the result"
+FIX = "run `make diagrams` (python -m netlint.drawing.regenerate) and commit the result"
 SVG = "{http://www.w3.org/2000/svg}"
 
 

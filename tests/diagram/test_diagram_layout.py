@@ -12,7 +12,7 @@ import pytest
 from diagram_helpers import (
     MODELS, dot_for, inferred, needs_dot, plain_positions, unroller,
 )
-from netlint.diagram.sequences import BIDIRECTIONAL
+from netlint.drawing.sequences import BIDIRECTIONAL
 
 pytestmark = needs_dot
 

@@ -6,7 +6,7 @@ import pytest
 
 from diagram_helpers import DOT, lstm_model_text, needs_dot, node_names, plain_positions
 from netlint.api import infer, load_text
-from netlint.diagram import DiagramOptions, build, timeline
+from netlint.drawing import DiagramOptions, build, timeline
 
 
 def _unrolled(steps: int | None, max_steps: int = 4) -> str:

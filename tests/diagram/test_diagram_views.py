@@ -7,8 +7,8 @@ import re
 import pytest
 
 from diagram_helpers import MODELS, dot_for, inferred, node_names, unroller
-from netlint.diagram import DiagramOptions, diagram
-from netlint.diagram.sequences import RECURRENT, SOURCE, STEPS, plan_rows
+from netlint.drawing import DiagramOptions, diagram
+from netlint.drawing.sequences import RECURRENT, SOURCE, STEPS, plan_rows
 
 
 def _plan(name: str):
@@ -145,7 +145,7 @@ def test_bad_options_are_refused(bad):
 
 
 def test_loader_errors_raise_with_the_findings(tmp_path):
-    from netlint.diagram import DiagramError
+    from netlint.drawing import DiagramError
 
     model = tmp_path / "broken.yaml"
     model.write_text("layers:\n  - LTSM: {units: 4}\n")

@@ -31,7 +31,7 @@ def python(code: str) -> str:
 def test_import_netlint_loads_nothing_heavy():
     loaded = json.loads(python(
         "import sys, json, netlint; print(json.dumps(sorted(sys.modules)))"))
-    heavy = {"netlint.api", "netlint.spec", "netlint.diagram", "netlint.export", "yaml",
+    heavy = {"netlint.api", "netlint.spec", "netlint.drawing", "netlint.codegen", "yaml",
              "jsonschema", "numpy", "typer", "graphviz", "typing"}
     assert not heavy & set(loaded), heavy & set(loaded)
 
@@ -64,7 +64,7 @@ def test_load_summary_diagram_export():
     dot_source = netlint.diagram(CLEAN, view="unrolled")
     assert dot_source.startswith("digraph") and dot_source == netlint.diagram(CLEAN,
                                                                                view="unrolled")
-    from netlint.export import ScriptOptions
+    from netlint.codegen import ScriptOptions
 
     script = netlint.export(CLEAN, options=ScriptOptions(synthetic=True))
     assert "import keras" in script.text
@@ -88,31 +88,38 @@ def test_version_is_the_installed_distributions():
 
 @pytest.mark.parametrize("code", [
     "import netlint; print(netlint.diagram(PATH)[:7])",
-    "import netlint.diagram; print(netlint.diagram(PATH)[:7])",
+    "import netlint.drawing; print(netlint.diagram(PATH)[:7])",
     "from netlint import diagram; print(diagram(PATH)[:7])",
-    "from netlint.diagram import render; import netlint; print(netlint.diagram(PATH)[:7])",
-    "import netlint.diagram as d; print(d(PATH)[:7], d.diagram(PATH)[:7])",
+    "from netlint.drawing import render; import netlint; print(netlint.diagram(PATH)[:7])",
+    "import netlint.drawing as d, netlint; print(d.diagram(PATH)[:7], netlint.diagram(PATH)[:7])",
 ])
-def test_diagram_is_callable_in_every_import_order(code):
-    # a subpackage import binds the module to the parent's attribute; it must stay callable
+def test_diagram_is_the_function_in_every_import_order(code):
+    # importing the module behind it (netlint.drawing) never replaces the API function
     output = python(code.replace("PATH", repr(str(CLEAN))))
     assert output.split() and set(output.split()) == {"digraph"}
 
 
 @pytest.mark.parametrize("code", [
     "import netlint; print(netlint.summary(PATH).split()[0])",
-    "import netlint.summary; print(netlint.summary(PATH).split()[0])",
-    "import netlint.api; import netlint; netlint.infer(PATH); print(netlint.summary(PATH)[:6])",
+    "import netlint.summary_table; print(netlint.summary(PATH).split()[0])",
+    "import netlint.inference, netlint; netlint.infer(PATH); print(netlint.summary(PATH)[:6])",
 ])
-def test_summary_is_callable_in_every_import_order(code):
+def test_summary_is_the_function_in_every_import_order(code):
     assert python(code.replace("PATH", repr(str(CLEAN)))).split() == ["Model:"]
 
 
-def test_export_subpackage_is_callable_and_still_a_module():
-    import netlint.export as export_module
+@pytest.mark.parametrize("name", ["diagram", "export", "summary", "infer"])
+def test_api_names_are_plain_functions_and_no_module_shadows_them(name):
+    import netlint.codegen
+    import netlint.drawing
+    import netlint.inference
+    import netlint.summary_table  # noqa: F401 - imported to show it shadows nothing
 
-    assert netlint.export is export_module and callable(netlint.export)
-    assert "options" in inspect.signature(netlint.export).parameters
+    function = getattr(netlint, name)
+    assert inspect.isfunction(function) and function.__module__ in (
+        "netlint.api", "netlint.drawing", "netlint.codegen")
+    assert "path" in str(inspect.signature(function)) or \
+        "source" in str(inspect.signature(function))
 
 
 def test_unknown_attribute_is_an_attribute_error():

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from netlint.cli import app
 from netlint.commands.update_diagrams import STAMP, dot_digest
-from netlint.diagram import DiagramOptions, diagram
+from netlint.drawing import DiagramOptions, diagram
 
 ROOT = Path(__file__).resolve().parents[2]
 CLEAN = ROOT / "examples" / "lstm-units.yaml"
@@ -73,7 +73,7 @@ def test_a_changed_model_makes_the_diagram_stale(model):
 
 
 def test_dot_format_needs_no_graphviz(model, monkeypatch):
-    render = importlib.import_module("netlint.diagram.render")  # not the render() function
+    render = importlib.import_module("netlint.drawing.render")  # not the render() function
 
     monkeypatch.setattr(render, "render_bytes", lambda *a: pytest.fail("rendered"))
     result = update("--format", "dot", "--view", "unrolled", model)
@@ -84,7 +84,7 @@ def test_dot_format_needs_no_graphviz(model, monkeypatch):
 
 
 def test_without_dot_the_message_says_what_to_do(model, monkeypatch):
-    render = importlib.import_module("netlint.diagram.render")  # not the render() function
+    render = importlib.import_module("netlint.drawing.render")  # not the render() function
 
     def missing(*args):
         raise render.RenderError("Graphviz's `dot` program was not found")
@@ -115,7 +115,7 @@ def test_usage_errors(model, tmp_path):
 
 
 def test_the_stamp_is_the_same_under_any_hash_seed(model):
-    code = ("import sys; from netlint.diagram import diagram; "
+    code = ("import sys; from netlint.drawing import diagram; "
             "from netlint.commands.update_diagrams import dot_digest; "
             "print(dot_digest(diagram(sys.argv[1])))")
     digests = {subprocess.run([sys.executable, "-c", code, str(model)], text=True, check=True,

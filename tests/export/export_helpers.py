@@ -29,7 +29,7 @@ FAST_XLA = "--xla_backend_optimization_level=0 --xla_llvm_disable_expensive_pass
 
 def clean_examples() -> list[Path]:
     """examples/*.yaml without lint errors (the buggy ones are refused, as they should be)."""
-    from netlint.export import lint
+    from netlint.codegen import lint
 
     clean = []
     for path in sorted((ROOT / "examples").glob("*.yaml")):

@@ -33,7 +33,7 @@ def _export(model: Path, out: Path | str, *options: str):
 
 
 def _error_lines(model: Path) -> list[str]:
-    from netlint.export import lint
+    from netlint.codegen import lint
 
     return [f.text() for f in lint(model)[1] if f.severity == "error"]
 
@@ -259,7 +259,7 @@ def test_rnn_settings_off_the_cudnn_path_are_explained(tmp_path, cls, kwargs, se
 
 
 def _lint(model: Path) -> list:
-    from netlint.export import lint
+    from netlint.codegen import lint
 
     return lint(model)[1]
 

@@ -8,7 +8,7 @@ import math
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from netlint.export.emitter import (
+from netlint.codegen.emitter import (
     LINE_WIDTH, Call, Code, ExportError, Seq, call, call_kw, comment, flat, identifier, literal,
     name, quoted, render,
 )

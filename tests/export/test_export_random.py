@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from export_helpers import compare_layers
 from model_strategies import random_model
 from netlint.api import infer
-from netlint.export import ScriptOptions, export_keras_json, export_script
+from netlint.codegen import ScriptOptions, export_keras_json, export_script
 from netlint.spec import load_text
-from netlint.summary import summary_dict
+from netlint.summary_table import summary_dict
 from test_export_keras_json import _keras_table
 
 

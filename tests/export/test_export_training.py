@@ -39,7 +39,7 @@ def _label(path: Path) -> str:
 
 def _batch(path: Path) -> int:
     from netlint.api import infer
-    from netlint.export.plan import make_plan
+    from netlint.codegen.plan import make_plan
 
     return make_plan(infer(path).model).batch_size
 

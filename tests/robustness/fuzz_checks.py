@@ -51,7 +51,7 @@ def problems(path: Path, finder: object = None) -> list[str]:
 
 def diagram_problems(path: Path) -> list[str]:
     """Both diagram views: DOT text, or DiagramError carrying the findings; nothing else."""
-    from netlint.diagram import DiagramError, DiagramOptions, diagram_and_findings
+    from netlint.drawing import DiagramError, DiagramOptions, diagram_and_findings
 
     out = []
     for view in ("graph", "unrolled"):

@@ -51,8 +51,8 @@ def diagram(
                                     help="graph boxes show each layer's dtype"),
 ) -> None:
     """Draw the model with Graphviz: layer graph with shapes, or recurrent layers unrolled."""
-    from netlint.diagram import DiagramError, DiagramOptions, diagram_and_findings
-    from netlint.diagram.render import (
+    from netlint.drawing import DiagramError, DiagramOptions, diagram_and_findings
+    from netlint.drawing.render import (
         RenderError,
         check_output,
         output_format,

@@ -58,8 +58,8 @@ def export(
     force: bool = typer.Option(False, "--force", help="export even when lint finds errors"),
 ) -> None:
     """Write a Keras 3 training script for a model that passes lint."""
-    from netlint.export import ExportError, ScriptOptions, export_model, lint
-    from netlint.export.write import OutputError, check_output, write_atomic
+    from netlint.codegen import ExportError, ScriptOptions, export_model, lint
+    from netlint.codegen.write import OutputError, check_output, write_atomic
 
     model_path = existing_file(file)
     to_stdout = output == "-"

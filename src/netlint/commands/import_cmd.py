@@ -71,7 +71,7 @@ def _check_target(target: Path, source: Path, force: bool) -> None:
 
 
 def _write(target: Path, text: str) -> None:
-    from netlint.diagram.render import write_atomic
+    from netlint.drawing.render import write_atomic
 
     try:
         write_atomic(target, text.encode("utf-8"))

@@ -45,7 +45,7 @@ def schema(
         return
     if not output.parent.is_dir() and str(output.parent):
         raise fail_usage(f"{output}: the folder {output.parent} does not exist")
-    from netlint.diagram.render import write_atomic
+    from netlint.drawing.render import write_atomic
 
     try:
         write_atomic(output, text.encode("utf-8"))

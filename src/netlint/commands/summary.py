@@ -23,7 +23,7 @@ def summary(
 ) -> None:
     """Print the table Keras 3's model.summary() prints: shapes and parameter counts."""
     from netlint.api import infer
-    from netlint.summary import summary_dict, summary_text
+    from netlint.summary_table import summary_dict, summary_text
 
     result = infer(existing_file(file))
     for finding in sorted(result.findings, key=lambda f: f.sort_key()):

@@ -81,7 +81,7 @@ def update_diagrams(
     Exit 0 when every diagram was current, 1 when one was written (or, with --check,
     is stale) or a model cannot be drawn, 2 for usage errors.
     """
-    from netlint.diagram import DiagramOptions
+    from netlint.drawing import DiagramOptions
 
     targets = _targets(files, format.value)
     options = DiagramOptions(view=view.value)
@@ -108,8 +108,8 @@ def _targets(files: list[Path], fmt: str) -> dict[Path, Path]:
 
 def _update_one(model: Path, target: Path, options: object, fmt: str, check: bool) -> bool:
     """Bring one diagram up to date; True when that changed (or would change) something."""
-    from netlint.diagram import DiagramError, diagram_and_findings
-    from netlint.diagram.render import (
+    from netlint.drawing import DiagramError, diagram_and_findings
+    from netlint.drawing.render import (
         INSTALL_HINT,
         RenderError,
         render_bytes,

@@ -46,7 +46,7 @@ def stale(root: Path = REPO) -> list[str]:
 
 def write(root: Path = REPO) -> list[str]:
     """Write every page that changed; returns their paths."""
-    from netlint.diagram.render import write_atomic
+    from netlint.drawing.render import write_atomic
 
     changed = []
     for path, text in generate().items():

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from netlint.data import DataInfo
-    from netlint.infer import InferredModel
+    from netlint.inference import InferredModel
     from netlint.rules.config import Config
     from netlint.spec import Loaded
 
@@ -138,7 +138,7 @@ def run_rules(loaded: Loaded, config: Config | None = None) -> list[Finding]:
 
 
 def _rule_findings(loaded: Loaded, rules: dict[str, Rule], settings: Any) -> list[Finding]:
-    from netlint.infer import infer_shapes
+    from netlint.inference import infer_shapes
 
     inferred = infer_shapes(loaded.model)
     findings: list[Finding] = []

@@ -11,7 +11,7 @@ import functools
 import re
 
 from netlint.graph import LayerSpec, ModelSpec, Position
-from netlint.infer import InferredModel, LayerResult
+from netlint.inference import InferredModel, LayerResult
 from netlint.layers.base import format_shape
 from netlint.layers.registry import get as layer_def
 from netlint.records import record

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from netlint.data import DataEntry
 from netlint.graph import Position
-from netlint.infer import LayerResult
+from netlint.inference import LayerResult
 from netlint.records import record
 from netlint.rules.engine import Context
 from netlint.rules.facts import (

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from netlint.findings import Finding
-from netlint.infer import LayerResult
+from netlint.inference import LayerResult
 from netlint.layers.registry import get as layer_def
 
 # importing these registers NL102, NL106, NL107 and NL111, NL112

@@ -7,10 +7,10 @@ piece of user text passes through `Style.text`.
 
 from __future__ import annotations
 
-from netlint.diagram import labels
-from netlint.diagram.marks import Mark
-from netlint.diagram.style import Style
-from netlint.infer import InferredModel, LayerResult
+from netlint.drawing import labels
+from netlint.drawing.marks import Mark
+from netlint.drawing.style import Style
+from netlint.inference import InferredModel, LayerResult
 from netlint.records import record
 
 

@@ -1,4 +1,4 @@
-"""Rewrite examples/diagrams/ from examples/*.yaml: `python -m netlint.diagram.regenerate`.
+"""Rewrite examples/diagrams/ from examples/*.yaml: `python -m netlint.drawing.regenerate`.
 
 Every example gets `<name>.graph.svg`; every example with a recurrent layer
 also gets `<name>.unrolled.svg`. The DOT source of each is kept beside it
@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from netlint.diagram.options import DiagramOptions
+from netlint.drawing.options import DiagramOptions
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLES = REPO / "examples"
@@ -36,8 +36,8 @@ def has_recurrent_layer(model: object) -> bool:
 def expected_files(examples: Path = EXAMPLES) -> dict[str, str]:
     """File name in examples/diagrams -> its DOT source, for every example that loads."""
     from netlint.api import infer
-    from netlint.diagram import build
-    from netlint.diagram.marks import layer_marks
+    from netlint.drawing import build
+    from netlint.drawing.marks import layer_marks
 
     files: dict[str, str] = {}
     for path in sorted(examples.glob("*.yaml")):
@@ -55,7 +55,7 @@ def expected_files(examples: Path = EXAMPLES) -> dict[str, str]:
 
 def regenerate(examples: Path = EXAMPLES, check: bool = False) -> list[str]:
     """Write (or, with check, compare) every diagram; returns the names that changed."""
-    from netlint.diagram.render import render_bytes, write_atomic
+    from netlint.drawing.render import render_bytes, write_atomic
 
     out = examples / "diagrams"
     wanted = expected_files(examples)
@@ -82,7 +82,7 @@ def regenerate(examples: Path = EXAMPLES, check: bool = False) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m netlint.diagram.regenerate",
+    parser = argparse.ArgumentParser(prog="python -m netlint.drawing.regenerate",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=Path, default=EXAMPLES,
                         help="the examples folder (default: the repository's)")
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.examples.is_dir():
         print(f"netlint: {args.examples}: no such folder", file=sys.stderr)
         return 2
-    from netlint.diagram.render import INSTALL_HINT, RenderError
+    from netlint.drawing.render import INSTALL_HINT, RenderError
 
     try:
         changed = regenerate(args.examples, check=args.check)

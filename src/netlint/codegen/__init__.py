@@ -1,6 +1,6 @@
 """Export a model file: a Keras 3 training script, or the Keras model JSON.
 
-    from netlint.export import export_file
+    from netlint.codegen import export_file
     result = export_file("model.yaml", synthetic=True)   # raises ExportRefused on lint errors
     print(result.text)
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from netlint.export.emitter import ExportError
-from netlint.export.script import BACKENDS, MIXED_POLICIES, ScriptOptions
+from netlint.codegen.emitter import ExportError
+from netlint.codegen.script import BACKENDS, MIXED_POLICIES, ScriptOptions
 from netlint.records import field, record
 
 __all__ = ["export_file", "export_model", "export_script", "export_keras_json", "lint",
@@ -40,14 +40,14 @@ class Exported:
 
 def export_script(inferred: object, options: ScriptOptions | None = None) -> str:
     """The training script of an inferred model (`netlint.api.infer(path).model`)."""
-    from netlint.export.script import training_script
+    from netlint.codegen.script import training_script
 
     return training_script(inferred, options or ScriptOptions())  # type: ignore[arg-type]
 
 
 def export_keras_json(inferred: object, mixed_precision: str | None = None) -> str:
     """The `model.to_json()` text of an inferred model, for `keras.models.model_from_json`."""
-    from netlint.export.keras_json import keras_json
+    from netlint.codegen.keras_json import keras_json
 
     return keras_json(inferred, mixed_precision)  # type: ignore[arg-type]
 
@@ -60,7 +60,7 @@ def lint(path: str | Path) -> tuple[object, list]:
     model with loader errors (NL001-NL004) is still inferred, for `--force`.
     """
     from netlint import api
-    from netlint.infer import infer_shapes
+    from netlint.inference import infer_shapes
 
     result = api.infer(path)
     findings = list(result.findings)

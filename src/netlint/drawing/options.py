@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from netlint.diagram.style import DEFAULT_FONT, THEMES, Style, make_style
-from netlint.diagram.tables import TableOptions
-from netlint.diagram.timeline import DEFAULT_MAX_STEPS, MIN_MAX_STEPS
+from netlint.drawing.style import DEFAULT_FONT, THEMES, Style, make_style
+from netlint.drawing.tables import TableOptions
+from netlint.drawing.timeline import DEFAULT_MAX_STEPS, MIN_MAX_STEPS
 from netlint.records import record
 
 VIEWS = ("graph", "unrolled")

@@ -7,7 +7,7 @@ Shared by both views so a layer reads the same in each: `LSTM(32)`,
 from __future__ import annotations
 
 from netlint.graph import LayerSpec
-from netlint.infer import InferredModel, LayerResult
+from netlint.inference import InferredModel, LayerResult
 from netlint.layers.base import REQUIRED, format_shape
 from netlint.layers.registry import get
 
@@ -124,7 +124,7 @@ def wrap_text(text: str, width: int = 46, max_lines: int = 3) -> list[str]:
     """Break a message into short lines for a label; the last line ends in … when cut."""
     import textwrap
 
-    from netlint.diagram.style import visible_text
+    from netlint.drawing.style import visible_text
 
     lines = textwrap.wrap(visible_text(text), width, break_long_words=True,
                           break_on_hyphens=False) or [""]

@@ -7,7 +7,7 @@ match `netlint summary`. Python variables are ours (`input_0`, `x_3`,
 
 from __future__ import annotations
 
-from netlint.export.emitter import (
+from netlint.codegen.emitter import (
     INDENT,
     Call,
     ExportError,
@@ -20,10 +20,10 @@ from netlint.export.emitter import (
     quoted,
     render,
 )
-from netlint.export.layer_code import gpu_notes, layer_expr
-from netlint.export.plan import fixed_batch
+from netlint.codegen.layer_code import gpu_notes, layer_expr
+from netlint.codegen.plan import fixed_batch
 from netlint.graph import InputSpec
-from netlint.infer import InferredModel, dependency_order
+from netlint.inference import InferredModel, dependency_order
 
 KERAS2_INPUT_ORIGINS = ("input_shape", "input_dim", "batch_input_shape")
 

@@ -7,7 +7,7 @@ activation (and the data encoding, when `data:` gives one), and the script says 
 
 from __future__ import annotations
 
-from netlint.export.emitter import (
+from netlint.codegen.emitter import (
     INDENT,
     ExportError,
     Expr,
@@ -19,8 +19,8 @@ from netlint.export.emitter import (
     quoted,
     render,
 )
-from netlint.export.layer_code import config_object
-from netlint.export.plan import TrainingPlan
+from netlint.codegen.layer_code import config_object
+from netlint.codegen.plan import TrainingPlan
 from netlint.graph import ModelSpec
 from netlint.layers import vocab
 

@@ -6,9 +6,9 @@ sections, so the code writers only translate decisions into text.
 
 from __future__ import annotations
 
-from netlint.export.emitter import ExportError, quoted
+from netlint.codegen.emitter import ExportError, quoted
 from netlint.graph import InputSpec, LayerSpec, ModelSpec
-from netlint.infer import InferredModel, infer_shapes
+from netlint.inference import InferredModel, infer_shapes
 from netlint.layers import registry
 from netlint.records import record, replace
 from netlint.spec.layer_items import to_snake_case

@@ -7,9 +7,9 @@ estimated from Helvetica-like character widths, generously.
 
 from __future__ import annotations
 
-from netlint.diagram import labels
-from netlint.diagram.sequences import BIDIRECTIONAL, RECURRENT, SOURCE, Group
-from netlint.infer import InferredModel
+from netlint.drawing import labels
+from netlint.drawing.sequences import BIDIRECTIONAL, RECURRENT, SOURCE, Group
+from netlint.inference import InferredModel
 
 MIN_CELL_WIDTH = 0.9  # inches
 _PADDING = 0.3  # inches, the box margin around the text

@@ -7,7 +7,7 @@ together before any real data is at hand.
 
 from __future__ import annotations
 
-from netlint.export.emitter import (
+from netlint.codegen.emitter import (
     INDENT,
     LINE_WIDTH,
     ExportError,
@@ -23,7 +23,7 @@ from netlint.export.emitter import (
     quoted,
     render,
 )
-from netlint.export.plan import ArrayPlan, TrainingPlan
+from netlint.codegen.plan import ArrayPlan, TrainingPlan
 
 LOAD_ARRAY = '''\
 def load_array(path, key=None):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-from netlint.infer import InferredModel, LayerResult
+from netlint.inference import InferredModel, LayerResult
 from netlint.layers.base import format_shape
 
 # inner widths (padding included) of Keras's columns on an 80-column terminal

@@ -5,7 +5,7 @@ shapes and parameters) and `unrolled` (recurrent layers drawn across their
 timesteps). `diagram()` returns DOT source, byte-identical for the same
 model and options; `render()` writes SVG, PNG, PDF or DOT through Graphviz.
 
-    from netlint.diagram import diagram, render
+    from netlint.drawing import diagram, render
     dot_source = diagram("model.yaml", view="unrolled")
     render("model.yaml", "model.svg", view="unrolled")
 """
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from netlint.diagram.options import DiagramOptions
-from netlint.diagram.render import RenderError
+from netlint.drawing.options import DiagramOptions
+from netlint.drawing.render import RenderError
 
 __all__ = ["diagram", "diagram_and_findings", "render", "build", "DiagramOptions",
            "DiagramError", "RenderError"]
@@ -31,8 +31,8 @@ class DiagramError(Exception):
 
 def build(inferred_model: object, options: DiagramOptions, marks: dict | None = None):
     """The graphviz.Digraph for an InferredModel (no loading, no checks)."""
-    from netlint.diagram.graph_view import build_graph_view
-    from netlint.diagram.unrolled_view import build_unrolled_view
+    from netlint.drawing.graph_view import build_graph_view
+    from netlint.drawing.unrolled_view import build_unrolled_view
 
     view = build_unrolled_view if options.view == "unrolled" else build_graph_view
     return view(inferred_model, options, marks or {})
@@ -50,7 +50,7 @@ def _inferred(source: object):
 
 def _error_findings(result: object, source: object) -> list:
     """Errors to mark: the rule engine's when there is one (sharper codes), else the core's."""
-    from netlint.diagram.marks import rule_findings
+    from netlint.drawing.marks import rule_findings
 
     findings = rule_findings(source if isinstance(source, (str, Path)) else result.loaded)
     if findings is None:
@@ -61,7 +61,7 @@ def _error_findings(result: object, source: object) -> list:
 def diagram_and_findings(source: str | Path | object,
                          options: DiagramOptions) -> tuple[str, list]:
     """DOT source and the error findings it marks (empty for a clean model)."""
-    from netlint.diagram.marks import layer_marks
+    from netlint.drawing.marks import layer_marks
 
     result = _inferred(source)
     findings = _error_findings(result, source)
@@ -82,7 +82,7 @@ def diagram(source: str | Path | object, options: DiagramOptions | None = None,
 def render(source: str | Path | object, output: str | Path,
            options: DiagramOptions | None = None, **choices: object) -> Path:
     """Write the diagram to `output` (.svg, .png, .pdf or .dot); returns the path written."""
-    from netlint.diagram.render import write_diagram
+    from netlint.drawing.render import write_diagram
 
     dot_source = diagram(source, options, **choices)
     inputs = (source,) if isinstance(source, (str, Path)) else ()

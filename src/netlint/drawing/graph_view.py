@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import graphviz
 
-from netlint.diagram import labels
-from netlint.diagram.ids import node_ids
-from netlint.diagram.options import DiagramOptions
-from netlint.diagram.style import Style
-from netlint.diagram.tables import layer_table
-from netlint.infer import InferredModel
+from netlint.drawing import labels
+from netlint.drawing.ids import node_ids
+from netlint.drawing.options import DiagramOptions
+from netlint.drawing.style import Style
+from netlint.drawing.tables import layer_table
+from netlint.inference import InferredModel
 
 
 def new_digraph(style: Style, rankdir: str, title_markup: str) -> graphviz.Digraph:

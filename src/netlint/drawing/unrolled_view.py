@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import graphviz
 
-from netlint.diagram import labels, timeline
-from netlint.diagram.graph_view import new_digraph, title_markup
-from netlint.diagram.ids import node_ids
-from netlint.diagram.marks import Mark
-from netlint.diagram.options import DiagramOptions
-from netlint.diagram.sequences import (
+from netlint.drawing import labels, timeline
+from netlint.drawing.graph_view import new_digraph, title_markup
+from netlint.drawing.ids import node_ids
+from netlint.drawing.marks import Mark
+from netlint.drawing.options import DiagramOptions
+from netlint.drawing.sequences import (
     BIDIRECTIONAL,
     RECURRENT,
     SOURCE,
@@ -26,9 +26,9 @@ from netlint.diagram.sequences import (
     Row,
     plan_rows,
 )
-from netlint.diagram.sizing import column_gap, group_cell_width
-from netlint.diagram.tables import layer_table, mark_markup
-from netlint.infer import InferredModel
+from netlint.drawing.sizing import column_gap, group_cell_width
+from netlint.drawing.tables import layer_table, mark_markup
+from netlint.inference import InferredModel
 from netlint.records import field, record
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
@@ -75,7 +75,7 @@ class Unroller:
     # -- the whole drawing ------------------------------------------------------------
 
     def build(self) -> graphviz.Digraph:
-        from netlint.diagram import unrolled_rnn  # it builds on this module's Unroller
+        from netlint.drawing import unrolled_rnn  # it builds on this module's Unroller
 
         for name in self.plan.order:
             row = self.plan.row(name)

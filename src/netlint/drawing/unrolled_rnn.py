@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import graphviz
 
-from netlint.diagram import labels
-from netlint.diagram.sequences import Row
-from netlint.diagram.timeline import Column, after, before
-from netlint.diagram.unrolled_view import INVISIBLE, Output, Unroller
+from netlint.drawing import labels
+from netlint.drawing.sequences import Row
+from netlint.drawing.timeline import Column, after, before
+from netlint.drawing.unrolled_view import INVISIBLE, Output, Unroller
 
 
 def _notes(kwargs: dict, last_only: bool, states: tuple) -> list[str]:

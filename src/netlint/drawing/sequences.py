@@ -13,7 +13,7 @@ single node, as in the graph view.
 
 from __future__ import annotations
 
-from netlint.infer import InferredModel, LayerResult
+from netlint.inference import InferredModel, LayerResult
 from netlint.layers.registry import get
 from netlint.records import field, record
 

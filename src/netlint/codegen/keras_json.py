@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import math
 
-from netlint.export.emitter import ExportError, quoted
-from netlint.export.layer_code import CONFIG_KINDS, INPUT_KWARGS, split_layer_item
+from netlint.codegen.emitter import ExportError, quoted
+from netlint.codegen.layer_code import CONFIG_KINDS, INPUT_KWARGS, split_layer_item
 from netlint.graph import LayerSpec
-from netlint.infer import InferredModel, dependency_order
+from netlint.inference import InferredModel, dependency_order
 from netlint.layers import registry
 
 MIXED_POLICIES = {"float16": "mixed_float16", "bfloat16": "mixed_bfloat16"}

@@ -10,7 +10,7 @@ and give every layer its netlint name, so the built model's names match
 
 from __future__ import annotations
 
-from netlint.export.emitter import Call, ExportError, Expr, call_kw, literal, quoted
+from netlint.codegen.emitter import Call, ExportError, Expr, call_kw, literal, quoted
 from netlint.graph import LayerSpec
 from netlint.layers import registry, vocab
 

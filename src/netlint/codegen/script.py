@@ -11,13 +11,20 @@ import ast
 import os
 from pathlib import Path
 
-from netlint.export import templates
-from netlint.export.compile_code import compile_function
-from netlint.export.data_code import LOAD_ARRAY, load_function, synthetic_function
-from netlint.export.emitter import INDENT, ExportError, comment, literal, quoted, render
-from netlint.export.model_code import build_model_function
-from netlint.export.plan import TrainingPlan, make_plan
-from netlint.infer import InferredModel
+from netlint.codegen import templates
+from netlint.codegen.compile_code import compile_function
+from netlint.codegen.data_code import LOAD_ARRAY, load_function, synthetic_function
+from netlint.codegen.emitter import (
+    INDENT,
+    ExportError,
+    comment,
+    literal,
+    quoted,
+    render,
+)
+from netlint.codegen.model_code import build_model_function
+from netlint.codegen.plan import TrainingPlan, make_plan
+from netlint.inference import InferredModel
 from netlint.records import record
 
 BACKENDS = ("jax", "torch", "tensorflow")
