@@ -83,17 +83,29 @@ _shared: dict = {}
 
 def _in_workers(files: list[Path], overrides: object, finder: object,
                 jobs: int) -> Iterator[tuple]:
+    import gc
     import multiprocessing
 
-    chunks = [files[i:i + CHUNK] for i in range(0, len(files), CHUNK)]
+    # The first file is checked here, before forking: what it loads on first use (the
+    # layer families, the schema checker, caches) is then inherited by every worker
+    # instead of being loaded again in each.
+    yield files[0], check_one(files[0], overrides, finder)
+    rest = files[1:]
+    chunks = [rest[i:i + CHUNK] for i in range(0, len(rest), CHUNK)]
     _shared.update(overrides=overrides, finder=finder)
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_quiet_interrupts) as pool:
-        for chunk, (results, notes) in zip(chunks, pool.imap(_check_chunk, chunks)):
-            for note in notes:  # a worker's ConfigFinder found something to say
-                if note not in finder.notes:  # type: ignore[attr-defined]
-                    finder.notes.append(note)  # type: ignore[attr-defined]
-            yield from zip(chunk, results)
+    # Objects made so far leave the collector's generations: a worker's collections then
+    # never write to (and so copy) the memory pages it shares with this process.
+    gc.freeze()
+    try:
+        with context.Pool(jobs, initializer=_quiet_interrupts) as pool:
+            for chunk, (results, notes) in zip(chunks, pool.imap(_check_chunk, chunks)):
+                for note in notes:  # a worker's ConfigFinder found something to say
+                    if note not in finder.notes:  # type: ignore[attr-defined]
+                        finder.notes.append(note)  # type: ignore[attr-defined]
+                yield from zip(chunk, results)
+    finally:
+        gc.unfreeze()
 
 
 def _quiet_interrupts() -> None:

@@ -211,14 +211,14 @@ class _Builder:
         if not stack:
             return ()
         container, path = stack[-1][0], stack[-1][1]
-        if isinstance(container, list):
+        if container.__class__ is list:
             return path + (len(container),)
         key = stack[-1][3]
         return path + (key[0],) if key is not None else path
 
     def _set_key(self, frame: list, key: Any, event: Any) -> None:
         span = _span(event)
-        if isinstance(event, yaml.ScalarEvent) and event.value == "<<" and event.implicit[0]:
+        if event.__class__ is _SCALAR and event.value == "<<" and event.implicit[0]:
             frame[3] = ("<<",)
             frame[4] = span
             return
@@ -263,6 +263,22 @@ class _Builder:
                     container[key] = item
 
     def _scalar(self, event: Any) -> Any:
+        # the same few scalars fill every model file ("relu", "32", "true"): their values
+        # are remembered (immutable, so safe to hand out again), unless they come with a
+        # warning, which must be given at each place
+        key = (event.tag, event.value, event.implicit, event.style)
+        value = _scalars.get(key, _UNKNOWN)
+        if value is not _UNKNOWN:
+            return value
+        warnings = len(self.doc.warnings)
+        value = self._new_scalar(event)
+        if len(self.doc.warnings) == warnings:
+            if len(_scalars) >= _CACHE_LIMIT:
+                _scalars.clear()
+            _scalars[key] = value
+        return value
+
+    def _new_scalar(self, event: Any) -> Any:
         tag = event.tag
         text = event.value
         if tag is None or tag == "!":
@@ -309,6 +325,8 @@ def _bad_scalar(text: str, kind: str, exc: Exception) -> str:
 _CACHE_LIMIT = 4096
 _tags: dict = {}
 _values: dict = {}
+_scalars: dict = {}  # (tag, text, implicit, style) -> value, see _Builder._scalar
+_UNKNOWN = object()
 
 
 def _resolve_tag(text: str, implicit: tuple) -> str:
