@@ -362,15 +362,18 @@ class ConfigFinder:
         return entry[2]
 
     def for_file(self, path: str | Path) -> Config | None:
-        path = Path(path)
-        if path.is_symlink():  # its config is the one beside the file it points to
-            return self._for_folder(path.resolve().parent)
+        # Strings and os.path here, not pathlib: this runs for every file checked, and
+        # building Path objects was most of its cost in the many-files benchmark.
+        name = os.fspath(path)
+        if os.path.islink(name):  # its config is the one beside the file it points to
+            return self._for_folder(Path(name).resolve().parent)
         # otherwise resolve(file).parent == resolve(parent): resolved once per folder (a
         # relative one per working folder: an API caller may chdir between calls)
-        key = path.parent if path.is_absolute() else (os.getcwd(), path.parent)
+        parent = os.path.dirname(name) or "."
+        key = parent if os.path.isabs(parent) else (os.getcwd(), parent)
         folder = self._resolved.get(key)
         if folder is None:
-            folder = self._resolved[key] = path.parent.resolve()
+            folder = self._resolved[key] = Path(parent).resolve()
         return self._for_folder(folder)
 
     def _for_folder(self, folder: Path) -> Config | None:
