@@ -143,3 +143,49 @@ def test_default_names_follow_keras_counters():
                        "  - LSTM: 4\n  - Dense: 2\n  - Dense: {units: 1, name: out}\n")
     assert [layer.name for layer in loaded.model.layers] == \
         ["bidirectional", "lstm_1", "dense", "out"]
+
+
+def _composed_spans(node, path=()):
+    """path -> (start, end, key start) from PyYAML's own composer, for every node."""
+    import yaml
+
+    mark = (node.start_mark.line + 1, node.start_mark.column + 1,
+            node.end_mark.line + 1, node.end_mark.column + 1)
+    found = {path: (mark, node)}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = path + (key.value,)
+            found.update(_composed_spans(value, child))
+            found[child] = (*found[child], (key.start_mark.line + 1, key.start_mark.column + 1))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            found.update(_composed_spans(item, path + (index,)))
+    return found
+
+
+MODEL_FILES = sorted((__import__("pathlib").Path(__file__).resolve().parents[2] / "examples")
+                     .rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("model", MODEL_FILES, ids=lambda p: p.name)
+def test_every_position_matches_pyyamls_composer(model):
+    """Starts of every node and key, and whole spans of scalars and flow collections, are
+    where PyYAML's composer puts them (a block collection ends at its last child here,
+    where libyaml ends it at the next token, so only its start is compared)."""
+    import yaml
+
+    from netlint.spec.yaml_source import read_yaml
+
+    text = model.read_text(encoding="utf-8")
+    document = read_yaml(text)
+    expected = _composed_spans(yaml.compose(text, Loader=yaml.SafeLoader))
+    assert set(document.positions) == set(expected)
+    for path, (span, node, *key) in expected.items():
+        ours = document.positions[path]
+        block = isinstance(node, yaml.CollectionNode) and not node.flow_style
+        assert (ours.line, ours.column) == span[:2], path
+        if not block:
+            assert (ours.end_line, ours.end_column) == span[2:], path
+        if key:
+            got = document.key_positions[path]
+            assert (got.line, got.column) == key[0], path

@@ -107,6 +107,7 @@ class _Builder:
         root: Any = None
         nodes = 0  # values written (scalars, aliases, collections)
         documents = 0
+        positions, key_positions = self.doc.positions, self.doc.key_positions
         while (event := get_event()) is not None:
             kind = event.__class__  # the C parser makes exactly these classes
             if kind is _MAPPING_END or kind is _SEQUENCE_END:
@@ -135,17 +136,33 @@ class _Builder:
             else:
                 self._start_collection(stack, event)
                 continue
-            if stack:
-                frame = stack[-1]
-                if frame[3] is None and frame[0].__class__ is dict:
+            if not stack:
+                positions[()] = _span(event)
+                root = value
+                continue
+            frame = stack[-1]
+            container = frame[0]
+            if container.__class__ is dict:
+                pending = frame[3]
+                if pending is None:
                     self._set_key(frame, value, event)
                     continue
-                path = self._child_path(stack)
-                frame[7] = self.doc.positions[path] = _span(event)
-                self._attach(stack, value, count, event)
-            else:
-                self.doc.positions[()] = _span(event)
-                root = value
+                if pending[0] != "<<":
+                    # the common case, written out (it runs for most values of every file):
+                    # what _child_path, _span and _attach do, computing the path once
+                    key = pending[0]
+                    path = frame[1] + pending
+                    start, end = event.start_mark, event.end_mark
+                    frame[7] = positions[path] = Position(
+                        start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+                    container[key] = value
+                    key_positions[path] = frame[4]
+                    frame[2] += count
+                    frame[3] = None
+                    continue
+            path = self._child_path(stack)
+            frame[7] = positions[path] = _span(event)
+            self._attach(stack, value, count, event)
         return root
 
     def _end_collection(self, stack: list, event: Any, root: Any) -> Any:
