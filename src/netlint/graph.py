@@ -57,6 +57,7 @@ class LayerSpec:
     position: Position | None = None  # the layer item (the class-name key)
     kwarg_positions: dict = field(default_factory=dict)  # kwarg -> Position of its value
     wrapped: LayerSpec | None = None  # the inner layer of TimeDistributed/Bidirectional
+    backward: LayerSpec | None = None  # Bidirectional's `backward_layer:`, read like `layer:`
     written_class: str | None = None  # the spelling in the file when it was a legacy name
     legacy_kwargs: dict = field(default_factory=dict)  # old kwarg -> new kwarg name
     explicit_name: bool = False

@@ -130,11 +130,12 @@ def _merged_kwargs(spec: LayerSpec) -> dict:
     return {**get(spec.class_name).all_params, **spec.kwargs}
 
 
-def _wrapped_call(spec: LayerSpec) -> LayerCall | None:
-    if spec.wrapped is None:
+def _inner_call(inner: LayerSpec | None) -> LayerCall | None:
+    """A wrapper's `layer:` or `backward_layer:` as a call, inputs left for the wrapper."""
+    if inner is None:
         return None
-    inner = spec.wrapped
-    return LayerCall(inner.class_name, _merged_kwargs(inner), (), wrapped=_wrapped_call(inner))
+    return LayerCall(inner.class_name, _merged_kwargs(inner), (),
+                     wrapped=_inner_call(inner.wrapped), backward=_inner_call(inner.backward))
 
 
 def _param_bytes(dtype: object) -> int:
@@ -166,7 +167,8 @@ def _layer_outputs(spec: LayerSpec, shapes: tuple,
             f"at least {definition.min_inputs}"
         return None, (), ShapeError(f"{spec.class_name} takes {want} input(s), got {count}",
                                     kind="inputs")
-    call = LayerCall(spec.class_name, kwargs, shapes, wrapped=_wrapped_call(spec))
+    call = LayerCall(spec.class_name, kwargs, shapes, wrapped=_inner_call(spec.wrapped),
+                     backward=_inner_call(spec.backward))
     try:
         inferred = definition.infer(call)
     except ShapeError as error:

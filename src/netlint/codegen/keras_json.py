@@ -13,7 +13,7 @@ import json
 import math
 
 from netlint.codegen.emitter import ExportError, quoted
-from netlint.codegen.layer_code import CONFIG_KINDS, INPUT_KWARGS, split_layer_item
+from netlint.codegen.layer_code import CONFIG_KINDS, INPUT_KWARGS
 from netlint.graph import LayerSpec
 from netlint.inference import InferredModel, dependency_order
 from netlint.layers import registry
@@ -68,20 +68,13 @@ def layer_object(spec: LayerSpec, dtype: str | None = None) -> dict:
             continue
         if key == "layer" and spec.wrapped is not None:
             config[key] = layer_object(spec.wrapped, dtype)
-        elif key == "backward_layer" and value is not None:
-            config[key] = item_object(value)
+        elif key == "backward_layer" and spec.backward is not None:
+            config[key] = layer_object(spec.backward, dtype)
         else:
             config[key] = config_value(key, value)
     if dtype is not None and "dtype" not in spec.kwargs:
         config["dtype"] = dtype
     return _object("keras.layers", registry.get(spec.class_name).name, config)
-
-
-def item_object(item: object) -> dict:
-    """A layer written as a `layers:` item (`{LSTM: {units: 8}}`)."""
-    definition, kwargs = split_layer_item(item)
-    config = {k: config_value(k, v) for k, v in kwargs.items()}
-    return _object("keras.layers", definition.name, config)
 
 
 def _tensor(inferred: InferredModel, source: str, index: int) -> dict:

@@ -68,8 +68,8 @@ def layer_kwargs(spec: LayerSpec, extra: dict | None = None) -> list:
             continue
         if key == "layer" and spec.wrapped is not None:
             pairs.append((key, layer_expr(spec.wrapped, extra)))
-        elif key == "backward_layer" and value is not None:
-            pairs.append((key, layer_item_expr(value)))
+        elif key == "backward_layer" and spec.backward is not None:
+            pairs.append((key, layer_expr(spec.backward, extra)))
         else:
             pairs.append((key, value_expr(key, value)))
     return pairs
@@ -86,29 +86,6 @@ def layer_expr(spec: LayerSpec, extra: dict | None = None) -> Call:
             pairs.append((key, literal(value)))
     pairs.append(("name", literal(spec.name)))
     return call_kw(f"keras.layers.{definition.name}", pairs)
-
-
-def split_layer_item(item: object) -> tuple:
-    """(LayerDef, kwargs) of a layer written as a `layers:` item (`{LSTM: {units: 8}}`)."""
-    if isinstance(item, str):
-        item = {item: {}}
-    if not isinstance(item, dict) or len(item) != 1:
-        raise ExportError(f"expected one layer like {{LSTM: {{units: 8}}}}, got {quoted(item)}")
-    (class_name, kwargs), = item.items()
-    definition = registry.get(class_name) if isinstance(class_name, str) else None
-    if definition is None:
-        raise ExportError(f"Keras 3 has no layer {quoted(class_name)}")
-    kwargs = {} if kwargs is None else kwargs
-    if not isinstance(kwargs, dict):
-        raise ExportError(f"{definition.name} takes its arguments as a mapping")
-    return definition, kwargs
-
-
-def layer_item_expr(item: object) -> Call:
-    """A layer written as a `layers:` item, e.g. `backward_layer`."""
-    definition, kwargs = split_layer_item(item)
-    return call_kw(f"keras.layers.{definition.name}",
-                   [(k, value_expr(k, v)) for k, v in kwargs.items()])
 
 
 # -- GPU notes ------------------------------------------------------------------------

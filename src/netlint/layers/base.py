@@ -101,6 +101,7 @@ class LayerCall:
     # for wrappers (TimeDistributed, Bidirectional): the wrapped layer's call,
     # with its merged kwargs; its input_shapes are left empty for the wrapper to fill
     wrapped: LayerCall | None = None
+    backward: LayerCall | None = None  # Bidirectional's backward_layer, the same way
 
     def with_inputs(self, *shapes: tuple) -> LayerCall:
         from netlint.records import replace

@@ -1,9 +1,10 @@
 """Wrappers: TimeDistributed and Bidirectional, which hold another layer in `layer:`.
 
-`call.wrapped` is the inner layer's call (its kwargs merged with its defaults);
-the wrapper decides what shape the inner layer sees and how its outputs and
-weights combine. The inner layer's own `trainable: false` freezes its weights
-inside the wrapper too, as in Keras.
+`call.wrapped` is the inner layer's call (its kwargs merged with its defaults), and
+`call.backward` Bidirectional's `backward_layer:` when one is written; the wrapper
+decides what shape the inner layer sees and how its outputs and weights combine.
+The inner layer's own `trainable: false` freezes its weights inside the wrapper
+too, as in Keras.
 """
 
 from __future__ import annotations
@@ -70,39 +71,6 @@ def time_distributed(call: LayerCall) -> Inferred:
 
 # -- Bidirectional ---------------------------------------------------------------------
 
-def _layer_item(call: LayerCall, item: object) -> LayerCall:
-    """A `backward_layer:` written like a layers item: `{LSTM: {units: 8, ...}}`."""
-    from netlint.layers.registry import get
-
-    if isinstance(item, LayerCall):
-        return item
-    if isinstance(item, str):
-        item = {item: {}}
-    if not isinstance(item, dict) or len(item) != 1:
-        raise ShapeError(f"{call.class_name}: backward_layer must be one layer, like "
-                         f"{{LSTM: {{units: 8, go_backwards: true}}}}", kind="value")
-    (class_name, kwargs), = item.items()
-    definition = get(class_name)
-    if definition is None:
-        raise ShapeError(f"{call.class_name}: backward_layer names no Keras 3 layer "
-                         f"{class_name!r}", kind="value")
-    if kwargs is None:
-        kwargs = {}
-    elif not isinstance(kwargs, dict):  # `{LSTM: 8}`: positional, as in a layers item
-        values = kwargs if isinstance(kwargs, list) else [kwargs]
-        kwargs = dict(zip(definition.positional, values))
-    unknown = sorted(set(kwargs) - set(definition.all_params))
-    if unknown:  # Keras raises "Unrecognized keyword arguments" building it
-        raise ShapeError(f"{call.class_name}: backward_layer {class_name} takes no "
-                         f"argument {', '.join(map(repr, unknown))}", kind="value")
-    merged = {**definition.all_params, **kwargs}
-    missing = [k for k, v in merged.items() if v is REQUIRED]
-    if missing:
-        raise ShapeError(f"{call.class_name}: backward_layer {class_name} needs "
-                         f"{', '.join(missing)}", kind="value")
-    return LayerCall(class_name, merged, ())
-
-
 def _is_recurrent(class_name: str) -> bool:
     from netlint.layers.registry import get
 
@@ -117,11 +85,12 @@ def _directions(call: LayerCall) -> tuple:
     if not _is_recurrent(forward.class_name):
         raise ShapeError(f"Bidirectional wraps a recurrent layer (LSTM, GRU, SimpleRNN, "
                          f"ConvLSTM...), not {forward.class_name}", kind="value")
-    backward = call.kwargs.get("backward_layer")
+    # `backward_layer:` was read by the loader like `layer:` (its class and arguments
+    # checked there, as NL002/NL003); without one, Keras copies the forward layer
+    backward = call.backward
     if backward is None:
         backward = replace(forward, kwargs={**forward.kwargs, "go_backwards": True})
     else:
-        backward = _layer_item(call, backward)
         if not _is_recurrent(backward.class_name):
             raise ShapeError(f"Bidirectional's backward_layer must be recurrent, not "
                              f"{backward.class_name}", kind="value")

@@ -124,11 +124,14 @@ def descendants(inferred: InferredModel, name: str) -> list[LayerResult]:
 
 
 def all_specs(model: ModelSpec):
-    """Every layer spec in file order, wrapped inner layers right after their wrapper."""
+    """Every layer spec in file order, a wrapper's inner layers (`layer:`, then
+    `backward_layer:`) right after it."""
     for layer in model.layers:
         yield layer
         if layer.wrapped is not None:
             yield layer.wrapped
+        if layer.backward is not None:
+            yield layer.backward
 
 
 def layer_kwargs(spec: LayerSpec) -> dict:

@@ -158,10 +158,17 @@ class ItemReader:
             self.error("NL001", f"{class_name} needs {', '.join(missing)}", key_pos,
                        fix=f"add {', '.join(f'{k}: ...' for k in missing)}")
             ok = False
-        wrapped = None
+        wrapped = backward = None
         if definition.wraps_layer and isinstance(kwargs.get("layer"), dict) and ok:
             wrapped = self._wrapped(kwargs["layer"], path + ("layer",), index)
             if wrapped is None:
+                return None
+        # Bidirectional's own backward layer is read like `layer:`, after it: Keras names
+        # layers as they are constructed, `Bidirectional(LSTM(..), backward_layer=LSTM(..))`
+        if definition.wraps_layer and isinstance(kwargs.get("backward_layer"), (dict, str)) \
+                and ok:
+            backward = self._wrapped(kwargs["backward_layer"], path + ("backward_layer",), index)
+            if backward is None:
                 return None
         if not ok:
             return None
@@ -171,11 +178,11 @@ class ItemReader:
         kwargs.pop("name", None)
         return LayerSpec(
             name=name, class_name=class_name, kwargs=kwargs, inbound=(), position=key_pos,
-            kwarg_positions=positions, wrapped=wrapped,
+            kwarg_positions=positions, wrapped=wrapped, backward=backward,
             written_class=written if written != class_name else None,
             legacy_kwargs=renamed, explicit_name=explicit, index=index)
 
-    def _wrapped(self, value: dict, path: tuple, index: int) -> LayerSpec | None:
+    def _wrapped(self, value: dict | str, path: tuple, index: int) -> LayerSpec | None:
         parts = self.split_item(value, path)
         if parts is None:
             return None
