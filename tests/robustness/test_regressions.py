@@ -49,7 +49,7 @@ def test_the_yaml_constructor_keeps_no_memory_of_past_files():
         load_text(f"input: {{shape: [{index + 1}]}}\nlayers:\n  - Dense: {{units: {index}, "
                   f"use_bias: true, rate: 0.{index}}}\n")
     assert len(yaml_source._CONSTRUCTOR.constructed_objects) == 0
-    assert len(yaml_source._values) <= yaml_source._CACHE_LIMIT
+    assert len(yaml_source._scalars) <= yaml_source._CACHE_LIMIT
 
 
 def test_a_device_named_on_the_command_line_is_refused_unread():

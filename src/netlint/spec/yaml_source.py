@@ -281,8 +281,8 @@ class _Builder:
 
     def _scalar(self, event: Any) -> Any:
         # the same few scalars fill every model file ("relu", "32", "true"): their values
-        # are remembered (immutable, so safe to hand out again), unless they come with a
-        # warning, which must be given at each place
+        # are remembered (see _scalars), unless they come with a warning, which must be
+        # given at each place
         key = (event.tag, event.value, event.implicit, event.style)
         value = _scalars.get(key, _UNKNOWN)
         if value is not _UNKNOWN:
@@ -336,25 +336,16 @@ def _bad_scalar(text: str, kind: str, exc: Exception) -> str:
     return f"{shown!r} cannot be read as {'a' if kind != 'int' else 'an'} {kind}"
 
 
-# A model file repeats the same few scalars ("relu", "32", "true"); resolving a plain
-# scalar's tag and building an int/float/bool/None from its text are pure functions of
-# the text, so both are remembered (up to a bound, so a huge file cannot grow them).
+# Scalar values remembered by _Builder._scalar: (tag, text, implicit, style) -> value.
+# Bounded, so a huge file cannot grow it; values are immutable (str, int, float, bool,
+# None), so handing one out again is safe.
 _CACHE_LIMIT = 4096
-_tags: dict = {}
-_values: dict = {}
-_scalars: dict = {}  # (tag, text, implicit, style) -> value, see _Builder._scalar
+_scalars: dict = {}
 _UNKNOWN = object()
 
 
 def _resolve_tag(text: str, implicit: tuple) -> str:
-    key = (text, implicit)
-    tag = _tags.get(key)
-    if tag is None:
-        tag = _RESOLVER.resolve(yaml.ScalarNode, text, implicit)
-        if len(_tags) >= _CACHE_LIMIT:
-            _tags.clear()
-        _tags[key] = tag
-    return tag
+    return _RESOLVER.resolve(yaml.ScalarNode, text, implicit)
 
 
 def _construct(tag: str, text: str) -> Any:
@@ -362,17 +353,7 @@ def _construct(tag: str, text: str) -> Any:
 
     The constructor is called directly: `construct_object` would also remember every
     node it ever built, a leak across the files of a long run."""
-    key = (tag, text)
-    try:
-        return _values[key]
-    except KeyError:
-        pass
-    node = yaml.ScalarNode(tag, text)
-    value = SafeConstructor.yaml_constructors[tag](_CONSTRUCTOR, node)
-    if len(_values) >= _CACHE_LIMIT:
-        _values.clear()
-    _values[key] = value  # immutable (int, float, bool, None): safe to hand out again
-    return value
+    return SafeConstructor.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, text))
 
 
 def read_yaml(text: str) -> Document:
