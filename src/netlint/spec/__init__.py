@@ -85,8 +85,9 @@ def read_at_most(handle: BinaryIO, limit: int, expected: int) -> bytes:
     """Up to `limit + 1` bytes (one more tells the caller the limit was passed).
 
     Reads into a buffer the size the file is `expected` to have, not the size of the
-    limit: `read(8 MiB)` allocates 8 MiB for every 2 KB model (~0.15 ms a file in the
-    many-files benchmark). A pipe (no size) or a file that grew is read on in chunks."""
+    limit: `read(8 MiB)` allocates 8 MiB for every 2 KB model (stat, open and read took
+    0.037 ms a file that way, 0.016 ms this way, over the benchmark's 1,000 files). A pipe
+    (no size) or a file that grew is read on in chunks."""
     chunks, total, size = [], 0, max(expected, 0) + 1
     while total <= limit:
         chunk = handle.read(min(size, limit + 1 - total))
