@@ -41,17 +41,11 @@ def _initial_state(u: Unroller, graph: graphviz.Digraph, node_id: str, states: t
 
 def _cells(u: Unroller, graph: graphviz.Digraph, row: Row, markup: str) -> dict:
     """One cell per column (an ellipsis where steps are elided); `markup` is escaped."""
-    cells = {}
-    for column in u.columns[row.group]:
-        node_id = u.cell_id(row.name, column)
-        place = u.place(row.group, column)
-        if column.ellipsis:
-            u.ellipsis_node(graph, node_id, place)
-        else:
-            graph.node(node_id, label=u.style.label(markup), shape="box",
-                       style="rounded,filled", fillcolor=u.style.theme.cell_fill, **place)
-        cells[column.key] = node_id
-    return cells
+    def cell(line: graphviz.Digraph, node_id: str, _column: Column, place: dict) -> None:
+        line.node(node_id, label=u.style.label(markup), shape="box", style="rounded,filled",
+                  fillcolor=u.style.theme.cell_fill, **place)
+
+    return u.cells(graph, row, cell)
 
 
 def _produced(left: Column | None, right: Column | None, backward: bool) -> str | None:
@@ -202,15 +196,11 @@ def _merge_cells(u: Unroller, frame: graphviz.Digraph, row: Row, mode: object) -
     with frame.subgraph() as line:
         line.attr(rank="same")
         label = u.row_header(line, row.name, [style.small("merge: " + style.text(mode))], "m")
-        cells = {}
-        for column in [columns[-1]] if row.last_only else columns:
-            node_id = u.cell_id(row.name, column, "m")
-            place = u.place(row.group, column)
-            if column.ellipsis:
-                u.ellipsis_node(line, node_id, place)
-            else:
-                line.node(node_id, label=style.label(style.text(str(mode))), shape="box",
-                          style="filled", fillcolor=style.theme.copy_fill, **place)
-            cells[column.key] = node_id
+
+        def cell(graph: graphviz.Digraph, node_id: str, _column: Column, place: dict) -> None:
+            graph.node(node_id, label=style.label(style.text(str(mode))), shape="box",
+                       style="filled", fillcolor=style.theme.copy_fill, **place)
+
+        cells = u.cells(line, row, cell, [columns[-1]] if row.last_only else columns, "m")
         u.order(line, [label] + list(cells.values()))
     return cells

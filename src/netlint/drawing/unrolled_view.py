@@ -157,6 +157,22 @@ class Unroller:
     def ellipsis_node(self, graph: graphviz.Digraph, node_id: str, place: dict) -> None:
         graph.node(node_id, label="…", shape="plaintext", **place)
 
+    def cells(self, graph: graphviz.Digraph, row: Row, draw: Callable,
+              columns: list | None = None, lane: str = "") -> dict:
+        """A row's cells, one per column (its group's, unless `columns` says which): an
+        ellipsis where steps are elided, else `draw(graph, node_id, column, place)`.
+        Returns column key -> node id."""
+        cells = {}
+        for column in self.columns[row.group] if columns is None else columns:
+            node_id = self.cell_id(row.name, column, lane)
+            place = self.place(row.group, column)
+            if column.ellipsis:
+                self.ellipsis_node(graph, node_id, place)
+            else:
+                draw(graph, node_id, column, place)
+            cells[column.key] = node_id
+        return cells
+
     def edge(self, tail: str, head: str, **attrs: str) -> None:
         self.graph.edge(tail, head, **attrs)
         self.linked.add((tail, head))
@@ -242,20 +258,12 @@ class Unroller:
 
     def _simple_row(self, row: Row, lines: list, cell: Callable) -> dict:
         """A framed row: its label, then one cell per column drawn by `cell`."""
-        cells = {}
         with self.graph.subgraph(name=self.frame(row.name)) as frame:
             frame.attr(**self.frame_attrs(row.name))
             with frame.subgraph() as line:
                 line.attr(rank="same")
                 header = self.row_header(line, row.name, lines)
-                for column in self.columns[row.group]:
-                    node_id = self.cell_id(row.name, column)
-                    place = self.place(row.group, column)
-                    if column.ellipsis:
-                        self.ellipsis_node(line, node_id, place)
-                    else:
-                        cell(line, node_id, column, place)
-                    cells[column.key] = node_id
+                cells = self.cells(line, row, cell)
                 self.order(line, [header] + list(cells.values()))
         return cells
 
