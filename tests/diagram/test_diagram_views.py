@@ -88,6 +88,18 @@ def test_bidirectional_draws_both_directions_and_the_merge():
     assert "n2_bidirectional_1_t1 -> n2_bidirectional_1_mtT" in source
 
 
+def test_a_written_backward_layer_is_drawn_as_itself():
+    # the backward direction is the GRU the file writes, not a copy of the forward LSTM:
+    # its cell, its note, and its one state (h′, no c′)
+    source = dot_for(MODELS / "bidirectional_backward_gru.yaml", view="unrolled")
+    assert "LSTM →<BR/>← GRU" in source and "backward_layer: GRU(8)" in source
+    assert "h′<SUB>0</SUB> = 0" in source and "c′" not in source
+    assert re.search(r"n1_bidirectional_t1 -> n1_bidirectional_t2 \[label=<h′<SUB>2</SUB>> "
+                     r"dir=back style=dashed\]", source)
+    assert re.search(r"n1_bidirectional_t1 -> n1_bidirectional_t2 \[label=<h<SUB>1</SUB>, "
+                     r"c<SUB>1</SUB>>\]", source)  # the forward LSTM keeps its two states
+
+
 def test_stateful_and_go_backwards_are_said_and_drawn():
     source = dot_for(MODELS / "stateful_open_length.yaml", view="unrolled")
     assert "carried in from the previous batch" in source

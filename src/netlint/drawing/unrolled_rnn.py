@@ -124,14 +124,21 @@ def draw_bidirectional(u: Unroller, row: Row) -> None:
     """
     node = u.inferred[row.name]
     inner = node.spec.wrapped
+    # the backward direction is the written `backward_layer:` (a GRU beside an LSTM, say,
+    # with its own states), else Keras's copy of the forward layer
+    back = node.spec.backward or inner
     inner_kwargs = labels.merged_kwargs(inner)
     states = labels.state_names(inner.class_name)
+    back_states = labels.state_names(back.class_name)
     style = u.style
-    name = labels.cell_name(inner.class_name)
     notes = [style.text(n) for n in _notes(inner_kwargs, row.last_only, states)]
     notes.insert(0, "forward state → (solid), backward state ← (dashed)")
+    if node.spec.backward is not None:
+        notes.insert(1, style.text("backward_layer: " + labels.call_text(
+            back.class_name, labels.merged_kwargs(back), back.wrapped)))
     header = u.layer_lines(row.name, "weights shared across t", *notes)
-    text = f"{style.text(name)} →<BR/>← {style.text(name)}"
+    text = f"{style.text(labels.cell_name(inner.class_name))} →<BR/>← " \
+           f"{style.text(labels.cell_name(back.class_name))}"
     stateful = bool(inner_kwargs.get("stateful"))
     columns = u.columns[row.group]
     with u.graph.subgraph(name=u.frame(row.name)) as frame:
@@ -142,10 +149,11 @@ def draw_bidirectional(u: Unroller, row: Row) -> None:
             cells = _cells(u, line, row, text)
             first, last = f"{u.ids[row.name]}_fh0", f"{u.ids[row.name]}_bh0"
             _initial_state(u, line, first, states, stateful)
-            _initial_state(u, line, last, states, stateful, "′")
+            _initial_state(u, line, last, back_states,
+                           bool(labels.merged_kwargs(back).get("stateful")), "′")
             chain = [(None, first)] + [(c, cells[c.key]) for c in columns] + [(None, last)]
             u.order(line, [label, first])
-            _link_lanes(u, line, chain, states)
+            _link_lanes(u, line, chain, states, back_states)
         merge = _merge_cells(u, frame, row, node.kwargs.get("merge_mode", "concat"))
     u.feed_steps(row.name, row.group, {k: (v,) for k, v in cells.items()})
     u.stack(row.group, cells)
@@ -163,7 +171,8 @@ def draw_bidirectional(u: Unroller, row: Row) -> None:
                                   (merge[columns[-1].key],), columns[-1], "m")
 
 
-def _link_lanes(u: Unroller, graph: graphviz.Digraph, chain: list, states: tuple) -> None:
+def _link_lanes(u: Unroller, graph: graphviz.Digraph, chain: list, states: tuple,
+                back_states: tuple) -> None:
     """Between neighbours: the forward state (solid) and the backward state (dashed).
 
     `chain` starts with the forward h_0 and ends with the backward one, so the first
@@ -174,7 +183,7 @@ def _link_lanes(u: Unroller, graph: graphviz.Digraph, chain: list, states: tuple
         if right_col is not None:
             edges.append(_lane_attrs(u, states, "", _produced(left_col, right_col, False), {}))
         if left_col is not None:
-            edges.append(_lane_attrs(u, states, "′", _produced(left_col, right_col, True),
+            edges.append(_lane_attrs(u, back_states, "′", _produced(left_col, right_col, True),
                                      {"dir": "back", "style": "dashed"}))
         u.flat_edges(graph, left, right, edges)
 
