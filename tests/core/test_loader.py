@@ -189,3 +189,30 @@ def test_every_position_matches_pyyamls_composer(model):
         if key:
             got = document.key_positions[path]
             assert (got.line, got.column) == key[0], path
+
+
+MERGE_KEY_DOCUMENTS = [
+    "base: &b {units: 8, activation: relu}\nlayer:\n  <<: *b\n  units: 4\n",
+    "a: &a {x: 1}\nb: &b {y: 2}\nc:\n  <<: [*a, *b]\n  z: 3\n",
+    "c:\n  z: 3\n  <<: {z: 9, w: 4}\n",
+    "'<<': {a: 1}\n",  # quoted: an ordinary key named <<, not a merge
+    "a: {\"<<\": {b: 1}, c: 2}\n",
+]
+
+
+@pytest.mark.parametrize("text", MERGE_KEY_DOCUMENTS)
+def test_merge_keys_read_as_pyyaml_reads_them(text):
+    import yaml
+
+    from netlint.spec.yaml_source import read_yaml
+
+    assert read_yaml(text).value == yaml.load(text, Loader=yaml.SafeLoader)
+
+
+def test_a_merge_of_a_non_mapping_points_at_the_merged_value():
+    from netlint.spec.yaml_source import YamlProblem, read_yaml
+
+    with pytest.raises(YamlProblem) as caught:
+        read_yaml("a:\n  <<: [1, 2]\n")
+    assert "merge key" in caught.value.message
+    assert (caught.value.position.line, caught.value.position.column) == (2, 7)

@@ -102,19 +102,66 @@ class _Builder:
     def build(self, get_event: Callable[[], Any]) -> Any:
         """The root value, from the parser's `get_event` (None after the stream's end).
 
-        One loop, no generator in between: this runs once per event, ~70 per model."""
+        One loop with the common steps written out in it, not a method per step: it runs
+        once per event (~66 per model file), and the calls cost more than the work (the
+        many-files benchmark, issue 7). A frame on `stack` is one open collection:
+        [container, path, node count, pending key (a 1-tuple, or _MERGE, or None),
+         key span, keys seen (key -> span), anchor, span of the last child, flow?]
+        """
         stack: list[list] = []
         root: Any = None
         nodes = 0  # values written (scalars, aliases, collections)
         documents = 0
         positions, key_positions = self.doc.positions, self.doc.key_positions
+        anchors = self.anchors
+        remembered = _scalars
         while (event := get_event()) is not None:
             kind = event.__class__  # the C parser makes exactly these classes
-            if kind is _MAPPING_END or kind is _SEQUENCE_END:
-                root = self._end_collection(stack, event, root)
+            if kind is _SCALAR:
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise _too_many_values(event)
+                # an untagged plain scalar ("relu", "32", "true") is most of every file:
+                # its remembered value is looked up here (_scalar does the rest)
+                if event.tag is None and not event.style:
+                    value = remembered.get(event.value, _UNKNOWN)
+                    if value is _UNKNOWN:
+                        value = self._scalar(event)
+                else:
+                    value = self._scalar(event)
+                if event.anchor:
+                    anchors[event.anchor] = (value, 1)
+                count = 1
+            elif kind is _MAPPING_END or kind is _SEQUENCE_END:
+                frame = stack.pop()
+                value, count = frame[0], frame[2]
+                span = self._close_span(frame, event)
+                if frame[6]:
+                    anchors[frame[6]] = (value, count)
+                if not stack:
+                    root = value
+                    continue
+                # the collection's own span was recorded when it started
+                parent = stack[-1]
+                parent[7] = span
+                parent[2] += count
+                if parent[0].__class__ is list:
+                    parent[0].append(value)
+                else:
+                    self._set_value(parent, value, span)
                 continue
-            if kind is not _SCALAR and kind is not _ALIAS and kind is not _MAPPING_START \
-                    and kind is not _SEQUENCE_START:
+            elif kind is _MAPPING_START or kind is _SEQUENCE_START:
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise _too_many_values(event)
+                self._start_collection(stack, event)
+                continue
+            elif kind is _ALIAS:
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise _too_many_values(event)
+                value, count = self._alias(event)
+            else:
                 if kind is _DOCUMENT_START:
                     documents += 1
                     if documents > 1:
@@ -122,80 +169,66 @@ class _Builder:
                                           "second", _span(event),
                                           "split it into one file per model")
                 continue  # stream and document start/end
-            nodes += 1
-            if nodes > MAX_NODES:
-                raise YamlProblem(f"the file holds more than {MAX_NODES:,} values",
-                                  _span(event), "a model file holds a few hundred; "
-                                  "is this a data file?")
-            if kind is _SCALAR:
-                value, count = self._scalar(event), 1
-                if event.anchor:
-                    self.anchors[event.anchor] = (value, 1)
-            elif kind is _ALIAS:
-                value, count = self._alias(event)
-            else:
-                self._start_collection(stack, event)
-                continue
+            start, end = event.start_mark, event.end_mark
+            span = Position(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
             if not stack:
-                positions[()] = _span(event)
+                positions[()] = span
                 root = value
                 continue
             frame = stack[-1]
             container = frame[0]
-            if container.__class__ is dict:
+            if container.__class__ is list:
+                path = frame[1] + (len(container),)
+                container.append(value)
+            else:
                 pending = frame[3]
                 if pending is None:
-                    self._set_key(frame, value, event)
+                    self._set_key(frame, value, event, span)
                     continue
-                if pending[0] != "<<":
-                    # the common case, written out (it runs for most values of every file):
-                    # what _child_path, _span and _attach do, computing the path once
-                    key = pending[0]
-                    path = frame[1] + pending
-                    start, end = event.start_mark, event.end_mark
-                    frame[7] = positions[path] = Position(
-                        start.line + 1, start.column + 1, end.line + 1, end.column + 1)
-                    container[key] = value
-                    key_positions[path] = frame[4]
+                if pending is _MERGE:
+                    positions[frame[1] + pending] = frame[7] = span
                     frame[2] += count
-                    frame[3] = None
+                    self._set_value(frame, value, span)
                     continue
-            path = self._child_path(stack)
-            frame[7] = positions[path] = _span(event)
-            self._attach(stack, value, count, event)
+                path = frame[1] + pending
+                container[pending[0]] = value
+                key_positions[path] = frame[4]
+                frame[3] = None
+            frame[7] = positions[path] = span
+            frame[2] += count
         return root
 
-    def _end_collection(self, stack: list, event: Any, root: Any) -> Any:
-        frame = stack.pop()
-        value, count = frame[0], frame[2]
-        end = self._close_span(frame, event)
-        if stack:
-            stack[-1][7] = end
-        if frame[6]:
-            self.anchors[frame[6]] = (value, count)
-        if stack:
-            self._attach(stack, value, count, event)
-            return root
-        return value
-
     def _start_collection(self, stack: list, event: Any) -> None:
-        path = self._child_path(stack)
+        span = _span(event)
         if len(stack) >= MAX_DEPTH:
-            raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", _span(event),
+            raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", span,
                               "a model file needs only a few levels; flatten the data")
-        if stack and stack[-1][3] is None and isinstance(stack[-1][0], dict):
-            raise YamlProblem("a key must be a plain name, not a list or mapping",
-                              _span(event))
+        path: tuple = ()
+        if stack:
+            parent = stack[-1]
+            if parent[0].__class__ is list:
+                path = parent[1] + (len(parent[0]),)
+            elif parent[3] is None:
+                raise YamlProblem("a key must be a plain name, not a list or mapping", span)
+            else:
+                path = parent[1] + parent[3]
         kind = "map" if event.__class__ is _MAPPING_START else "seq"
         if event.tag not in (None, "!", _TAG + kind):
-            raise YamlProblem(f"tag {event.tag} is not allowed in a model file", _span(event),
+            raise YamlProblem(f"tag {event.tag} is not allowed in a model file", span,
                               "remove the tag; write plain values")
-        container: Any = {} if kind == "map" else []
-        self.doc.positions[path] = _span(event)
-        # frame: container, path, node count, pending key, key span, keys seen,
-        # anchor, end of the last child (for the span of a block collection), flow?
-        stack.append([container, path, 1, None, None, {}, event.anchor, None,
-                      bool(event.flow_style)])
+        self.doc.positions[path] = span
+        stack.append([{} if kind == "map" else [], path, 1, None, None, {}, event.anchor,
+                      None, bool(event.flow_style)])
+
+    def _set_value(self, frame: list, value: Any, span: Position) -> None:
+        """Place a finished collection (or a merged value) under the frame's pending key."""
+        pending = frame[3]
+        frame[3] = None
+        if pending is _MERGE:
+            self._merge(frame[0], value, frame, span)
+            return
+        frame[0][pending[0]] = value
+        self.doc.key_positions[frame[1] + pending] = frame[4]
 
     def _alias(self, event: Any) -> tuple[Any, int]:
         if event.anchor not in self.anchors:
@@ -223,51 +256,25 @@ class _Builder:
         self.doc.positions[frame[1]] = span
         return span
 
-    @staticmethod
-    def _child_path(stack: list) -> tuple:
-        if not stack:
-            return ()
-        container, path = stack[-1][0], stack[-1][1]
-        if container.__class__ is list:
-            return path + (len(container),)
-        key = stack[-1][3]
-        return path + (key[0],) if key is not None else path
-
-    def _set_key(self, frame: list, key: Any, event: Any) -> None:
-        span = _span(event)
+    def _set_key(self, frame: list, key: Any, event: Any, span: Position) -> None:
         if event.__class__ is _SCALAR and event.value == "<<" and event.implicit[0]:
-            frame[3] = ("<<",)
+            frame[3] = _MERGE  # a plain `<<`; a quoted '<<' is an ordinary key
             frame[4] = span
             return
-        if isinstance(key, (list, dict)):
-            raise YamlProblem("a key must be a plain name, not a list or mapping", span)
-        if not isinstance(key, str):
+        if key.__class__ is not str:
+            if isinstance(key, (list, dict)):
+                raise YamlProblem("a key must be a plain name, not a list or mapping", span)
             self.doc.warnings.append((
                 f"key {key!r} is read as {type(key).__name__}, not text", span,
                 f"quote it: '{event.value}'" if hasattr(event, "value") else None))
             key = str(getattr(event, "value", key))
-        if key in frame[5]:
-            first = frame[5][key]
-            raise YamlProblem(f"duplicate key '{key}' (first written at {first})", span,
+        seen = frame[5]
+        if key in seen:
+            raise YamlProblem(f"duplicate key '{key}' (first written at {seen[key]})", span,
                               f"remove one of the two '{key}' entries")
-        frame[5][key] = span
+        seen[key] = span
         frame[3] = (key,)
         frame[4] = span
-
-    def _attach(self, stack: list, value: Any, count: int, event: Any) -> None:
-        frame = stack[-1]
-        frame[2] += count
-        container = frame[0]
-        if isinstance(container, list):
-            container.append(value)
-            return
-        key = frame[3][0]
-        if key == "<<" and frame[4] is not None and frame[3] == ("<<",):
-            self._merge(container, value, frame, _span(event))
-        else:
-            container[key] = value
-            self.doc.key_positions[frame[1] + (key,)] = frame[4]
-        frame[3] = None
 
     def _merge(self, container: dict, value: Any, frame: list, span: Position) -> None:
         sources = value if isinstance(value, list) else [value]
@@ -283,7 +290,10 @@ class _Builder:
         # the same few scalars fill every model file ("relu", "32", "true"): their values
         # are remembered (see _scalars), unless they come with a warning, which must be
         # given at each place
-        key = (event.tag, event.value, event.implicit, event.style)
+        if event.tag is None and not event.style:
+            key: Any = event.value  # untagged and plain: the text alone decides the value
+        else:
+            key = (event.tag, event.value, event.implicit, event.style)
         value = _scalars.get(key, _UNKNOWN)
         if value is not _UNKNOWN:
             return value
@@ -310,8 +320,8 @@ class _Builder:
                 # and say how to write it so every YAML reader agrees.
                 mantissa, exponent = re.split("[eE]", text)
                 self.doc.warnings.append((
-                    f"'{text}' is read as text, not a number, by YAML 1.1 readers such as "
-                    "PyYAML", _span(event), f"write {mantissa}.0e{exponent}"))
+                    (f"'{text}' is read as text, not a number, by YAML 1.1 readers "
+                     "such as PyYAML"), _span(event), f"write {mantissa}.0e{exponent}"))
                 return float(text)
             return text
         if kind in ("int", "float", "bool", "null"):
@@ -336,12 +346,21 @@ def _bad_scalar(text: str, kind: str, exc: Exception) -> str:
     return f"{shown!r} cannot be read as {'a' if kind != 'int' else 'an'} {kind}"
 
 
-# Scalar values remembered by _Builder._scalar: (tag, text, implicit, style) -> value.
+# Scalar values remembered by _Builder._scalar: the text of an untagged plain scalar, or
+# (tag, text, implicit, style) of any other, -> value.
 # Bounded, so a huge file cannot grow it; values are immutable (str, int, float, bool,
 # None), so handing one out again is safe.
 _CACHE_LIMIT = 4096
 _scalars: dict = {}
 _UNKNOWN = object()
+# A frame's pending key for a merge key: ("<<",) as a path step, but a distinct object, so
+# `pending is _MERGE` tells it from a quoted '<<' key (an ordinary key)
+_MERGE = tuple(["<<"])  # noqa: C409 - a literal could be shared with another ("<<",)
+
+
+def _too_many_values(event: Any) -> YamlProblem:
+    return YamlProblem(f"the file holds more than {MAX_NODES:,} values", _span(event),
+                       "a model file holds a few hundred; is this a data file?")
 
 
 def _resolve_tag(text: str, implicit: tuple) -> str:
