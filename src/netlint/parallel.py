@@ -9,7 +9,9 @@ that crashed) is handed back as a value and dealt with by the caller at that
 file's place in the order, exactly as when checking one file after another.
 
 Only where `fork` is the native way to start processes (Linux): a worker then
-starts with everything already imported. Elsewhere, for fewer than
+starts with everything already imported (netlint.workers runs the processes). A
+worker that dies (killed by the OOM killer, say) stops the run with an internal
+error at its files' place, never a hang. Elsewhere, for fewer than
 `PARALLEL_MIN_FILES` files, or with NETLINT_JOBS=1, files are checked here, in
 this process. NETLINT_JOBS=N caps the number of processes.
 """
@@ -84,7 +86,8 @@ _shared: dict = {}
 def _in_workers(files: list[Path], overrides: object, finder: object,
                 jobs: int) -> Iterator[tuple]:
     import gc
-    import multiprocessing
+
+    from netlint.workers import Lost, run_in_workers
 
     # The first file is checked here, before forking: what it loads on first use (the
     # layer families, the schema checker, caches) is then inherited by every worker
@@ -92,37 +95,36 @@ def _in_workers(files: list[Path], overrides: object, finder: object,
     yield files[0], check_one(files[0], overrides, finder)
     rest = files[1:]
     chunks = [rest[i:i + CHUNK] for i in range(0, len(rest), CHUNK)]
-    _shared.update(overrides=overrides, finder=finder)
-    context = multiprocessing.get_context("fork")
+    _shared.update(overrides=overrides, finder=finder, chunks=chunks)
     # Objects made so far leave the collector's generations: a worker's collections then
     # never write to (and so copy) the memory pages it shares with this process.
     gc.freeze()
+    outcomes = run_in_workers(_check_chunk, len(chunks), jobs)
     try:
-        with context.Pool(jobs, initializer=_quiet_interrupts) as pool:
-            for chunk, (results, notes) in zip(chunks, pool.imap(_check_chunk, chunks)):
-                for note in notes:  # a worker's ConfigFinder found something to say
-                    if note not in finder.notes:  # type: ignore[attr-defined]
-                        finder.notes.append(note)  # type: ignore[attr-defined]
-                yield from zip(chunk, results)
+        for chunk, outcome in zip(chunks, outcomes):
+            if isinstance(outcome, Lost):  # the caller stops at the first Crashed
+                yield chunk[0], Crashed(f"{outcome} (checking {chunk[0]} and the "
+                                        f"{len(chunk) - 1} files after it)")
+                return
+            results, notes = outcome
+            for note in notes:  # a worker's ConfigFinder found something to say
+                if note not in finder.notes:  # type: ignore[attr-defined]
+                    finder.notes.append(note)  # type: ignore[attr-defined]
+            yield from zip(chunk, results)
     finally:
+        outcomes.close()  # stops the workers now, also when the caller stops early
         gc.unfreeze()
+        _shared.clear()
 
 
-def _quiet_interrupts() -> None:
-    """Ctrl-C is the parent's to handle; a worker just stops when the pool is torn down."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _check_chunk(chunk: list[Path]) -> tuple[list, list]:
+def _check_chunk(index: int) -> tuple[list, list]:
     """In a worker: each file's result (made picklable) and the config notes added."""
     from netlint.rules.engine import RuleCrash
 
     finder = _shared["finder"]
     before = len(finder.notes)
     results = []
-    for file in chunk:
+    for file in _shared["chunks"][index]:
         found = check_one(file, _shared["overrides"], finder)
         results.append(Crashed(str(found)) if isinstance(found, RuleCrash) else found)
     return results, finder.notes[before:]
