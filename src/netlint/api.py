@@ -70,7 +70,7 @@ def check(path_or_text: str | Path | Loaded, config: object = None, *,
     settings and `FileNotFoundError` for a missing path. `finder` (a `ConfigFinder`)
     lets a caller share the config cache across calls.
     """
-    from netlint.rules.config import ConfigFinder, effective_config, layer_from
+    from netlint.rules.config import ConfigFinder, layer_from
     from netlint.rules.engine import run_rules
 
     overrides = layer_from(config)
@@ -84,8 +84,20 @@ def check(path_or_text: str | Path | Loaded, config: object = None, *,
     finder = finder or ConfigFinder()
     findings: list[Finding] = []
     for file in (model_files(path) if path.is_dir() else [path]):
-        findings += run_rules(load(file), effective_config(overrides, file, finder))
+        findings += check_file(file, overrides, finder)
     return findings
+
+
+def check_file(file: str | Path, overrides: object, finder: object) -> list[Finding]:
+    """The findings of one model file, known to be a file: what `check` does per file.
+
+    `overrides` is what `check` takes as `config`, `finder` a ConfigFinder. The parallel
+    checker calls this for each file rather than `check`, which would first ask the file
+    system whether the path exists and is a folder (two more calls per file)."""
+    from netlint.rules.config import effective_config, layer_from
+    from netlint.rules.engine import run_rules
+
+    return run_rules(load(file), effective_config(layer_from(overrides), file, finder))
 
 
 def _is_text(value: object) -> bool:

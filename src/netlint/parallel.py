@@ -40,12 +40,12 @@ class Crashed:
 def check_one(file: Path, overrides: object, finder: object) -> object:
     """The findings of one file, or the error that stopped it (OSError, RuleCrash,
     ConfigError), returned rather than raised."""
-    from netlint.api import check
+    from netlint.api import check_file
     from netlint.rules.config import ConfigError
     from netlint.rules.engine import RuleCrash
 
     try:
-        return check(file, overrides, finder=finder)
+        return check_file(file, overrides, finder)
     except (OSError, RuleCrash, ConfigError) as error:
         return error
 
@@ -59,10 +59,15 @@ def check_many(files: list[Path], overrides: object, finder: object) -> Iterator
     jobs = worker_count(len(files))
     results = _in_workers(files, overrides, finder, jobs) if jobs > 1 else \
         ((file, check_one(file, overrides, finder)) for file in files)
-    for file, found in results:
-        if isinstance(found, ConfigError):
-            raise found
-        yield file, found
+    try:
+        for file, found in results:
+            if isinstance(found, ConfigError):
+                raise found
+            yield file, found
+    finally:
+        # the workers stop here and now: the raised error's traceback holds this frame,
+        # and with it `results`, until the collector happens to free it (a cycle)
+        results.close()
 
 
 def worker_count(files: int) -> int:

@@ -3,7 +3,8 @@
 The pool is what `netlint check` runs many files on; its promises are that the
 order of results never depends on which worker was quicker, that a worker that
 stops (killed, or a bug) comes back as `Lost` at its tasks' place instead of a
-wait that never ends, and that stopping early leaves no process behind.
+wait that never ends, and that stopping early leaves no process behind (which
+conftest.py checks after every test here).
 """
 
 from __future__ import annotations
@@ -42,14 +43,6 @@ def no_hang():
     signal.signal(signal.SIGALRM, previous)
 
 
-def _no_children_left() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
-
-
 def test_results_come_in_task_order_whoever_finishes_first():
     def work(task: int) -> tuple:
         time.sleep(0.02 if task % 3 == 0 else 0)  # every third task is the slow one
@@ -59,7 +52,6 @@ def test_results_come_in_task_order_whoever_finishes_first():
     assert [task for task, _ in results] == list(range(40))
     assert len({pid for _, pid in results}) > 1  # really shared among workers
     assert os.getpid() not in {pid for _, pid in results}
-    assert _no_children_left()
 
 
 def test_a_large_result_crosses_the_pipe_whole():
@@ -90,7 +82,6 @@ def test_a_killed_worker_is_reported_not_waited_for():
     assert isinstance(results[3], Lost)
     assert "was killed (SIGKILL)" in str(results[3])
     assert results[:3] == [0, 1, 2]
-    assert _no_children_left()
 
 
 def test_every_worker_killed_still_ends():
@@ -99,14 +90,12 @@ def test_every_worker_killed_still_ends():
 
     results = list(run_in_workers(work, 12, 2))
     assert len(results) == 12 and all(isinstance(r, Lost) for r in results)
-    assert _no_children_left()
 
 
 def test_stopping_early_kills_the_workers():
     results = run_in_workers(lambda task: time.sleep(0.05) or task, 200, 2)
     assert next(results) == 0
-    results.close()
-    assert _no_children_left()
+    results.close()  # conftest's no_child_process_left then finds no worker
 
 
 def test_a_worker_killed_during_netlint_check_stops_the_run(tmp_path, monkeypatch):
@@ -130,7 +119,6 @@ def test_a_worker_killed_during_netlint_check_stops_the_run(tmp_path, monkeypatc
     assert code == 2
     assert "internal error: a worker process was killed (SIGKILL)" in err.getvalue()
     assert out.getvalue() == ""  # no report made of half the files
-    assert _no_children_left()
 
 
 def test_checking_many_files_does_not_import_multiprocessing(tmp_path):

@@ -136,17 +136,21 @@ def _check_files(files: list[Path], overrides: object, finder: object,
     from netlint.rules.engine import RuleCrash
 
     findings, failing, unreadable = [], False, False
-    for file, found in check_many(files, overrides, finder):
-        if isinstance(found, OSError):
-            echo(f"netlint: {file}: cannot read: {found.strerror or found}")
-            unreadable = True
-            continue
-        if isinstance(found, (RuleCrash, Crashed)):
-            echo(f"netlint: internal error: {found} (please report this)")
-            return None
-        threshold = severity_rank(effective_config(overrides, file, finder).fail_on_level)
-        failing = failing or any(severity_rank(f.severity) >= threshold for f in found)
-        findings += found
+    results = check_many(files, overrides, finder)
+    try:
+        for file, found in results:
+            if isinstance(found, OSError):
+                echo(f"netlint: {file}: cannot read: {found.strerror or found}")
+                unreadable = True
+                continue
+            if isinstance(found, (RuleCrash, Crashed)):
+                echo(f"netlint: internal error: {found} (please report this)")
+                return None
+            threshold = severity_rank(effective_config(overrides, file, finder).fail_on_level)
+            failing = failing or any(severity_rank(f.severity) >= threshold for f in found)
+            findings += found
+    finally:
+        results.close()  # stopping early: the worker processes stop now, not when collected
     return findings, failing, unreadable
 
 
