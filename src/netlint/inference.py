@@ -7,8 +7,6 @@ consumers are skipped (one root cause, one finding, no cascade).
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from netlint.graph import LayerSpec, ModelSpec
 from netlint.layers.base import DTYPE_BYTES, LayerCall, ShapeError, format_shape
 from netlint.layers.registry import get
@@ -62,17 +60,13 @@ class LayerResult:
 class InferredModel:
     model: ModelSpec
     nodes: dict  # name -> LayerResult, inputs first, then layers in dependency order
+    # The non-input nodes of `nodes`, in its order, which a dozen rules walk for every
+    # file: made with it by infer_shapes, ~7,000 instructions a file (as a cached_property
+    # its first use cost ~16,000, the property's lock included).
+    layers: tuple
 
     def __getitem__(self, name: str) -> LayerResult:
         return self.nodes[name]
-
-    @cached_property
-    def layers(self) -> tuple[LayerResult, ...]:
-        """The non-input nodes in dependency order; a tuple, made once per model.
-
-        A dozen rules walk it for every file, and `nodes` never changes after
-        `infer_shapes` built it, so it is not filtered again for each."""
-        return tuple(n for n in self.nodes.values() if not n.is_input)
 
     @property
     def inputs(self) -> list[LayerResult]:
@@ -117,10 +111,15 @@ def dependency_order(model: ModelSpec) -> list[LayerSpec]:
     pending = list(model.layers)
     ordered: list[LayerSpec] = []
     while pending:
-        ready = next((layer for layer in pending if all(r in done for r in layer.inbound)), None)
-        if ready is None:  # unresolved reference or cycle: already an NL004 finding
+        # the first pending layer whose inputs are all done: in a file written in order,
+        # the very first (a loop and issuperset, not generators: 36,000 -> 17,000
+        # instructions for a 4-layer file)
+        for index, ready in enumerate(pending):
+            if done.issuperset(ready.inbound):
+                break
+        else:  # unresolved reference or cycle: already an NL004 finding
             break
-        pending.remove(ready)
+        del pending[index]
         ordered.append(ready)
         done.add(ready.name)
     return ordered
@@ -150,11 +149,11 @@ def infer_layer(spec: LayerSpec, shapes: tuple) -> LayerResult:
     trainable = kwargs.get("trainable") is not False  # read before inference sees kwargs
     bytes_per_param = _param_bytes(kwargs.get("dtype"))
     outputs, weights, error = _layer_outputs(spec, shapes, kwargs)
-    # built once with its outcome: a frozen record's replace() costs as much again
-    return LayerResult(name=spec.name, class_name=spec.class_name, spec=spec,
-                       inbound=spec.inbound, input_shapes=shapes, output_shapes=outputs,
-                       weights=weights, trainable=trainable, bytes_per_param=bytes_per_param,
-                       error=error, kwargs=kwargs)
+    # built once with its outcome: a frozen record's replace() costs as much again.
+    # Every field in order, by position: by keyword the call costs ~5,000 instructions
+    # more a layer (LayerResult's fields are listed above).
+    return LayerResult(spec.name, spec.class_name, spec, spec.inbound, shapes, outputs,
+                       weights, trainable, bytes_per_param, error, False, kwargs)
 
 
 def _layer_outputs(spec: LayerSpec, shapes: tuple,
@@ -167,8 +166,12 @@ def _layer_outputs(spec: LayerSpec, shapes: tuple,
             f"at least {definition.min_inputs}"
         return None, (), ShapeError(f"{spec.class_name} takes {want} input(s), got {count}",
                                     kind="inputs")
-    call = LayerCall(spec.class_name, kwargs, shapes, wrapped=_inner_call(spec.wrapped),
-                     backward=_inner_call(spec.backward))
+    if spec.wrapped is None and spec.backward is None:  # all but the wrappers: their
+        # call without the two keywords costs ~2,000 instructions less a layer
+        call = LayerCall(spec.class_name, kwargs, shapes)
+    else:
+        call = LayerCall(spec.class_name, kwargs, shapes, wrapped=_inner_call(spec.wrapped),
+                         backward=_inner_call(spec.backward))
     try:
         inferred = definition.infer(call)
     except ShapeError as error:
@@ -190,12 +193,24 @@ def infer_shapes(model: ModelSpec) -> InferredModel:
         nodes[inp.name] = LayerResult(name=inp.name, class_name="InputLayer", spec=None,
                                       output_shapes=(shape,))
     for spec in dependency_order(model):
-        sources = [nodes[r] for r in spec.inbound]
-        if any(s.output_shapes is None for s in sources):
+        shapes = _input_shapes(spec, nodes)
+        if shapes is None:
             nodes[spec.name] = LayerResult(name=spec.name, class_name=spec.class_name,
                                            spec=spec, inbound=spec.inbound, skipped=True,
                                            kwargs=_merged_kwargs(spec))
             continue
-        shapes = tuple(shape for s in sources for shape in s.output_shapes)
         nodes[spec.name] = infer_layer(spec, shapes)
-    return InferredModel(model, nodes)
+    return InferredModel(model, nodes, tuple(n for n in nodes.values() if n.spec is not None))
+
+
+def _input_shapes(spec: LayerSpec, nodes: dict) -> tuple | None:
+    """The shapes `spec` gets from what it consumes, in order; None when one of those
+    failed. (A plain loop: the comprehensions it replaces cost ~7,000 instructions more
+    a layer.)"""
+    shapes: tuple = ()
+    for name in spec.inbound:
+        made = nodes[name].output_shapes
+        if made is None:
+            return None
+        shapes += made
+    return shapes
