@@ -13,8 +13,7 @@ from collections.abc import Iterator
 
 from netlint.findings import LOADER_CODES, Finding
 from netlint.rules.engine import GENERIC_SHAPE_CODE, Context, rule
-
-UNUSED_SUPPRESSION = "NL010"
+from netlint.rules.suppress import UNUSED_SUPPRESSION
 
 _LOADER_SUMMARIES = {
     "NL001": "the file is not valid YAML or breaks the model schema",

@@ -104,11 +104,20 @@ class Config:
         if self.fail_on_level not in SEVERITIES:
             raise ConfigError(f"fail-on must be one of {', '.join(SEVERITIES)}, "
                               f"not {self.fail_on_level!r}")
-        return Settings(frozenset(enabled), severity, options, self.fail_on_level)
+        # what runs on a file, worked out here once rather than by the engine per file
+        # (selecting the rules and their options for every file cost ~30,000 instructions)
+        plan = tuple((code, rule_, options[code]) for code, rule_ in rules.items()
+                     if code in enabled)
+        return Settings(frozenset(enabled), severity, options, self.fail_on_level, plan)
 
 
 _SETTINGS_MEMO: dict[tuple, tuple[Config, dict, Settings]] = {}
 _SETTINGS_MEMO_SIZE = 256
+
+# No settings: what `config=None` means (layer_from, run_rules). One object for every
+# call, so that its resolved settings are remembered; a fresh Config() per file resolved
+# them again each time, ~130,000 instructions a file.
+NO_CONFIG = Config()
 
 
 @record(frozen=True)
@@ -119,6 +128,8 @@ class Settings:
     severity: dict  # code -> overriding severity
     options: dict  # code -> options (defaults overridden)
     fail_on: str
+    # (code, Rule, its options) of each enabled rule, in the registry's (code) order
+    plan: tuple = ()
 
 
 # -- selection ---------------------------------------------------------------------------
@@ -411,7 +422,7 @@ class ConfigFinder:
 def layer_from(config: Any) -> Config:
     """The caller's settings as a Config: a Config as is, a path read as a config file."""
     if config is None:
-        return Config()
+        return NO_CONFIG
     if isinstance(config, Config):
         return config
     if isinstance(config, (str, Path)):

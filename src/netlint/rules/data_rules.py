@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from netlint.data import DataEntry, iter_entries
 from netlint.findings import Finding
 from netlint.rules.engine import Context, rule
-from netlint.rules.facts import descendants, fmt_number
+from netlint.rules.facts import descendants, fmt_number, has_data
 from netlint.rules.head_common import heads
 
 # regression losses whose gradients grow with the target's scale (msle/mape do not)
@@ -44,7 +44,7 @@ def _scaled_in_model(ctx: Context, input_name: str) -> bool:
 
 @rule("NL501", "unscaled-input", "warning",
       "inputs far from unit scale or spanning many orders of magnitude",
-      options={"max_abs": 100.0, "min_abs": 0.001, "max_orders": 6})
+      options={"max_abs": 100.0, "min_abs": 0.001, "max_orders": 6}, needs=has_data)
 def unscaled_input(ctx: Context) -> Iterator[Finding]:
     """Seed 002: Fibonacci numbers fed raw, values 10^21 apart. Initial weights assume inputs
     of about unit size; far larger ones saturate the units and blow up the gradients.
@@ -79,7 +79,7 @@ def unscaled_input(ctx: Context) -> Iterator[Finding]:
 
 @rule("NL502", "unscaled-target", "warning",
       "regression targets far outside unit scale under mse/mae/huber",
-      options={"max_abs": 100.0})
+      options={"max_abs": 100.0}, needs=has_data)
 def unscaled_target(ctx: Context) -> Iterator[Finding]:
     """Seed 002: Fibonacci targets up to 9e20 under mean_absolute_error. The output layer
     starts near 0; with Adam's steps of ~0.001 it needs an age to reach such values, and
@@ -101,7 +101,8 @@ def unscaled_target(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("NL503", "data-unreadable", "warning",
-      "a `data:` file that is missing, not .npy/.npz, or does not match its declaration")
+      "a `data:` file that is missing, not .npy/.npz, or does not match its declaration",
+      needs=has_data)
 def data_unreadable(ctx: Context) -> Iterator[Finding]:
     """netlint reads .npy headers (and .npz members) for shapes and values; a path it
     cannot read means the data checks silently did not run, so it says so."""
@@ -113,7 +114,7 @@ def data_unreadable(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("NL504", "non-finite-data", "error",
-      "a `data:` file holds NaN or infinite values")
+      "a `data:` file holds NaN or infinite values", needs=has_data)
 def non_finite_data(ctx: Context) -> Iterator[Finding]:
     """One NaN in a batch makes that batch's loss NaN, and the weights with it. Read from
     the file's values, or from a `range:` that declares NaN or an infinite bound."""

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from netlint.findings import Finding
 from netlint.rules.engine import Context, rule
-from netlint.rules.facts import activation_name, all_specs, fmt_number
+from netlint.rules.facts import activation_name, file_specs, fmt_number
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def heavy_regularization(ctx: Context) -> Iterator[Finding]:
     """A penalty of 0.1 x sum of squared weights outweighs a typical loss: the weights are
     pushed to zero and the model underfits. 1e-4 to 1e-3 is the usual range."""
     limit = float(ctx.options.get("max_factor", 0.1))
-    for spec in all_specs(ctx.model):
+    for spec in file_specs(ctx):
         for key, value in spec.kwargs.items():
             if not key.endswith("_regularizer"):
                 continue
@@ -106,7 +106,7 @@ def poor_weight_init(ctx: Context) -> Iterator[Finding]:
     """Equal starting weights never break their symmetry; huge ones saturate tanh/sigmoid
     and explode ReLU stacks. Biases starting at zero are fine and not checked."""
     limit = float(ctx.options.get("max_stddev", 1.0))
-    for spec in all_specs(ctx.model):
+    for spec in file_specs(ctx):
         for key in WEIGHT_INITIALIZERS:
             if key not in spec.kwargs:
                 continue

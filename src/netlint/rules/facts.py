@@ -61,8 +61,16 @@ LINEAR = "linear"
 @functools.lru_cache(maxsize=1024)  # pure, and asked for by many rules per file
 def canonical_name(name: str) -> str:
     """`MeanSquaredError`, `mean_squared_error` and `mse` all become `mean_squared_error`."""
-    snake = to_snake_case(name) if any(c.isupper() for c in name) else name.lower()
+    snake = _snake_name(name)
     return LOSS_ALIASES.get(snake, snake)
+
+
+# pure; asked of every output's and initializer's name of every file, and scanning the
+# name for capitals costs ~6,000 instructions a time, a cache hit ~1,200
+@functools.lru_cache(maxsize=1024)
+def _snake_name(name: str) -> str:
+    """`LeakyReLU` -> `leaky_relu`, `ReLU` -> `relu`, `relu` as it is."""
+    return to_snake_case(name) if any(c.isupper() for c in name) else name.lower()
 
 
 def activation_name(value: Any) -> str | None:
@@ -72,8 +80,20 @@ def activation_name(value: Any) -> str | None:
     if isinstance(value, dict) and len(value) == 1:
         value = next(iter(value))
     if isinstance(value, str):
-        return to_snake_case(value) if any(c.isupper() for c in value) else value.lower()
+        return _snake_name(value)
     return None
+
+
+# -- what a rule needs (@rule(..., needs=...)) -------------------------------------------
+
+def has_data(ctx: Any) -> bool:
+    """The file has a `data:` section: rules about the data and the labels read it."""
+    return ctx.model.data is not None
+
+
+def has_recurrent(ctx: Any) -> bool:
+    """The model has a recurrent layer (ConvLSTM included), bare or in Bidirectional."""
+    return bool(rnn_views(ctx, include_conv=True))
 
 
 # -- walking the graph ------------------------------------------------------------------
@@ -132,6 +152,17 @@ def all_specs(model: ModelSpec):
             yield layer.wrapped
         if layer.backward is not None:
             yield layer.backward
+
+
+def file_specs(ctx: Any) -> tuple[LayerSpec, ...]:
+    """`all_specs(ctx.model)` for a rule: listed once per file (the context's `shared`).
+
+    Five rules walk it for every file; walking the generator each time cost ~5,000
+    instructions a rule. Shared: callers read it, never change it."""
+    cached = ctx.shared.get("specs")
+    if cached is None:
+        cached = ctx.shared["specs"] = tuple(all_specs(ctx.model))
+    return cached
 
 
 def layer_kwargs(spec: LayerSpec) -> dict:
@@ -195,16 +226,17 @@ def recurrent_layers(inferred: InferredModel, *, include_conv: bool = False) -> 
     return views
 
 
-def rnn_views(ctx: Any, *, include_conv: bool = False) -> list[RnnView]:
+def rnn_views(ctx: Any, *, include_conv: bool = False) -> tuple[RnnView, ...]:
     """`recurrent_layers(ctx.inferred)` for a rule: computed once per file.
 
-    Six rules ask for every file; the views (ConvLSTM included) are kept in the
-    context's `shared` and filtered here, in the same order."""
-    every = ctx.shared.get("rnn_views")
-    if every is None:
-        every = ctx.shared["rnn_views"] = tuple(recurrent_layers(ctx.inferred,
-                                                                 include_conv=True))
-    return [view for view in every if include_conv or view.class_name in RNN_CLASSES]
+    Six rules ask for every file; both answers (with and without ConvLSTM) are kept
+    in the context's `shared`, filtered once. Shared: callers read them, never change."""
+    views = ctx.shared.get("rnn_views")
+    if views is None:
+        every = tuple(recurrent_layers(ctx.inferred, include_conv=True))
+        views = ctx.shared["rnn_views"] = (
+            every, tuple(view for view in every if view.class_name in RNN_CLASSES))
+    return views[0] if include_conv else views[1]
 
 
 # -- what ends an output ----------------------------------------------------------------
@@ -340,12 +372,14 @@ def losses(model: ModelSpec) -> list[LossFact]:
     return [f for f in facts if f is not None]
 
 
-def file_losses(ctx: Any) -> list[LossFact]:
-    """`losses(ctx.model)` for a rule: read once per file (the context's `shared`)."""
+def file_losses(ctx: Any) -> tuple[LossFact, ...]:
+    """`losses(ctx.model)` for a rule: read once per file (the context's `shared`).
+
+    Shared by the rules of the file: they read it, never change it."""
     cached = ctx.shared.get("losses")
     if cached is None:
         cached = ctx.shared["losses"] = tuple(losses(ctx.model))
-    return list(cached)
+    return cached
 
 
 def metric_names(model: ModelSpec) -> list[tuple[str, str, Position | None]]:

@@ -46,14 +46,15 @@ class Head:
         return self.activation.node.name if self.activation else self.output
 
 
-def heads(ctx: Context) -> list[Head]:
+def heads(ctx: Context) -> tuple[Head, ...]:
     """One Head per model output that inferred (its shape known).
 
-    A dozen rules ask; the answer is computed once per file (the context's `shared`)."""
+    A dozen rules ask; the answer is computed once per file (the context's `shared`)
+    and shared by them: they read it, never change it."""
     cached = ctx.shared.get("heads")
     if cached is None:
         cached = ctx.shared["heads"] = tuple(_heads(ctx))
-    return list(cached)
+    return cached
 
 
 def _heads(ctx: Context) -> list[Head]:

@@ -17,6 +17,7 @@ from netlint.rules.facts import (
     SPARSE_CE,
     fmt_number,
     format_shape,
+    has_data,
     units_position,
 )
 from netlint.rules.head_common import Head, heads
@@ -84,7 +85,8 @@ def _encoding_problem(ctx: Context, head: Head) -> Finding | None:
 
 
 @rule("NL303", "classes-units-mismatch", "error",
-      "the class count differs from the output units, or the label encoding from the loss")
+      "the class count differs from the output units, or the label encoding from the loss",
+      needs=has_data)
 def classes_units_mismatch(ctx: Context) -> Iterator[Finding]:
     """`classes: 7` against Dense(112); class ids under categorical_crossentropy; one-hot
     rows under sparse_categorical_crossentropy (seed 000: 16 outputs x 7 classes)."""
@@ -107,7 +109,7 @@ def _target_range(head: Head) -> tuple | None:
 
 
 @rule("NL304", "bounded-output-unbounded-target", "warning",
-      "a sigmoid/tanh/relu output for targets outside the range it can produce")
+      "a sigmoid/tanh/relu output for targets outside the range it can produce", needs=has_data)
 def bounded_output_unbounded_target(ctx: Context) -> Iterator[Finding]:
     """Seed 001: one sigmoid unit to predict actions 1..7; it never leaves (0, 1).
     Cross-entropy labels are NL311's; this is for regression-style targets."""
@@ -132,7 +134,7 @@ def bounded_output_unbounded_target(ctx: Context) -> Iterator[Finding]:
 # -- NL307 ------------------------------------------------------------------------------
 
 @rule("NL307", "softmax-multilabel", "error",
-      "a softmax output for multi-hot targets (several positives per sample)")
+      "a softmax output for multi-hot targets (several positives per sample)", needs=has_data)
 def softmax_multilabel(ctx: Context) -> Iterator[Finding]:
     """Softmax outputs sum to 1, so two true labels can each get at most 0.5."""
     for head in heads(ctx):
@@ -161,7 +163,7 @@ def _class_labels(head: Head) -> str | None:
 
 
 @rule("NL308", "regression-loss-on-classes", "warning",
-      "mse/mae/huber on class labels (0/1, class ids or one-hot)")
+      "mse/mae/huber on class labels (0/1, class ids or one-hot)", needs=has_data)
 def regression_loss_on_classes(ctx: Context) -> Iterator[Finding]:
     """A regression loss treats class 6 as "bigger" than class 2 and rewards hedging between
     classes; cross-entropy is the loss for labels (seed 001: mse on seven actions)."""
@@ -218,7 +220,8 @@ def _outside_domain(head: Head) -> tuple[str, str] | None:
 
 
 @rule("NL311", "labels-outside-loss-domain", "error",
-      "targets outside what the loss accepts (binary CE not in [0, 1], fractional class ids)")
+      "targets outside what the loss accepts (binary CE not in [0, 1], fractional class ids)",
+      needs=has_data)
 def labels_outside_loss_domain(ctx: Context) -> Iterator[Finding]:
     """Cross-entropy on a -1/1 target, class ids 1..7 for 7 units, ids divided by their
     maximum: Keras trains on them without a word and learns nonsense (or NaN)."""

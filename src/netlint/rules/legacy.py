@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from netlint.findings import Finding
 from netlint.graph import InputSpec, LayerSpec
 from netlint.rules.engine import Context, rule
-from netlint.rules.facts import all_specs
+from netlint.rules.facts import file_specs
 from netlint.spec.legacy import REMOVED_KWARGS
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
@@ -90,7 +90,7 @@ def legacy_argument(ctx: Context) -> Iterator[Finding]:
     names and says what to write; a first layer's `input_shape` is only an info, since
     Keras 3 still accepts it."""
     skip = {spec.origin for spec in ctx.model.inputs} & {"batch_input_shape"}
-    for spec in all_specs(ctx.model):
+    for spec in file_specs(ctx):
         if spec.legacy_kwargs:  # most layers have none
             yield from _layer_findings(ctx, spec, skip=skip)
     for section in (ctx.model.compile, ctx.model.train):
@@ -118,7 +118,7 @@ def _nested(values: dict, path: tuple, new: str) -> Any:
 def legacy_layer(ctx: Context) -> Iterator[Finding]:
     """Seed 001's `Convolution2D(32, 3, 3)`, seed 002's CuDNNLSTM: the Keras 3 class is
     named differently (or, for CuDNN*, merged into LSTM/GRU)."""
-    for spec in all_specs(ctx.model):
+    for spec in file_specs(ctx):
         if not spec.written_class or spec.written_class == spec.class_name:
             continue
         note = LAYER_NOTES.get(spec.written_class)

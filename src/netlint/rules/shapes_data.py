@@ -19,6 +19,7 @@ from netlint.rules.facts import (
     dense_head,
     file_losses,
     format_shape,
+    has_data,
     units_position,
 )
 
@@ -86,7 +87,8 @@ def _named_shape(shape: tuple, axes: tuple | None) -> str:
 
 
 @rule("NL102", "data-layout-transposed", "error",
-      "the data's axes are the model input's in another order: transpose, never reshape")
+      "the data's axes are the model input's in another order: transpose, never reshape",
+      needs=has_data)
 def data_layout_transposed(ctx: Context) -> Iterator[Finding]:
     """x stored (samples, features, time) for an input (time, features), and the like.
 
@@ -114,7 +116,8 @@ def data_layout_transposed(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("NL107", "input-data-mismatch", "error",
-      "the data fed to an input does not fit its shape (and is no transpose of it)")
+      "the data fed to an input does not fit its shape (and is no transpose of it)",
+      needs=has_data)
 def input_data_mismatch(ctx: Context) -> Iterator[Finding]:
     """x with the wrong per-sample shape, or one sample without its samples axis.
 
@@ -194,7 +197,8 @@ def _dense_keeps_axis(ctx: Context, output: str) -> bool:
 
 
 @rule("NL106", "output-label-mismatch", "error",
-      "the model's output shape differs from the labels in `data:` (units, rank or steps)")
+      "the model's output shape differs from the labels in `data:` (units, rank or steps)",
+      needs=has_data)
 def output_label_mismatch(ctx: Context) -> Iterator[Finding]:
     """Seed 001: labels for seven actions against Dense(1); seed 003: 4 steps wanted, 3 made."""
     if ctx.data is None:

@@ -32,9 +32,11 @@ def _spatial(node: LayerResult, shape: tuple) -> tuple:
 
 def _window(node: LayerResult) -> tuple | None:
     """The kernel or pool size of a sliding-window layer, per spatial axis."""
-    definition = layer_def(node.class_name)
     rank = spatial_rank(node.class_name)
-    if definition is None or rank is None or node.class_name.endswith("Transpose"):
+    if rank is None or node.class_name.endswith("Transpose"):
+        return None  # asked before the registry: most layers have no window (~2,400 a file)
+    definition = layer_def(node.class_name)
+    if definition is None:
         return None
     if definition.family == "conv":
         key = "kernel_size"
