@@ -142,6 +142,69 @@ def test_draft7_edge_cases(schema, instance, valid):
     assert SchemaChecker(schema).conforms(instance) is valid
 
 
+# Node shapes `draft7.fuse` compiles into one predicate, and neighbours it must leave to
+# the keyword-by-keyword walk (patternProperties, a list of items, exclusive bounds).
+FUSED_SHAPES = [
+    {"type": "object", "properties": {"a": {"type": "integer"}, "b": False},
+     "required": ["a"], "additionalProperties": False},
+    {"type": "object", "additionalProperties": {"type": "string"}, "minProperties": 1,
+     "maxProperties": 1},
+    {"type": "object", "properties": {"a": {}}, "additionalProperties": True},
+    {"type": "object", "minProperties": 1, "maxProperties": 1},
+    {"type": "object", "anyOf": [{"required": ["a"]}, {"required": ["b"]}],
+     "propertyNames": {"maxLength": 1}},
+    {"type": "object", "patternProperties": {"^a": {"type": "integer"}},
+     "additionalProperties": False},
+    {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1,
+     "maxItems": 3},
+    {"type": "array", "items": {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "null"}]},
+     "uniqueItems": True},
+    {"type": "array", "items": [{"type": "integer"}], "additionalItems": False},
+    {"type": "integer", "minimum": 1},
+    {"type": "integer", "maximum": 3},
+    {"type": "number", "minimum": 0, "maximum": 1},
+    {"type": "number"},
+    {"type": "integer", "exclusiveMinimum": 0, "multipleOf": 2, "minimum": 1},
+    {"type": "string", "enum": ["a", "b"]},
+    {"type": "string", "enum": ["a", "bb"], "maxLength": 1},
+    {"type": "integer", "enum": [1]},
+    {"enum": [1, "a", None, 2.5]},
+    {"enum": [True, 1, [1]]},
+]
+INSTANCES = [None, True, False, 0, 1, 2, -1, 1.0, 1.5, 0.5, math.nan, math.inf, "a", "b",
+             "1", "", [], [1], [True], [1, 1], [1, None], [0], [1, 2, 3, 4], {}, {"a": 1},
+             {"a": True}, {"a": "x"}, {"b": 1}, {"a": 1, "b": 2}, {"ab": 1}, {"a": [1]}]
+
+
+@pytest.mark.parametrize("schema", FUSED_SHAPES, ids=lambda s: str(s)[:60])
+def test_fused_nodes_decide_as_the_keyword_walk_and_jsonschema(schema):
+    fused, walk = SchemaChecker(schema), SchemaChecker(schema, fused=False)
+    validator = Draft7Validator(schema)
+    verdicts = set()
+    for instance in INSTANCES:
+        expected = validator.is_valid(instance)
+        assert fused.conforms(instance) == expected, instance
+        assert walk.conforms(instance) == expected, instance
+        verdicts.add(expected)
+    assert verdicts == {True, False}  # each shape accepts something and refuses something
+
+
+def test_fused_checker_agrees_with_the_keyword_walk_on_model_documents():
+    schema = model_schema()
+    fused, walk = SchemaChecker(schema), SchemaChecker(schema, fused=False)
+    rng = random.Random(23)
+    valid_docs = [doc for _, text in fuzz_cases.seed_texts()
+                  for doc in [_safe_read(text)] if doc is not None and walk.conforms(doc)]
+    documents = list(_documents(500, seed=17))
+    documents += [_perturb(rng, copy.deepcopy(rng.choice(valid_docs))) for _ in range(500)]
+    outcomes = {True: 0, False: 0}
+    for doc in documents:
+        verdict = walk.conforms(doc)
+        assert fused.conforms(doc) == verdict, doc
+        outcomes[verdict] += 1
+    assert outcomes[True] > 100 and outcomes[False] > 100, outcomes
+
+
 def test_what_it_cannot_decide_it_refuses_to_decide():
     with pytest.raises(Unsupported):
         SchemaChecker({"$ref": "https://example.com/other.json"}).conforms(1)
