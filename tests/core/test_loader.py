@@ -145,6 +145,47 @@ def test_default_names_follow_keras_counters():
         ["bidirectional", "lstm_1", "dense", "out"]
 
 
+@pytest.mark.parametrize("text, inbound", [
+    # no `from:` (or an empty one): the item above, or the model's one input
+    ("input: {shape: [3]}\nlayers:\n  - Dense: 3\n  - Dense: 2\n    from: []\n",
+     [("input_layer",), ("dense",)]),
+    # a first layer's own input_shape is what it takes, with or without `from: []`
+    ("layers:\n  - Dense: {units: 3, input_shape: [4]}\n  - Dense: 2\n",
+     [("input_layer",), ("dense",)]),
+    ("layers:\n  - Dense: {units: 3, input_shape: [4]}\n    from: []\n  - Dense: 2\n",
+     [("input_layer",), ("dense",)]),
+    (("input: {shape: [3]}\nlayers:\n  - Dense: {units: 3, name: a}\n    from: [input_layer]\n"
+      "  - Dense: {units: 2}\n    from: a\n"), [("input_layer",), ("a",)]),
+])
+def test_what_a_layer_takes(text, inbound):
+    loaded = load_text(text)
+    assert loaded.ok, [f.text() for f in loaded.findings]
+    assert [layer.inbound for layer in loaded.model.layers] == inbound
+
+
+@pytest.mark.parametrize("text, cycle", [
+    ("input: {shape: [3]}\nlayers:\n  - Dense: {units: 3, name: a}\n    from: a\n",
+     "a -> a"),
+    (("input: {shape: [3]}\nlayers:\n  - Dense: {units: 3, name: a}\n    from: b\n"
+      "  - Dense: {units: 3, name: b}\n"), "a -> b -> a"),
+    # each `from:` names a layer above it, but the name `a` is taken twice: still a cycle
+    (("input: {shape: [3]}\nlayers:\n  - Dense: {units: 3, name: a}\n"
+      "  - Dense: {units: 3, name: b}\n    from: a\n  - Dense: {units: 3, name: a}\n"
+      "    from: b\n"), "a -> b -> a"),
+])
+def test_cycles_are_found(text, cycle):
+    messages = [f.message for f in load_text(text).findings if f.code == "NL004"]
+    assert messages == [f"the layers form a cycle: {cycle}"]
+
+
+def test_no_from_and_nothing_above_is_reported_once():
+    loaded = load_text("layers:\n  - Dense: {units: 3}\n    from: []\n")
+    assert [f.message for f in loaded.findings] == ["the model has no input shape"]
+    loaded = load_text("inputs: {x: {shape: [3]}, y: {shape: [3]}}\nlayers:\n  - Dense: 3\n")
+    assert [f.code for f in loaded.findings] == ["NL004"]
+    assert loaded.model.layers[0].inbound == ()
+
+
 def _composed_spans(node, path=()):
     """path -> (start, end, key start) from PyYAML's own composer, for every node."""
     import yaml

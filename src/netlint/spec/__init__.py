@@ -27,19 +27,32 @@ class Loaded:
         return self.model is not None and not any(f.severity == "error" for f in self.findings)
 
 
+_stages: tuple = ()  # (reset_suggestions, validate, build_model) once imported
+
+
+def _loader_stages() -> tuple:
+    """The loader's later stages, imported on first use, not with `netlint.spec`, and then
+    kept: an import statement runs the import machinery on every call even once the module
+    is loaded; the three `load_text` had cost ~22,000 instructions a file."""
+    global _stages
+    if not _stages:
+        from netlint.spec.build import build_model
+        from netlint.spec.layer_items import reset_suggestions
+        from netlint.spec.validate import validate
+
+        _stages = (reset_suggestions, validate, build_model)
+    return _stages
+
+
 def load_text(text: str, path: str = "<string>") -> Loaded:
     """Read a model from YAML text; never raises on bad input."""
-    from netlint.spec.layer_items import reset_suggestions
-
+    reset_suggestions, validate, build_model = _stages or _loader_stages()
     reset_suggestions()
     try:
         doc = read_yaml(text)
     except YamlProblem as problem:
         return Loaded(path, None, [loader_finding("NL001", problem.message, problem.position,
                                                   fix=problem.fix, path=path)])
-    from netlint.spec.build import build_model
-    from netlint.spec.validate import validate
-
     findings = validate(doc)
     for message, position, fix in doc.warnings:
         findings.append(loader_finding("NL001", message, position, fix=fix))

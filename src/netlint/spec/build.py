@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 FIRST_LAYER_INPUT_KWARGS = ("batch_input_shape", "input_shape", "input_dim")
+SECTIONS = ("compile", "data", "train")  # free-form top-level mappings, kept as Sections
 
 
 class Builder:
@@ -114,7 +115,8 @@ class Builder:
             for other in FIRST_LAYER_INPUT_KWARGS:
                 if other != key and other in kw and not (other == "input_dim" and owns_input_dim):
                     kw.pop(other)
-            return spec, replace(layer, kwargs=kw)
+            # with no `from:`, the layer takes the input its own arguments declare
+            return spec, replace(layer, kwargs=kw, inbound=layer.inbound or (spec.name,))
         return None, layer
 
     # -- layers ---------------------------------------------------------------------------
@@ -125,7 +127,10 @@ class Builder:
         out: list[LayerSpec] = []
         previous: str | None = inputs[-1].name if len(inputs) == 1 else None
         for index, item in enumerate(items):
-            layer = self.reader.read(item, ("layers", index), index)
+            # without `from:`, a layer takes the item above: given to the reader, so the
+            # LayerSpec is made once (a replace() cost ~24,000 instructions a layer)
+            layer = self.reader.read(item, ("layers", index), index,
+                                     () if previous is None else (previous,))
             if layer is None:  # already a finding; the next item keeps the chain
                 continue
             if layer.class_name == "InputLayer":
@@ -139,11 +144,8 @@ class Builder:
                 if spec:
                     inputs.append(spec)
                     previous = spec.name
-            if not layer.inbound:
-                if previous is None:
-                    self._no_inbound(layer, inputs)
-                else:
-                    layer = replace(layer, inbound=(previous,))
+            if not layer.inbound:  # no `from:` and nothing above it
+                self._no_inbound(layer, inputs)
             out.append(layer)
             previous = layer.name
         return out
@@ -161,15 +163,24 @@ class Builder:
                        layer=layer.name)
 
     # -- sections -------------------------------------------------------------------------
-    def section(self, root: dict, key: str) -> Section | None:
-        values = root.get(key)
-        if not isinstance(values, dict):
-            return None
-        prefix = (key,)
-        positions = {p[1:]: pos for p, pos in self.doc.positions.items() if p[:1] == prefix}
-        values, renamed = _rename_legacy_section(key, values)
-        return Section(values=values, positions=positions,
-                       position=self.doc.key_position_of(prefix), legacy=tuple(renamed))
+    def sections(self, root: dict) -> dict[str, Section]:
+        """`compile:`, `data:`, `train:` (those written as mappings), each with the positions
+        under it, found in one pass over the file's positions for all of them (a filtering
+        comprehension per section cost ~21,000 instructions a file more)."""
+        found: dict[str, dict] = {key: {} for key in SECTIONS if isinstance(root.get(key), dict)}
+        if not found:
+            return {}
+        for path, position in self.doc.positions.items():
+            if path:
+                positions = found.get(path[0])
+                if positions is not None:
+                    positions[path[1:]] = position
+        out = {}
+        for key, positions in found.items():
+            values, renamed = _rename_legacy_section(key, root[key])
+            out[key] = Section(values=values, positions=positions,
+                               position=self.doc.key_position_of((key,)), legacy=tuple(renamed))
+        return out
 
 
 def _rename_legacy_section(key: str, values: dict) -> tuple[dict, list]:
@@ -223,11 +234,12 @@ def build_model(doc: Document, path: str) -> tuple[ModelSpec | None, list[Findin
     sequential = ("inputs" not in root and "outputs" not in root and len(inputs) == 1
                   and not any(_has_from(item) for item in
                               (items if isinstance(items, list) else [])))
+    sections = builder.sections(root)
     model = ModelSpec(
         path=path, name=root.get("name") if isinstance(root.get("name"), str) else None,
         inputs=tuple(inputs), layers=tuple(layers), outputs=tuple(outputs),
-        sequential=sequential, compile=builder.section(root, "compile"),
-        data=builder.section(root, "data"), train=builder.section(root, "train"),
+        sequential=sequential, compile=sections.get("compile"),
+        data=sections.get("data"), train=sections.get("train"),
         description=root.get("description") if isinstance(root.get("description"), str)
         else None, positions=doc.positions)
     return model, builder.findings
@@ -280,12 +292,14 @@ def _check_references(layers: list, inputs: list, builder: Builder) -> None:
 
 
 def find_cycle(layers: list) -> list | None:
+    if _feeds_forward(layers):
+        return None
     by_name = {layer.name: layer for layer in layers}
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    for start in by_name:
+    for start, layer in by_name.items():
         if state.get(start):
             continue
-        stack = [(start, iter(by_name[start].inbound))]
+        stack = [(start, iter(layer.inbound))]
         path = [start]
         state[start] = 1
         while stack:
@@ -302,3 +316,19 @@ def find_cycle(layers: list) -> list | None:
                 stack.append((ref, iter(by_name[ref].inbound)))
                 path.append(ref)
     return None
+
+
+def _feeds_forward(layers: list) -> bool:
+    """True when names are unique and every layer takes only from layers above it (or
+    from inputs): then there can be no cycle, and the search is skipped (~11,000
+    instructions a file saved: this pass costs a fraction of the search)."""
+    names = {layer.name for layer in layers}
+    above: set = set()
+    for layer in layers:
+        for ref in layer.inbound:
+            if ref in names and ref not in above:
+                return False
+        if layer.name in above:
+            return False
+        above.add(layer.name)
+    return True
