@@ -106,7 +106,8 @@ class _Builder:
         once per event (~66 per model file), and the calls cost more than the work (the
         many-files benchmark, issue 7). A frame on `stack` is one open collection:
         [container, path, node count, pending key (a 1-tuple, or _MERGE, or None),
-         key span, keys seen (key -> span), anchor, span of the last child, flow?]
+         key span, keys seen (key -> span), anchor, span of the last child, flow?,
+         (line, column, end line, end column) of its start event]
         """
         stack: list[list] = []
         root: Any = None
@@ -135,7 +136,16 @@ class _Builder:
             elif kind is _MAPPING_END or kind is _SEQUENCE_END:
                 frame = stack.pop()
                 value, count = frame[0], frame[2]
-                span = self._close_span(frame, event)
+                # the collection's span, made now that its end is known: a flow one ends
+                # at its bracket, a block one where its last child ends (libyaml ends a
+                # block at the next token), an empty block one where its start ends
+                line, column, end_line, end_column = frame[9]
+                if frame[8]:
+                    end = event.end_mark
+                    end_line, end_column = end.line + 1, end.column + 1
+                elif frame[7] is not None:
+                    end_line, end_column = frame[7].end_line, frame[7].end_column
+                span = positions[frame[1]] = Position(line, column, end_line, end_column)
                 if frame[6]:
                     anchors[frame[6]] = (value, count)
                 if not stack:
@@ -154,7 +164,24 @@ class _Builder:
                 nodes += 1
                 if nodes > MAX_NODES:
                     raise _too_many_values(event)
-                self._start_collection(stack, event)
+                if stack and event.tag is None and len(stack) < MAX_DEPTH:
+                    # the common case written out: an untagged collection inside another
+                    parent = stack[-1]
+                    if parent[0].__class__ is list:
+                        path = parent[1] + (len(parent[0]),)
+                    elif parent[3] is not None:
+                        path = parent[1] + parent[3]
+                    else:
+                        self._start_collection(stack, event)  # a collection as a key
+                        continue
+                    start, end = event.start_mark, event.end_mark
+                    positions[path] = None  # its place in the order; the span comes at its end
+                    stack.append([{} if kind is _MAPPING_START else [], path, 1, None, None, {},
+                                  event.anchor, None, bool(event.flow_style),
+                                  (start.line + 1, start.column + 1,
+                                   end.line + 1, end.column + 1)])
+                else:
+                    self._start_collection(stack, event)
                 continue
             elif kind is _ALIAS:
                 nodes += 1
@@ -216,9 +243,10 @@ class _Builder:
         if event.tag not in (None, "!", _TAG + kind):
             raise YamlProblem(f"tag {event.tag} is not allowed in a model file", span,
                               "remove the tag; write plain values")
-        self.doc.positions[path] = span
+        self.doc.positions[path] = None  # its place in the order; the span comes at its end
         stack.append([{} if kind == "map" else [], path, 1, None, None, {}, event.anchor,
-                      None, bool(event.flow_style)])
+                      None, bool(event.flow_style),
+                      (span.line, span.column, span.end_line, span.end_column)])
 
     def _set_value(self, frame: list, value: Any, span: Position) -> None:
         """Place a finished collection (or a merged value) under the frame's pending key."""
@@ -241,20 +269,6 @@ class _Builder:
                 "(a 'billion laughs' file?)", _span(event),
                 "write the values out, or use fewer nested aliases")
         return value, count
-
-    def _close_span(self, frame: list, event: Any) -> Position:
-        """Give a collection its real end: a flow one ends at its bracket, a block one
-        where its last child ends (libyaml ends a block at the next token)."""
-        start = self.doc.positions[frame[1]]
-        if frame[8] or frame[7] is None:
-            end = _span(event)
-            last = (end.end_line, end.end_column) if frame[8] else \
-                (start.end_line, start.end_column)
-        else:
-            last = (frame[7].end_line, frame[7].end_column)
-        span = Position(start.line, start.column, *last)
-        self.doc.positions[frame[1]] = span
-        return span
 
     def _set_key(self, frame: list, key: Any, event: Any, span: Position) -> None:
         if event.__class__ is _SCALAR and event.value == "<<" and event.implicit[0]:
@@ -407,5 +421,6 @@ def _netlint_comments(text: str) -> list:
     for number, line in enumerate(text.splitlines(), start=1):
         index = line.find("# netlint:")
         if index >= 0:
-            found.append((number, line[index + 1:].strip(), index == len(line) - len(line.lstrip())))
+            own_line = index == len(line) - len(line.lstrip())  # nothing before the comment
+            found.append((number, line[index + 1:].strip(), own_line))
     return found
