@@ -209,8 +209,14 @@ class _Builder:
                 container.append(value)
             else:
                 pending = frame[3]
-                if pending is None:
-                    self._set_key(frame, value, event, span)
+                if pending is None:  # a key
+                    seen = frame[5]
+                    if value.__class__ is str and value != "<<" and value not in seen:
+                        # the common case written out (_set_key does the rest)
+                        seen[value] = frame[4] = span
+                        frame[3] = (value,)
+                    else:
+                        self._set_key(frame, value, event, span)
                     continue
                 if pending is _MERGE:
                     positions[frame[1] + pending] = frame[7] = span
