@@ -10,8 +10,8 @@ on a bad file: problems become `DataProblem`s, which rule NL503 reports.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterator
-from pathlib import Path
 
 from netlint.data_files import Unreadable, ValueStats, read_array_file
 from netlint.graph import ModelSpec, Position, Section
@@ -48,7 +48,11 @@ class DataEntry:
     @property
     def label(self) -> str:
         """How messages name it: `data x` or `data x (train_x.npy)`."""
-        return f"data {self.name}" + (f" ({Path(self.path).name})" if self.path else "")
+        if not self.path:
+            return f"data {self.name}"
+        from pathlib import PurePath  # only for a data file, which numpy then reads
+
+        return f"data {self.name} ({PurePath(self.path).name})"
 
     @property
     def sample_shape(self) -> tuple | None:
@@ -166,10 +170,14 @@ def read_data(model: ModelSpec) -> DataInfo | None:
     return DataInfo(entries, tuple(problems))
 
 
-def _model_folder(path: str) -> Path:
+def _model_folder(path: str) -> str:
+    """The folder data paths are relative to. Strings, not pathlib: most models have a
+    `data:` section, and importing pathlib was 6% of a one-file check (see paths.py)."""
     if not path or path.startswith("<"):
-        return Path.cwd()
-    return Path(path).resolve().parent
+        return os.getcwd()
+    from netlint.paths import resolved
+
+    return os.path.dirname(resolved(path))
 
 
 def _declared(section: Section, name: str, raw: dict) -> DataEntry:
@@ -199,10 +207,12 @@ def _declared(section: Section, name: str, raw: dict) -> DataEntry:
         path_position=at("path"))
 
 
-def _with_file(entry: DataEntry, folder: Path) -> tuple[DataEntry, DataProblem | None]:
+def _with_file(entry: DataEntry, folder: str) -> tuple[DataEntry, DataProblem | None]:
     """The entry completed from its file, or unchanged with the problem that stopped us."""
+    from pathlib import Path  # only for a data file, which numpy then reads
+
     where = entry.path_position or entry.position
-    file = (folder / entry.path) if not Path(entry.path).is_absolute() else Path(entry.path)
+    file = (Path(folder) / entry.path) if not Path(entry.path).is_absolute() else Path(entry.path)
     try:
         shape, dtype, stats = read_array_file(file, entry.path, name=entry.name, key=entry.key,
                                               shape_declared=entry.shape is not None)

@@ -10,13 +10,13 @@ few megabytes. Pickled (object) arrays are never loaded.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 from netlint.records import record
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
     import zipfile
+    from pathlib import Path
     from typing import Any, BinaryIO
 
 CHUNK_ELEMENTS = 1 << 20  # values per chunk: 8 MiB as float64, whatever the file size

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import sys
 from pathlib import Path
 
@@ -94,7 +95,7 @@ def test_unreadable_files_are_reported_in_order(folder, monkeypatch):
     real_load = parallel.check_one
 
     def flaky(file, overrides, finder):
-        if file.name in ("005.yaml", "070.yaml"):
+        if os.path.basename(file) in ("005.yaml", "070.yaml"):  # file: a str
             return PermissionError(13, "Permission denied")
         return real_load(file, overrides, finder)
 

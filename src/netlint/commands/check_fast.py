@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 # spelling -> (parameter, kind, allowed values); kinds: flag, one, many
 OPTIONS: dict[str, tuple[str, str, tuple | None]] = {
@@ -45,13 +44,13 @@ def parse(argv: list[str]) -> dict | None:
     values = {key: (list(value) if isinstance(value, list) else value)
               for key, value in DEFAULTS.items()}
     given: set[str] = set()
-    paths: list[Path] = []
+    paths: list[str] = []  # as given: run_check spells them as pathlib would
     args = iter(argv[1:])
     for arg in args:
         if arg == "":
             return None  # typer's Path("") is the current folder; let it decide
         if not arg.startswith("-"):
-            paths.append(Path(arg))
+            paths.append(arg)
             continue
         name, equals, value = arg.partition("=")
         spec = OPTIONS.get(name)
@@ -73,7 +72,7 @@ def parse(argv: list[str]) -> dict | None:
             elif parameter in given:
                 return None  # given twice: let typer apply its own rule
             else:
-                values[parameter] = Path(value) if parameter == "config" else value
+                values[parameter] = value
         given.add(parameter)
     if not paths:
         return None

@@ -13,7 +13,10 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from pathlib import Path
+
+TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+if TYPE_CHECKING:
+    from pathlib import Path
 
 Echo = Callable[[str], None]
 
@@ -38,11 +41,14 @@ def echo_err(message: str) -> None:
     stream.flush()
 
 
-def run_check(paths: list[Path], *, fmt: str | None = None, select: list[str] = (),
+def run_check(paths: list[str | Path], *, fmt: str | None = None, select: list[str] = (),
               ignore: list[str] = (), fail_on: str | None = None, exit_zero: bool = False,
-              config: Path | None = None, quiet: bool = False, statistics: bool = False,
+              config: str | Path | None = None, quiet: bool = False, statistics: bool = False,
               echo: Echo = echo_err) -> int:
-    """Lint `paths`, print the report, return the exit code (0 clean, 1 findings, 2 usage)."""
+    """Lint `paths`, print the report, return the exit code (0 clean, 1 findings, 2 usage).
+
+    Paths are strings from here on, spelled as pathlib spells them (`./a//b/` is `a/b`):
+    what the reports print. Importing pathlib was 6% of a one-file check (see paths.py)."""
     from netlint.report.text import visible
     from netlint.rules.config import ConfigError, ConfigFinder
 
@@ -81,7 +87,7 @@ def _under_github_actions() -> bool:
 
 
 def _command_line_config(select: list[str], ignore: list[str], fail_on: str | None,
-                         config_file: Path | None) -> object:
+                         config_file: str | Path | None) -> object:
     """The command-line layer, over --config's file; validated against the rules now."""
     from netlint.records import replace
     from netlint.rules.config import (
@@ -104,18 +110,23 @@ def _command_line_config(select: list[str], ignore: list[str], fail_on: str | No
     return layer
 
 
-def _expand(paths: list[Path], echo: Echo) -> tuple[list[Path], list[Path]]:
-    """Files to check (folders searched), and the paths that do not exist."""
-    from netlint.api import model_files
+def _expand(paths: list[str | Path], echo: Echo) -> tuple[list[str], list[str]]:
+    """Files to check (folders searched), and the paths that do not exist; spelled as
+    pathlib spells them."""
+    import stat
 
-    files: list[Path] = []
-    missing: list[Path] = []
-    for path in paths:
-        if not path.exists():
+    from netlint.api import model_file_names
+    from netlint.paths import spelling, status
+
+    files: list[str] = []
+    missing: list[str] = []
+    for path in map(spelling, paths):
+        found_status = status(path)  # Path.exists() and is_dir() in one stat
+        if found_status is None:
             echo(f"netlint: {path}: no such file or folder")
             missing.append(path)
-        elif path.is_dir():
-            found = model_files(path)
+        elif stat.S_ISDIR(found_status.st_mode):
+            found = model_file_names(path)
             if not found:
                 echo(f"netlint: {path}: no model files found (YAML files with a "
                      "top-level 'layers:' key)")
@@ -126,7 +137,7 @@ def _expand(paths: list[Path], echo: Echo) -> tuple[list[Path], list[Path]]:
     return unique, missing
 
 
-def _check_files(files: list[Path], overrides: object, finder: object,
+def _check_files(files: list[str], overrides: object, finder: object,
                  echo: Echo) -> tuple[list, bool, bool] | None:
     """All findings, whether any reaches its file's fail-on level, whether a file failed
     to read; None when a rule crashed (reported here)."""

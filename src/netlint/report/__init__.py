@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from pathlib import Path, PurePosixPath
 
 from netlint.findings import SEVERITIES, Finding
 
@@ -23,15 +22,14 @@ def sorted_findings(findings: list[Finding]) -> list[Finding]:
 def repo_relative(path: str) -> str | None:
     """`path` relative to the working folder, with forward slashes; None when outside it.
 
-    CI tools map findings to repository files by relative path.
+    CI tools map findings to repository files by relative path. Strings spelled as pathlib
+    spells them (see paths.py), not pathlib itself: importing it was 6% of a check.
     """
-    candidate = Path(path)
-    if candidate.is_absolute():
-        try:
-            candidate = candidate.resolve().relative_to(Path(os.getcwd()).resolve())
-        except ValueError:
-            return None
-    return PurePosixPath(candidate.as_posix()).as_posix().removeprefix("./")
+    from netlint.paths import relative_to, resolved, spelling
+
+    if os.path.isabs(path):
+        return relative_to(resolved(path), resolved(os.getcwd()))
+    return spelling(path).removeprefix("./")
 
 
 def tally(findings: list[Finding], files: int) -> dict:

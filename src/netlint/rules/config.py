@@ -13,13 +13,22 @@ import fnmatch
 import os
 import re
 import sys
-from pathlib import Path, PurePosixPath
 
 from netlint.findings import SEVERITIES
+from netlint.paths import (
+    is_file,
+    name_of,
+    parent_of,
+    relative_to,
+    resolved,
+    spelling,
+    suffix_of,
+)
 from netlint.records import field, record, replace
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
 KEYS = ("select", "ignore", "fail-on", "severity", "options", "per-file-ignores")
@@ -182,7 +191,7 @@ def _per_file_ignored(layer: Config, rules: dict, path: str) -> set:
     if not layer.per_file_ignores:
         return set()
     relative = _relative_posix(path, layer.root)
-    name = PurePosixPath(relative).name
+    name = name_of(relative)
     ignored: set = set()
     for pattern, selectors in layer.per_file_ignores:
         codes: set = set()
@@ -197,12 +206,13 @@ def _per_file_ignored(layer: Config, rules: dict, path: str) -> set:
 
 
 def _relative_posix(path: str, root: str | None) -> str:
+    # strings spelled as pathlib spells them (see paths.py), not pathlib itself: importing
+    # it was 6% of a one-file check
     if root:
-        try:
-            return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
-        except ValueError:
-            pass
-    return PurePosixPath(Path(path).as_posix()).as_posix().removeprefix("./")
+        relative = relative_to(resolved(path), resolved(root))
+        if relative is not None:
+            return relative
+    return spelling(path).removeprefix("./")
 
 
 def _severity(value: Any, where: str) -> str:
@@ -290,20 +300,20 @@ def _table(value: Any, where: str) -> dict:
 
 def load_config_file(path: str | Path) -> Config:
     """Read an explicit config file (`--config`): TOML or YAML."""
-    path = Path(path)
-    if not path.is_file():
+    path = spelling(path)  # str(Path(path)), as messages have always named it
+    if not is_file(path):
         raise ConfigError(f"{path}: config file not found")
-    if path.suffix == ".toml":
+    if suffix_of(path) == ".toml":
         table = _read_toml(path)
         section = table.get("tool", {}).get("netlint") if "tool" in table else table
         if section is None:
             raise ConfigError(f"{path}: has no [tool.netlint] table")
-        where = f"{path} [tool.netlint]" if "tool" in table else str(path)
-        return from_mapping(section, where, str(path.parent))
-    return from_mapping(_read_yaml(path), str(path), str(path.parent))
+        where = f"{path} [tool.netlint]" if "tool" in table else path
+        return from_mapping(section, where, parent_of(path))
+    return from_mapping(_read_yaml(path), path, parent_of(path))
 
 
-def _read_toml(path: Path) -> dict:
+def _read_toml(path: str) -> dict:
     toml = _toml_module()
     if toml is None:
         raise ConfigError(f"{path}: reading TOML on Python {sys.version_info[0]}."
@@ -331,11 +341,12 @@ def _toml_module() -> Any:
         return None
 
 
-def _read_yaml(path: Path) -> Any:
+def _read_yaml(path: str) -> Any:
     from netlint.spec.yaml_source import YamlProblem, read_yaml
 
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with open(path, encoding="utf-8-sig") as handle:  # Path.read_text, as it was
+            text = handle.read()
         return read_yaml(text).value or {}
     except YamlProblem as problem:
         where = f":{problem.position}" if problem.position else ""
@@ -359,7 +370,7 @@ class ConfigFinder:
     """Finds the config for each file by walking up its folders; caches per folder."""
 
     def __init__(self) -> None:
-        self._cache: dict[Path, Config | None] = {}
+        self._cache: dict[str, Config | None] = {}  # real folder -> its config
         self._resolved: dict = {}  # folder as written (and working folder) -> real folder
         self.notes: list[str] = []  # things the user should hear about (printed by the CLI)
         self._stacked: dict[tuple, tuple] = {}  # see stacked()
@@ -377,34 +388,36 @@ class ConfigFinder:
         # building Path objects was most of its cost in the many-files benchmark.
         name = os.fspath(path)
         if os.path.islink(name):  # its config is the one beside the file it points to
-            return self._for_folder(Path(name).resolve().parent)
+            return self._for_folder(os.path.dirname(resolved(name)))
         # otherwise resolve(file).parent == resolve(parent): resolved once per folder (a
         # relative one per working folder: an API caller may chdir between calls)
         parent = os.path.dirname(name) or "."
         key = parent if os.path.isabs(parent) else (os.getcwd(), parent)
         folder = self._resolved.get(key)
         if folder is None:
-            folder = self._resolved[key] = Path(parent).resolve()
+            folder = self._resolved[key] = resolved(parent)
         return self._for_folder(folder)
 
-    def _for_folder(self, folder: Path) -> Config | None:
+    def _for_folder(self, folder: str) -> Config | None:
         if folder in self._cache:
             return self._cache[folder]
         found = self._in_folder(folder)
-        if found is None and folder.parent != folder:
-            found = self._for_folder(folder.parent)
+        parent = os.path.dirname(folder)  # folder is resolved: Path.parent
+        if found is None and parent != folder:
+            found = self._for_folder(parent)
         self._cache[folder] = found
         return found
 
-    def _in_folder(self, folder: Path) -> Config | None:
+    def _in_folder(self, folder: str) -> Config | None:
         for name in YAML_NAMES:
-            if (folder / name).is_file():
-                return load_config_file(folder / name)
-        pyproject = folder / "pyproject.toml"
-        if not pyproject.is_file():
+            if is_file(os.path.join(folder, name)):
+                return load_config_file(os.path.join(folder, name))
+        pyproject = os.path.join(folder, "pyproject.toml")
+        if not is_file(pyproject):
             return None
         try:
-            text = pyproject.read_text(encoding="utf-8-sig")
+            with open(pyproject, encoding="utf-8-sig") as handle:
+                text = handle.read()
         except (OSError, UnicodeDecodeError):
             return None
         if not _MAY_HAVE_TOOL_NETLINT.search(text):
@@ -425,7 +438,9 @@ def layer_from(config: Any) -> Config:
         return NO_CONFIG
     if isinstance(config, Config):
         return config
-    if isinstance(config, (str, Path)):
+    # a Path is only ever given when pathlib is already imported: no need to import it here
+    pathlib = sys.modules.get("pathlib")
+    if isinstance(config, str) or (pathlib is not None and isinstance(config, pathlib.Path)):
         return replace(load_config_file(config), isolated=True)
     raise TypeError(f"config must be a Config or a path, not {type(config).__name__}")
 

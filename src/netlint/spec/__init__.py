@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
 
 from netlint.findings import Finding, loader_finding
 from netlint.graph import ModelSpec, Position
 from netlint.records import field, record
 from netlint.spec.yaml_source import MAX_FILE_BYTES, Document, YamlProblem, read_yaml
+
+TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @record

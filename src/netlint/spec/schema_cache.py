@@ -19,17 +19,18 @@ import marshal
 import os
 import sys
 import zlib
-from pathlib import Path
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
     from typing import Any
 
-PACKAGE = Path(__file__).resolve().parent.parent  # the netlint package folder
+# the netlint package folder; os.path, not pathlib: importing pathlib was 6% of a one-file
+# check (see paths.py), and this module is imported by every check
+PACKAGE = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 PREFIX = "netlint-schema-"
 
 
-def fingerprint(package: Path = PACKAGE) -> str:
+def fingerprint(package: str = PACKAGE) -> str:
     """A digest of (path, size, mtime) of every .py file under `package`, and Python's
     version. Two 32-bit checksums, not hashlib: loading OpenSSL would cost more than
     the whole look-up, and this guards against edits, not against an adversary."""
@@ -44,13 +45,13 @@ def fingerprint(package: Path = PACKAGE) -> str:
     return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
-def cache_folder() -> Path | None:
+def cache_folder() -> str | None:
     """Where bytecode for this package would go; None when Python writes no bytecode."""
     if sys.dont_write_bytecode:
         return None
     if sys.pycache_prefix:
-        return Path(sys.pycache_prefix) / "netlint"
-    return PACKAGE / "spec" / "__pycache__"
+        return os.path.join(sys.pycache_prefix, "netlint")
+    return os.path.join(PACKAGE, "spec", "__pycache__")
 
 
 def cached_model_schema() -> dict[str, Any]:
@@ -58,7 +59,7 @@ def cached_model_schema() -> dict[str, Any]:
     folder = cache_folder()
     if folder is None:
         return _build()
-    path = folder / f"{PREFIX}{fingerprint()}.marshal"
+    path = os.path.join(folder, f"{PREFIX}{fingerprint()}.marshal")
     try:
         # marshal, not json: built in (nothing to import) and several times faster to read;
         # its format changes between Python versions, which the fingerprint includes
@@ -79,19 +80,23 @@ def _build() -> dict[str, Any]:
     return model_schema()
 
 
-def _store(path: Path, data: bytes) -> None:
+def _store(path: str, data: bytes) -> None:
     """Write atomically (a reader never sees half a file); drop stale versions; never fail."""
     import tempfile  # only on a cache miss: it imports random, hashlib and shutil
 
+    folder, name = os.path.split(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+        os.makedirs(folder, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".marshal", dir=folder)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(temp, path)
-        for old in path.parent.glob(f"{PREFIX}*"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        for old in sorted(os.listdir(folder)):
+            if old.startswith(PREFIX) and old != name:
+                try:
+                    os.unlink(os.path.join(folder, old))
+                except FileNotFoundError:  # another process removed it first
+                    pass
     except OSError:
         try:
             os.unlink(temp)  # type: ignore[possibly-undefined]
