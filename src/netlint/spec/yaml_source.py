@@ -196,7 +196,7 @@ class _Builder:
                                           "second", _span(event),
                                           "split it into one file per model")
                 continue  # stream and document start/end
-            start, end = event.start_mark, event.end_mark
+            start, end = event.start_mark, event.end_mark  # _span, written out: every value
             span = Position(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
             if not stack:
                 positions[()] = span
@@ -209,14 +209,8 @@ class _Builder:
                 container.append(value)
             else:
                 pending = frame[3]
-                if pending is None:  # a key
-                    seen = frame[5]
-                    if value.__class__ is str and value != "<<" and value not in seen:
-                        # the common case written out (_set_key does the rest)
-                        seen[value] = frame[4] = span
-                        frame[3] = (value,)
-                    else:
-                        self._set_key(frame, value, event, span)
+                if pending is None:
+                    self._set_key(frame, value, event, span)
                     continue
                 if pending is _MERGE:
                     positions[frame[1] + pending] = frame[7] = span
