@@ -72,9 +72,14 @@ def relative_to(path: str, folder: str) -> str | None:
     ValueError) when `path` is not below `folder`."""
     if path == folder:
         return "."
-    if folder == "/":
-        return path[1:] if path.startswith("/") else None
-    return path[len(folder) + 1:] if path.startswith(folder + "/") else None
+    below = folder if folder.endswith(os.sep) else folder + os.sep  # a root ends in one
+    return path[len(below):] if path.startswith(below) else None
+
+
+def posix(spelled: str) -> str:
+    """`PurePath(spelled).as_posix()`: forward slashes, as reports and per-file-ignores
+    patterns write paths on every system."""
+    return spelled if os.sep == "/" else spelled.replace(os.sep, "/")
 
 
 # These three take a spelled path (see spelling): pathlib stats `a/b` for `a/b/.`.

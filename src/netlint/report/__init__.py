@@ -25,11 +25,12 @@ def repo_relative(path: str) -> str | None:
     CI tools map findings to repository files by relative path. Strings spelled as pathlib
     spells them (see paths.py), not pathlib itself: importing it was 6% of a check.
     """
-    from netlint.paths import relative_to, resolved, spelling
+    from netlint.paths import posix, relative_to, resolved, spelling
 
     if os.path.isabs(path):
-        return relative_to(resolved(path), resolved(os.getcwd()))
-    return spelling(path).removeprefix("./")
+        relative = relative_to(resolved(path), resolved(os.getcwd()))
+        return None if relative is None else posix(relative)
+    return posix(spelling(path))
 
 
 def tally(findings: list[Finding], files: int) -> dict:

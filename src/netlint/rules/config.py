@@ -19,6 +19,7 @@ from netlint.paths import (
     is_file,
     name_of,
     parent_of,
+    posix,
     relative_to,
     resolved,
     spelling,
@@ -211,8 +212,8 @@ def _relative_posix(path: str, root: str | None) -> str:
     if root:
         relative = relative_to(resolved(path), resolved(root))
         if relative is not None:
-            return relative
-    return spelling(path).removeprefix("./")
+            return posix(relative)
+    return posix(spelling(path))
 
 
 def _severity(value: Any, where: str) -> str:
