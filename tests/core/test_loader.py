@@ -3,8 +3,10 @@
 import time
 
 import pytest
+import yaml
 
-from netlint.spec import load, load_text
+from netlint.spec import load, load_text, yaml_source
+from netlint.spec.yaml_source import MAX_DEPTH
 
 
 def codes(loaded):
@@ -84,10 +86,66 @@ def test_billion_laughs_is_refused_fast():
     assert "billion laughs" in loaded.findings[0].message
 
 
-def test_deep_nesting_is_refused_not_crashed():
-    loaded = load_text("[" * 100_000 + "]" * 100_000)
-    assert loaded.findings[0].code == "NL001"
-    assert "nesting deeper" in loaded.findings[0].message
+# How deep nesting is refused is netlint's own: the same code, position and limit whichever
+# parser reads the file. libyaml (PyYAML 6.0.4's wheels) refuses flow nesting past 1000
+# levels while scanning ahead, before netlint sees the events; PyYAML's pure-Python
+# parser has no limit and hands out every event.
+PARSERS = [pytest.param(yaml.loader.SafeLoader, id="pure-python")]
+if yaml.__with_libyaml__:
+    PARSERS.append(pytest.param(yaml.cyaml.CParser, id="libyaml"))
+
+
+def _column_past_the_limit(prefix: str, step: str, depth_before: int) -> int:
+    """The column of the opener that takes the nesting past MAX_DEPTH."""
+    return len(prefix) + (MAX_DEPTH - depth_before) * len(step) + 1
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+@pytest.mark.parametrize("prefix, step, close, depth_before", [
+    ("", "[", "]", 0),
+    ("layers: ", "[", "]", 1),
+    ("layers: ", "{a: ", "}", 1),
+    ("input: {shape: [3]}\nlayers: [{Dense: {units: 1, name: ", "[", "]", 4),
+])
+@pytest.mark.parametrize("levels", [MAX_DEPTH + 1, 2_000, 100_000])
+def test_deep_nesting_is_refused_at_the_first_level_past_the_limit(
+        monkeypatch, parser, prefix, step, close, depth_before, levels):
+    monkeypatch.setattr(yaml_source, "_Parser", parser)
+    text = prefix + step * levels + "1" + close * levels + "}}]" * prefix.count("[{")
+    start = time.perf_counter()
+    loaded = load_text(text)
+    seconds = time.perf_counter() - start
+    assert not loaded.ok
+    (finding,) = loaded.findings
+    line = prefix.count("\n") + 1
+    column = _column_past_the_limit(prefix.split("\n")[-1], step, depth_before)
+    assert (finding.code, finding.line, finding.column) == ("NL001", line, column)
+    assert str(MAX_DEPTH) in finding.message
+    assert seconds < 1.0
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+def test_nesting_up_to_the_limit_is_read(monkeypatch, parser):
+    monkeypatch.setattr(yaml_source, "_Parser", parser)
+    depth = MAX_DEPTH - 4  # the mapping, layers:, the item and Dense: take four levels
+    text = ("input: {shape: [4]}\nlayers: [{Dense: {units: 1, name: "
+            + "[" * depth + "]" * depth + "}}]\n")
+    document = load_text(text).document
+    assert document is not None  # read: the schema may still say a name is text
+    assert _list_depth(document.value["layers"][0]["Dense"]["name"]) == depth
+
+
+def _list_depth(value) -> int:
+    return 1 + max(map(_list_depth, value), default=0) if isinstance(value, list) else 0
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+def test_brackets_in_quotes_and_comments_do_not_count_as_nesting(monkeypatch, parser):
+    # a file the parser refuses for another reason keeps the parser's own finding
+    monkeypatch.setattr(yaml_source, "_Parser", parser)
+    text = "a: ['" + "[" * 3_000 + "', \"" + "{" * 3_000 + "\"] # " + "[" * 3_000 + "\nb: [\n"
+    (finding,) = load_text(text).findings
+    assert finding.code == "NL001" and str(MAX_DEPTH) not in finding.message
 
 
 def test_huge_file_is_refused_before_reading(tmp_path):

@@ -17,6 +17,7 @@ Duplicate keys are errors (PyYAML silently keeps the last one), and YAML 1.1's
 from __future__ import annotations
 
 import re
+import sys
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -110,6 +111,7 @@ class _Builder:
          (line, column, end line, end column) of its start event]
         """
         stack: list[list] = []
+        self.stack = stack  # kept for read_yaml: how deep the reader was when a parser failed
         root: Any = None
         nodes = 0  # values written (scalars, aliases, collections)
         documents = 0
@@ -228,8 +230,7 @@ class _Builder:
     def _start_collection(self, stack: list, event: Any) -> None:
         span = _span(event)
         if len(stack) >= MAX_DEPTH:
-            raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", span,
-                              "a model file needs only a few levels; flatten the data")
+            raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", span, _FLATTEN)
         path: tuple = ()
         if stack:
             parent = stack[-1]
@@ -355,7 +356,7 @@ class _Builder:
 
 def _bad_scalar(text: str, kind: str, exc: Exception) -> str:
     shown = text if len(text) <= 40 else f"{text[:20]}...{text[-10:]} ({len(text)} characters)"
-    if "digits" in str(exc):
+    if kind == "int" and sum(c.isdigit() for c in text) > sys.get_int_max_str_digits():
         return f"the number {shown} has too many digits to read"
     return f"{shown!r} cannot be read as {'a' if kind != 'int' else 'an'} {kind}"
 
@@ -396,10 +397,15 @@ def read_yaml(text: str) -> Document:
         raise YamlProblem(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
                           Position(1, 1), "a model file is a few kilobytes; is this data?")
     parser = _Parser(text)
+    builder = _Builder(doc)
     try:
-        doc.value = _Builder(doc).build(parser.get_event)
+        doc.value = builder.build(parser.get_event)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        too_deep = _too_deep_before(text, mark.index if mark else len(text),
+                                    getattr(builder, "stack", []))
+        if too_deep is not None:
+            raise too_deep from None
         where = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
         problem = " ".join(p for p in (exc.context, exc.problem) if p)
         raise YamlProblem(f"YAML syntax error: {problem}", where) from None
@@ -411,6 +417,53 @@ def read_yaml(text: str) -> Document:
             dispose()
     doc.comments = _netlint_comments(text)
     return doc
+
+
+# A flow bracket, a quoted scalar or a comment: what decides flow depth in YAML text.
+_FLOW_TOKEN = re.compile(r"""[\[\]{}]|"(?:[^"\\]|\\.)*"?|'(?:[^']|'')*'?|#[^\n]*""")
+_TOKEN_BOUNDARY = frozenset("[]{},: \t\r\n")
+_FLATTEN = "a model file needs only a few levels; flatten the data"
+
+
+def _too_deep_before(text: str, stop: int, stack: list) -> YamlProblem | None:
+    """The depth error netlint would have raised, had the parser not failed first.
+
+    A parser may scan far ahead of the events it hands out: libyaml looks up to 1024
+    characters ahead for a simple key, and the libyaml in PyYAML 6.0.4's wheels refuses
+    flow nesting deeper than 1000 itself. A file nested too deep is refused by
+    netlint's own limit, message and position, whichever library reads it: so when the
+    parser fails at index `stop`, the flow brackets from the innermost open collection
+    up to `stop` are counted, and the first one past MAX_DEPTH is named. Brackets in
+    quoted scalars and comments do not count; the scan is linear and runs only on a
+    file the parser already refused."""
+    depth, position = len(stack), 0
+    if stack:
+        line, column = stack[-1][9][:2]  # the innermost open collection starts here
+        depth -= 1  # and is counted again when the scan reaches its bracket
+        position = _index_of(text, line, column)
+    while (token := _FLOW_TOKEN.search(text, position, stop + 1)) is not None:
+        first, position = token.group()[0], token.end()
+        if first in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, token.start()) + 1
+                column = token.start() - text.rfind("\n", 0, token.start())
+                return YamlProblem(f"nesting deeper than {MAX_DEPTH} levels",
+                                   Position(line, column, line, column + 1), _FLATTEN)
+        elif first in "]}":
+            depth = max(depth - 1, 0)
+        elif first in "\"'" and token.start() > 0 and \
+                text[token.start() - 1] not in _TOKEN_BOUNDARY:
+            position = token.start() + 1  # a quote inside a plain scalar (don't) opens nothing
+    return None
+
+
+def _index_of(text: str, line: int, column: int) -> int:
+    """The index in `text` of a 1-based line and column."""
+    index = 0
+    for _ in range(line - 1):
+        index = text.index("\n", index) + 1
+    return index + column - 1
 
 
 def _netlint_comments(text: str) -> list:
