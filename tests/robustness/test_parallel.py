@@ -19,8 +19,10 @@ import pytest
 from netlint import parallel
 from netlint.commands.check_run import run_check
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
-                                reason="worker processes are forked on Linux only")
+# forks: each test runs in a fresh interpreter, never forking this JAX-loaded one (conftest.py)
+pytestmark = [pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                 reason="worker processes are forked on Linux only"),
+              pytest.mark.forks]
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -25,8 +25,10 @@ from netlint import parallel
 from netlint.commands.check_run import run_check
 from netlint.workers import Lost, run_in_workers
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
-                                reason="worker processes are forked on Linux only")
+# forks: each test runs in a fresh interpreter, never forking this JAX-loaded one (conftest.py)
+pytestmark = [pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                 reason="worker processes are forked on Linux only"),
+              pytest.mark.forks]
 ROOT = Path(__file__).resolve().parents[2]
 
 
