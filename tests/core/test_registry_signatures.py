@@ -5,7 +5,6 @@ import inspect
 import keras
 import pytest
 
-from netlint.layers import vocab
 from netlint.layers.base import BASE_PARAMS, REQUIRED
 from netlint.layers.registry import all_defs
 
@@ -74,25 +73,3 @@ def test_params_match_keras(name):
         if key in definition.params:
             assert ours[key] == default or (ours[key] is REQUIRED and default is REQUIRED), \
                 f"{name}.{key}: netlint default {ours[key]!r} != Keras {default!r}"
-
-
-@pytest.mark.parametrize("names, registry", [
-    (vocab.ACTIVATIONS, "activations"),
-    (vocab.OPTIMIZERS, "optimizers"),
-])
-def test_vocabulary_is_what_keras_knows(names, registry):
-    from keras.src import activations, optimizers
-
-    known = {"activations": activations, "optimizers": optimizers}[registry].ALL_OBJECTS_DICT
-    known = {k.lower() for k in known}
-    assert set(names) <= known, sorted(set(names) - known)
-
-
-@pytest.mark.parametrize("group", ["LOSSES", "INITIALIZERS", "METRICS", "REGULARIZERS",
-                                   "CONSTRAINTS"])
-def test_identifiers_resolve_in_keras(group):
-    getter = {"LOSSES": keras.losses.get, "INITIALIZERS": keras.initializers.get,
-              "METRICS": keras.metrics.get, "REGULARIZERS": keras.regularizers.get,
-              "CONSTRAINTS": keras.constraints.get}[group]
-    for name in getattr(vocab, group):
-        assert getter(name) is not None, name

@@ -21,6 +21,7 @@ from netlint.codegen.emitter import (
 )
 from netlint.codegen.layer_code import config_object
 from netlint.codegen.plan import TrainingPlan
+from netlint import vocabulary
 from netlint.graph import ModelSpec
 from netlint.layers import vocab
 
@@ -37,17 +38,19 @@ def loss_expr(loss: object, outputs: tuple) -> Expr:
     if isinstance(loss, dict) and any(key in outputs for key in loss):
         return Seq("dict", tuple((literal(key), loss_expr(value, outputs))
                                  for key, value in loss.items()))
-    return config_object(loss, "keras.losses", vocab.LOSSES)
+    return config_object(loss, "keras.losses", vocabulary.classes("loss"))
 
 
 def optimizer_expr(optimizer: object) -> Expr:
     """`adam` and `{Adam: {...}}` both as `keras.optimizers.Adam(...)`."""
+    # Keras reads optimizer names in any letter case (`ADAM`, `Adamw`)
     by_lower = {v: k for k, v in vocab.OPTIMIZER_CLASSES.items()}
-    if isinstance(optimizer, str) and optimizer in by_lower:
-        return call(f"keras.optimizers.{by_lower[optimizer]}")
+    if isinstance(optimizer, str) and optimizer.lower() in by_lower:
+        return call(f"keras.optimizers.{by_lower[optimizer.lower()]}")
     if isinstance(optimizer, dict) and len(optimizer) == 1:
         (class_name, kwargs), = optimizer.items()
-        class_name = by_lower.get(class_name, class_name)
+        if isinstance(class_name, str):
+            class_name = by_lower.get(class_name.lower(), class_name)
         return config_object({class_name: kwargs}, "keras.optimizers",
                              tuple(vocab.OPTIMIZER_CLASSES))
     return literal(optimizer)
@@ -57,7 +60,8 @@ def metrics_expr(metrics: object, output_count: int) -> tuple[Expr, bool]:
     """The metrics, and whether a flat list was repeated per output (Keras 3 needs that)."""
     if not isinstance(metrics, list):
         return literal(metrics), False
-    items = tuple(config_object(m, "keras.metrics", vocab.METRICS) for m in metrics)
+    items = tuple(config_object(m, "keras.metrics", vocabulary.classes("metric"))
+                  for m in metrics)
     flat_list = not any(isinstance(m, (list, dict)) and not _is_config(m) for m in metrics)
     if output_count > 1 and flat_list:
         return Seq("list", tuple(Seq("list", items) for _ in range(output_count))), True

@@ -11,8 +11,9 @@ and give every layer its netlint name, so the built model's names match
 from __future__ import annotations
 
 from netlint.codegen.emitter import Call, ExportError, Expr, call_kw, literal, quoted
+from netlint import vocabulary
 from netlint.graph import LayerSpec
-from netlint.layers import registry, vocab
+from netlint.layers import registry
 
 # Keras 2 first-layer arguments that the loader turned into the model input; Keras 3
 # rejects batch_input_shape/batch_size on a layer and ignores input_shape/input_dim.
@@ -20,9 +21,9 @@ INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size")
 
 # kwarg suffix -> (Keras module, the names it accepts as `{ClassName: {...}}`)
 CONFIG_KINDS = {
-    "_initializer": ("keras.initializers", vocab.INITIALIZERS),
-    "_regularizer": ("keras.regularizers", vocab.REGULARIZERS),
-    "_constraint": ("keras.constraints", vocab.CONSTRAINTS),
+    "_initializer": ("keras.initializers", vocabulary.classes("initializer")),
+    "_regularizer": ("keras.regularizers", vocabulary.classes("regularizer")),
+    "_constraint": ("keras.constraints", vocabulary.classes("constraint")),
 }
 
 CUDNN_CLASSES = ("LSTM", "GRU")

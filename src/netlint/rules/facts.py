@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
+from netlint import vocabulary
 from netlint.graph import LayerSpec, ModelSpec, Position
 from netlint.inference import InferredModel, LayerResult
 from netlint.layers.base import format_shape
@@ -60,7 +61,12 @@ LINEAR = "linear"
 
 @functools.lru_cache(maxsize=1024)  # pure, and asked for by many rules per file
 def canonical_name(name: str) -> str:
-    """`MeanSquaredError`, `mean_squared_error` and `mse` all become `mean_squared_error`."""
+    """`MeanSquaredError`, `mean_squared_error`, `MSE` and `mse` all become
+    `mean_squared_error`; `acc` and `ACC` become `accuracy`: what Keras resolves the
+    loss or metric to (netlint.vocabulary), else the name in snake_case."""
+    resolved = vocabulary.meaning("loss", name) or vocabulary.meaning("metric", name)
+    if resolved is not None:
+        return resolved
     snake = _snake_name(name)
     return LOSS_ALIASES.get(snake, snake)
 

@@ -245,6 +245,10 @@ class ItemReader:
                 written_as[target] = ", ".join(written_as.pop(p, p) for p in parts)
         if written_as and not self._rewritten_ok(path, kwargs, positions, written_as):
             return None, None, None
+        for key in _LOWER_CASED:
+            value = kwargs.get(key)
+            if value.__class__ is str and not value.islower():
+                kwargs[key] = value.lower()  # `SAME`: Keras lower-cases these itself
         return kwargs, positions, renamed
 
     def _positions(self, path: tuple, raw: dict) -> dict:
@@ -289,6 +293,11 @@ class ItemReader:
         problems = check_rewritten(path, rewritten, positions, written_as)
         self.findings.extend(problems)
         return not problems
+
+
+# Arguments whose strings Keras reads in any letter case (`standardize_padding`,
+# `standardize_data_format`); netlint.vocabulary says which spellings it takes.
+_LOWER_CASED = ("padding", "data_format")
 
 
 def _close_matches(word: str, candidates: list, n: int, cutoff: float) -> list:

@@ -22,7 +22,9 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import re
 
+from netlint import vocabulary
 from netlint.layers import vocab
 from netlint.layers.base import REQUIRED, LayerDef
 from netlint.layers.registry import all_defs
@@ -50,10 +52,33 @@ NULL = {"type": "null"}
 POSITIONAL_FORM = {"not": {"type": ["object", "null"]}}
 
 
-def _named_or_config(names: tuple) -> dict:
-    """A Keras identifier: a string from `names`, or `{ClassName: {kwargs}}`."""
+# Marks a schema node whose strings are Keras's vocabulary of one kind: the loader's
+# message for a string Keras refuses names the kind and suggests from it (validate.py).
+VOCABULARY_KEY = "x-keras-vocabulary"
+
+
+def keras_name(kind: str) -> dict:
+    """A string Keras 3 accepts as a `kind` (netlint.vocabulary): the spellings listed
+    for completion, and any letter case where Keras ignores it (`Adam`, `SAME`)."""
+    branches: list[dict] = [{"type": "string", "enum": list(vocabulary.names(kind))}]
+    any_case = vocabulary.any_case_names(kind)
+    if any_case:
+        branches.append({"type": "string", "pattern": _any_case_pattern(any_case)})
+    return {"anyOf": branches, VOCABULARY_KEY: kind}
+
+
+def _any_case_pattern(names: tuple) -> str:
+    """`^(?:[aA][dD][aA][mM]|...)$`: draft-07 patterns have no case-insensitive flag."""
+    def letters(name: str) -> str:
+        return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c)
+                       for c in name)
+    return "^(?:" + "|".join(letters(name) for name in names) + ")$"
+
+
+def _named_or_config(kind: str) -> dict:
+    """A Keras identifier: a string Keras accepts as a `kind`, or `{ClassName: {kwargs}}`."""
     return {"anyOf": [
-        {"type": "string", "enum": list(names)},
+        keras_name(kind),
         {"type": "object", "minProperties": 1, "maxProperties": 1},
         NULL,
     ]}
@@ -67,17 +92,17 @@ def _ref(name: str) -> dict:
 
 # Value types many arguments share: written once under `definitions`.
 SHARED_VALUES: dict[str, dict] = {
-    "activation": {**_named_or_config(vocab.ACTIVATIONS),
+    "activation": {**_named_or_config("activation"),
                    "description": "an activation name, or {ClassName: {kwargs}}"},
-    "initializer": {**_named_or_config(vocab.INITIALIZERS),
+    "initializer": {**_named_or_config("initializer"),
                     "description": "an initializer name, or {ClassName: {kwargs}} such as "
                                    "{RandomNormal: {stddev: 0.05}}"},
-    "regularizer": {**_named_or_config(vocab.REGULARIZERS),
+    "regularizer": {**_named_or_config("regularizer"),
                     "description": "a regularizer name, or {L2: {l2: 0.01}}"},
-    "constraint": {**_named_or_config(vocab.CONSTRAINTS),
+    "constraint": {**_named_or_config("constraint"),
                    "description": "a constraint name, or {MaxNorm: {max_value: 2}}"},
     "dtype": {"anyOf": [{"type": "string", "enum": list(vocab.DTYPES)}, NULL]},
-    "dataFormat": {"anyOf": [{"type": "string", "enum": list(vocab.DATA_FORMATS)}, NULL]},
+    "dataFormat": {"anyOf": [keras_name("data_format"), NULL]},
     "intOrTuple": INT_OR_TUPLE,
     "sides": SIDES,
 }
@@ -89,7 +114,7 @@ _BY_NAME: dict[str, dict] = {
     "output_dim": POSITIVE_INT, "groups": POSITIVE_INT, "depth_multiplier": POSITIVE_INT,
     "rate": RATE, "dropout": RATE, "recurrent_dropout": RATE,
     "activation": _ref("activation"), "recurrent_activation": _ref("activation"),
-    "padding": {"type": "string", "enum": list(vocab.CAUSAL_PADDINGS)},
+    "padding": keras_name("padding"),
     "data_format": _ref("dataFormat"),
     "kernel_size": _ref("intOrTuple"), "strides": _ref("intOrTuple"),
     "pool_size": _ref("intOrTuple"), "dilation_rate": _ref("intOrTuple"),
@@ -219,21 +244,21 @@ def _data_entry_schema() -> dict:
             }, "additionalProperties": False}
 
 
-def _identifier(names: tuple, what: str) -> dict:
-    return {"anyOf": [{"type": "string", "enum": list(names)},
+def _identifier(kind: str, what: str) -> dict:
+    return {"anyOf": [keras_name(kind),
                       {"type": "object", "minProperties": 1, "maxProperties": 1}],
             "description": what}
 
 
 def _compile_schema() -> dict:
     return {"type": "object", "description": "what model.compile() gets", "properties": {
-        "loss": {"anyOf": [_identifier(vocab.LOSSES, "loss"), {"type": "array"},
+        "loss": {"anyOf": [_identifier("loss", "loss"), {"type": "array"},
                            {"type": "object"}],
                  "description": "a loss name, {LossClass: {kwargs}}, or one per output"},
-        "optimizer": _identifier(vocab.OPTIMIZERS + tuple(vocab.OPTIMIZER_CLASSES),
+        "optimizer": _identifier("optimizer",
                                  "an optimizer name, or {Adam: {learning_rate: 0.001}}"),
         "metrics": {"type": "array", "items": {"anyOf": [
-            {"type": "string", "enum": list(vocab.METRICS)}, {"type": "object"}]},
+            keras_name("metric"), {"type": "object"}]},
             "description": "metrics reported while training"},
         "loss_weights": {}, "jit_compile": {}, "steps_per_execution": {},
     }, "additionalProperties": False}

@@ -31,14 +31,14 @@ PREFIX = "netlint-schema-"
 
 
 def fingerprint(package: str = PACKAGE) -> str:
-    """A digest of (path, size, mtime) of every .py file under `package`, and Python's
+    """A digest of (path, size, mtime) of every .py and .json file under `package`, and Python's
     version. Two 32-bit checksums, not hashlib: loading OpenSSL would cost more than
     the whole look-up, and this guards against edits, not against an adversary."""
     lines = [sys.version]
     for folder, dirs, files in os.walk(package):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
-            if name.endswith(".py"):
+            if name.endswith((".py", ".json")):  # the schema reads the Keras vocabulary
                 stat = os.stat(os.path.join(folder, name))
                 lines.append(f"{folder}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}")
     data = "\n".join(lines).encode("utf-8", "surrogateescape")

@@ -99,6 +99,31 @@ def _message(error: ValidationError) -> tuple[str, str | None]:
     return f"{where}: {error.message}", None
 
 
+def _refused_keras_name(error: ValidationError, deepest: ValidationError
+                        ) -> tuple[str, str | None] | None:
+    """(message, fix) for a string Keras refuses where its vocabulary is expected
+    (`metrics: [acurracy]`): the kind named, the suggestion from Keras's own names."""
+    from netlint import vocabulary
+    from netlint.spec.schema import VOCABULARY_KEY
+
+    if not isinstance(deepest.instance, str):
+        return None
+    pending, kind = [error], None
+    while pending and kind is None:  # the error tree, for the name check at that node
+        branch = pending.pop()
+        if branch.absolute_path == deepest.absolute_path and isinstance(branch.schema, dict):
+            kind = branch.schema.get(VOCABULARY_KEY)
+        pending.extend(branch.context)
+    if kind is None:
+        return None
+    best = vocabulary.suggestion(kind, deepest.instance)
+    what = kind.replace("_", " ")
+    return (f"{dotted(deepest.absolute_path)}: Keras 3 accepts no {what} {deepest.instance!r}",
+            f"did you mean '{best}'?" if best else
+            f"write one of the {what}s Keras 3 names ({', '.join(vocabulary.names(kind)[:8])}"
+            + (" ...)" if len(vocabulary.names(kind)) > 8 else ")"))
+
+
 def _article(word: str) -> str:
     return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
 
@@ -111,12 +136,13 @@ def validate(doc: Document) -> list[Finding]:
     errors = sorted(_get_validator().iter_errors(doc.value),
                     key=lambda e: [str(p) for p in e.absolute_path])
     for error in errors:
-        error = _deepest(error)
-        path = tuple(error.absolute_path)
-        if (path, error.validator) in seen:
+        deepest = _deepest(error)
+        path = tuple(deepest.absolute_path)
+        if (path, deepest.validator) in seen:
             continue
-        seen.add((path, error.validator))
-        message, fix = _message(error)
+        seen.add((path, deepest.validator))
+        message, fix = _refused_keras_name(error, deepest) or _message(deepest)
+        error = deepest
         position = doc.position_of(path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             # point at the first unexpected key itself, not at the mapping holding it
