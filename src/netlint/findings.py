@@ -57,10 +57,14 @@ LOADER_CODES = {
     "NL002": "unknown-layer",
     "NL003": "unknown-argument",
     "NL004": "unresolved-reference",
+    "NL903": "yaml11-number",
 }
+# The loader's findings are errors (the file cannot be read as a model), except these notes.
+LOADER_SEVERITIES = {"NL903": "info"}
 
 
 def loader_finding(code: str, message: str, position: Position | None, *, fix: str | None = None,
                    layer: str | None = None, path: str = "") -> Finding:
-    return Finding(code=code, name=LOADER_CODES[code], severity="error", message=message,
+    return Finding(code=code, name=LOADER_CODES[code],
+                   severity=LOADER_SEVERITIES.get(code, "error"), message=message,
                    path=path, position=position, fix=fix, layer=layer)

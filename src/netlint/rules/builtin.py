@@ -1,6 +1,7 @@
 """Rules the engine itself produces rather than a rule family.
 
-NL001-NL004 come from the loader (the file cannot be read as a model); they are
+NL001-NL004 come from the loader (the file cannot be read as a model), and NL903
+(a number PyYAML reads otherwise) from the YAML reader; they are
 registered here so that they have cards, can be selected, ignored and
 suppressed like any rule, and appear in `netlint rules`. NL105 reports the
 shape errors inference recorded; NL010 reports suppressions that suppress
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.findings import LOADER_CODES, Finding
+from netlint.findings import LOADER_CODES, LOADER_SEVERITIES, Finding
 from netlint.rules.engine import GENERIC_SHAPE_CODE, Context, rule
 from netlint.rules.suppress import UNUSED_SUPPRESSION
 
@@ -20,6 +21,7 @@ _LOADER_SUMMARIES = {
     "NL002": "a layer class name Keras 3 does not have",
     "NL003": "a keyword argument the layer does not take",
     "NL004": "`from:`/`outputs:` names nothing, or the layers form a cycle",
+    "NL903": "a number YAML 1.1 readers (PyYAML) read otherwise: 1e-3, 010, 2:30, 1_000",
 }
 
 
@@ -29,7 +31,8 @@ def _reported_by_loader(ctx: Context) -> Iterator[Finding]:
 
 
 for _code, _name in sorted(LOADER_CODES.items()):
-    rule(_code, _name, "error", _LOADER_SUMMARIES[_code])(_reported_by_loader)
+    rule(_code, _name, LOADER_SEVERITIES.get(_code, "error"),
+         _LOADER_SUMMARIES[_code])(_reported_by_loader)
 
 
 @rule(UNUSED_SUPPRESSION, "unused-suppression", "warning",

@@ -57,8 +57,8 @@ def load_text(text: str, path: str = "<string>") -> Loaded:
         return Loaded(path, None, [loader_finding("NL001", problem.message, problem.position,
                                                   fix=problem.fix, path=path)])
     findings = validate(doc)
-    for message, position, fix in doc.warnings:
-        findings.append(loader_finding("NL001", message, position, fix=fix))
+    for code, message, position, fix in doc.warnings:
+        findings.append(loader_finding(code, message, position, fix=fix))
     model, build_findings = build_model(doc, path)
     findings.extend(build_findings)
     findings = _dedupe([f.with_path(path) for f in findings])

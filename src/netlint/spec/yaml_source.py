@@ -10,8 +10,9 @@ We build values from libyaml's *event* stream ourselves instead of using
   counted, so a "billion laughs" file is refused in microseconds;
 * safety: only the YAML core types are built (no Python tags, ever).
 
-Duplicate keys are errors (PyYAML silently keeps the last one), and YAML 1.1's
-`1e-3`-is-a-string trap is reported with the spelling that works.
+Duplicate keys are errors (PyYAML silently keeps the last one). Numbers are read
+as YAML 1.2 reads them (`1e-3` is a number, `010` is ten, `2:30` is text), and
+where PyYAML's YAML 1.1 would read a value otherwise an NL903 note says so.
 """
 
 from __future__ import annotations
@@ -43,7 +44,6 @@ MAX_ALIAS_NODES = 10_000  # nodes that aliases may add on top of what is written
 # refused while it is read, so the time of everything after reading stays bounded.
 MAX_NODES = 150_000
 
-_FLOAT_WITHOUT_DOT = re.compile(r"^[-+]?(?:\d[\d_]*)[eE][-+]?\d+$")
 _TAG = "tag:yaml.org,2002:"
 _RESOLVER = Resolver()
 _CONSTRUCTOR = SafeConstructor()
@@ -70,7 +70,7 @@ class Document:
     value: Any
     positions: dict = field(default_factory=dict)  # path -> Position of the value
     key_positions: dict = field(default_factory=dict)  # path -> Position of its key
-    # (message, position, fix) for things that load but are probably not meant
+    # (code, message, position, fix) for things that load but are probably not meant
     warnings: list = field(default_factory=list)
     comments: list = field(default_factory=list)  # (line, text) of `# netlint:` comments
 
@@ -280,7 +280,7 @@ class _Builder:
             if isinstance(key, (list, dict)):
                 raise YamlProblem("a key must be a plain name, not a list or mapping", span)
             self.doc.warnings.append((
-                f"key {key!r} is read as {type(key).__name__}, not text", span,
+                "NL001", f"key {key!r} is read as {type(key).__name__}, not text", span,
                 f"quote it: '{event.value}'" if hasattr(event, "value") else None))
             key = str(getattr(event, "value", key))
         seen = frame[5]
@@ -329,15 +329,11 @@ class _Builder:
             raise YamlProblem(f"tag {tag} is not allowed in a model file", _span(event),
                               "remove the tag; write plain values")
         kind = tag[len(_TAG):]
+        if kind in ("str", "int", "float") and event.tag is None and not event.style:
+            value = self._plain_number(text, kind, tag, event)
+            if value is not _UNKNOWN:
+                return value
         if kind == "str":
-            if event.implicit[0] and not event.style and _FLOAT_WITHOUT_DOT.match(text):
-                # YAML 1.1 (PyYAML) reads 1e-3 as text; read it as the number meant,
-                # and say how to write it so every YAML reader agrees.
-                mantissa, exponent = re.split("[eE]", text)
-                self.doc.warnings.append((
-                    (f"'{text}' is read as text, not a number, by YAML 1.1 readers "
-                     "such as PyYAML"), _span(event), f"write {mantissa}.0e{exponent}"))
-                return float(text)
             return text
         if kind in ("int", "float", "bool", "null"):
             try:
@@ -352,6 +348,83 @@ class _Builder:
         if kind == "timestamp":
             return text  # a date where text was meant; the schema says what is expected
         raise YamlProblem(f"YAML type !!{kind} is not allowed in a model file", _span(event))
+
+
+    def _plain_number(self, text: str, kind: str, tag: str, event: Any) -> Any:
+        """A plain scalar as YAML 1.2 reads it, where YAML 1.1 (PyYAML's resolver) reads
+        it otherwise, with an NL903 note; _UNKNOWN where the two agree.
+
+        YAML 1.2 (2009), JSON and most readers today say `1e-3` and `5.7e20` are
+        numbers, `010` is ten and `2:30` and `1_000` are text; PyYAML's YAML 1.1
+        says the opposite of each. A model file means what YAML 1.2 says, and the
+        note says how to write the value so that both agree."""
+        number = _yaml12_number(text)
+        if number is None and kind == "str":
+            return _UNKNOWN  # text to both: the common case
+        try:
+            value11 = text if kind == "str" else _construct(tag, text)
+        except (ValueError, KeyError, TypeError, OverflowError):
+            return _UNKNOWN  # too many digits: reported where it is built
+        if number is not None and type(number) is type(value11) and \
+                (number == value11 or number != number and value11 != value11):  # NaN
+            return _UNKNOWN
+        value = text if number is None else number
+        self.doc.warnings.append((
+            "NL903", f"{text!r} is {_described(value)} in YAML 1.2 (and JSON), but "
+            f"{_described(value11)} to YAML 1.1 readers such as PyYAML",
+            _span(event), _spelled_for_both(text, value, value11)))
+        return value
+
+
+# Which plain scalars are numbers under YAML 1.2, as Python's YAML 1.2 reader (ruamel.yaml,
+# the test oracle) resolves them: the core schema's forms, with the digit separators
+# (`1_000`) and binary and signed forms both Python readers take. Booleans and nulls are
+# still read as YAML 1.1 reads them (`yes` is true).
+_INT_12 = re.compile(r"[-+]?(?:0b[0-1_]+|0o?[0-7_]+|[0-9_]+|0x[0-9a-fA-F_]+)")
+_FLOAT_12 = re.compile(r"[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?"
+                       r"|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+"
+                       r"|[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?"
+                       r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+_INT_BASES = {"0b": 2, "0o": 8, "0x": 16}
+
+
+def _yaml12_number(text: str) -> int | float | None:
+    """The number YAML 1.2 reads in a plain scalar, or None when it reads text."""
+    if _FLOAT_12.fullmatch(text):
+        digits = text.replace("_", "").lower()
+        if digits.lstrip("+-") in (".inf", ".nan"):  # Python spells them without the dot
+            return float(digits.replace(".", ""))
+        return float(digits)
+    # an int starts with a sign or a digit (the resolver's first-character table)
+    if text[0] in "+-0123456789" and _INT_12.fullmatch(text) and \
+            any(c.isdigit() for c in text):
+        digits = text.replace("_", "")
+        sign = -1 if digits[0] == "-" else 1
+        digits = digits.lstrip("+-")
+        base = _INT_BASES.get(digits[:2])
+        if base is not None:
+            return sign * int(digits[2:], base) if digits[2:] else None
+        if len(digits) > sys.get_int_max_str_digits():
+            return None  # the 1.1 reading raises the located "too many digits" error
+        return sign * int(digits)
+    return None
+
+
+def _described(value: Any) -> str:
+    return f"the text {value!r}" if isinstance(value, str) else f"the number {value!r}"
+
+
+def _spelled_for_both(text: str, value: Any, value11: Any) -> str:
+    """How to write `value` so that YAML 1.1 and 1.2 readers agree."""
+    if isinstance(value, str):
+        return f"quote it ('{text}') if it is text, or write {value11!r} if it is that number"
+    if isinstance(value, float):
+        mantissa, _, exponent = text.lower().partition("e")
+        if exponent:
+            mantissa = mantissa if "." in mantissa else mantissa + ".0"
+            exponent = exponent if exponent[:1] in "+-" else "+" + exponent
+            return f"write {mantissa}e{exponent}"
+    return f"write {value!r}"
 
 
 def _bad_scalar(text: str, kind: str, exc: Exception) -> str:
