@@ -167,9 +167,7 @@ def test_running_a_hostile_script_does_not_run_the_payload(tmp_path):
         "RandomNormal": {"stddev); import os; (x": 1}}}}]},
     {"input": {"shape": [3]}, "layers": [{"Dense": {"units": 2}}],
      "compile": {"loss": "mse", "optimizer": {"Adam": {"lr=0, **{}": 1}}}},
-    {"input": {"shape": [3]}, "layers": [{"Dense": {"units": 2}}],
-     "compile": {"loss": "mse", "__import__('os')": 1}},
-], ids=["initializer-kwarg", "optimizer-kwarg", "compile-key"])
+], ids=["initializer-kwarg", "optimizer-kwarg"])
 def test_hostile_keyword_names_are_refused_cleanly(tmp_path, model):
     out = tmp_path / "train.py"
     out.write_text("previous contents\n")
@@ -178,3 +176,16 @@ def test_hostile_keyword_names_are_refused_cleanly(tmp_path, model):
     assert "export:" in result.stderr and "Traceback" not in result.output
     assert out.read_text() == "previous contents\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.yaml", "train.py"]
+
+
+def test_a_hostile_compile_key_is_set_aside_not_written(tmp_path):
+    """A key `compile()` does not take is an NL001 local to `compile:`: the loader sets
+    it aside, so even `--force` writes a script without it."""
+    model = {"input": {"shape": [3]}, "layers": [{"Dense": {"units": 2}}],
+             "compile": {"loss": "mse", "__import__('os')": 1}}
+    out = tmp_path / "train.py"
+    result = _export(_write(tmp_path, "m.yaml", model), out, "--synthetic")
+    assert result.exit_code == 0 and "NL001" in result.stderr, result.output
+    source = out.read_text()
+    assert "__import__" not in source
+    compile(source, str(out), "exec")

@@ -23,14 +23,21 @@ class Loaded:
     model: ModelSpec | None
     findings: list = field(default_factory=list)
     document: Document | None = None
+    # Whether an error stops the analysis; None: any error does. An error about one value
+    # of `compile:`, `train:` or `data:` does not (see LOCAL_SECTIONS).
+    blocked: bool | None = None
 
     @property
     def ok(self) -> bool:
-        """True when nothing stops inference (no NL001-NL004 error)."""
-        return self.model is not None and not any(f.severity == "error" for f in self.findings)
+        """True when nothing stops inference (no NL001-NL004 error but local ones)."""
+        if self.model is None:
+            return False
+        if self.blocked is not None:
+            return not self.blocked
+        return not any(f.severity == "error" for f in self.findings)
 
 
-_stages: tuple = ()  # (reset_suggestions, validate, build_model) once imported
+_stages: tuple = ()  # (reset_suggestions, validate_located, build_model) once imported
 
 
 def _loader_stages() -> tuple:
@@ -41,28 +48,64 @@ def _loader_stages() -> tuple:
     if not _stages:
         from netlint.spec.build import build_model
         from netlint.spec.layer_items import reset_suggestions
-        from netlint.spec.validate import validate
+        from netlint.spec.validate import validate_located
 
-        _stages = (reset_suggestions, validate, build_model)
+        _stages = (reset_suggestions, validate_located, build_model)
     return _stages
 
 
 def load_text(text: str, path: str = "<string>") -> Loaded:
     """Read a model from YAML text; never raises on bad input."""
-    reset_suggestions, validate, build_model = _stages or _loader_stages()
+    reset_suggestions, validate_located, build_model = _stages or _loader_stages()
     reset_suggestions()
     try:
         doc = read_yaml(text)
     except YamlProblem as problem:
         return Loaded(path, None, [loader_finding("NL001", problem.message, problem.position,
                                                   fix=problem.fix, path=path)])
-    findings = validate(doc)
-    for code, message, position, fix in doc.warnings:
-        findings.append(loader_finding(code, message, position, fix=fix))
+    findings, blocked = [], False
+    for finding, about in validate_located(doc):
+        findings.append(finding)
+        if all(_is_local(where) for where in about):
+            for where in about:
+                _set_aside(doc.value, where)
+        else:
+            blocked = True
+    noted = [loader_finding(code, message, position, fix=fix)
+             for code, message, position, fix in doc.warnings]
     model, build_findings = build_model(doc, path)
-    findings.extend(build_findings)
+    findings += noted + build_findings
+    blocked = blocked or any(f.severity == "error" for f in noted + build_findings)
     findings = _dedupe([f.with_path(path) for f in findings])
-    return Loaded(path, model, findings, doc)
+    return Loaded(path, model, findings, doc, blocked=blocked)
+
+
+# A value in these sections that Keras would refuse is reported (NL001), set aside, and
+# the rest of the file analysed without it: an unknown metric or a Keras 1 `fit`
+# argument says nothing about the layers. A problem in `input:`, `layers:` or
+# `outputs:` leaves no model to analyse and stops the file.
+LOCAL_SECTIONS = ("compile", "train", "data")
+
+
+def _is_local(where: tuple) -> bool:
+    return bool(where) and where[0] in LOCAL_SECTIONS
+
+
+def _set_aside(value: object, where: tuple) -> None:
+    """Remove the value at `where` from the document (a list item becomes None, so the
+    items after it keep their places and positions)."""
+    for step in where[:-1]:
+        if isinstance(value, dict) and step in value:
+            value = value[step]
+        elif isinstance(value, list) and isinstance(step, int) and step < len(value):
+            value = value[step]
+        else:
+            return
+    last = where[-1]
+    if isinstance(value, dict):
+        value.pop(last, None)
+    elif isinstance(value, list) and isinstance(last, int) and last < len(value):
+        value[last] = None
 
 
 def load(path: str | Path) -> Loaded:

@@ -129,6 +129,13 @@ def _article(word: str) -> str:
 
 
 def validate(doc: Document) -> list[Finding]:
+    """An NL001 finding for each place the document breaks the schema."""
+    return [finding for finding, _ in validate_located(doc)]
+
+
+def validate_located(doc: Document) -> list[tuple[Finding, tuple[tuple, ...]]]:
+    """Each NL001 finding with the paths of the values it is about: the node that breaks
+    the schema, or each unexpected key of a mapping."""
     if conforms(doc.value):
         return []
     findings = []
@@ -143,12 +150,13 @@ def validate(doc: Document) -> list[Finding]:
         seen.add((path, deepest.validator))
         message, fix = _refused_keras_name(error, deepest) or _message(deepest)
         error = deepest
-        position = doc.position_of(path)
+        position, about = doc.position_of(path), (path,)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             # point at the first unexpected key itself, not at the mapping holding it
             known = error.schema.get("properties", {})
             extra = [k for k in error.instance if k not in known]
             if extra:
                 position = doc.key_position_of(path + (extra[0],))
-        findings.append(loader_finding("NL001", message, position, fix=fix))
+                about = tuple(path + (key,) for key in extra)
+        findings.append((loader_finding("NL001", message, position, fix=fix), about))
     return findings

@@ -11,10 +11,9 @@ one name whatever the spelling.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
-from pathlib import Path
+import os
 
 KINDS = ("activation", "constraint", "data_format", "initializer", "loss", "metric",
          "optimizer", "padding", "regularizer")
@@ -22,7 +21,9 @@ KINDS = ("activation", "constraint", "data_format", "initializer", "loss", "metr
 
 @functools.cache
 def _data() -> dict:
-    with open(Path(__file__).with_name("keras_vocabulary.json"), encoding="utf-8") as handle:
+    # os.path, not pathlib: a plain `netlint check` does not import pathlib (test_check_fast)
+    data = os.path.join(os.path.dirname(os.path.abspath(__file__)), "keras_vocabulary.json")
+    with open(data, encoding="utf-8") as handle:
         return json.load(handle)["kinds"]
 
 
@@ -92,6 +93,8 @@ def suggestion(kind: str, written: str) -> str | None:
     prefixes = [name for name in by_lower if lowered.startswith(name) and len(name) >= 3]
     if prefixes:
         return by_lower[max(prefixes, key=lambda name: (len(name), name))]
+    import difflib  # only for a string Keras refuses
+
     close = difflib.get_close_matches(lowered, list(by_lower), n=1, cutoff=0.6)
     return by_lower[close[0]] if close else None
 
