@@ -45,6 +45,8 @@ SIDES = {"anyOf": [NON_NEGATIVE_INT, {"type": "array", "items": {"anyOf": [
     NON_NEGATIVE_INT, {"type": "array", "items": NON_NEGATIVE_INT, "minItems": 2,
                        "maxItems": 2}]}, "minItems": 1, "maxItems": 3}]}
 RATE = {"type": "number", "minimum": 0, "maximum": 1}
+NUMBERS = {"anyOf": [{"type": "number"},
+                     {"type": "array", "items": {"type": "number"}, "minItems": 1}]}
 SHAPE = {"type": "array", "items": {"anyOf": [POSITIVE_INT, {"type": "null"}]},
          "maxItems": 8, "description": "per-sample shape, batch excluded; null = any size"}
 NULL = {"type": "null"}
@@ -132,12 +134,25 @@ _BY_NAME: dict[str, dict] = {
     "score_mode": {"enum": ["dot", "concat"]},
     "interpolation": {"enum": ["nearest", "bilinear", "bicubic", "lanczos3", "lanczos5"]},
     "use_cudnn": {"enum": ["auto", True, False]},
+    # the augmentation layers' strengths: one number, or a (low, high) range
+    "factor": NUMBERS, "x_factor": NUMBERS, "y_factor": NUMBERS,
+    "addition_factor": NUMBERS, "threshold_factor": NUMBERS, "sigma": NUMBERS,
+    "offset": NUMBERS,
     "layer": _ref("layerItem"),
     "backward_layer": {"anyOf": [{"$ref": "#/definitions/layerItem"}, NULL]},
 }
 
 # Layers whose `padding` is a number of zeros, not a padding mode.
 _PADDING_SIZES = ("ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D")
+
+# Arguments that mean something else in one layer than the same name elsewhere
+# (`scale` is a switch in BatchNormalization, a number or one per channel in Rescaling).
+_BY_LAYER: dict[tuple[str, str], dict] = {
+    ("Rescaling", "scale"): NUMBERS, ("RandomPerspective", "scale"): NUMBERS,
+    ("RandomElasticTransform", "scale"): NUMBERS,
+    # Normalization over every axis but the batch: Keras's own `axis=None`
+    ("Normalization", "axis"): {"anyOf": [_BY_NAME["axis"], NULL]},
+}
 
 
 def _jsonable(value: Any) -> Any:
@@ -163,7 +178,9 @@ def _value_schema(name: str, default: Any, layer: str) -> dict:
     """The type/enum part of an argument's schema (no description)."""
     if name == "padding" and layer in _PADDING_SIZES:
         return _ref("sides")
-    if name in _BY_NAME:
+    if (layer, name) in _BY_LAYER:
+        schema = _BY_LAYER[(layer, name)]
+    elif name in _BY_NAME:
         schema = _BY_NAME[name]
     elif name.endswith(("_initializer", "_regularizer", "_constraint")):
         schema = _ref(name.rpartition("_")[2])

@@ -1,0 +1,662 @@
+"""Preprocessing: Rescaling, Normalization, image resizing, cropping and augmentation,
+Discretization and CategoryEncoding.
+
+Keras's image layers take one image (rank 3) or a batch of images (rank 4). On a
+rank-3 tensor the leading axis, netlint's batch axis, is the image's height
+(channels_last) or its channels (channels_first), and Keras treats it as such.
+Shapes follow each class's compute_output_shape; where Keras builds a layer that
+it then cannot run (a colour transform on 4 channels, a perspective warp of a
+1-pixel axis, a rank-5 input), netlint refuses it. Only Normalization has weights.
+
+HashedCrossing is not here: Keras 3 refuses to build it without TensorFlow.
+"""
+
+from __future__ import annotations
+
+from math import prod
+
+from netlint.layers.base import (
+    REQUIRED,
+    Inferred,
+    LayerCall,
+    ShapeError,
+    Weight,
+    format_shape,
+    register,
+)
+from netlint.layers.conv_utils import normalize_data_format, single_input
+
+TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+if TYPE_CHECKING:
+    from typing import Any
+
+FAMILY = "preprocessing"
+
+# BaseImagePreprocessingLayer's own keywords, which every image layer passes up
+# through **kwargs (a class's own argument of the same name comes first).
+_BASE = {"factor": None, "bounding_box_format": None, "data_format": None}
+
+_AFFINE_FILL = ("reflect", "wrap", "constant", "nearest")
+_AFFINE_INTERPOLATION = ("nearest", "bilinear")
+# the numpy and JAX backends' resize methods ("area" is TensorFlow's alone)
+_RESIZE_INTERPOLATION = ("bilinear", "nearest", "lanczos3", "lanczos5", "bicubic")
+
+
+def _number(value: Any) -> bool:
+    # bool passes: Keras compares it as the int it is
+    return isinstance(value, (int, float))
+
+
+def _int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _refuse(call: LayerCall, name: str, need: str) -> ShapeError:
+    return ShapeError(f"{call.class_name} `{name}` must be {need}, got "
+                      f"{call.kwargs.get(name)!r}", kind="value")
+
+
+def _one_of(call: LayerCall, name: str, allowed: tuple) -> None:
+    if call.kwargs.get(name) not in allowed:
+        raise _refuse(call, name, "one of " + ", ".join(map(repr, allowed)))
+
+
+# -- factor arguments, checked as each class's __init__ checks them -----------------
+
+def _range(call: LayerCall, name: str, low: float, high: float, *,
+           none_is_zero: bool = False, optional: bool = False) -> None:
+    """BaseImagePreprocessingLayer._set_factor: a number in [low, high], or two numbers
+    whose range reaches into it. The base class reads a missing factor as 0."""
+    value = call.kwargs.get(name)
+    if value is None and optional:
+        return
+    if value is None and none_is_zero:
+        value = 0.0
+    if isinstance(value, (list, tuple)):
+        if len(value) == 2 and all(map(_number, value)) \
+                and not (value[0] > high or value[1] < low):
+            return
+    elif _number(value) and low <= value <= high:
+        return
+    raise _refuse(call, name, f"a number in [{low}, {high}] or a list of two numbers "
+                              f"reaching into that range")
+
+
+def _each(call: LayerCall, name: str, low: float, high: float, *,
+          open_low: bool = False, optional: bool = False) -> None:
+    """A number, or a list of two, each in [low, high] ((low, high] with open_low)."""
+    value = call.kwargs.get(name)
+    if value is None and optional:
+        return
+    values = value if isinstance(value, (list, tuple)) and len(value) == 2 else [value]
+    if all(_number(v) and (low < v if open_low else low <= v) and v <= high for v in values):
+        return
+    bracket = "(" if open_low else "["
+    raise _refuse(call, name, f"a number in {bracket}{low}, {high}] or a list of two such")
+
+
+def _plain(call: LayerCall, name: str, low: float, high: float) -> None:
+    value = call.kwargs.get(name)
+    if not (_number(value) and low <= value <= high):
+        raise _refuse(call, name, f"a number in [{low}, {high}]")
+
+
+def _no_factor(call: LayerCall) -> None:
+    """Classes that set _USE_BASE_FACTOR = False refuse the base class's `factor`."""
+    if call.kwargs.get("factor") is not None:
+        raise ShapeError(f"{call.class_name} takes no `factor` argument, got "
+                         f"{call.kwargs.get('factor')!r}", kind="value")
+
+
+def _base_factor(call: LayerCall) -> None:
+    _range(call, "factor", -1, 1, none_is_zero=True)
+
+
+# -- image inputs ------------------------------------------------------------------
+
+def _data_format(call: LayerCall) -> str:
+    return normalize_data_format(call.kwargs.get("data_format"), call.class_name)
+
+
+def _image(call: LayerCall) -> tuple:
+    shape = single_input(call)
+    if len(shape) not in (3, 4):
+        raise ShapeError(
+            f"{call.class_name} takes an image of rank 3 (height, width, channels) or a batch "
+            f"of rank 4 (batch, height, width, channels) but got {format_shape(shape)}",
+            kind="rank", expected_rank=4)
+    return shape
+
+
+def _axes(shape: tuple, data_format: str) -> tuple:
+    """Indices of (height, width, channels); a rank-3 image has no batch axis."""
+    first = len(shape) - 3
+    if data_format == "channels_first":
+        return first + 1, first + 2, first
+    return first, first + 1, first + 2
+
+
+def _channels(call: LayerCall, shape: tuple, axis: int, allowed: tuple, why: str) -> None:
+    channels = shape[axis]
+    if channels is not None and channels not in allowed:
+        need = " or ".join(map(str, allowed))
+        raise ShapeError(f"{call.class_name} needs {need} channels ({why}) but gets "
+                         f"{channels} on axis {axis} of {format_shape(shape)}", kind="size")
+
+
+def _size(call: LayerCall, name: str, low: int) -> int:
+    value = call.kwargs.get(name)
+    if not _int(value) or value < low:
+        raise _refuse(call, name, "a positive integer" if low else "an integer >= 0")
+    return value
+
+
+def _resized(call: LayerCall, low: int = 0, resizes_unless: Any = None) -> Inferred:
+    """Resizing's and the crops' output: height and width replaced, channels kept.
+
+    A crop to 0 rows slices out an empty image, but where the crop falls back to
+    resizing (`resizes_unless(input size, target size)` fails on an axis), Keras
+    divides by the 0."""
+    data_format = _data_format(call)
+    height, width = _size(call, "height", low), _size(call, "width", low)
+    shape = list(_image(call))
+    h, w, _ = _axes(shape, data_format)
+    if resizes_unless is not None and 0 in (height, width) and any(
+            size is not None and not resizes_unless(size, target)
+            for size, target in ((shape[h], height), (shape[w], width))):
+        raise ShapeError(f"{call.class_name} to {height} x {width} resizes this "
+                         f"{format_shape(tuple(shape))} input, and Keras divides by the 0",
+                         kind="value")
+    shape[h], shape[w] = height, width
+    return Inferred(tuple(shape))
+
+
+@register("Resizing", family=FAMILY, positional=("height", "width"), params={
+    "height": REQUIRED, "width": REQUIRED, "interpolation": "bilinear",
+    "crop_to_aspect_ratio": False, "pad_to_aspect_ratio": False, "fill_mode": "constant",
+    "fill_value": 0.0, "antialias": False, **_BASE,
+})
+def resizing(call: LayerCall) -> Inferred:
+    """Resizes images to `height` x `width`; channels unchanged."""
+    _no_factor(call)
+    _one_of(call, "interpolation", _RESIZE_INTERPOLATION)
+    _one_of(call, "fill_mode", ("constant",))
+    if call.kwargs.get("crop_to_aspect_ratio") and call.kwargs.get("pad_to_aspect_ratio"):
+        raise ShapeError("Resizing takes crop_to_aspect_ratio or pad_to_aspect_ratio, not both",
+                         kind="value")
+    return _resized(call, low=1)
+
+
+@register("CenterCrop", family=FAMILY, positional=("height", "width"), params={
+    "height": REQUIRED, "width": REQUIRED, **_BASE,
+})
+def center_crop(call: LayerCall) -> Inferred:
+    """Crops the centre `height` x `width` of images (resizing smaller ones up)."""
+    _no_factor(call)
+    return _resized(call, resizes_unless=lambda size, target: size >= target)
+
+
+@register("RandomCrop", family=FAMILY, positional=("height", "width"), params={
+    "height": REQUIRED, "width": REQUIRED, "seed": None, **_BASE, "name": None,
+})
+def random_crop(call: LayerCall) -> Inferred:
+    """Crops a random `height` x `width` window of images while training."""
+    _base_factor(call)
+    return _resized(call, resizes_unless=lambda size, target: size > target)
+
+
+def _image_layer(name: str, doc: str, params: dict, *, positional: tuple = (),
+                 check: Any = None) -> None:
+    """Register an image layer that keeps its input's shape.
+
+    `check(call, shape, data_format)` refuses what that class cannot take."""
+
+    def infer(call: LayerCall) -> Inferred:
+        data_format = _data_format(call)
+        if check is not None:
+            check(call, None, data_format)  # arguments first, as Keras's __init__ does
+        shape = _image(call)
+        if check is not None:
+            check(call, shape, data_format)
+        return Inferred(shape)
+
+    infer.__doc__ = doc
+    register(name, family=FAMILY, positional=positional, params={**params, **{
+        k: v for k, v in _BASE.items() if k not in params}}, doc=doc)(infer)
+
+
+def _check_flip(call, shape, data_format):
+    if shape is None:
+        _no_factor(call)
+
+
+def _affine(*factors: Any) -> Any:
+    """RandomRotation/Zoom/Translation/Shear: factor checks, then fill_mode and interpolation."""
+
+    def check(call, shape, data_format):
+        if shape is not None:
+            return
+        for factor in factors:
+            factor(call)
+        _one_of(call, "fill_mode", _AFFINE_FILL)
+        _one_of(call, "interpolation", _AFFINE_INTERPOLATION)
+
+    return check
+
+
+def _rgb(call, shape, data_format, allowed=(3,), why="it converts RGB to HSV"):
+    _channels(call, shape, _axes(shape, data_format)[2], allowed, why)
+
+
+def _two_pixels(call, shape, data_format):
+    """The perspective warp solves for its corners: a 1-pixel axis makes that singular."""
+    h, w, _ = _axes(shape, data_format)
+    for axis, what in ((h, "height"), (w, "width")):
+        if shape[axis] is not None and shape[axis] < 2:
+            raise ShapeError(f"{call.class_name} needs a {what} of at least 2 pixels but gets "
+                             f"{shape[axis]} on axis {axis} of {format_shape(shape)}",
+                             kind="size")
+
+
+def _upper(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return max(value)
+    return abs(value)
+
+
+def _elastic_sizes(call, shape, data_format):
+    """Keras squeezes every 1-long axis (batch included) out of the displacement field,
+    so a 1-pixel width fails unless the whole field is one row of one image, and a
+    1-pixel height fails in a batch of more than one."""
+    if _upper(call.kwargs.get("factor")) == 0 or _upper(call.kwargs.get("scale")) == 0:
+        return  # Keras skips the warp altogether
+    h, w, _ = _axes(shape, data_format)
+    batch = shape[0] if len(shape) == 4 else 1
+    height, width = shape[h], shape[w]
+    # an unknown batch is taken as more than one image; an unknown height may be 1
+    if (width == 1 and (batch != 1 or height not in (1, None))) or (height == 1 and batch != 1):
+        raise ShapeError(
+            f"RandomElasticTransform cannot warp images 1 pixel {'wide' if width == 1 else 'high'}"
+            f"{'' if batch == 1 else ' in a batch'} ({format_shape(shape)}): Keras drops that "
+            f"axis from its displacement field", kind="size")
+
+
+def _only_args(*checks: Any) -> Any:
+    def check(call, shape, data_format):
+        if shape is None:
+            for one in checks:
+                one(call)
+
+    return check
+
+
+_VALUE_RANGE = {"value_range": (0, 255)}
+
+_image_layer("RandomFlip", "Flips images horizontally and/or vertically while training.",
+             {"mode": "horizontal_and_vertical", "seed": None, "data_format": None},
+             positional=("mode",), check=_check_flip)
+
+_image_layer("RandomRotation", "Rotates images by a random angle while training.", {
+    "factor": REQUIRED, "fill_mode": "reflect", "interpolation": "bilinear", "seed": None,
+    "fill_value": 0.0, "data_format": None,
+}, positional=("factor",), check=_affine(_base_factor))
+
+_image_layer("RandomZoom", "Zooms images in or out by a random amount while training.", {
+    "height_factor": REQUIRED, "width_factor": None, "fill_mode": "reflect",
+    "interpolation": "bilinear", "seed": None, "fill_value": 0.0, "data_format": None,
+}, positional=("height_factor", "width_factor"), check=_affine(
+    _no_factor, lambda c: _each(c, "height_factor", -1, 1, open_low=True),
+    lambda c: _each(c, "width_factor", -1, 1, open_low=True, optional=True)))
+
+_image_layer("RandomTranslation", "Shifts images by a random offset while training.", {
+    "height_factor": REQUIRED, "width_factor": REQUIRED, "fill_mode": "reflect",
+    "interpolation": "bilinear", "seed": None, "fill_value": 0.0, "data_format": None,
+}, positional=("height_factor", "width_factor"), check=_affine(
+    _no_factor, lambda c: _each(c, "height_factor", -1, 1),
+    lambda c: _each(c, "width_factor", -1, 1)))
+
+_image_layer("RandomShear", "Shears images by a random angle while training.", {
+    "x_factor": 0.0, "y_factor": 0.0, "interpolation": "bilinear", "fill_mode": "reflect",
+    "fill_value": 0.0, "data_format": None, "seed": None,
+}, positional=("x_factor", "y_factor"), check=_affine(
+    _no_factor, lambda c: _each(c, "x_factor", 0, 1), lambda c: _each(c, "y_factor", 0, 1)))
+
+_image_layer("RandomContrast", "Scales each image's contrast by a random factor while training.",
+             {"factor": REQUIRED, **_VALUE_RANGE, "seed": None}, positional=("factor",),
+             check=_only_args(lambda c: _range(c, "factor", 0, 1)))
+
+_image_layer("RandomBrightness", "Shifts each image's brightness at random while training.",
+             {"factor": REQUIRED, **_VALUE_RANGE, "seed": None}, positional=("factor",),
+             check=_only_args(_base_factor))
+
+
+def _check_grayscale(call, shape, data_format):
+    if shape is None:
+        _plain(call, "factor", 0, 1)
+    else:
+        _rgb(call, shape, data_format, (1, 3), "rgb_to_grayscale takes RGB or grayscale")
+
+
+_image_layer("RandomGrayscale",
+             "Turns a random share of images to grayscale, keeping the channel count.",
+             {"factor": 0.5, "data_format": None, "seed": None}, positional=("factor",),
+             check=_check_grayscale)
+
+
+def _hsv(low: float) -> Any:
+    def check(call, shape, data_format):
+        if shape is None:
+            _range(call, "factor", low, 1)
+        else:
+            _rgb(call, shape, data_format)
+
+    return check
+
+
+_image_layer("RandomHue", "Shifts the hue of RGB images at random while training.",
+             {"factor": REQUIRED, **_VALUE_RANGE, "data_format": None, "seed": None},
+             positional=("factor",), check=_hsv(0))
+_image_layer("RandomSaturation", "Scales the saturation of RGB images at random while training.",
+             {"factor": REQUIRED, **_VALUE_RANGE, "data_format": None, "seed": None},
+             positional=("factor",), check=_hsv(-1))
+
+_image_layer("RandomSharpness", "Sharpens or blurs images at random while training.",
+             {"factor": REQUIRED, **_VALUE_RANGE, "data_format": None, "seed": None},
+             positional=("factor",), check=_only_args(lambda c: _range(c, "factor", 0, 1)))
+
+
+def _check_jitter(call, shape, data_format):
+    if shape is None:
+        _base_factor(call)
+        _range(call, "brightness_factor", -1, 1, optional=True)
+        _range(call, "contrast_factor", 0, 1, optional=True)
+        _range(call, "saturation_factor", -1, 1, optional=True)
+        _range(call, "hue_factor", 0, 1, optional=True)
+    elif call.kwargs.get("saturation_factor") is not None \
+            or call.kwargs.get("hue_factor") is not None:
+        # Keras builds its hue and saturation steps without the layer's data_format
+        _channels(call, shape, len(shape) - 1, (3,),
+                  "its hue and saturation steps read the last axis as RGB, "
+                  "whatever data_format says")
+
+
+_image_layer("RandomColorJitter",
+             "Applies random brightness, contrast, saturation and hue changes while training.", {
+                 **_VALUE_RANGE, "brightness_factor": None, "contrast_factor": None,
+                 "saturation_factor": None, "hue_factor": None, "seed": None,
+                 "data_format": None,
+             }, check=_check_jitter)
+
+
+def _check_degeneration(call, shape, data_format):
+    if shape is None:
+        _range(call, "factor", -1, 1)
+    else:
+        _rgb(call, shape, data_format, (3,), "it blends RGB images with their grayscale")
+
+
+_image_layer("RandomColorDegeneration",
+             "Blends RGB images with their grayscale version at random while training.",
+             {"factor": REQUIRED, **_VALUE_RANGE, "data_format": None, "seed": None},
+             positional=("factor",), check=_check_degeneration)
+
+_image_layer("RandomInvert", "Inverts a random share of images while training.",
+             {"factor": 1.0, **_VALUE_RANGE, "seed": None, "data_format": None},
+             positional=("factor",), check=_only_args(lambda c: _range(c, "factor", 0, 1)))
+
+_image_layer("RandomPosterization",
+             "Reduces images to a random number of bits per channel while training.",
+             {"factor": REQUIRED, **_VALUE_RANGE, "data_format": None, "seed": None},
+             positional=("factor",), check=_only_args(lambda c: _range(c, "factor", 1, 8)))
+
+_image_layer("RandomErasing", "Fills a random rectangle of each image while training.", {
+    "factor": 1.0, "scale": (0.02, 0.33), "fill_value": None, **_VALUE_RANGE, "seed": None,
+    "data_format": None,
+}, positional=("factor",), check=_only_args(
+    lambda c: _range(c, "factor", 0, 1), lambda c: _range(c, "scale", 0, 1)))
+
+_image_layer("RandomGaussianBlur", "Blurs images with a random Gaussian kernel while training.", {
+    "factor": 1.0, "kernel_size": 3, "sigma": 1.0, **_VALUE_RANGE, "data_format": None,
+    "seed": None,
+}, positional=("factor",), check=_only_args(
+    lambda c: _range(c, "factor", 0, 1), lambda c: _range(c, "sigma", 0, 1)))
+
+
+def _warp(sizes: Any, *checks: Any) -> Any:
+    def check(call, shape, data_format):
+        if shape is None:
+            for one in checks:
+                one(call)
+            _one_of(call, "interpolation", _AFFINE_INTERPOLATION)
+        else:
+            sizes(call, shape, data_format)
+
+    return check
+
+
+_image_layer("RandomPerspective", "Warps images by a random perspective while training.", {
+    "factor": 1.0, "scale": 1.0, "interpolation": "bilinear", "fill_value": 0.0, "seed": None,
+    "data_format": None,
+}, positional=("factor",), check=_warp(
+    _two_pixels, lambda c: _range(c, "factor", 0, 1), lambda c: _plain(c, "scale", 0, 1)))
+
+_image_layer("RandomElasticTransform", "Distorts images by a random elastic field in training.", {
+    "factor": 1.0, "scale": 1.0, "interpolation": "bilinear", "fill_mode": "reflect",
+    "fill_value": 0.0, **_VALUE_RANGE, "seed": None, "data_format": None,
+}, positional=("factor",), check=_warp(
+    _elastic_sizes, lambda c: _range(c, "factor", 0, 1), lambda c: _range(c, "scale", 0, 1),
+    lambda c: _one_of(c, "fill_mode", ("constant", "nearest", "reflect", "wrap", "mirror"))))
+
+_image_layer("AutoContrast", "Stretches each image's values to the full value_range.",
+             dict(_VALUE_RANGE), check=_only_args(_no_factor))
+_image_layer("Equalization", "Equalizes each image's histogram.",
+             {**_VALUE_RANGE, "bins": 256, "data_format": None}, check=_only_args(_base_factor))
+_image_layer("Solarization", "Inverts image values above a random threshold while training.", {
+    "addition_factor": 0.0, "threshold_factor": 0.0, **_VALUE_RANGE, "seed": None,
+}, check=_only_args(_no_factor, lambda c: _each(c, "addition_factor", 0, 1),
+                    lambda c: _each(c, "threshold_factor", 0, 1)))
+
+
+def _check_aug_mix(call, shape, data_format):
+    if shape is None:
+        _each(call, "factor", 0, 1)
+        _one_of(call, "interpolation", _AFFINE_INTERPOLATION)
+    elif call.kwargs.get("all_ops", True):
+        # all_ops adds RandomColorDegeneration to the draw: a batch that picks it fails
+        _rgb(call, shape, data_format, (1, 3), "with all_ops it may convert to grayscale")
+
+
+_image_layer("AugMix", "Mixes several random augmentation chains of each image (AugMix).", {
+    **_VALUE_RANGE, "num_chains": 3, "chain_depth": 3, "factor": 0.3, "alpha": 1.0,
+    "all_ops": True, "interpolation": "bilinear", "seed": None, "data_format": None,
+}, check=_check_aug_mix)
+
+
+def _check_rand_augment(call, shape, data_format):
+    if shape is None:
+        _each(call, "factor", 0, 1)
+        _one_of(call, "interpolation", _AFFINE_INTERPOLATION)
+    elif not _int(call.kwargs.get("num_ops")) or call.kwargs.get("num_ops") > 0:
+        # every op runs on every batch (the draw only picks which result to keep),
+        # RandomColorDegeneration's grayscale among them
+        _rgb(call, shape, data_format, (1, 3), "one of its ops converts to grayscale")
+
+
+_image_layer("RandAugment", "Applies num_ops random augmentations to each image (RandAugment).", {
+    **_VALUE_RANGE, "num_ops": 2, "factor": 0.5, "interpolation": "bilinear", "seed": None,
+    "data_format": None,
+}, check=_check_rand_augment)
+
+_image_layer("CutMix", "Pastes patches between the images of a batch while training.",
+             {"factor": 1.0, "seed": None, "data_format": None},
+             check=_only_args(lambda c: _range(c, "factor", 0, 1)))
+_image_layer("MixUp", "Blends the images of a batch pairwise while training.",
+             {"alpha": 0.2, "data_format": None, "seed": None}, check=_only_args(_base_factor))
+
+
+def _max_number(call: LayerCall) -> None:
+    if not _number(call.kwargs.get("max_number")):  # Keras takes int(max_number)
+        raise _refuse(call, "max_number", "a whole number")
+
+
+_image_layer("MaxNumBoundingBoxes",
+             "Pads or trims bounding boxes to max_number; images pass through.",
+             {"max_number": REQUIRED, "fill_value": -1}, positional=("max_number",),
+             check=_only_args(_base_factor, _max_number))
+
+
+# -- not only images --------------------------------------------------------------
+
+def _array_shape(call: LayerCall, name: str) -> tuple:
+    """np.shape of a (nested) list of numbers; a ragged or non-numeric one is refused."""
+    value = call.kwargs.get(name)
+
+    def shape_of(item: Any) -> tuple:
+        if _number(item):
+            return ()
+        if isinstance(item, (list, tuple)):
+            inner = {shape_of(v) for v in item}
+            if len(inner) <= 1:
+                return (len(item),) + (inner.pop() if inner else ())
+        raise _refuse(call, name, "a number or a (nested) list of numbers of even lengths")
+
+    return shape_of(value)
+
+
+@register("Rescaling", family=FAMILY, positional=("scale", "offset"),
+          params={"scale": REQUIRED, "offset": 0.0})
+def rescaling(call: LayerCall) -> Inferred:
+    """Multiplies by `scale` and adds `offset`; shape unchanged."""
+    shape = single_input(call)
+    for name in ("scale", "offset"):
+        value = _array_shape(call, name)
+        # a per-channel list broadcasts against the trailing axes; a wider one would
+        # change the shape Keras declared, and so would one reaching the batch axis
+        if len(value) > len(shape) or (value and len(value) == len(shape) and value[0] != 1) or any(
+                v != 1 and d is not None and v != d for v, d in zip(value[::-1], shape[::-1])):
+            raise ShapeError(f"Rescaling `{name}` of shape {format_shape(value)} does not "
+                             f"broadcast over its input {format_shape(shape)}", kind="size")
+    return Inferred(shape)
+
+
+@register("Normalization", family=FAMILY, positional=("axis", "mean", "variance", "invert"),
+          params={"axis": -1, "mean": None, "variance": None, "invert": False})
+def normalization(call: LayerCall) -> Inferred:
+    """Shifts and scales by a mean and variance per position of `axis`; shape unchanged.
+
+    Without `mean` and `variance` it holds them (and a count) as non-trainable weights
+    for adapt() to fill."""
+    axis = call.kwargs.get("axis")
+    if axis is None:
+        axes: list = []
+    elif _int(axis):
+        axes = [axis]
+    elif isinstance(axis, (list, tuple)) and all(map(_int, axis)):
+        axes = list(axis)
+    else:
+        raise _refuse(call, "axis", "an integer, a list of integers, or null")
+    mean, variance = call.kwargs.get("mean"), call.kwargs.get("variance")
+    if (mean is None) != (variance is None):
+        raise ShapeError("Normalization needs both `mean` and `variance`, or neither (adapt "
+                         "fills them)", kind="value")
+    given = mean is not None
+    if given:
+        mean_shape, variance_shape = _array_shape(call, "mean"), _array_shape(call, "variance")
+        if mean_shape != variance_shape:
+            raise ShapeError(f"Normalization `mean` {format_shape(mean_shape)} and `variance` "
+                             f"{format_shape(variance_shape)} differ in shape", kind="value")
+        if len(mean_shape) > len(axes):
+            raise ShapeError(f"Normalization `mean` has {len(mean_shape)} axes, more than the "
+                             f"{len(axes)} kept by axis={axis!r}", kind="value")
+    shape = single_input(call)
+    rank = len(shape)
+    if any(not -rank <= a < rank for a in axes):
+        raise ShapeError(f"Normalization axis {axis!r} is out of range for input "
+                         f"{format_shape(shape)}", kind="value")
+    kept = sorted(a % rank for a in axes)
+    sizes = tuple(shape[a] for a in kept)
+    if None in sizes:
+        raise ShapeError(f"Normalization needs a known size on each kept axis {tuple(kept)} "
+                         f"but gets {format_shape(shape)}", kind="size")
+    if given:
+        # Keras reshapes mean onto the last kept axes, then broadcasts it to the input
+        expanded = [1] * rank
+        for size, a in zip(mean_shape[::-1], kept[::-1]):
+            expanded[a] = size
+        if prod(expanded) != prod(mean_shape) or any(
+                e not in (1, shape[d] if d in kept else 1) for d, e in enumerate(expanded)):
+            raise ShapeError(f"Normalization `mean` of shape {format_shape(mean_shape)} does "
+                             f"not broadcast to the kept axes {format_shape(sizes)}",
+                             kind="size")
+        return Inferred(shape)
+    # a repeated axis is kept twice: Keras then reshapes size**2 statistics into size
+    if any(shape[a] != 1 for a in kept if kept.count(a) > 1):
+        raise ShapeError(f"Normalization axis {axis!r} names an axis twice", kind="value")
+    return Inferred(shape, (Weight("mean", sizes, False), Weight("variance", sizes, False),
+                            Weight("count", (), False)))
+
+
+def _encoded(shape: tuple, mode: str, depth: int) -> tuple:
+    """numerical_utils' encodings: one_hot adds an axis (replacing a last axis of 1);
+    multi_hot and count fold axis 1 away (a rank-1 input becomes one sample)."""
+    if mode == "one_hot":
+        if len(shape) > 1 and shape[-1] == 1:
+            return shape[:-1] + (depth,)
+        return shape + (depth,)
+    if len(shape) >= 2:
+        return (shape[0],) + shape[2:] + (depth,)
+    return (depth,)
+
+
+@register("Discretization", family=FAMILY, base_params=False,
+          positional=("bin_boundaries", "num_bins"), params={
+              "bin_boundaries": None, "num_bins": None, "epsilon": 0.01, "output_mode": "int",
+              "sparse": False, "dtype": None, "name": None})
+def discretization(call: LayerCall) -> Inferred:
+    """Buckets values by `bin_boundaries` into integer ids (or their one/multi-hot form)."""
+    boundaries, bins = call.kwargs.get("bin_boundaries"), call.kwargs.get("num_bins")
+    mode = call.kwargs.get("output_mode")
+    _one_of(call, "output_mode", ("int", "one_hot", "multi_hot", "count"))
+    if call.kwargs.get("sparse") and mode == "int":
+        raise ShapeError("Discretization sparse=True needs output_mode one_hot, multi_hot or "
+                         "count", kind="value")
+    if (boundaries is None) == (bins is None):
+        raise ShapeError("Discretization takes exactly one of `bin_boundaries` and `num_bins`",
+                         kind="value")
+    if bins is not None and (not _int(bins) or bins < 0):
+        raise _refuse(call, "num_bins", "an integer >= 0")
+    if boundaries is not None and not (isinstance(boundaries, (list, tuple))
+                                       and all(map(_number, boundaries))):
+        raise _refuse(call, "bin_boundaries", "a list of numbers")
+    shape = single_input(call)
+    if mode == "int":
+        return Inferred(shape)
+    depth = len(boundaries) + 1 if boundaries is not None else bins
+    return Inferred(_encoded(shape, mode, depth))
+
+
+@register("CategoryEncoding", family=FAMILY, positional=("num_tokens", "output_mode"),
+          params={"num_tokens": None, "output_mode": "multi_hot", "sparse": False})
+def category_encoding(call: LayerCall) -> Inferred:
+    """Encodes integer ids below `num_tokens` as one-hot, multi-hot or count vectors."""
+    mode = call.kwargs.get("output_mode")
+    mode = "multi_hot" if mode == "binary" else mode  # Keras's old name for it
+    if mode not in ("count", "one_hot", "multi_hot"):
+        raise _refuse(call, "output_mode", "one of 'one_hot', 'multi_hot', 'count'")
+    tokens = call.kwargs.get("num_tokens")
+    if not _int(tokens) or tokens < 1:
+        raise _refuse(call, "num_tokens", "an integer >= 1 (the number of ids)")
+    shape = single_input(call)
+    if mode == "one_hot":
+        return Inferred(_encoded(shape, mode, tokens))
+    declared = shape[:-1] + (tokens,)
+    computed = _encoded(shape, mode, tokens)
+    # Keras declares (..., num_tokens) in place of the last axis but encodes over axis 1
+    if len(shape) >= 3 and any(a is not None and b is not None and a != b
+                               for a, b in zip(declared, computed)):
+        raise ShapeError(
+            f"CategoryEncoding output_mode={mode!r} on {format_shape(shape)}: Keras declares "
+            f"{format_shape(declared)} but computes {format_shape(computed)} (it folds axis 1, "
+            f"not the last)", kind="rank", expected_rank=2,
+            fix="feed it (batch, ids) of rank 2, e.g. Reshape or Flatten first")
+    return Inferred(declared)
