@@ -10,7 +10,7 @@ from __future__ import annotations
 from netlint.graph import LayerSpec, ModelSpec
 from netlint.layers.base import DTYPE_BYTES, LayerCall, ShapeError, format_shape
 from netlint.layers.registry import get
-from netlint.records import field, record
+from netlint.records import field, record, replace
 
 
 @record(frozen=True)
@@ -29,6 +29,9 @@ class LayerResult:
     error: ShapeError | None = None
     skipped: bool = False  # not inferred because an input failed
     kwargs: dict = field(default_factory=dict)  # merged with Keras's defaults
+    # its weights depend on a size Keras learns only at `fit` (no input shape written):
+    # `weights` is then empty and the parameter count unknown
+    params_unknown: bool = False
 
     @property
     def output_shape(self) -> tuple | None:
@@ -185,22 +188,80 @@ def _layer_outputs(spec: LayerSpec, shapes: tuple,
     return tuple(inferred.outputs), inferred.weights, None
 
 
+# InputSpec.origin of a Sequential model written without an input shape (see
+# spec.build.deferred_input): Keras builds it when `fit` first sees the data.
+DEFERRED = "deferred"
+
+
 def infer_shapes(model: ModelSpec) -> InferredModel:
     """Every layer's output shapes and weights, in dependency order."""
     nodes: dict[str, LayerResult] = {}
+    deferred = any(inp.origin == DEFERRED for inp in model.inputs)
+    if any(inp.origin == DEFERRED and not inp.shape for inp in model.inputs):
+        # from here on the input has the shape Keras would build it with
+        model = replace(model, inputs=tuple(
+            replace(inp, shape=_deferred_shape(model, inp.name, inp.batch_size)[1:])
+            if inp.origin == DEFERRED and not inp.shape else inp for inp in model.inputs))
     for inp in model.inputs:
         shape = (inp.batch_size,) + tuple(inp.shape)
         nodes[inp.name] = LayerResult(name=inp.name, class_name="InputLayer", spec=None,
                                       output_shapes=(shape,))
     for spec in dependency_order(model):
         shapes = _input_shapes(spec, nodes)
-        if shapes is None:
-            nodes[spec.name] = LayerResult(name=spec.name, class_name=spec.class_name,
-                                           spec=spec, inbound=spec.inbound, skipped=True,
-                                           kwargs=_merged_kwargs(spec))
-            continue
-        nodes[spec.name] = infer_layer(spec, shapes)
+        result = None if shapes is None else infer_layer(spec, shapes)
+        if result is not None and deferred and _needs_a_size_keras_learns_at_fit(result):
+            result = _infer_with_sizes_learned_at_fit(spec, shapes)
+        if result is None:  # an input failed, or a size it needs stays unknown: skipped
+            result = LayerResult(name=spec.name, class_name=spec.class_name,
+                                 spec=spec, inbound=spec.inbound, skipped=True,
+                                 kwargs=_merged_kwargs(spec))
+        nodes[spec.name] = result
     return InferredModel(model, nodes, tuple(n for n in nodes.values() if n.spec is not None))
+
+
+def _deferred_shape(model: ModelSpec, name: str, batch_size: int | None) -> tuple:
+    """The unknown input of a model written without an input shape, as Keras builds it
+    at `fit`: every size None, of the rank the first layer takes (Embedding: (None,
+    None), LSTM: (None, None, None))."""
+    consumer = next((spec for spec in model.layers if name in spec.inbound), None)
+    for rank in range(2, 7):
+        shape = (batch_size,) + (None,) * (rank - 1)
+        if consumer is None:
+            return shape
+        _, _, error = _layer_outputs(consumer, (shape,), _merged_kwargs(consumer))
+        if error is None or error.kind != "rank":
+            return shape
+    return (batch_size, None)
+
+
+# Two sizes no model uses, each standing in for a size Keras learns only at `fit`.
+_STAND_INS = (7919, 7927)
+
+
+def _infer_with_sizes_learned_at_fit(spec: LayerSpec, shapes: tuple) -> LayerResult | None:
+    """A layer that needs a size its input leaves unknown (an LSTM on a model written
+    without an input shape), inferred twice with a different stand-in for every unknown
+    size: an output size or a weight count that is the same both times does not depend
+    on the unknown sizes, so it is what Keras will build; the rest stays unknown. None
+    when the layer cannot take its input whatever the sizes."""
+    first, second = (infer_layer(spec, tuple(_filled(shape, size) for shape in shapes))
+                     for size in _STAND_INS)
+    if first.error is not None or second.error is not None:
+        return None
+    outputs = tuple(tuple(a if a == b else None for a, b in zip(one, other))
+                    for one, other in zip(first.output_shapes, second.output_shapes))
+    known = first.weights == second.weights
+    return replace(first, input_shapes=shapes, output_shapes=outputs,
+                   weights=first.weights if known else (), params_unknown=not known)
+
+
+def _filled(shape: tuple, size: int) -> tuple:
+    return shape[:1] + tuple(size if dim is None else dim for dim in shape[1:])
+
+
+def _needs_a_size_keras_learns_at_fit(result: LayerResult) -> bool:
+    return result.error is not None and result.error.kind == "size" and \
+        any(None in shape[1:] for shape in result.input_shapes)
 
 
 def _input_shapes(spec: LayerSpec, nodes: dict) -> tuple | None:

@@ -58,7 +58,8 @@ def _rows(inferred: InferredModel, with_inputs: bool, connected: bool) -> list[l
     for node in inferred.nodes.values():
         if node.is_input and not with_inputs:
             continue
-        params = "?" if node.output_shapes is None and not node.is_input else f"{node.params:,}"
+        unknown = (node.output_shapes is None and not node.is_input) or node.params_unknown
+        params = "?" if unknown else f"{node.params:,}"
         row = [f"{node.name} ({node.class_name})", shape_text(node), params]
         if connected:
             row.append(", ".join(f"{r}[0][0]" for r in node.inbound) or "-")

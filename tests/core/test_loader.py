@@ -37,7 +37,6 @@ def test_positions_point_at_the_node():
      "nowhere"),
     ("input: {shape: [3]}\nlayers:\n  - Dense: 3\noutputs: [densee]\n", "NL004", 4, 11,
      "densee"),
-    ("layers:\n  - Dense: 3\n", "NL001", 2, 5, "no input shape"),
     ("- 1\n- 2\n", "NL001", 1, 1, "mapping"),
     ("input: {shape: [3]}\nlayer:\n  - Dense: 3\n", "NL001", 2, 1, "unknown key 'layer'"),
     ("input: {shape: [3]}\nlayers:\n  - Dense: {units: 2, activation: rleu}\n", "NL001", 3, 35,

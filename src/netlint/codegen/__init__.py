@@ -52,6 +52,20 @@ def export_keras_json(inferred: object, mixed_precision: str | None = None) -> s
     return keras_json(inferred, mixed_precision)  # type: ignore[arg-type]
 
 
+def _refuse_unknown_input_shape(inferred: object) -> None:
+    """A model written without an input shape exports only when every layer could be
+    built without one (Embedding first); otherwise the script would fail in Keras."""
+    from netlint.inference import DEFERRED
+
+    model = inferred.model  # type: ignore[attr-defined]
+    unbuilt = [n.name for n in inferred.layers  # type: ignore[attr-defined]
+               if n.skipped or n.params_unknown]
+    if unbuilt and any(inp.origin == DEFERRED for inp in model.inputs):
+        raise ExportError(f"the model has no input shape, and '{unbuilt[0]}' needs one to be "
+                          "built: add `input: {shape: [...]}` (per-sample shape, batch "
+                          "excluded), or `data: {x: {shape: [...]}}`")
+
+
 def lint(path: str | Path) -> tuple[object, list]:
     """(InferredModel or None, findings sorted): what `netlint check` reports (with the
     project's config), plus the loader's and the shape inference's own findings.
@@ -85,6 +99,7 @@ def export_model(inferred: object, to: str = "script",
     """The export of an inferred model, as text (no lint gate: see export_file)."""
     if to not in TARGETS:
         raise ExportError(f"unknown target {to!r}; use one of {', '.join(TARGETS)}")
+    _refuse_unknown_input_shape(inferred)
     options = options or ScriptOptions()
     if to == "keras-json":
         return export_keras_json(inferred, options.mixed_precision)

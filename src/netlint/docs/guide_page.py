@@ -41,24 +41,27 @@ STEPS = (
          MODELINE + "layers:\n  - LSTM: {units: 32}\n  - LSTM: {units: 32}\n"
          "  - Dense: {units: 1}\n",
          ["check", "model.yaml"],
-         "netlint needs to know what goes in before it can say anything about shapes."),
+         "There is no input shape yet, and Keras does not need one: it builds the model "
+         "when `fit` first sees the data. netlint checks the model as it stands, with the "
+         "sizes it cannot know left unknown, and that is enough to see that Keras would "
+         "refuse it: it names the layer to change and how. `netlint explain NL104` prints "
+         "the whole story of the rule."),
+    Step("Fix it",
+         "The first LSTM must hand the whole sequence to the second:",
+         MODELINE + "layers:\n  - LSTM: {units: 32, return_sequences: true}\n"
+         "  - LSTM: {units: 32}\n  - Dense: {units: 1}\n",
+         ["check", "model.yaml"],
+         "No output and exit code 0: nothing to report."),
     Step("Say what goes in",
          "Add the input: the shape of *one sample*, batch excluded, like Keras's "
          "`input_shape`. Here each sample is 100 timesteps of 8 features; `axes` is "
-         "optional and lets netlint check data layouts against it.",
-         MODELINE + "input:\n  shape: [100, 8]\n  axes: [time, features]\n"
-         "layers:\n  - LSTM: {units: 32}\n  - LSTM: {units: 32}\n  - Dense: {units: 1}\n",
-         ["check", "model.yaml"],
-         "Keras would refuse this model when building it; netlint says so before any "
-         "training script exists, names the layer to change and how. `netlint explain "
-         "NL104` prints the whole story of the rule."),
-    Step("Fix it",
-         "The first LSTM must hand the whole sequence to the second:",
+         "optional and lets netlint check data layouts against it. With the sizes "
+         "known, the checks that need them (timesteps against features, sequence "
+         "lengths, parameter counts) run too.",
          MODELINE + "input:\n  shape: [100, 8]\n  axes: [time, features]\n"
          "layers:\n  - LSTM: {units: 32, return_sequences: true}\n  - LSTM: {units: 32}\n"
          "  - Dense: {units: 1}\n",
-         ["check", "model.yaml"],
-         "No output and exit code 0: nothing to report."),
+         ["check", "model.yaml"]),
     Step("Look at the shapes",
          "`netlint summary` prints the table Keras's `model.summary()` would print, "
          "computed without TensorFlow:",

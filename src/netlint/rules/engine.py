@@ -160,8 +160,8 @@ def _rule_findings(loaded: Loaded, settings: Settings) -> list[Finding]:
         # one context per file, re-pointed at each rule in turn: a rule's findings are all
         # collected before the next rule runs, and building ~40 contexts per file
         # showed in the many-files benchmark
-        if ctx is None:
-            ctx = Context(loaded.path, loaded.model, inferred, options, rule_)
+        if ctx is None:  # the inferred model: a deferred input has its shape there
+            ctx = Context(loaded.path, inferred.model, inferred, options, rule_)
         else:
             ctx.options, ctx.rule = options, rule_
         try:

@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterator
 
 from netlint.findings import Finding
+from netlint.inference import DEFERRED
 from netlint.rules.engine import Context, rule
 from netlint.rules.facts import (
     RnnView,
@@ -209,7 +210,9 @@ def variable_length_without_mask(ctx: Context) -> Iterator[Finding]:
     if not rnns:
         return
     padded_inputs = _padded_inputs(ctx)
-    if not padded_inputs and not any(_any_length(rnn) for rnn in rnns):
+    # with no input shape written, a None time axis is unknown, not declared any-length
+    deferred = any(spec.origin == DEFERRED for spec in ctx.model.inputs)
+    if not padded_inputs and (deferred or not any(_any_length(rnn) for rnn in rnns)):
         # the common case, nothing to report: skip the three walks over the graph below
         # (~65,000 instructions on a file with two LSTMs)
         return
@@ -222,7 +225,7 @@ def variable_length_without_mask(ctx: Context) -> Iterator[Finding]:
         if below_rnn[rnn.node.name] or masked[rnn.node.name]:
             continue  # the first RNN of a stack says it for all; a mask covers them
         shape = rnn.input_shape
-        variable = _any_length(rnn)
+        variable = _any_length(rnn) and not deferred
         padded = next((label for label, reach in behind_padded.items()
                        if reach[rnn.node.name]), None)
         if not (variable or padded):

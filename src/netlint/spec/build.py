@@ -119,6 +119,22 @@ class Builder:
             return spec, replace(layer, kwargs=kw, inbound=layer.inbound or (spec.name,))
         return None, layer
 
+    def deferred_input(self, layer: LayerSpec, root: dict) -> tuple[InputSpec, LayerSpec]:
+        """The input of a Sequential model written without an input shape, which Keras
+        builds when `fit` first sees the data: the per-sample shape of `data: x` when
+        declared, else unknown (origin "deferred": inference gives it the rank the first
+        layer takes, with sizes None)."""
+        shape, origin, where = (), "deferred", layer.position
+        data = root.get("data")
+        entry = data.get("x") if isinstance(data, dict) else None
+        if isinstance(entry, dict) and _valid_shape(entry.get("shape")) and \
+                len(entry["shape"]) >= 2:
+            shape, origin = tuple(entry["shape"][1:]), "data"
+            where = self.doc.position_of(("data", "x", "shape"))
+        spec = InputSpec(name=self.reader.namer.auto_name("InputLayer"), shape=shape,
+                         position=layer.position, shape_position=where, origin=origin)
+        return spec, replace(layer, inbound=(spec.name,))
+
     # -- layers ---------------------------------------------------------------------------
     def layers(self, root: dict, inputs: list[InputSpec]) -> list[LayerSpec]:
         items = root.get("layers")
@@ -141,6 +157,8 @@ class Builder:
                 continue
             if not out and not inputs:
                 spec, layer = self.input_from_first_layer(layer)
+                if spec is None and not layer.inbound and _sequential(root):
+                    spec, layer = self.deferred_input(layer, root)
                 if spec:
                     inputs.append(spec)
                     previous = spec.name
@@ -203,6 +221,13 @@ def _rename_legacy_section(key: str, values: dict) -> tuple[dict, list]:
                     renamed.append((old, new, ("optimizer", opt_name, old)))
             values["optimizer"] = {opt_name: opt_kw}
     return values, renamed
+
+
+def _sequential(root: dict) -> bool:
+    """Written as a Sequential model: no `inputs:`/`outputs:`, no item with `from:`."""
+    items = root.get("layers")
+    return "inputs" not in root and "outputs" not in root and \
+        not any(_has_from(item) for item in (items if isinstance(items, list) else []))
 
 
 def _is_size(value: Any) -> bool:
