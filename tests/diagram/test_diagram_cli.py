@@ -84,7 +84,7 @@ def test_missing_output_folder_is_a_usage_error(tmp_path):
 def test_shape_errors_still_draw_with_the_layer_marked(tmp_path):
     out = tmp_path / "marked.svg"
     done = netlint(MODELS / "shape_error.yaml", "-o", out, "--view", "unrolled")
-    assert done.returncode == 1
+    assert done.returncode == 0  # drawn: the errors are marked and listed, not fatal
     assert "lstm_1" in done.stderr and "marked" in done.stderr
     svg = out.read_text()
     assert "lstm_1" in svg and ("NL104" in svg or "NL105" in svg)

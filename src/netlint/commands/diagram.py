@@ -90,10 +90,10 @@ def diagram(
             typer.echo(f"netlint: {error.message}", err=True)
             raise typer.Exit(2 if error.usage else 1) from None
     if findings:
-        # the drawing is complete and written; the model itself still has errors
+        # the drawing is complete and written, so the command succeeded (a docs build
+        # that draws a model with a known problem must not break); `check` fails on it
         typer.echo(f"netlint: drew {file}, which has {len(findings)} error(s); the layers "
                    f"they name are marked", err=True)
-        raise typer.Exit(1)
 
 
 def _print_findings(findings: list) -> None:

@@ -14,8 +14,10 @@ _INTRO = """\
 hand. -->
 
 `netlint COMMAND --help` prints the same. Exit codes, for every command: **0** success
-(for `check`: nothing at or above `--fail-on`), **1** findings, or a model with errors,
-or (`update-diagrams`) a diagram was rewritten, **2** a usage error: a bad option, an
+(for `check`: nothing at or above `--fail-on`; for `diagram`: the picture was drawn, even
+of a model with lint errors, which are marked in it and listed on stderr), **1**
+findings, or a model with errors (for `diagram`: one it cannot draw), or
+(`update-diagrams`) a diagram was rewritten, **2** a usage error: a bad option, an
 unreadable or missing path.
 
 ## Shell completion
