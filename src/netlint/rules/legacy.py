@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from netlint import vocabulary
 from netlint.findings import Finding
 from netlint.graph import InputSpec, LayerSpec
 from netlint.rules.engine import Context, rule
@@ -49,16 +50,29 @@ def _layer_findings(ctx: Context, spec: LayerSpec, skip: set) -> Iterator[Findin
     for target, olds in groups.items():
         where = spec.kwarg_positions.get(olds[0]) or spec.position
         names = ", ".join(f"'{o}'" for o in olds)
+        severity, still = _keras_verdict(olds)
         if target.startswith("-"):
             old = olds[0]
-            yield ctx.report(f"{spec.class_name} '{spec.name}': Keras 3 has no argument "
+            said = "still takes but ignores" if still else "has no argument"
+            yield ctx.report(f"{spec.class_name} '{spec.name}': Keras 3 {said} "
                              f"'{old}' (Keras 1/2)", where, fix=REMOVED_KWARGS.get(old),
-                             layer=spec.name)
+                             layer=spec.name, severity=severity)
             continue
         value = spec.kwargs.get(target)
         verb = "are Keras 1/2 names" if len(olds) > 1 else "is the Keras 1/2 name"
-        yield ctx.report(f"{spec.class_name} '{spec.name}': {names} {verb} of {target}", where,
-                         fix=f"write {target}: {yaml_value(value)}", layer=spec.name)
+        yield ctx.report(f"{spec.class_name} '{spec.name}': {names} {verb} of {target}"
+                         + (" (Keras 3 still takes it, with a deprecation warning)"
+                            if still else ""), where,
+                         fix=f"write {target}: {yaml_value(value)}", layer=spec.name,
+                         severity=severity)
+
+
+def _keras_verdict(olds: list) -> tuple[str | None, bool]:
+    """(severity, whether Keras 3 still takes them): the rule's error where Keras 3
+    refuses any of the names, an info where it takes them all (netlint.vocabulary asked
+    Keras: LSTM's `implementation`, Embedding's `input_length`)."""
+    still = all(vocabulary.accepts("argument", old) for old in olds)
+    return ("info" if still else None), still
 
 
 def _wanted_input(spec: InputSpec) -> str:
@@ -82,13 +96,15 @@ def _input_finding(ctx: Context, spec: InputSpec) -> Finding | None:
     return None
 
 
-@rule("NL901", "legacy-argument", "warning",
+@rule("NL901", "legacy-argument", "error",
       "a Keras 1/2 argument name (dropout_W, nb_filter, border_mode, lr, nb_epoch, ...)")
 def legacy_argument(ctx: Context) -> Iterator[Finding]:
     """Code pasted from old tutorials uses names Keras 3 no longer takes (seed 002:
-    `dropout_W`, `nb_epoch`; seed 001: `Adam(lr=0.2)`). netlint reads them as their Keras 3
-    names and says what to write; a first layer's `input_shape` is only an info, since
-    Keras 3 still accepts it."""
+    `dropout_W`, `nb_epoch`; seed 001: `Adam(lr=0.2)`): Keras 3 refuses every one of
+    them (a layer, an optimizer or `fit` raises on an argument it does not know), so
+    each is an error. netlint reads them as their Keras 3 names, so the rest of the
+    checks still run, and says what to write; a first layer's `input_shape` is only an
+    info, since Keras 3 still accepts it."""
     skip = {spec.origin for spec in ctx.model.inputs} & {"batch_input_shape"}
     for spec in file_specs(ctx):
         if spec.legacy_kwargs:  # most layers have none
@@ -99,7 +115,8 @@ def legacy_argument(ctx: Context) -> Iterator[Finding]:
         for old, new, path in section.legacy:
             value = section.get(new) if len(path) == 1 else _nested(section.values, path, new)
             yield ctx.report(f"'{old}' is the Keras 1/2 name of {new}", section.position_of(*path),
-                             fix=f"write {new}: {yaml_value(value)}")
+                             fix=f"write {new}: {yaml_value(value)}",
+                             severity=_keras_verdict([old])[0])
     for spec in ctx.model.inputs:
         finding = _input_finding(ctx, spec)
         if finding is not None:
@@ -113,15 +130,20 @@ def _nested(values: dict, path: tuple, new: str) -> Any:
     return current.get(new) if isinstance(current, dict) else None
 
 
-@rule("NL902", "legacy-layer", "warning",
+@rule("NL902", "legacy-layer", "error",
       "a Keras 1/2 layer class name (Convolution2D, CuDNNLSTM, ...)")
 def legacy_layer(ctx: Context) -> Iterator[Finding]:
     """Seed 001's `Convolution2D(32, 3, 3)`, seed 002's CuDNNLSTM: the Keras 3 class is
-    named differently (or, for CuDNN*, merged into LSTM/GRU)."""
+    named differently (or, for CuDNN*, merged into LSTM/GRU). An error where Keras 3
+    has no such name (CuDNNLSTM); an info where it keeps the old name as an alias
+    (Convolution2D), as netlint.vocabulary records from Keras itself."""
     for spec in file_specs(ctx):
         if not spec.written_class or spec.written_class == spec.class_name:
             continue
         note = LAYER_NOTES.get(spec.written_class)
         fix = f"write {spec.class_name}" + (f" ({note})" if note else "")
-        yield ctx.report(f"'{spec.written_class}' is the Keras 1/2 name of {spec.class_name}",
-                         spec.position, fix=fix, layer=spec.name)
+        kept = vocabulary.accepts("layer", spec.written_class)
+        still = " (Keras 3 still takes it as an alias)" if kept else ""
+        yield ctx.report(f"'{spec.written_class}' is the Keras 1/2 name of "
+                         f"{spec.class_name}{still}", spec.position, fix=fix,
+                         layer=spec.name, severity="info" if kept else None)

@@ -1,5 +1,7 @@
 """The strings Keras 3 accepts for metrics, losses, optimizers, activations,
-initializers, regularizers, constraints, `padding` and `data_format`.
+initializers, regularizers, constraints, `padding` and `data_format`, and which
+Keras 1/2 layer and argument names (`Convolution2D`, `implementation`) it still
+takes.
 
 Keras decides, not us: `keras_vocabulary.json` is written by
 `python -m netlint.vocabulary.generate`, which asks the installed Keras about
@@ -15,8 +17,8 @@ import functools
 import json
 import os
 
-KINDS = ("activation", "constraint", "data_format", "initializer", "loss", "metric",
-         "optimizer", "padding", "regularizer")
+KINDS = ("activation", "argument", "constraint", "data_format", "initializer", "layer",
+         "loss", "metric", "optimizer", "padding", "regularizer")
 
 
 @functools.cache

@@ -8,7 +8,9 @@ each string is Keras's own, reached the way a model reaches it: a metric or a lo
 through the functions `compile()` uses (`get_metric`, `get_loss`) and then updated
 on a batch; an activation, initializer, regularizer or constraint through
 `keras.<kind>.get` and then applied; an optimizer through `keras.optimizers.get`
-and one step; `padding` and `data_format` by building a layer with them. A string
+and one step; `padding` and `data_format` by building a layer with them; a Keras
+1/2 layer name by looking it up in `keras.layers`, a Keras 1/2 argument by passing
+it to the layers, optimizer or `fit` that took it. A string
 that Keras resolves but cannot use (the abstract `Metric`, `threshold` without its
 arguments, `IoU` without `num_classes`) is refused, as training would refuse it.
 
@@ -93,6 +95,13 @@ def vocabulary_json(verdicts: dict | None = None) -> str:
 def candidates(kind: str) -> list[str]:
     """Every string asked about for one kind."""
     from keras.src.utils.naming import to_snake_case
+
+    if kind == "layer":  # the Keras 1/2 class names netlint reads: does Keras 3 still?
+        from netlint.spec.legacy import LEGACY_LAYERS
+
+        return sorted(LEGACY_LAYERS)
+    if kind == "argument":  # the Keras 1/2 argument names netlint reads
+        return sorted(_legacy_arguments())
 
     seeds = set(_registry(kind)) | set(WRITTEN_BY_PEOPLE.get(kind, ()))
     asked = set()
@@ -264,6 +273,64 @@ def _padding(name: str) -> str | None:
     return None
 
 
+def _layer(name: str) -> str | None:
+    """The Keras 3 class a layer name resolves to (`Convolution2D` -> `Conv2D`)."""
+    import keras
+
+    found = getattr(keras.layers, name)
+    return found.__name__ if issubclass(found, keras.layers.Layer) else None
+
+
+def _legacy_arguments() -> dict[str, str]:
+    """Keras 1/2 argument name -> where it was written: a layer, the optimizer, fit."""
+    from netlint.spec import legacy
+
+    found = {name: "layer" for name in (*legacy.LEGACY_KWARGS, *legacy.REMOVED_KWARGS)}
+    for renames in legacy.LEGACY_CLASS_KWARGS.values():
+        found.update(dict.fromkeys(renames, "layer"))
+    found.update(dict.fromkeys(legacy.LEGACY_OPTIMIZER_KWARGS, "optimizer"))
+    found.update(dict.fromkeys(legacy.LEGACY_TRAIN_KWARGS, "fit"))
+    return found
+
+
+# Layers a Keras 1/2 argument is tried on, with their required arguments.
+_TRIED_ON = (("Dense", {"units": 2}), ("LSTM", {"units": 2}),
+             ("Conv2D", {"filters": 2, "kernel_size": 3}),
+             ("Conv1D", {"filters": 2, "kernel_size": 3}), ("MaxPooling1D", {}),
+             ("Dropout", {"rate": 0.5}), ("Embedding", {"input_dim": 3, "output_dim": 2}),
+             ("LeakyReLU", {}))
+
+
+def _argument(name: str) -> str | None:
+    """Where Keras 3 still takes a Keras 1/2 argument (`LSTM` takes `implementation`
+    and ignores it), or None where everything it could be passed to refuses it."""
+    import inspect
+
+    import keras
+
+    where = _legacy_arguments()[name]
+    if where == "optimizer":
+        keras.optimizers.Adam(**{name: 0.001})
+        return "Adam"
+    if where == "fit":
+        inspect.signature(keras.Model.fit).bind(None, **{name: 1})
+        return "fit"
+    for class_name, required in _TRIED_ON:
+        try:
+            getattr(keras.layers, class_name)(**required, **{name: _sample(name)})
+        except Exception:  # noqa: BLE001 - this layer refuses it; try the next
+            continue
+        return class_name
+    return None
+
+
+def _sample(name: str) -> object:
+    """A value of the kind a Keras 1/2 argument took."""
+    return {"dim_ordering": "tf", "border_mode": "same", "init": "uniform",
+            "inner_init": "orthogonal", "inner_activation": "sigmoid",
+            "consume_less": "gpu", "forget_bias_init": "one", "bias": True}.get(name, 1)
+
+
 def _data_format(name: str) -> str:
     import keras
 
@@ -279,7 +346,7 @@ _MODULES = {"metric": "metrics", "loss": "losses", "activation": "activations",
 PROBES = {"metric": _metric, "loss": _loss, "activation": _activation,
           "initializer": _initializer, "regularizer": _regularizer,
           "constraint": _constraint, "optimizer": _optimizer, "padding": _padding,
-          "data_format": _data_format}
+          "data_format": _data_format, "layer": _layer, "argument": _argument}
 
 
 def _registry(kind: str) -> list[str]:
