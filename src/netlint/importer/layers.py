@@ -61,6 +61,12 @@ def convert_layer(layer: dict, where: str, report: Report) -> ConvertedLayer:
         report.problems.append(f"{where}: a Lambda layer holds Python code netlint cannot "
                                "read; replace it with the Keras layer it stands for")
         return ConvertedLayer(cls, {}, False)
+    if str(layer.get("module", "")).startswith("keras.src.ops"):
+        # `x + 3.0` on a Keras tensor is recorded as an operation, not a layer: its class
+        # name (Add, Multiply) is a layer's too, but it takes a tensor and a constant
+        report.problems.append(f"{where}: a keras.ops operation ({cls}) applied to a tensor "
+                               "directly (such as `x + 3.0`); netlint has no layer for it")
+        return ConvertedLayer(cls, {}, False)
     written = legacy.LEGACY_LAYERS.get(cls, cls)
     if written != cls:
         report.notes.append(f"{where}: Keras 1/2 class {cls} is written as {written}")
@@ -119,9 +125,16 @@ def _normalised(key: str, value: Any, where: str, report: Report) -> Any:
     kind = key.rpartition("_")[2]
     if kind in OBJECT_KINDS:
         return object_value(value, kind)
-    if key in ("layer", "backward_layer") and is_serialized_object(value):
+    if key in ("layer", "backward_layer", "cell") and is_serialized_object(value):
         inner = convert_layer(value, f"{where} (its {key})", report)
+        if key == "cell" and inner.class_name == "StackedRNNCells" and \
+                list(inner.kwargs) == ["cells"]:
+            return inner.kwargs["cells"]  # `cell: [...]`: Keras makes it this StackedRNNCells
         return {inner.class_name: inner.kwargs}
+    if key == "cells" and isinstance(value, list) and all(map(is_serialized_object, value)):
+        cells = [convert_layer(cell, f"{where} (its cell {number})", report)
+                 for number, cell in enumerate(value)]
+        return [{cell.class_name: cell.kwargs} for cell in cells]
     if is_serialized_object(value):
         raise Unexpressible(f"a {value.get('class_name')} object")
     return value

@@ -127,7 +127,11 @@ def _initializer(cls: str, config: dict) -> Any:
     kept = _drop_defaults(config, INITIALIZER_DEFAULTS.get(cls, {}))
     if not kept:
         name = LEGACY_INITIALIZERS.get(cls, to_snake_case(cls))
-        return name if name in vocab.INITIALIZERS else cls
+        if name in vocab.INITIALIZERS:
+            return name
+        # a class Keras does not take by name alone (`Constant` needs its value, even
+        # the default one): written with its arguments
+        kept = {k: tidy(v) for k, v in config.items() if v is not None}
     return {cls: kept}
 
 
