@@ -353,3 +353,15 @@ def test_raw_pixels_and_class_ids_read_from_files(tmp_path):
     found = lint(text, folder=tmp_path)
     assert sorted(f.code for f in found) == ["NL303", "NL501"]  # not NL311 too: one cause
     assert (only(found, "NL501")[0].line, only(found, "NL501")[0].column) == (8, 13)
+
+
+@pytest.mark.parametrize("layers, severity", [
+    ("  - Dense: {units: 8, activation: relu, kernel_initializer: zeros}\n"
+     "  - Dense: {units: 1}\n", "warning"),  # hidden: the units never become different
+    ("  - Dense: {units: 8, activation: relu}\n"
+     "  - Dense: {units: 1, kernel_initializer: zeros}\n", "info"),  # a neutral head
+])
+def test_nl605_a_zero_kernel_is_a_warning_in_a_hidden_layer_and_an_info_in_the_head(
+        layers, severity):
+    (finding,) = only(lint("input: {shape: [4]}\nlayers:\n" + layers), "NL605")
+    assert finding.severity == severity

@@ -145,7 +145,7 @@ def dropout_too_high(ctx: Context) -> Iterator[Finding]:
 
 # -- NL604 ------------------------------------------------------------------------------
 
-@rule("NL604", "parameter-blowup", "warning",
+@rule("NL604", "parameter-blowup", "info",
       "one Dense after a large Flatten holds most of the model's parameters",
       options={"max_params": 10_000_000, "max_share": 0.5})
 def parameter_blowup(ctx: Context) -> Iterator[Finding]:

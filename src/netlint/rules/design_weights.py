@@ -113,7 +113,18 @@ def poor_weight_init(ctx: Context) -> Iterator[Finding]:
             problem = _initializer_problem(spec.kwargs[key], limit)
             if problem is None:
                 continue
+            # an output layer's units each meet their own target, so equal starting
+            # weights drift apart at once: zeros there is a known technique (a head
+            # that starts neutral), worth an info, not a warning
+            name = _identifier(spec.kwargs[key])[0]
+            head = spec.name in ctx.model.outputs and name in CONSTANT_INITIALIZERS
+            if head:
+                problem = (f"{name} starts the output layer's weights equal: each unit "
+                           "meets its own target, so they drift apart, but the model's "
+                           "first predictions ignore its input (fine if a neutral start is "
+                           "meant)")
             yield ctx.report(f"{spec.class_name} '{spec.name}' {key}: {problem}",
                              spec.kwarg_positions.get(key) or spec.position,
                              fix=f"remove {key} (Keras's default is well scaled) or use "
-                             "he_normal before relu", layer=spec.name)
+                             "he_normal before relu", layer=spec.name,
+                             severity="info" if head else None)
