@@ -56,13 +56,14 @@ class LayerSpec:
     inbound: tuple  # names of inputs/layers it consumes, in order
     position: Position | None = None  # the layer item (the class-name key)
     kwarg_positions: dict = field(default_factory=dict)  # kwarg -> Position of its value
-    wrapped: LayerSpec | None = None  # the inner layer of TimeDistributed/Bidirectional
+    wrapped: LayerSpec | None = None  # TimeDistributed's/Bidirectional's layer, RNN's cell
     backward: LayerSpec | None = None  # Bidirectional's `backward_layer:`, read like `layer:`
     written_class: str | None = None  # the spelling in the file when it was a legacy name
     legacy_kwargs: dict = field(default_factory=dict)  # old kwarg -> new kwarg name
     explicit_name: bool = False
     index: int = 0  # position in the `layers:` list
     from_position: Position | None = None  # the `from:` value, when written
+    cells: tuple = ()  # StackedRNNCells' `cells:`, each read like a wrapper's `layer:`
 
     def kwarg_position(self, key: str) -> Position | None:
         return self.kwarg_positions.get(key, self.position)

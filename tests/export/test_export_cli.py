@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from export_helpers import FIXTURES, ROOT, clean_examples, cli
+from export_helpers import FIXTURES, ROOT, clean_examples, cli, force_if_keras2
 
 EXAMPLES = clean_examples()
 MODELS = EXAMPLES + FIXTURES
@@ -151,7 +151,7 @@ def test_dash_writes_the_script_to_stdout_only(tmp_path):
 @pytest.mark.parametrize("model", MODELS, ids=lambda p: p.name)
 def test_scripts_are_tidy_python(model, tmp_path):
     out = tmp_path / "train.py"
-    assert _export(model, out, "--synthetic").exit_code == 0
+    assert _export(model, out, "--synthetic", *force_if_keras2(model)).exit_code == 0
     text = out.read_text()
     compile(text, str(out), "exec")
     assert text.endswith("\n") and not text.endswith("\n\n")
@@ -225,7 +225,9 @@ def test_mixed_precision_keeps_outputs_in_float32(tmp_path, precision):
 def test_missing_compile_is_chosen_from_the_output_and_said(tmp_path):
     out = tmp_path / "train.py"
     model = ROOT / "tests" / "export" / "models" / "keras2-no-compile.yaml"
-    assert _export(model, out, "--synthetic").exit_code == 0
+    refused = _export(model, out, "--synthetic")  # Keras 3 refuses its Keras 2 spellings
+    assert refused.exit_code == 1 and "NL901 [error]" in refused.stderr
+    assert _export(model, out, "--synthetic", "--force").exit_code == 0
     text = out.read_text()
     assert "no `compile:` loss" in text
     assert 'loss="categorical_crossentropy"' in text and "keras.optimizers.Adam()" in text

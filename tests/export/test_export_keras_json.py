@@ -9,7 +9,15 @@ import keras
 import numpy as np
 import pytest
 
-from export_helpers import FIXTURES, HERE, clean_examples, cli, compare_layers, netlint_summary
+from export_helpers import (
+    FIXTURES,
+    HERE,
+    clean_examples,
+    cli,
+    compare_layers,
+    force_if_keras2,
+    netlint_summary,
+)
 
 MODELS = clean_examples() + FIXTURES
 
@@ -37,7 +45,7 @@ def _load(text: str):
 
 @pytest.mark.parametrize("path", MODELS, ids=lambda p: p.name)
 def test_model_from_json_builds_netlints_model(path):
-    result = cli("export", str(path), "-o", "-", "--to", "keras-json")
+    result = cli("export", str(path), "-o", "-", "--to", "keras-json", *force_if_keras2(path))
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert document["class_name"] == "Functional"

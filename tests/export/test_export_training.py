@@ -20,7 +20,8 @@ import numpy as np
 import pytest
 
 from export_helpers import (
-    FIXTURES, ROOT, ScriptRun, clean_examples, cli, compare_layers, netlint_summary,
+    FIXTURES, ROOT, ScriptRun, clean_examples, cli, compare_layers, force_if_keras2,
+    netlint_summary,
     run_script,
 )
 
@@ -45,7 +46,7 @@ def _batch(path: Path) -> int:
 
 
 def _export(model: Path, script: Path, *options: str) -> None:
-    result = cli("export", str(model), "-o", str(script), *options)
+    result = cli("export", str(model), "-o", str(script), *options, *force_if_keras2(model))
     assert result.exit_code == 0, result.output
 
 

@@ -70,6 +70,10 @@ def layer_object(spec: LayerSpec, dtype: str | None = None) -> dict:
             config[key] = layer_object(spec.wrapped, dtype)
         elif key == "backward_layer" and spec.backward is not None:
             config[key] = layer_object(spec.backward, dtype)
+        elif key == "cell" and spec.wrapped is not None:
+            config[key] = layer_object(spec.wrapped, dtype)  # a list: its StackedRNNCells
+        elif key == "cells" and spec.cells:
+            config[key] = [layer_object(cell, dtype) for cell in spec.cells]
         else:
             config[key] = config_value(key, value)
     if dtype is not None and "dtype" not in spec.kwargs:

@@ -10,7 +10,7 @@ and give every layer its netlint name, so the built model's names match
 
 from __future__ import annotations
 
-from netlint.codegen.emitter import Call, ExportError, Expr, call_kw, literal, quoted
+from netlint.codegen.emitter import Call, ExportError, Expr, Seq, call_kw, literal, quoted
 from netlint import vocabulary
 from netlint.graph import LayerSpec
 from netlint.layers import registry
@@ -71,6 +71,11 @@ def layer_kwargs(spec: LayerSpec, extra: dict | None = None) -> list:
             pairs.append((key, layer_expr(spec.wrapped, extra)))
         elif key == "backward_layer" and spec.backward is not None:
             pairs.append((key, layer_expr(spec.backward, extra)))
+        elif key == "cell" and spec.wrapped is not None:
+            # a list of cells was read as the StackedRNNCells Keras makes of it
+            pairs.append((key, layer_expr(spec.wrapped, extra)))
+        elif key == "cells" and spec.cells:
+            pairs.append((key, Seq("list", tuple(layer_expr(c, extra) for c in spec.cells))))
         else:
             pairs.append((key, value_expr(key, value)))
     return pairs

@@ -103,6 +103,17 @@ def dtype_text(node: LayerResult, inferred: InferredModel) -> str:
     return str(node.kwargs.get("dtype") or "float32")
 
 
+# RNN(LSTMCell(8)) steps as LSTM(8) does; a StackedRNNCells stays a generic RNN
+_CELL_LAYERS = {"LSTMCell": "LSTM", "GRUCell": "GRU", "SimpleRNNCell": "SimpleRNN"}
+
+
+def recurrent_class(spec: LayerSpec) -> str:
+    """The recurrent class a layer steps like (what `cell_name`/`state_names` take)."""
+    if spec.class_name == "RNN" and spec.wrapped is not None:
+        return _CELL_LAYERS.get(spec.wrapped.class_name, "RNN")
+    return spec.class_name
+
+
 def cell_name(class_name: str) -> str:
     """What one timestep of a recurrent layer is called in a cell: `LSTM`, `GRU`, `RNN`."""
     return RNN_SHORT.get(class_name, class_name)

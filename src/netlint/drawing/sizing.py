@@ -30,11 +30,11 @@ def _cell_texts(inferred: InferredModel, kind: str, name: str) -> list[tuple]:
     if kind == SOURCE:
         return [("xT", 12), (labels.step_shape(node.output_shape), 10)]
     if kind == RECURRENT:
-        return [(labels.cell_name(node.class_name), 12)]
+        return [(labels.cell_name(labels.recurrent_class(node.spec)), 12)]
     if kind == BIDIRECTIONAL:
         inner = node.spec.wrapped
         merge = str(node.kwargs.get("merge_mode", "concat"))
-        return [(labels.cell_name(inner.class_name) + " →", 12), (merge, 12)]
+        return [(labels.cell_name(labels.recurrent_class(inner)) + " →", 12), (merge, 12)]
     return [(labels.copy_cell_text(node), 12)]
 
 
@@ -42,9 +42,9 @@ def _state_labels(inferred: InferredModel, kind: str, name: str) -> list[str]:
     """The widest label a row puts on the state edges between its cells."""
     node = inferred[name]
     if kind == RECURRENT:
-        return [s + "T-1" for s in labels.state_names(node.class_name)]
+        return [s + "T-1" for s in labels.state_names(labels.recurrent_class(node.spec))]
     if kind == BIDIRECTIONAL:
-        states = labels.state_names(node.spec.wrapped.class_name)
+        states = labels.state_names(labels.recurrent_class(node.spec.wrapped))
         return [", ".join(s + "′T-1" for s in states)]
     return []
 

@@ -84,7 +84,7 @@ def draw_recurrent(u: Unroller, row: Row) -> None:
     """A framed row: label, h_0 (on the right when it reads backwards), one cell per step."""
     node = u.inferred[row.name]
     kwargs = node.kwargs
-    states = labels.state_names(node.class_name)
+    states = labels.state_names(labels.recurrent_class(node.spec))
     backward = bool(kwargs.get("go_backwards"))
     notes = [u.style.text(n) for n in _notes(kwargs, row.last_only, states)]
     header = u.layer_lines(row.name, "weights shared across t", *notes)
@@ -94,7 +94,8 @@ def draw_recurrent(u: Unroller, row: Row) -> None:
         with frame.subgraph() as line:
             line.attr(rank="same")
             label = u.row_header(line, row.name, header)
-            cells = _cells(u, line, row, u.style.text(labels.cell_name(node.class_name)))
+            cells = _cells(u, line, row, u.style.text(labels.cell_name(
+                labels.recurrent_class(node.spec))))
             init = f"{u.ids[row.name]}_h0"
             _initial_state(u, line, init, states, bool(kwargs.get("stateful")))
             chain = [(c, cells[c.key]) for c in columns]
@@ -128,8 +129,8 @@ def draw_bidirectional(u: Unroller, row: Row) -> None:
     # with its own states), else Keras's copy of the forward layer
     back = node.spec.backward or inner
     inner_kwargs = labels.merged_kwargs(inner)
-    states = labels.state_names(inner.class_name)
-    back_states = labels.state_names(back.class_name)
+    states = labels.state_names(labels.recurrent_class(inner))
+    back_states = labels.state_names(labels.recurrent_class(back))
     style = u.style
     notes = [style.text(n) for n in _notes(inner_kwargs, row.last_only, states)]
     notes.insert(0, "forward state → (solid), backward state ← (dashed)")
@@ -137,8 +138,8 @@ def draw_bidirectional(u: Unroller, row: Row) -> None:
         notes.insert(1, style.text("backward_layer: " + labels.call_text(
             back.class_name, labels.merged_kwargs(back), back.wrapped)))
     header = u.layer_lines(row.name, "weights shared across t", *notes)
-    text = f"{style.text(labels.cell_name(inner.class_name))} →<BR/>← " \
-           f"{style.text(labels.cell_name(back.class_name))}"
+    text = f"{style.text(labels.cell_name(labels.recurrent_class(inner)))} →<BR/>← " \
+           f"{style.text(labels.cell_name(labels.recurrent_class(back)))}"
     stateful = bool(inner_kwargs.get("stateful"))
     columns = u.columns[row.group]
     with u.graph.subgraph(name=u.frame(row.name)) as frame:

@@ -7,8 +7,8 @@ import importlib
 from netlint.layers.base import REGISTRY, LayerDef
 
 # One module per family of Keras layers; each registers its classes on import.
-FAMILIES = ("core", "reshaping", "conv", "pooling", "recurrent", "wrappers", "merging",
-            "attention", "normalization", "activations", "preprocessing")
+FAMILIES = ("core", "reshaping", "conv", "pooling", "recurrent", "recurrent_cells", "wrappers",
+            "merging", "attention", "normalization", "activations", "preprocessing")
 
 _loaded = False
 

@@ -38,7 +38,7 @@ ACTIVATION_LAYERS = {"ReLU": "relu", "LeakyReLU": "leaky_relu", "PReLU": "prelu"
 # What an output's activation (or width) may be read through, walking back from the output.
 _THROUGH_TO_ACTIVATION = PASS_THROUGH | RESHAPING
 _THROUGH_TO_UNITS = PASS_THROUGH | set(ACTIVATION_LAYERS) | {"Activation"}
-RNN_CLASSES = frozenset({"SimpleRNN", "LSTM", "GRU"})
+RNN_CLASSES = frozenset({"SimpleRNN", "LSTM", "GRU", "RNN"})  # RNN: with its `cell:`
 
 LOSS_ALIASES = {
     "mse": "mean_squared_error", "mae": "mean_absolute_error",
@@ -151,13 +151,19 @@ def descendants(inferred: InferredModel, name: str) -> list[LayerResult]:
 
 def all_specs(model: ModelSpec):
     """Every layer spec in file order, a wrapper's inner layers (`layer:`, then
-    `backward_layer:`) right after it."""
+    `backward_layer:`; an RNN's `cell:` and a stack's `cells:`) right after it."""
     for layer in model.layers:
         yield layer
-        if layer.wrapped is not None:
-            yield layer.wrapped
-        if layer.backward is not None:
-            yield layer.backward
+        if layer.wrapped is not None or layer.backward is not None or layer.cells:
+            yield from _inner_specs(layer)
+
+
+def _inner_specs(spec: LayerSpec):
+    # depth first: Bidirectional(RNN(StackedRNNCells([LSTMCell, ...]))) nests three deep
+    for inner in (spec.wrapped, spec.backward, *spec.cells):
+        if inner is not None:
+            yield inner
+            yield from _inner_specs(inner)
 
 
 def file_specs(ctx: Any) -> tuple[LayerSpec, ...]:
@@ -211,7 +217,9 @@ class RnnView:
     def position(self, key: str | None = None) -> Position | None:
         if key is None:
             return self.node.spec.position
-        return self.spec.kwarg_positions.get(key) or self.spec.position
+        cell = self.spec.wrapped if self.spec.class_name == "RNN" else None
+        return self.spec.kwarg_positions.get(key) or (
+            cell.kwarg_positions.get(key) if cell is not None else None) or self.spec.position
 
 
 def recurrent_layers(inferred: InferredModel, *, include_conv: bool = False) -> list[RnnView]:
@@ -228,7 +236,12 @@ def recurrent_layers(inferred: InferredModel, *, include_conv: bool = False) -> 
             continue
         if spec.class_name not in RNN_CLASSES and not include_conv:
             continue
-        views.append(RnnView(node, spec, _spec_kwargs(node, spec)))
+        kwargs = _spec_kwargs(node, spec)
+        if spec.class_name == "RNN" and spec.wrapped is not None:
+            # RNN(LSTMCell(8)) reads like LSTM(8): the cell's units and activations, the
+            # RNN's return_sequences, stateful, unroll
+            kwargs = {**layer_kwargs(spec.wrapped), **kwargs}
+        views.append(RnnView(node, spec, kwargs))
     return views
 
 

@@ -178,6 +178,12 @@ class ItemReader:
             backward = self._wrapped(kwargs["backward_layer"], path + ("backward_layer",), index)
             if backward is None:
                 return None
+        cells = ()
+        if class_name in _CELL_ARGUMENTS and ok:
+            parts = self._cell_parts(class_name, kwargs, path, index)
+            if parts is None:
+                return None
+            wrapped, cells = parts
         if not ok:
             return None
         explicit = isinstance(kwargs.get("name"), str)
@@ -199,7 +205,7 @@ class ItemReader:
             kwarg_positions=positions, wrapped=wrapped, backward=backward,
             written_class=written if written != class_name else None,
             legacy_kwargs=renamed, explicit_name=explicit, index=index,
-            from_position=from_position)
+            from_position=from_position, cells=cells)
 
     def _wrapped(self, value: dict | str, path: tuple, index: int) -> LayerSpec | None:
         parts = self.split_item(value, path)
@@ -207,6 +213,35 @@ class ItemReader:
             return None
         written, raw, _ = parts
         return self.read_layer(written, raw, path + (written,), index)
+
+    def _cell_parts(self, class_name: str, kwargs: dict, path: tuple,
+                    index: int) -> tuple | None:
+        """(wrapped, cells): RNN's `cell:` read like `layer:`, a list of cells made the
+        StackedRNNCells Keras makes of it; StackedRNNCells' `cells:` one by one. None
+        after a finding. Other values are left for inference to refuse."""
+        key = _CELL_ARGUMENTS[class_name]
+        value = kwargs.get(key)
+        if isinstance(value, list):
+            cells = self._cell_list(value, path + (key,), index)
+            if cells is None or class_name == "StackedRNNCells":
+                return None if cells is None else (None, cells)
+            # Keras names the stack after its cells and before the RNN
+            where = self.doc.key_position_of(path + (key,))
+            stack = LayerSpec(name=self.namer.auto_name("StackedRNNCells"),
+                              class_name="StackedRNNCells", kwargs={"cells": value}, inbound=(),
+                              position=where, kwarg_positions={"cells": where}, index=index,
+                              cells=cells)
+            return stack, ()
+        if isinstance(value, (dict, str)) and class_name == "RNN":
+            cell = self._wrapped(value, path + (key,), index)
+            return None if cell is None else (cell, ())
+        return None, ()
+
+    def _cell_list(self, value: list, path: tuple, index: int) -> tuple | None:
+        # every cell read, so that each one's mistakes are reported at once
+        cells = [self._wrapped(item, path + (number,), index)
+                 for number, item in enumerate(value)]
+        return None if any(cell is None for cell in cells) else tuple(cells)
 
     def _kwargs(self, written: str, class_name: str, definition: LayerDef, raw: Any,
                 path: tuple) -> tuple:
@@ -294,6 +329,9 @@ class ItemReader:
         self.findings.extend(problems)
         return not problems
 
+
+# The classes that hold RNN cells, and the argument they take them in.
+_CELL_ARGUMENTS = {"RNN": "cell", "StackedRNNCells": "cells"}
 
 # Arguments whose strings Keras reads in any letter case (`standardize_padding`,
 # `standardize_data_format`); netlint.vocabulary says which spellings it takes.
