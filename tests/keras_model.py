@@ -7,6 +7,7 @@ import warnings
 
 import keras
 
+from keras_oracle import SEPARATE_ARGUMENTS
 from netlint.api import infer
 from netlint.graph import LayerSpec, ModelSpec
 from netlint.spec import load_text
@@ -73,7 +74,7 @@ def build_keras_model(model: ModelSpec) -> tuple[dict, object]:
                 warnings.simplefilter("ignore")
                 layer = layers[spec.name]
                 # MultiHeadAttention is called as mha(query, value[, key]), not on a list
-                out = layer(*args) if spec.class_name == "MultiHeadAttention" else \
+                out = layer(*args) if spec.class_name in SEPARATE_ARGUMENTS else \
                     layer(args[0] if len(args) == 1 else args)
         except Exception as error:  # noqa: BLE001
             raise KerasRefused(spec.name, error) from None

@@ -103,7 +103,7 @@ def compare_layer(class_name: str, kwargs: dict, input_shapes: list, **options) 
 
 FILLS = (1, 2, 3)
 RUN_BATCH = 5  # unlike any size the strategies draw, so nothing fits by chance
-SEPARATE_ARGUMENTS = {"MultiHeadAttention"}
+SEPARATE_ARGUMENTS = {"MultiHeadAttention", "GroupQueryAttention"}
 
 
 def _call(layer, class_name, inputs):

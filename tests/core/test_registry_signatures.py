@@ -73,3 +73,20 @@ def test_params_match_keras(name):
         if key in definition.params:
             assert ours[key] == default or (ours[key] is REQUIRED and default is REQUIRED), \
                 f"{name}.{key}: netlint default {ours[key]!r} != Keras {default!r}"
+
+
+@pytest.mark.parametrize("name", sorted(n for n in DEFS if hasattr(keras.layers, n)))
+def test_layers_are_named_after_the_class_keras_names_them_after(name):
+    """Keras's default layer names come from the class's own name, which an exported
+    alias hides: MaxPool1D makes `max_pooling1d`, GroupQueryAttention
+    `grouped_query_attention`."""
+    from netlint.layers.base import default_name_class
+
+    assert default_name_class(DEFS[name]) == getattr(keras.layers, name).__name__
+
+
+@pytest.mark.parametrize("name", sorted(n for n in DEFS if hasattr(keras.layers, n)))
+def test_layers_called_with_separate_inputs_are_the_ones_keras_calls_so(name):
+    """mha(query, value) and not mha([query, value]): the exported code calls it so."""
+    call = inspect.signature(getattr(keras.layers, name).call).parameters
+    assert DEFS[name].separate_inputs == ("query" in call), list(call)

@@ -17,6 +17,7 @@ from netlint.codegen.layer_code import CONFIG_KINDS, INPUT_KWARGS
 from netlint.graph import LayerSpec
 from netlint.inference import InferredModel, dependency_order
 from netlint.layers import registry
+from netlint.layers.base import owns_input_dim
 
 MIXED_POLICIES = {"float16": "mixed_float16", "bfloat16": "mixed_bfloat16"}
 _DEPTH = 32
@@ -64,7 +65,7 @@ def layer_object(spec: LayerSpec, dtype: str | None = None) -> dict:
     """One layer, serialized as Keras serializes it (its config holds what the file sets)."""
     config: dict = {"name": spec.name}
     for key, value in spec.kwargs.items():
-        if key in INPUT_KWARGS and not (key == "input_dim" and spec.class_name == "Embedding"):
+        if key in INPUT_KWARGS and not (key == "input_dim" and owns_input_dim(spec.class_name)):
             continue
         if key == "layer" and spec.wrapped is not None:
             config[key] = layer_object(spec.wrapped, dtype)
@@ -122,7 +123,8 @@ def model_config(inferred: InferredModel, mixed_precision: str | None = None) ->
     for spec in ordered:
         dtype = ("float32" if spec.name in model.outputs else policy) if policy else None
         tensors = [_tensor(inferred, ref[0], ref[2]) for ref in _refs(inferred, spec.inbound)]
-        args = [tensors[0]] if len(tensors) == 1 else [tensors]
+        separate = registry.get(spec.class_name).separate_inputs  # mha(query, value)
+        args = [tensors[0]] if len(tensors) == 1 else tensors if separate else [tensors]
         layers.append({**layer_object(spec, dtype), "name": spec.name,
                        "inbound_nodes": [{"args": args, "kwargs": {}}]})
     inputs, outputs = _refs(inferred, tuple(i.name for i in model.inputs)), \

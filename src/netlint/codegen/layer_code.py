@@ -14,6 +14,7 @@ from netlint.codegen.emitter import Call, ExportError, Expr, Seq, call_kw, liter
 from netlint import vocabulary
 from netlint.graph import LayerSpec
 from netlint.layers import registry
+from netlint.layers.base import owns_input_dim
 
 # Keras 2 first-layer arguments that the loader turned into the model input; Keras 3
 # rejects batch_input_shape/batch_size on a layer and ignores input_shape/input_dim.
@@ -65,7 +66,7 @@ def layer_kwargs(spec: LayerSpec, extra: dict | None = None) -> list:
     """
     pairs = []
     for key, value in spec.kwargs.items():
-        if key in INPUT_KWARGS and not (key == "input_dim" and spec.class_name == "Embedding"):
+        if key in INPUT_KWARGS and not (key == "input_dim" and owns_input_dim(spec.class_name)):
             continue
         if key == "layer" and spec.wrapped is not None:
             pairs.append((key, layer_expr(spec.wrapped, extra)))

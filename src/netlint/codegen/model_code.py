@@ -24,6 +24,7 @@ from netlint.codegen.layer_code import gpu_notes, layer_expr
 from netlint.codegen.plan import fixed_batch
 from netlint.graph import InputSpec
 from netlint.inference import InferredModel, dependency_order
+from netlint.layers import registry
 
 KERAS2_INPUT_ORIGINS = ("input_shape", "input_dim", "batch_input_shape")
 
@@ -87,7 +88,9 @@ def build_model_function(inferred: InferredModel, mixed_precision: bool) -> list
             layer = layer_expr(spec, extra)
         except ExportError as problem:
             raise problem.located(spec.position, f"layer {quoted(spec.name)}") from None
-        lines += assign(targets, Call(layer, (_tensors(sources),)))
+        separate = registry.get(spec.class_name).separate_inputs  # mha(query, value)
+        arguments = tuple(name(v) for v in sources) if separate else (_tensors(sources),)
+        lines += assign(targets, Call(layer, arguments))
         variables[spec.name] = targets
     inputs = [v for inp in model.inputs for v in variables[inp.name]]
     outputs = [v for out in model.outputs for v in variables[out]]

@@ -10,6 +10,7 @@ from netlint.codegen.emitter import ExportError, quoted
 from netlint.graph import InputSpec, LayerSpec, ModelSpec
 from netlint.inference import InferredModel, infer_shapes
 from netlint.layers import registry
+from netlint.layers.base import is_embedding
 from netlint.records import record, replace
 from netlint.spec.layer_items import to_snake_case
 
@@ -107,7 +108,7 @@ def _embedding_vocab(inferred: InferredModel, start: str) -> int | None:
     while queue:
         for node in inferred.consumers(queue.pop(0)):
             layer = node.spec
-            while layer is not None and layer.class_name != "Embedding":
+            while layer is not None and not is_embedding(layer.class_name):
                 layer = layer.wrapped
             if layer is not None:
                 size = layer.kwargs.get("input_dim")

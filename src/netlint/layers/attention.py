@@ -244,16 +244,19 @@ def _attention_equations(rank: int, axes: tuple) -> tuple:
     return f"{source},{target}->{product}", f"{product},{source}->{target}"
 
 
-def _window_fits(query: tuple, value: tuple, scores: tuple, n_axes: int) -> bool:
+def _window_fits(query: tuple, value: tuple, scores: tuple, n_axes: int,
+                 broadcast: bool = False) -> bool:
     # the (1, T, S) sliding-window mask is widened to the scores' rank at axis
-    # -2*len(axes)-1, then must line up with them (Softmax's own check)
+    # -2*len(axes)-1, then must line up with them (Softmax's own check); the fused
+    # dot_product_attention path only broadcasts it, so a scores axis of 1 takes any size
     mask = [1, query[1], value[1]]
     while len(mask) < len(scores):
         at = -2 * n_axes - 1
         if not -len(mask) - 1 <= at <= len(mask):
             return False
         mask.insert(at + len(mask) + 1 if at < 0 else at, 1)
-    return all(m in (None, 1) or s in (None, m) for m, s in zip(mask[::-1], scores[::-1]))
+    fits = (None, 1) if broadcast else (None,)
+    return all(m in (None, 1) or s in fits or s == m for m, s in zip(mask[::-1], scores[::-1]))
 
 
 def _mha_projected(call: LayerCall, query: tuple, value: tuple, key: tuple) -> tuple:
@@ -275,7 +278,8 @@ def _mha_attended(call: LayerCall, query: tuple, value: tuple, key: tuple) -> tu
     else:
         to_scores, to_output = _attention_equations(len(v), axes)
         scores = _einsum(to_scores, k, q)
-    if call.kwargs.get("sliding_window") and not _window_fits(query, value, scores, len(axes)):
+    if call.kwargs.get("sliding_window") and \
+            not _window_fits(query, value, scores, len(axes), broadcast=fused):
         raise _NoFit("the sliding_window mask (query length, value length) does not line up "
                      "with the attention scores")
     attended = _einsum("bnts,bsnh->btnh" if fused else to_output, scores, v)
@@ -352,6 +356,7 @@ def _mha_weights(call: LayerCall, query: tuple, value: tuple, key: tuple, out: t
 
 
 @register("MultiHeadAttention", family="attention", positional=("num_heads", "key_dim"),
+          separate_inputs=True,
           min_inputs=2, max_inputs=3, params={
               "num_heads": REQUIRED, "key_dim": REQUIRED, "value_dim": None, "dropout": 0.0,
               "use_bias": True, "output_shape": None, "attention_axes": None,

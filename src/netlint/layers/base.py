@@ -145,6 +145,11 @@ class LayerDef:
     recurrent: bool = False
     kinds: dict = field(default_factory=dict)  # kwarg -> value kind, for the schema
     doc: str = ""
+    # the class's own name where Keras exports it under another (GroupQueryAttention is
+    # GroupedQueryAttention): Keras names layers after it (`grouped_query_attention`)
+    keras_class: str | None = None
+    # called as layer(query, value[, key]), not on a list of tensors (MultiHeadAttention)
+    separate_inputs: bool = False
     # False for the few classes whose __init__ has no **kwargs (SpatialDropout1D):
     # they take only what `params` lists, so `trainable:` is an unknown argument there.
     base_params: bool = True
@@ -165,7 +170,8 @@ REGISTRY: dict[str, LayerDef] = {}
 def register(name: str, *, family: str, params: dict | None = None, positional: tuple = (),
              required: tuple = (), min_inputs: int = 1, max_inputs: int | None = 1,
              wraps_layer: bool = False, recurrent: bool = False, kinds: dict | None = None,
-             doc: str = "", base_params: bool = True) -> Callable[[InferFn], InferFn]:
+             doc: str = "", base_params: bool = True, keras_class: str | None = None,
+             separate_inputs: bool = False) -> Callable[[InferFn], InferFn]:
     """Register an inference function as the entry for Keras class `name`."""
 
     def decorate(fn: InferFn) -> InferFn:
@@ -178,11 +184,29 @@ def register(name: str, *, family: str, params: dict | None = None, positional: 
             required=required or tuple(k for k, v in params_.items() if v is REQUIRED), min_inputs=min_inputs,
             max_inputs=max_inputs, wraps_layer=wraps_layer, recurrent=recurrent,
             kinds=dict(kinds or {}), doc=doc or (fn.__doc__ or "").strip(),
-            base_params=base_params,
+            base_params=base_params, keras_class=keras_class, separate_inputs=separate_inputs,
         )
         return fn
 
     return decorate
+
+
+def default_name_class(definition: LayerDef) -> str:
+    """The class name Keras's default layer names come from (MaxPool1D's layers are
+    `max_pooling1d`, GroupQueryAttention's `grouped_query_attention`)."""
+    return definition.keras_class or definition.name
+
+
+def owns_input_dim(class_name: str) -> bool:
+    """`input_dim` is the layer's own argument (an embedding's vocabulary size), not
+    Keras 2's way of giving the model's input shape on a first layer."""
+    definition = REGISTRY.get(class_name)
+    return definition is not None and "input_dim" in definition.params
+
+
+def is_embedding(class_name: str) -> bool:
+    """Embedding and ReversibleEmbedding: token ids in, vectors out, `mask_zero`."""
+    return owns_input_dim(class_name)
 
 
 def alias(name: str, target: str) -> None:

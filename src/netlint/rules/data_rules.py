@@ -14,7 +14,8 @@ from netlint.rules.head_common import heads
 # regression losses whose gradients grow with the target's scale (msle/mape do not)
 SCALE_SENSITIVE = frozenset({"mean_squared_error", "mean_absolute_error", "huber", "log_cosh"})
 # layers that scale their input themselves, so raw values are fine before them
-SELF_SCALING = frozenset({"Embedding", "Normalization", "Rescaling", "CategoryEncoding",
+SELF_SCALING = frozenset({"Embedding", "ReversibleEmbedding", "Normalization", "Rescaling",
+                          "CategoryEncoding", "HashedCrossing", "TextVectorization",
                           "StringLookup", "IntegerLookup", "Discretization", "Hashing"})
 
 

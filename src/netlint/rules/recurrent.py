@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from netlint.findings import Finding
 from netlint.inference import DEFERRED
+from netlint.layers.base import is_embedding
 from netlint.rules.engine import Context, rule
 from netlint.rules.facts import (
     RnnView,
@@ -180,7 +181,7 @@ def cudnn_ineligible(ctx: Context) -> Iterator[Finding]:
 
 def _masks(node) -> bool:
     return node.class_name == "Masking" or (
-        node.class_name == "Embedding" and bool(node.kwargs.get("mask_zero")))
+        is_embedding(node.class_name) and bool(node.kwargs.get("mask_zero")))
 
 
 def _any_length(rnn: RnnView) -> bool:

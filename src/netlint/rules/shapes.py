@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from netlint.findings import Finding
 from netlint.inference import LayerResult
+from netlint.layers.base import owns_input_dim
 from netlint.layers.registry import get as layer_def
 
 # importing these registers NL102, NL106, NL107 and NL111, NL112
@@ -226,7 +227,7 @@ def input_shape_on_inner_layer(ctx: Context) -> Iterator[Finding]:
     for layer in ctx.model.layers:
         node = ctx.inferred.nodes.get(layer.name)
         for key in _INPUT_KWARGS:
-            if key not in layer.kwargs or (key == "input_dim" and layer.class_name == "Embedding"):
+            if key not in layer.kwargs or (key == "input_dim" and owns_input_dim(layer.class_name)):
                 continue
             value = layer.kwargs[key]
             written = format_shape(tuple(value) if isinstance(value, list) else (value,))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from netlint.findings import Finding, loader_finding
 from netlint.graph import InputSpec, LayerSpec, ModelSpec, Position, Section
+from netlint.layers.base import owns_input_dim as layer_owns_input_dim
 from netlint.records import replace
 from netlint.spec import legacy
 from netlint.spec.layer_items import ItemReader, did_you_mean
@@ -93,7 +94,7 @@ class Builder:
     def input_from_first_layer(self, layer: LayerSpec) -> tuple[InputSpec | None, LayerSpec]:
         """Keras 2's `input_shape=`/`input_dim=`/`batch_input_shape=` on a first layer."""
         kw = dict(layer.kwargs)
-        owns_input_dim = layer.class_name == "Embedding"
+        owns_input_dim = layer_owns_input_dim(layer.class_name)
         for key in FIRST_LAYER_INPUT_KWARGS:
             if key == "input_dim" and owns_input_dim:
                 continue

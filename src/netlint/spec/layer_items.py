@@ -13,6 +13,7 @@ import re
 from netlint.findings import loader_finding
 from netlint.graph import LayerSpec, Position
 from netlint.layers import registry
+from netlint.layers.base import default_name_class
 from netlint.records import field, record
 from netlint.spec import legacy
 from netlint.spec.yaml_source import Document
@@ -188,7 +189,8 @@ class ItemReader:
             return None
         explicit = isinstance(kwargs.get("name"), str)
         # Keras names a layer when it is constructed: the inner layer of a wrapper first.
-        name = kwargs.pop("name") if explicit else self.namer.auto_name(class_name)
+        name = kwargs.pop("name") if explicit else \
+            self.namer.auto_name(default_name_class(definition))
         kwargs.pop("name", None)
         from_position = None
         if written_from is not None:

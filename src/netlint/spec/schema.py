@@ -152,6 +152,10 @@ _BY_LAYER: dict[tuple[str, str], dict] = {
     ("RandomElasticTransform", "scale"): NUMBERS,
     # Normalization over every axis but the batch: Keras's own `axis=None`
     ("Normalization", "axis"): {"anyOf": [_BY_NAME["axis"], NULL]},
+    # L1L2 reads null as 0; audio comes at any rate (22050.5 Hz), not only whole hertz
+    ("ActivityRegularization", "l1"): {"anyOf": [{"type": "number", "minimum": 0}, NULL]},
+    ("ActivityRegularization", "l2"): {"anyOf": [{"type": "number", "minimum": 0}, NULL]},
+    ("MelSpectrogram", "sampling_rate"): {"type": "number"},
 }
 
 
