@@ -81,16 +81,40 @@ def __getattr__(name: str) -> object:  # PEP 562: `from netlint.cli import app` 
 
 
 def main() -> None:
-    """Console-script entry point."""
-    from netlint.commands import check_fast
+    """Console-script entry point.
 
-    code = check_fast.run(sys.argv[1:])
-    if code is not None:
-        sys.exit(code)
+    A bug in netlint exits 2 with one line naming the command, as ruff does: CI must
+    tell a crash from findings (exit 1). NETLINT_DEBUG=1 shows the traceback."""
     try:
+        from netlint.commands import check_fast
+
+        code = check_fast.run(sys.argv[1:])
+        if code is not None:
+            sys.exit(code)
         _app()()
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         sys.exit(130)
+    except Exception as error:  # noqa: BLE001 - the last line of defence
+        import os
+
+        if os.environ.get("NETLINT_DEBUG"):
+            raise
+        sys.stderr.write(internal_error_line(error, sys.argv[1:]) + "\n")
+        sys.exit(2)
+
+
+def internal_error_line(error: BaseException, argv: list[str]) -> str:
+    """`netlint: internal error in `netlint check model.yaml`: ZeroDivisionError: ...`"""
+    from netlint.report.text import visible
+
+    command = " ".join(["netlint", *argv])
+    if len(command) > 200:
+        command = command[:197] + "..."
+    message = str(error).splitlines()[0] if str(error) else ""
+    return visible(f"netlint: internal error in `{command}`: {type(error).__name__}"
+                   + (f": {message[:300]}" if message else "")
+                   + " (a bug in netlint: please report it; NETLINT_DEBUG=1 shows the "
+                     "traceback)")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
+from netlint.counts import byte_size_text, count_text, json_count
 from netlint.inference import InferredModel, LayerResult
 from netlint.layers.base import format_shape
 
@@ -19,13 +20,7 @@ HEADERS = ("Layer (type)", "Output Shape", "Param #", "Connected to")
 RIGHT_ALIGNED = {2}
 
 
-def readable_memory_size(size: float) -> str:
-    """Keras's `readable_memory_size`: 48.76 KB."""
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if size / 1024 < 1:
-            return f"{size:.2f} {unit}"
-        size /= 1024
-    return f"{size:.2f} PB"
+readable_memory_size = byte_size_text  # Keras's name for it
 
 
 def model_name(inferred: InferredModel) -> str:
@@ -59,7 +54,7 @@ def _rows(inferred: InferredModel, with_inputs: bool, connected: bool) -> list[l
         if node.is_input and not with_inputs:
             continue
         unknown = (node.output_shapes is None and not node.is_input) or node.params_unknown
-        params = "?" if unknown else f"{node.params:,}"
+        params = "?" if unknown else count_text(node.params)
         row = [f"{node.name} ({node.class_name})", shape_text(node), params]
         if connected:
             row.append(", ".join(f"{r}[0][0]" for r in node.inbound) or "-")
@@ -105,9 +100,10 @@ def summary_text(inferred: InferredModel) -> str:
     total, trainable = inferred.total_params, inferred.trainable_params
     frozen = inferred.non_trainable_params
     lines += [
-        f" Total params: {total:,} ({readable_memory_size(inferred.param_bytes())})",
-        f" Trainable params: {trainable:,} ({readable_memory_size(inferred.param_bytes(True))})",
-        f" Non-trainable params: {frozen:,} "
+        f" Total params: {count_text(total)} ({readable_memory_size(inferred.param_bytes())})",
+        f" Trainable params: {count_text(trainable)} "
+        f"({readable_memory_size(inferred.param_bytes(True))})",
+        f" Non-trainable params: {count_text(frozen)} "
         f"({readable_memory_size(inferred.param_bytes(False))})",
     ]
     return "\n".join(lines) + "\n"
@@ -116,7 +112,7 @@ def summary_text(inferred: InferredModel) -> str:
 def _json_shape(node: LayerResult) -> object:
     if node.output_shapes is None:
         return None
-    shapes = [list(s) for s in node.output_shapes]
+    shapes = [[None if d is None else json_count(d) for d in s] for s in node.output_shapes]
     return shapes[0] if len(shapes) == 1 else shapes
 
 
@@ -129,9 +125,11 @@ def summary_dict(inferred: InferredModel) -> dict:
             "name": node.name,
             "class": node.class_name,
             "output_shape": _json_shape(node),
-            "params": node.params,
-            "trainable_params": node.trainable_params,
-            "non_trainable_params": node.non_trainable_params,
+            "params": None if node.params_unknown else json_count(node.params),
+            "trainable_params": None if node.params_unknown else
+            json_count(node.trainable_params),
+            "non_trainable_params": None if node.params_unknown else
+            json_count(node.non_trainable_params),
             "inbound": list(node.inbound),
             "error": node.error.message if node.error else None,
         })
@@ -140,7 +138,7 @@ def summary_dict(inferred: InferredModel) -> dict:
         "path": inferred.model.path,
         "layers": layers,
         "outputs": list(inferred.model.outputs),
-        "total_params": inferred.total_params,
-        "trainable_params": inferred.trainable_params,
-        "non_trainable_params": inferred.non_trainable_params,
+        "total_params": json_count(inferred.total_params),
+        "trainable_params": json_count(inferred.trainable_params),
+        "non_trainable_params": json_count(inferred.non_trainable_params),
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import graphviz
 
+from netlint.counts import count_text
 from netlint.drawing import labels
 from netlint.drawing.ids import node_ids
 from netlint.drawing.options import DiagramOptions
@@ -26,7 +27,7 @@ def new_digraph(style: Style, rankdir: str, title_markup: str) -> graphviz.Digra
 
 def title_markup(style: Style, inferred: InferredModel, subtitle: str = "") -> str:
     name = style.bold(style.text(labels.model_title(inferred)))
-    total = f"Total params: {inferred.total_params:,}"
+    total = f"Total params: {count_text(inferred.total_params)}"
     if inferred.errors:
         total += " (so far: some layers could not be inferred)"
     extra = f" · {subtitle}" if subtitle else ""

@@ -6,6 +6,7 @@ Shared by both views so a layer reads the same in each: `LSTM(32)`,
 
 from __future__ import annotations
 
+from netlint.counts import count_text
 from netlint.graph import LayerSpec
 from netlint.inference import InferredModel, LayerResult
 from netlint.layers.base import REQUIRED, format_shape
@@ -20,7 +21,7 @@ def model_title(inferred: InferredModel) -> str:
 
 
 def params_text(count: int) -> str:
-    return f"{count:,} param" + ("" if count == 1 else "s")
+    return f"{count_text(count)} param" + ("" if count == 1 else "s")
 
 
 def shapes_text(shapes: tuple | None) -> str:

@@ -7,6 +7,7 @@ piece of user text passes through `Style.text`.
 
 from __future__ import annotations
 
+from netlint.counts import count_text
 from netlint.drawing import labels
 from netlint.drawing.marks import Mark
 from netlint.drawing.style import Style
@@ -89,7 +90,7 @@ def _detail_rows(style: Style, node: LayerResult, inferred: InferredModel,
     rows = []
     if not node.is_input:
         inferred_ok = node.output_shapes is not None
-        rows.append(_row(style, "params", f"{node.params:,}" if inferred_ok else "?"))
+        rows.append(_row(style, "params", count_text(node.params) if inferred_ok and not node.params_unknown else "?"))
     activation = labels.activation_text(node) if options.show_activation else None
     if activation is not None:
         rows.append(_row(style, "activation", style.text(activation)))

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import cached_property
 from math import prod
 
+from netlint.counts import count_text
 from netlint.records import field, record
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
@@ -220,7 +221,8 @@ def format_shape(shape: Any) -> str:
         return "?"
     if shape and isinstance(shape[0], tuple):
         return "[" + ", ".join(format_shape(s) for s in shape) + "]"
-    inner = ", ".join("None" if d is None else str(d) for d in shape)
+    inner = ", ".join(count_text(d, separator="") if isinstance(d, int) else str(d)
+                      for d in shape)  # None, and axis names where a rule shows them
     return f"({inner},)" if len(shape) == 1 else f"({inner})"
 
 

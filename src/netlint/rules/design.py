@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from netlint.counts import count_text
 from netlint.findings import Finding
 from netlint.graph import LayerSpec
 from netlint.layers.registry import get as layer_def
@@ -167,11 +168,12 @@ def parameter_blowup(ctx: Context) -> Iterator[Finding]:
             continue
         before = source.input_shapes[0] if source.input_shapes else None
         features = node.input_shapes[0][-1]
-        pool = f"; GlobalAveragePooling gives {before[-1]} features" \
-            if before and len(before) >= 3 else ""
-        yield ctx.report(f"{title(node)} holds {node.params:,} of the model's {total:,} "
-                         f"parameters ({share:.0%}): Flatten turns {format_shape(before)} into "
-                         f"{features:,} features, each wired to all {node.output_shape[-1]} "
-                         f"units", node.spec.position,
+        pool = f"; GlobalAveragePooling gives {count_text(before[-1])} features" \
+            if before and len(before) >= 3 and before[-1] is not None else ""
+        yield ctx.report(f"{title(node)} holds {count_text(node.params)} of the model's "
+                         f"{count_text(total)} parameters ({share:.0%}): Flatten turns "
+                         f"{format_shape(before)} into {count_text(features)} features, each "
+                         f"wired to all {count_text(node.output_shape[-1])} units",
+                         node.spec.position,
                          fix=f"shrink the map before flattening (strides, pooling){pool}",
                          layer=node.name)
