@@ -63,10 +63,18 @@ def apply_suppressions(findings: list[Finding], loaded: Any, enabled: frozenset,
         return findings
     directives, problems = parse_directives(document, rules, loaded.path)
     item_lines = _layer_items(document)
+    # a finding is only ever covered by the file's directives and those aimed at its
+    # line or its layer item's first line: looked up by line, so the work stays linear
+    # in comments and findings (8,000 comments took 84 s when each finding met each)
+    whole_file = [d for d in directives if d.kind == "disable-file"]
+    by_line: dict[int, list[Directive]] = {}
+    for directive in directives:
+        if directive.kind == "disable" and directive.target is not None:
+            by_line.setdefault(directive.target, []).append(directive)
     kept = []
     for finding in findings:
         matched = False
-        for directive in directives:
+        for directive in _candidates(finding.line, item_lines, whole_file, by_line):
             tokens = directive.covers(finding, item_lines)
             directive.used.update(tokens)
             matched = matched or bool(tokens)
@@ -75,8 +83,21 @@ def apply_suppressions(findings: list[Finding], loaded: Any, enabled: frozenset,
     problems += _unused(directives, enabled, loaded.path)
     if UNUSED_SUPPRESSION in enabled:
         # NL010 itself can be silenced (disable-file=NL010, or disable=NL010 on that line)
-        kept += [p for p in problems if not any(d.covers_unused_report(p) for d in directives)]
+        kept += [p for p in problems if not any(
+            d.covers_unused_report(p) for d in whole_file + by_line.get(p.line, []))]
     return kept
+
+
+def _candidates(line: int | None, item_lines: list, whole_file: list,
+                by_line: dict) -> list[Directive]:
+    """The directives that may cover a finding on `line`, each once."""
+    found = list(whole_file)
+    if line is not None:
+        item = _item_line(item_lines, line)
+        found += by_line.get(line, [])
+        if item is not None and item != line:
+            found += by_line.get(item, [])
+    return found
 
 
 def parse_directives(document: Any, rules: dict,
