@@ -219,3 +219,56 @@ def test_python_without_a_toml_reader_skips_pyproject_with_a_note(tmp_path, monk
     assert "[tool.netlint] ignored" in result.output and "tomli" in result.output
     explicit = run("--config", pyproject, model)
     assert explicit.exit_code == 2 and "needs the 'tomli' package" in explicit.output
+
+
+# -- hostile and careless config files (issue: hostile inputs) -----------------------------
+
+def test_a_pyproject_whose_tool_is_not_a_table_is_not_netlints(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('tool = "netlint"\n')
+    model = tmp_path / "m.yaml"
+    model.write_text("input: {shape: [4]}\nlayers: [{Dense: 1}]\n")
+    assert check(model) == []  # no AttributeError, no config
+    with pytest.raises(ConfigError, match="not the table"):
+        load_config_file(tmp_path / "pyproject.toml")
+
+
+@pytest.mark.parametrize("options", [
+    {"NL202": {"warn_steps": float("nan")}}, {"NL202": {"warn_steps": -5}},
+    {"NL501": {"max_abs": float("inf")}}, {"NL103": {"channel_sizes": [1, -3]}},
+])
+def test_option_values_that_would_break_a_rule_are_refused(tmp_path, options):
+    model = tmp_path / "m.yaml"
+    model.write_text("input: {shape: [4]}\nlayers: [{Dense: 1}]\n")
+    (code, values), = options.items()
+    with pytest.raises(ConfigError, match=f"options for {code}: {next(iter(values))} must be"):
+        check(model, Config(options=options))
+
+
+def test_warn_steps_of_one_does_not_divide_by_zero():
+    text = "input: {shape: [20, 2]}\nlayers:\n  - LSTM: {units: 2}\n"
+    found = check(text, Config(options={"NL202": {"warn_steps": 1, "error_steps": 5}}))
+    assert [f.code for f in found if f.code == "NL202"] == ["NL202"]
+
+
+def test_an_empty_select_in_a_config_file_is_refused_not_silent(tmp_path):
+    (tmp_path / ".netlint.yaml").write_text('select: ""\n')
+    model = tmp_path / "m.yaml"
+    model.write_text("input: {shape: [4]}\nlayers: [{Dense: 1}]\n")
+    with pytest.raises(ConfigError, match="select names no rule"):
+        check(model)
+
+
+def test_config_files_are_read_only_up_to_a_bound(tmp_path, monkeypatch):
+    from netlint.rules import config as config_module
+
+    monkeypatch.setattr(config_module, "MAX_CONFIG_BYTES", 1000)
+    (tmp_path / ".netlint.yaml").write_text("# " + "x" * 2000 + "\nselect: [NL104]\n")
+    model = tmp_path / "m.yaml"
+    model.write_text("input: {shape: [4]}\nlayers: [{Dense: 1}]\n")
+    with pytest.raises(ConfigError, match="a config file .* is a few kilobytes"):
+        check(model)
+    (tmp_path / ".netlint.yaml").unlink()
+    (tmp_path / "pyproject.toml").write_text("# " + "x" * 2000 + "\n[tool.netlint]\n")
+    finder = ConfigFinder()
+    assert check(model, finder=finder) == []  # a huge pyproject is noted and skipped
+    assert any("is ignored" in note for note in finder.notes)

@@ -10,6 +10,7 @@ severity and options. Anything unknown (a key, a rule, an option) is a
 from __future__ import annotations
 
 import fnmatch
+import math
 import os
 import re
 import sys
@@ -236,7 +237,20 @@ def _checked_options(rule: Any, values: Any, source: str) -> dict:
         if not _same_kind(default, value):
             raise ConfigError(f"{where}: {key} must be {type(default).__name__} like its "
                               f"default {default!r}, not {value!r}")
+        if not _usable_threshold(value):
+            raise ConfigError(f"{where}: {key} must be a finite number of 0 or more (every "
+                              f"option is a threshold), not {value!r}")
     return dict(values)
+
+
+def _usable_threshold(value: Any) -> bool:
+    """Every rule option is a size, count or limit: NaN, infinity and negative values
+    would make a rule meaningless or crash it."""
+    if isinstance(value, (list, tuple)):
+        return all(_usable_threshold(item) for item in value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return True
+    return math.isfinite(value) and value >= 0
 
 
 def _same_kind(default: Any, value: Any) -> bool:
@@ -269,8 +283,12 @@ def from_mapping(values: Any, source: str, root: str | None) -> Config:
     if fail_on is not None:
         _severity(fail_on, f"{source}: fail-on")
     select = values.get("select")
+    selected = None if select is None else selector_list(select, f"{source}: select")
+    if selected == ():  # as on the command line: an empty select would run no rule at all
+        raise ConfigError(f"{source}: select names no rule; give ids, prefixes (NL2) or "
+                          "names, or leave it out to run the default rules")
     return Config(
-        select=None if select is None else selector_list(select, f"{source}: select"),
+        select=selected,
         ignore=selector_list(values.get("ignore", []), f"{source}: ignore"),
         fail_on=fail_on,
         severity=_table(values.get("severity", {}), f"{source}: severity"),
@@ -306,7 +324,11 @@ def load_config_file(path: str | Path) -> Config:
         raise ConfigError(f"{path}: config file not found")
     if suffix_of(path) == ".toml":
         table = _read_toml(path)
-        section = table.get("tool", {}).get("netlint") if "tool" in table else table
+        tool = table.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError(f"{path}: `tool` is {type(tool).__name__}, not the table "
+                              "that holds [tool.netlint]")
+        section = tool.get("netlint") if "tool" in table else table
         if section is None:
             raise ConfigError(f"{path}: has no [tool.netlint] table")
         where = f"{path} [tool.netlint]" if "tool" in table else path
@@ -321,12 +343,34 @@ def _read_toml(path: str) -> dict:
                           f"{sys.version_info[1]} needs the 'tomli' package "
                           "(pip install tomli), or use a .netlint.yaml")
     try:
-        with open(path, "rb") as handle:
-            return toml.load(handle)
+        return toml.loads(read_config_text(path))
     except toml.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+# A config file is a few hundred bytes; one walked up to from every checked file is read
+# at most this far, so a huge pyproject.toml (or a device named so) costs nothing.
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def read_config_text(path: str) -> str:
+    """A config file's text, UTF-8 with or without a BOM; ConfigError past the bound."""
+    from netlint.spec import read_at_most
+
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        raw = read_at_most(descriptor, MAX_CONFIG_BYTES, os.fstat(descriptor).st_size)
+    finally:
+        os.close(descriptor)
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: over {MAX_CONFIG_BYTES // 1024 // 1024} MiB; a config "
+                          "file (or a pyproject.toml netlint reads for [tool.netlint]) is "
+                          "a few kilobytes")
+    return raw.decode("utf-8-sig")
 
 
 def _toml_module() -> Any:
@@ -346,9 +390,7 @@ def _read_yaml(path: str) -> Any:
     from netlint.spec.yaml_source import YamlProblem, read_yaml
 
     try:
-        with open(path, encoding="utf-8-sig") as handle:  # Path.read_text, as it was
-            text = handle.read()
-        return read_yaml(text).value or {}
+        return read_yaml(read_config_text(path)).value or {}
     except YamlProblem as problem:
         where = f":{problem.position}" if problem.position else ""
         raise ConfigError(f"{path}{where}: {problem.message}") from None
@@ -417,9 +459,11 @@ class ConfigFinder:
         if not is_file(pyproject):
             return None
         try:
-            with open(pyproject, encoding="utf-8-sig") as handle:
-                text = handle.read()
+            text = read_config_text(pyproject)
         except (OSError, UnicodeDecodeError):
+            return None
+        except ConfigError as too_big:  # not netlint's file: say so, and walk on
+            self.notes.append(f"{too_big.message}; its [tool.netlint] (if any) is ignored")
             return None
         if not _MAY_HAVE_TOOL_NETLINT.search(text):
             return None  # a pyproject without our table: keep walking up, as ruff does
@@ -428,8 +472,9 @@ class ConfigFinder:
                               "'tomli' package to read TOML (pip install tomli), or use "
                               ".netlint.yaml")
             return None
-        if "netlint" not in _read_toml(pyproject).get("tool", {}):
-            return None
+        tool = _read_toml(pyproject).get("tool", {})
+        if not isinstance(tool, dict) or "netlint" not in tool:
+            return None  # `tool = "netlint"` is no [tool.netlint] table
         return load_config_file(pyproject)
 
 

@@ -78,7 +78,7 @@ def long_unbroken_sequence(ctx: Context) -> Iterator[Finding]:
         message = (f"{rnn.title} runs over {steps} timesteps one after another{reduced}: "
                    f"gradients fade long before the start of the sequence and every batch "
                    f"takes {steps} sequential steps")
-        factor = math.ceil(steps / (warn_steps // 2))
+        factor = math.ceil(steps / max(1, warn_steps // 2))
         fix = (f"shorten it about {factor}x first (Conv1D with strides and MaxPooling1D, "
                f"{steps} -> ~{steps // factor} steps), or cut the sequences into chunks of "
                f"<= {warn_steps} steps (stateful: true carries the state across chunks)")
