@@ -131,18 +131,37 @@ def model_file_names(folder: str) -> list[str]:
     """`model_files` as strings: what `netlint check` uses, as importing pathlib cost 6% of
     a one-file check (see paths.py). Given `folder` spelled as pathlib spells it (paths.
     spelling), each name is the `str()` of the Path that model_files returns."""
-    top_level_layers = re.compile(rb"^layers[ \t]*:", re.MULTILINE)
+    top_level_layers = re.compile(_BLOCK_LAYERS_KEY, re.MULTILINE)
     found = []
     for name in _yaml_files(folder):
         try:
             head = _head(name, top_level_layers)
+            if top_level_layers.search(head) or (b"layers" in head and _has_layers_key(name)):
+                found.append(name)
         except OSError:
             continue
-        if top_level_layers.search(head):
-            found.append(name)
     if folder == ".":  # os.scandir(".") names "./x.yaml"; Path("./x.yaml") is x.yaml
         found = [name[2:] for name in found]
     return sorted(found, key=lambda name: name.replace(os.sep, "/"))
+
+
+# `layers:` starting a line, the way nearly every model file is written: after a byte
+# order mark or not, the key quoted or not.
+_BLOCK_LAYERS_KEY = rb"^(?:\xef\xbb\xbf)?([\"']?)layers\1[ \t]*:"
+
+
+def _has_layers_key(name: str) -> bool:
+    """Whether a file the quick look could not place (flow or JSON style,
+    `{"layers": [...]}`) is a mapping with a top-level `layers` key: read as the checker
+    would read it. A file that cannot be read as YAML counts as a model file, so its
+    problem is reported rather than the file silently skipped."""
+    from netlint.spec import load
+
+    loaded = load(name)
+    document = loaded.document
+    if document is None:
+        return loaded.model is None and any(f.code == "NL001" for f in loaded.findings)
+    return isinstance(document.value, dict) and "layers" in document.value
 
 
 def _head(name: str, top_level_layers: re.Pattern) -> bytes:

@@ -135,3 +135,23 @@ def test_config_lookup_cache_keeps_symlinks_and_working_folders_apart(tmp_path, 
     assert finder.for_file("m.yaml").ignore == ("NL101",)
     monkeypatch.chdir(tmp_path / "b")
     assert finder.for_file("m.yaml").ignore == ("NL102",)
+
+
+def test_a_folder_check_finds_model_files_however_they_are_written(tmp_path):
+    """A BOM, flow or JSON style, or a quoted key hid model files from `netlint check
+    FOLDER`, which then printed "no model files found" and passed: a CI job checking
+    nothing. Other YAML in the folder (a CI config mentioning layers) is still left out."""
+    from netlint.api import model_file_names
+
+    files = {
+        "bom.yaml": b"\xef\xbb\xbflayers:\n  - Dense: 1\ninput: {shape: [3]}\n",
+        "json.yaml": b'{"input": {"shape": [3]}, "layers": [{"Dense": 1}]}\n',
+        "flow.yaml": b"{input: {shape: [3]}, layers: [{Dense: 1}]}\n",
+        "quoted.yaml": b"'layers':\n  - Dense: 1\ninput: {shape: [3]}\n",
+        "ci.yaml": b"jobs:\n  build: {runs-on: x, layers: 3}\n",
+        "compose.yaml": b"services: {web: {image: nginx}}\n",
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    found = [os.path.basename(name) for name in model_file_names(str(tmp_path))]
+    assert found == ["bom.yaml", "flow.yaml", "json.yaml", "quoted.yaml"]
