@@ -38,6 +38,9 @@ def test_positions_point_at_the_node():
     ("input: {shape: [3]}\nlayers:\n  - Dense: 3\noutputs: [densee]\n", "NL004", 4, 11,
      "densee"),
     ("- 1\n- 2\n", "NL001", 1, 1, "mapping"),
+    # what Keras refuses: no output, a '/' in a name (issue: hostile inputs)
+    ("input: {shape: [3]}\nlayers: [{Dense: 1}]\noutputs: []\n", "NL004", 3, 10, "empty"),
+    ("name: a/b\ninput: {shape: [3]}\nlayers: [{Dense: 1}]\n", "NL001", 1, 7, "'/'"),
     ("input: {shape: [3]}\nlayer:\n  - Dense: 3\n", "NL001", 2, 1, "unknown key 'layer'"),
     ("input: {shape: [3]}\nlayers:\n  - Dense: {units: 2, activation: rleu}\n", "NL001", 3, 35,
      "activation"),
@@ -220,15 +223,25 @@ def test_what_a_layer_takes(text, inbound):
     assert [layer.inbound for layer in loaded.model.layers] == inbound
 
 
+@pytest.mark.parametrize("text, line", [
+    ("input: {shape: [3]}\nlayers:\n  - Dense: {units: 2, name: d}\n"
+     "  - Dense: {units: 2, name: d}\n", 4),
+    # each `from:` names a layer above it, but `a` is two layers: no cycle to speak of
+    ("input: {shape: [3]}\nlayers:\n  - Dense: {units: 3, name: a}\n"
+     "  - Dense: {units: 3, name: b}\n    from: a\n  - Dense: {units: 3, name: a}\n"
+     "    from: b\n", 6),
+])
+def test_a_name_written_twice_is_reported_as_such_not_as_a_cycle(text, line):
+    loaded = load_text(text)
+    assert [(f.code, f.line) for f in loaded.findings] == [("NL001", line)]
+    assert "are named" in loaded.findings[0].message
+
+
 @pytest.mark.parametrize("text, cycle", [
     ("input: {shape: [3]}\nlayers:\n  - Dense: {units: 3, name: a}\n    from: a\n",
      "a -> a"),
     (("input: {shape: [3]}\nlayers:\n  - Dense: {units: 3, name: a}\n    from: b\n"
       "  - Dense: {units: 3, name: b}\n"), "a -> b -> a"),
-    # each `from:` names a layer above it, but the name `a` is taken twice: still a cycle
-    (("input: {shape: [3]}\nlayers:\n  - Dense: {units: 3, name: a}\n"
-      "  - Dense: {units: 3, name: b}\n    from: a\n  - Dense: {units: 3, name: a}\n"
-      "    from: b\n"), "a -> b -> a"),
 ])
 def test_cycles_are_found(text, cycle):
     messages = [f.message for f in load_text(text).findings if f.code == "NL004"]

@@ -261,8 +261,13 @@ def build_model(doc: Document, path: str) -> tuple[ModelSpec | None, list[Findin
                   and not any(_has_from(item) for item in
                               (items if isinstance(items, list) else [])))
     sections = builder.sections(root)
+    name = root.get("name") if isinstance(root.get("name"), str) else None
+    if name is not None and "/" in name:  # Keras: "cannot contain character `/`"
+        builder.error("NL001", f"the model name {name!r} contains '/', which Keras refuses "
+                      "in a name", doc.position_of(("name",)),
+                      fix=f"write name: {name.replace('/', '_')}")
     model = ModelSpec(
-        path=path, name=root.get("name") if isinstance(root.get("name"), str) else None,
+        path=path, name=name,
         inputs=tuple(inputs), layers=tuple(layers), outputs=tuple(outputs),
         sequential=sequential, compile=sections.get("compile"),
         data=sections.get("data"), train=sections.get("train"),
@@ -280,6 +285,12 @@ def _outputs(root: dict, layers: list, inputs: list, builder: Builder, doc: Docu
     if raw is None:
         return [layers[-1].name] if layers else []
     names = raw if isinstance(raw, list) else [raw]
+    if not names:
+        builder.error("NL004", "`outputs:` is empty: a Keras model needs at least one output",
+                      doc.position_of(("outputs",)),
+                      fix=f"name the output layer: `outputs: [{layers[-1].name}]`" if layers
+                      else None)
+        return []
     known = {layer.name for layer in layers} | {i.name for i in inputs}
     out = []
     for index, name in enumerate(names):
@@ -297,8 +308,10 @@ def _outputs(root: dict, layers: list, inputs: list, builder: Builder, doc: Docu
 def _check_references(layers: list, inputs: list, builder: Builder) -> None:
     """Every `from:` names something; names are unique; the graph has no cycle."""
     names: dict[str, Any] = {i.name: i for i in inputs}
+    duplicated = False
     for layer in layers:
         if layer.name in names:
+            duplicated = True
             builder.error("NL001", f"two layers (or a layer and an input) are named "
                           f"'{layer.name}'", layer.position, fix="Keras needs unique names: "
                           "rename one", layer=layer.name)
@@ -309,7 +322,9 @@ def _check_references(layers: list, inputs: list, builder: Builder) -> None:
                 builder.error("NL004", f"'{layer.name}' takes `from: {ref}`, which is no layer "
                               "or input", layer.from_position or layer.position,
                               fix=did_you_mean(ref, names), layer=layer.name)
-    cycle = find_cycle(layers)
+    # with a name written twice, `from:` cannot say which is meant: any "cycle" found
+    # would be the two layers' names meeting, not the model's
+    cycle = None if duplicated else find_cycle(layers)
     if cycle:
         first = next(layer for layer in layers if layer.name == cycle[0])
         builder.error("NL004", "the layers form a cycle: " + " -> ".join(cycle + [cycle[0]]),
