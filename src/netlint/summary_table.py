@@ -12,6 +12,7 @@ import textwrap
 from netlint.counts import byte_size_text, count_text, json_count
 from netlint.inference import InferredModel, LayerResult
 from netlint.layers.base import format_shape
+from netlint.report.text import visible
 
 # inner widths (padding included) of Keras's columns on an 80-column terminal
 SEQUENTIAL_WIDTHS = (33, 24, 15)
@@ -55,9 +56,10 @@ def _rows(inferred: InferredModel, with_inputs: bool, connected: bool) -> list[l
             continue
         unknown = (node.output_shapes is None and not node.is_input) or node.params_unknown
         params = "?" if unknown else count_text(node.params)
-        row = [f"{node.name} ({node.class_name})", shape_text(node), params]
+        # a name from the file, shown, never obeyed: its ESC or U+202E are escapes
+        row = [visible(f"{node.name} ({node.class_name})"), shape_text(node), params]
         if connected:
-            row.append(", ".join(f"{r}[0][0]" for r in node.inbound) or "-")
+            row.append(visible(", ".join(f"{r}[0][0]" for r in node.inbound)) or "-")
         rows.append(row)
     return rows
 
@@ -88,7 +90,7 @@ def summary_text(inferred: InferredModel) -> str:
     widths = FUNCTIONAL_WIDTHS if connected else SEQUENTIAL_WIDTHS
     headers = list(HEADERS[:len(widths)])
     rule = lambda l, m, r, c: l + m.join(c * w for w in widths) + r  # noqa: E731
-    lines = [f'Model: "{model_name(inferred)}"', rule("┏", "┳", "┓", "━")]
+    lines = [f'Model: "{visible(model_name(inferred))}"', rule("┏", "┳", "┓", "━")]
     lines += _render_row(headers, widths, "┃")
     lines.append(rule("┡", "╇", "┩", "━"))
     rows = _rows(inferred, with_inputs=not spec.sequential, connected=connected)

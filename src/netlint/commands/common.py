@@ -1,4 +1,4 @@
-"""Helpers every command uses: usage errors (exit 2) and path checks."""
+"""Helpers every command uses: terminal text, usage errors (exit 2) and path checks."""
 
 from __future__ import annotations
 
@@ -7,9 +7,18 @@ from pathlib import Path
 import typer
 
 
+def say(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print text meant for a person: control and bidirectional characters from a
+    model file (a layer name, a key, a file name) are shown as escapes, never obeyed
+    by the terminal or a CI log. Data (DOT, a script, YAML, JSON) goes out as it is."""
+    from netlint.report.text import visible
+
+    typer.echo(visible(text, keep_newlines=True), err=err, nl=nl)
+
+
 def fail_usage(message: str) -> typer.Exit:
     """Print `netlint: message` to stderr; raise the returned Exit (code 2)."""
-    typer.echo(f"netlint: {message}", err=True)
+    say(f"netlint: {message}", err=True)
     return typer.Exit(2)
 
 

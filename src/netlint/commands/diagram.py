@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from netlint.commands.common import existing_file, fail_usage
+from netlint.commands.common import existing_file, fail_usage, say
 
 
 class View(str, Enum):
@@ -87,15 +87,15 @@ def diagram(
         try:
             write_diagram(dot_source, Path(output), (file,))
         except RenderError as error:
-            typer.echo(f"netlint: {error.message}", err=True)
+            say(f"netlint: {error.message}", err=True)
             raise typer.Exit(2 if error.usage else 1) from None
     if findings:
         # the drawing is complete and written, so the command succeeded (a docs build
         # that draws a model with a known problem must not break); `check` fails on it
-        typer.echo(f"netlint: drew {file}, which has {len(findings)} error(s); the layers "
+        say(f"netlint: drew {file}, which has {len(findings)} error(s); the layers "
                    f"they name are marked", err=True)
 
 
 def _print_findings(findings: list) -> None:
     for finding in sorted(findings, key=lambda f: f.sort_key()):
-        typer.echo(finding.text(), err=True)
+        say(finding.text(), err=True)

@@ -13,7 +13,7 @@ from typing import Optional
 
 import typer
 
-from netlint.commands.common import existing_file, fail_usage
+from netlint.commands.common import existing_file, fail_usage, say
 
 
 class Target(str, Enum):
@@ -34,7 +34,7 @@ class Precision(str, Enum):
 
 def _print_findings(findings: list) -> None:
     for finding in findings:
-        typer.echo(finding.text(), err=True)
+        say(finding.text(), err=True)
 
 
 def export(
@@ -79,7 +79,7 @@ def export(
         text = export_model(model, to.value, options)
     except ExportError as problem:
         where = f":{problem.position}" if problem.position is not None else ""
-        typer.echo(f"{file}{where}: export: {problem.message}", err=True)
+        say(f"{file}{where}: export: {problem.message}", err=True)
         raise typer.Exit(1) from None
     if to_stdout:
         typer.echo(text, nl=False)
@@ -88,7 +88,7 @@ def export(
         write_atomic(out_path, text, model_path)
     except (OutputError, OSError) as problem:
         raise fail_usage(f"{output}: cannot write: {problem}") from None
-    typer.echo(f"wrote {output}", err=True)
+    say(f"wrote {output}", err=True)
 
 
 def _gate(file: Path, model: object, findings: list, force: bool) -> None:
@@ -96,15 +96,15 @@ def _gate(file: Path, model: object, findings: list, force: bool) -> None:
     errors = [f for f in findings if f.severity == "error"]
     if model is None:
         _print_findings(findings)
-        typer.echo(f"netlint: not exporting {file}: it holds no model netlint can build",
+        say(f"netlint: not exporting {file}: it holds no model netlint can build",
                    err=True)
         raise typer.Exit(1)
     if errors and not force:
         _print_findings(findings)
-        typer.echo(f"netlint: not exporting {file}: {len(errors)} error(s); fix them, or "
+        say(f"netlint: not exporting {file}: {len(errors)} error(s); fix them, or "
                    "pass --force to export anyway", err=True)
         raise typer.Exit(1)
     if errors:
         _print_findings(errors)
-        typer.echo(f"netlint: exporting {file} despite {len(errors)} error(s) (--force)",
+        say(f"netlint: exporting {file} despite {len(errors)} error(s) (--force)",
                    err=True)

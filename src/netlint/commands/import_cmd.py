@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from netlint.commands.common import existing_file, fail_usage
+from netlint.commands.common import existing_file, fail_usage, say
 
 
 def import_model(
@@ -40,11 +40,11 @@ def import_model(
     except ImportFailed as failure:
         raise fail_usage(failure.message) from None
     for note in imported.notes:
-        typer.echo(f"netlint: note: {note}", err=True)
+        say(f"netlint: note: {note}", err=True)
     for problem in imported.problems:
-        typer.echo(f"netlint: {source}: cannot express: {problem}", err=True)
+        say(f"netlint: {source}: cannot express: {problem}", err=True)
     if imported.problems and not allow_partial:
-        typer.echo(f"netlint: not writing {output}: {len(imported.problems)} part(s) of the "
+        say(f"netlint: not writing {output}: {len(imported.problems)} part(s) of the "
                    "model cannot be expressed; --allow-partial writes the rest (and lists "
                    "them in the file)", err=True)
         raise typer.Exit(1)
@@ -53,7 +53,7 @@ def import_model(
         return
     _write(target, imported.text)
     what = "partly " if imported.problems else ""
-    typer.echo(f"wrote {target} ({what}imported); check it with `netlint check {target}`",
+    say(f"wrote {target} ({what}imported); check it with `netlint check {target}`",
                err=True)
 
 

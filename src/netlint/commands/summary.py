@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from netlint.commands.common import existing_file
+from netlint.commands.common import existing_file, say
 
 
 class SummaryFormat(str, Enum):
@@ -27,13 +27,13 @@ def summary(
 
     result = infer(existing_file(file))
     for finding in sorted(result.findings, key=lambda f: f.sort_key()):
-        typer.echo(finding.text(), err=True)
+        say(finding.text(), err=True)
     if result.model is None:
         raise typer.Exit(1)
     if format is SummaryFormat.json:
         typer.echo(json.dumps(summary_dict(result.model), indent=2, sort_keys=False))
     else:
-        typer.echo(summary_text(result.model), nl=False)
+        say(summary_text(result.model), nl=False)
     if result.model.errors:
         raise typer.Exit(1)
 

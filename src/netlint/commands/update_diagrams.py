@@ -22,7 +22,7 @@ from pathlib import Path
 
 import typer
 
-from netlint.commands.common import fail_usage
+from netlint.commands.common import fail_usage, say
 
 STAMP = re.compile(rb"<!-- netlint-dot-sha256: ([0-9a-f]{64}) -->")
 STAMP_READ_BYTES = 4096  # the stamp sits in the prolog, before <svg
@@ -121,25 +121,25 @@ def _update_one(model: Path, target: Path, options: object, fmt: str, check: boo
         dot_source, _ = diagram_and_findings(model, options)  # type: ignore[arg-type]
     except DiagramError as error:
         for finding in sorted(error.findings, key=lambda f: f.sort_key()):
-            typer.echo(finding.text(), err=True)
-        typer.echo(f"netlint: cannot draw {model}: fix the errors above", err=True)
+            say(finding.text(), err=True)
+        say(f"netlint: cannot draw {model}: fix the errors above", err=True)
         return True
     except ConfigError as error:
         raise fail_usage(str(error)) from None
     if is_current(target, dot_source, fmt):
         return False
     if check:
-        typer.echo(f"stale: {target}")
+        say(f"stale: {target}")
         return True
     try:
         data = dot_source.encode("utf-8") if fmt == "dot" else \
             stamped_svg(render_bytes(dot_source, "svg"), dot_source)
         write_atomic(target, data)
     except RenderError as error:
-        typer.echo(f"netlint: {error.message}; {INSTALL_HINT} (or use --format dot)", err=True)
+        say(f"netlint: {error.message}; {INSTALL_HINT} (or use --format dot)", err=True)
         return True
     except OSError as error:
-        typer.echo(f"netlint: {target}: cannot write: {error.strerror or error}", err=True)
+        say(f"netlint: {target}: cannot write: {error.strerror or error}", err=True)
         return True
-    typer.echo(f"updated: {target}")
+    say(f"updated: {target}")
     return True

@@ -2,18 +2,23 @@
 
 Escaping follows the Actions runner (toolkit `command.ts`): in the message `%`,
 CR and LF are percent-encoded; in properties also `:` and `,`, which would
-otherwise end the property. A hostile message cannot start a new command.
+otherwise end the property. A hostile message cannot start a new command, and
+control and bidirectional characters are shown as escapes, as in the text format.
 """
 
 from __future__ import annotations
 
 from netlint.findings import Finding
 from netlint.report import repo_relative, sorted_findings
+from netlint.report.text import visible
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
+    # control and bidirectional characters as visible escapes first: the log that shows
+    # the annotation is a terminal too (ESC, BEL, U+202E from a file or layer name)
+    text = visible(text, keep_newlines=True)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
