@@ -185,18 +185,24 @@ def _yaml_files(folder: str) -> Iterator[str]:
 
     os.scandir reports each entry's type from the directory listing itself, so only
     symbolic links cost a stat; a FIFO or device named *.yaml is never opened. Walked
-    depth first in name order; the caller sorts the result by its full path."""
-    try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError:
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
+    depth first in name order, with a stack of its own rather than recursion, so a
+    folder nested 1,200 deep is walked like any other; the caller sorts the result by
+    its full path."""
+    pending = [folder]
+    while pending:
         try:
-            if entry.is_dir(follow_symlinks=False):  # as os.walk: a linked folder is not
-                yield from _yaml_files(entry.path)   # entered (it may loop back)
-            elif entry.name.endswith((".yaml", ".yml")) and entry.is_file():
-                yield entry.path
+            entries = sorted(os.scandir(pending.pop()), key=lambda entry: entry.name)
         except OSError:
             continue
+        folders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):  # as os.walk: a linked folder is
+                    folders.append(entry.path)           # not entered (it may loop back)
+                elif entry.name.endswith((".yaml", ".yml")) and entry.is_file():
+                    yield entry.path
+            except OSError:
+                continue
+        pending.extend(reversed(folders))  # the first folder is walked next

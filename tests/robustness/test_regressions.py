@@ -155,3 +155,43 @@ def test_a_folder_check_finds_model_files_however_they_are_written(tmp_path):
         (tmp_path / name).write_bytes(data)
     found = [os.path.basename(name) for name in model_file_names(str(tmp_path))]
     assert found == ["bom.yaml", "flow.yaml", "json.yaml", "quoted.yaml"]
+
+
+def test_load_never_raises_on_a_missing_or_unreadable_file(tmp_path):
+    """netlint.load is documented never to raise on bad input; a missing file raised."""
+    for path in (tmp_path / "missing.yaml", tmp_path):  # missing; a folder (EISDIR)
+        loaded = load(path)
+        assert loaded.model is None and loaded.findings[0].code == "NL001"
+
+
+def test_a_folder_nested_1200_deep_is_walked(tmp_path):
+    """The folder walk and the config walk up from each file were recursive."""
+    from typer.testing import CliRunner
+
+    from netlint.cli import app
+
+    folder = str(tmp_path)
+    for _ in range(1_200):  # os.makedirs itself recurses
+        folder = os.path.join(folder, "d")
+        os.mkdir(folder)
+    with open(os.path.join(folder, "m.yaml"), "w") as handle:
+        handle.write("input: {shape: [3]}\nlayers:\n  - Dense: {units: 2}\n  - Dense: 1\n")
+    result = CliRunner().invoke(app, ["check", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 1, result.output[-300:]  # NL601: found and checked
+    assert '"NL601"' in result.stdout
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a file name of raw bytes: Linux")
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+def test_a_file_name_that_is_not_utf8_works_in_every_format(tmp_path, fmt):
+    from typer.testing import CliRunner
+
+    from netlint.cli import app
+
+    name = os.fsdecode(os.path.join(os.fsencode(str(tmp_path)), b"m\xff.yaml"))
+    with open(name, "w") as handle:
+        handle.write("input: {shape: [3]}\nlayers:\n  - Dense: {units: 2}\n  - Dense: 1\n")
+    result = CliRunner().invoke(app, ["check", str(tmp_path), "--format", fmt])
+    assert result.exit_code == 1, result.output[-500:]
+    if fmt == "sarif":
+        assert "m%FF.yaml" in result.stdout

@@ -57,7 +57,9 @@ def artifact_uri(path: str) -> str:
 
         # Path(path).resolve().as_uri(), without importing pathlib (6% of a check)
         return "file://" + quote_from_bytes(os.fsencode(resolved(path)))
-    return quote(relative, safe="/")
+    # the name's bytes, as the file system has them: a name that is not UTF-8 (read
+    # with surrogateescape) is percent-encoded byte for byte, never a crash
+    return quote_from_bytes(os.fsencode(relative), safe="/")
 
 
 def rule_descriptors() -> list[dict]:

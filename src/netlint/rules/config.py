@@ -442,13 +442,22 @@ class ConfigFinder:
         return self._for_folder(folder)
 
     def _for_folder(self, folder: str) -> Config | None:
-        if folder in self._cache:
-            return self._cache[folder]
-        found = self._in_folder(folder)
-        parent = os.path.dirname(folder)  # folder is resolved: Path.parent
-        if found is None and parent != folder:
-            found = self._for_folder(parent)
-        self._cache[folder] = found
+        """The config of the nearest folder at or above `folder` that has one. Walked up
+        in a loop, not by recursion: a folder may be nested 1,200 deep."""
+        walked = []
+        found = None
+        while True:
+            if folder in self._cache:
+                found = self._cache[folder]
+                break
+            walked.append(folder)
+            found = self._in_folder(folder)
+            parent = os.path.dirname(folder)  # folder is resolved: Path.parent
+            if found is not None or parent == folder:
+                break
+            folder = parent
+        for below in walked:  # each folder walked through has the config found above it
+            self._cache[below] = found
         return found
 
     def _in_folder(self, folder: str) -> Config | None:

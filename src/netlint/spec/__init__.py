@@ -138,6 +138,9 @@ def load(path: str | Path) -> Loaded:
     except UnicodeDecodeError as exc:
         return _refused(name, f"file is not UTF-8 text (byte {exc.start})",
                         "save the file as UTF-8")
+    except OSError as exc:  # missing, unreadable, a read error (EIO): a finding, as promised
+        return _refused(name, f"cannot read the file: {exc.strerror or exc}",
+                        "check the path and its permissions")
     return load_text(text, name)
 
 
