@@ -67,6 +67,10 @@ class InferredModel:
     # file: made with it by infer_shapes, ~7,000 instructions a file (as a cached_property
     # its first use cost ~16,000, the property's lock included).
     layers: tuple
+    # name -> the layers that take it, filled on the first `consumers` call: a walk over
+    # the graph asks for every node's consumers (a scan each made a 21,000-layer export
+    # quadratic)
+    consumer_index: dict = field(default_factory=dict, repr=False)
 
     def __getitem__(self, name: str) -> LayerResult:
         return self.nodes[name]
@@ -80,7 +84,13 @@ class InferredModel:
         return [n for n in self.nodes.values() if n.error is not None]
 
     def consumers(self, name: str) -> list[LayerResult]:
-        return [n for n in self.layers if name in n.inbound]
+        index = self.consumer_index
+        if not index:
+            for node in self.layers:
+                for ref in dict.fromkeys(node.inbound):  # a node once, however often it
+                    index.setdefault(ref, []).append(node)  # takes the same input
+            index[None] = []  # built (a model with no edges has an index all the same)
+        return list(index.get(name, ()))
 
     @property
     def trainable_params(self) -> int:

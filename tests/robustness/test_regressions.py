@@ -170,15 +170,22 @@ def test_a_folder_nested_1200_deep_is_walked(tmp_path):
 
     from netlint.cli import app
 
-    folder = str(tmp_path)
-    for _ in range(1_200):  # os.makedirs itself recurses
-        folder = os.path.join(folder, "d")
-        os.mkdir(folder)
-    with open(os.path.join(folder, "m.yaml"), "w") as handle:
-        handle.write("input: {shape: [3]}\nlayers:\n  - Dense: {units: 2}\n  - Dense: 1\n")
-    result = CliRunner().invoke(app, ["check", str(tmp_path), "--format", "json"])
-    assert result.exit_code == 1, result.output[-300:]  # NL601: found and checked
-    assert '"NL601"' in result.stdout
+    folders = [str(tmp_path)]
+    try:
+        for _ in range(1_200):  # os.makedirs itself recurses
+            folders.append(os.path.join(folders[-1], "d"))
+            os.mkdir(folders[-1])
+        with open(os.path.join(folders[-1], "m.yaml"), "w") as handle:
+            handle.write("input: {shape: [3]}\nlayers:\n  - Dense: {units: 2}\n"
+                         "  - Dense: 1\n")
+        result = CliRunner().invoke(app, ["check", str(tmp_path), "--format", "json"])
+        assert result.exit_code == 1, result.output[-300:]  # NL601: found and checked
+        assert '"NL601"' in result.stdout
+    finally:  # by hand, bottom up: pytest's own clean-up (shutil.rmtree) recurses too
+        for name in os.listdir(folders[-1]):
+            os.unlink(os.path.join(folders[-1], name))
+        for folder in reversed(folders[1:]):
+            os.rmdir(folder)
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="a file name of raw bytes: Linux")
