@@ -107,3 +107,13 @@ def test_a_broken_lint_config_is_a_usage_error(tmp_path):
     shutil.copy(MODELS / "stacked_lstm.yaml", tmp_path / "model.yaml")
     done = netlint("model.yaml", "-o", "-", cwd=tmp_path)
     assert done.returncode == 2 and "pyproject.toml" in done.stderr and not done.stdout
+
+
+def test_max_steps_is_capped_with_a_usage_error(tmp_path):
+    """--max-steps 1000000 wrote a 592 MB DOT file; past 100 columns it is refused."""
+    out = tmp_path / "m.dot"
+    done = netlint(MODELS / "stacked_lstm.yaml", "-o", out, "--view", "unrolled",
+                   "--max-steps", "1000000")
+    assert done.returncode == 2 and "--max-steps" in done.stderr and not out.exists()
+    assert netlint(MODELS / "stacked_lstm.yaml", "-o", out, "--view", "unrolled",
+                   "--max-steps", "100").returncode in (0, 1)

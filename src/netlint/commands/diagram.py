@@ -43,7 +43,7 @@ def diagram(
     font: str = typer.Option("Helvetica", "--font", help="font name for every label"),
     plain_labels: bool = typer.Option(False, "--plain-labels",
                                       help="write h_t instead of subscripts"),
-    max_steps: int = typer.Option(4, "--max-steps", min=2,
+    max_steps: int = typer.Option(4, "--max-steps", min=2, max=100,
                                   help="timesteps shown before eliding (first N-1, …, last)"),
     show_activation: bool = typer.Option(False, "--show-activation",
                                          help="graph boxes show each layer's activation"),

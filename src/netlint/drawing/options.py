@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from netlint.drawing.style import DEFAULT_FONT, THEMES, Style, make_style
 from netlint.drawing.tables import TableOptions
-from netlint.drawing.timeline import DEFAULT_MAX_STEPS, MIN_MAX_STEPS
+from netlint.drawing.timeline import DEFAULT_MAX_STEPS, MAX_MAX_STEPS, MIN_MAX_STEPS
 from netlint.records import record
 
 VIEWS = ("graph", "unrolled")
@@ -34,9 +34,10 @@ class DiagramOptions:
         if self.theme not in THEMES:
             raise ValueError(f"unknown theme {self.theme!r}; choose one of {', '.join(THEMES)}")
         if isinstance(self.max_steps, bool) or not isinstance(self.max_steps, int) \
-                or self.max_steps < MIN_MAX_STEPS:
-            raise ValueError(f"max_steps must be a whole number >= {MIN_MAX_STEPS}, "
-                             f"got {self.max_steps!r}")
+                or not MIN_MAX_STEPS <= self.max_steps <= MAX_MAX_STEPS:
+            raise ValueError(f"max_steps must be a whole number from {MIN_MAX_STEPS} to "
+                             f"{MAX_MAX_STEPS} (the timesteps drawn before eliding the "
+                             f"rest), got {self.max_steps!r}")
         make_style(self.theme, self.font, self.plain_labels)  # checks the font name
 
     @property

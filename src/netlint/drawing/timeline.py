@@ -12,6 +12,9 @@ from netlint.records import record
 
 DEFAULT_MAX_STEPS = 4
 MIN_MAX_STEPS = 2  # the first and the last step
+# More columns than anyone can read; each costs DOT per layer and step (a million wrote
+# a 592 MB file)
+MAX_MAX_STEPS = 100
 
 
 @record(frozen=True)
