@@ -117,3 +117,12 @@ def test_max_steps_is_capped_with_a_usage_error(tmp_path):
     assert done.returncode == 2 and "--max-steps" in done.stderr and not out.exists()
     assert netlint(MODELS / "stacked_lstm.yaml", "-o", out, "--view", "unrolled",
                    "--max-steps", "100").returncode in (0, 1)
+
+
+@needs_dot
+def test_dot_gets_a_time_budget_and_says_when_it_ran_out(tmp_path):
+    out = tmp_path / "m.svg"
+    done = netlint(MODELS / "stacked_lstm.yaml", "-o", out,
+                   env={**os.environ, "NETLINT_DOT_SECONDS": "0.001"})
+    assert done.returncode == 1 and "did not finish the layout within" in done.stderr
+    assert not out.exists() and not list(tmp_path.glob(".netlint-*"))

@@ -101,15 +101,16 @@ def test_a_write_that_fails_half_way_keeps_the_old_output(workspace, monkeypatch
 
 def test_a_dot_that_fails_keeps_the_old_output(workspace, monkeypatch):
     import graphviz
+    import graphviz.backend.execute
 
     folder, model = workspace
     out = folder / "out.svg"
     out.write_bytes(SENTINEL)
 
-    def failing_pipe(self, *args, **kwargs):
+    def failing_dot(*args, **kwargs):
         raise graphviz.CalledProcessError(1, ["dot"], stderr=b"Error: syntax error in line 1")
 
-    monkeypatch.setattr(graphviz.Source, "pipe", failing_pipe)
+    monkeypatch.setattr(graphviz.backend.execute, "run_check", failing_dot)
     result = invoke("diagram", model, "-o", out)
     _fails(result)
     assert out.read_bytes() == SENTINEL

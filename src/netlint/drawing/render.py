@@ -50,20 +50,49 @@ def check_output(output: Path, inputs: tuple = ()) -> None:
 write_atomic = output_files.write_atomic
 
 
+# How long `dot` may take to lay out one diagram. A model a person can read renders in
+# well under a second; a pathological one (tens of thousands of nodes) could run for
+# hours in a pre-commit hook. NETLINT_DOT_SECONDS overrides it.
+DOT_SECONDS = 60.0
+
+
 def render_bytes(dot_source: str, fmt: str) -> bytes:
-    """Run Graphviz's dot on the source; RenderError when dot is missing or fails."""
+    """Run Graphviz's dot on the source; RenderError when dot is missing, fails, or
+    runs past its time budget."""
+    import subprocess
+
     import graphviz
+    from graphviz.backend.dot_command import command
+    from graphviz.backend.execute import run_check
 
     if fmt == "dot":
         return dot_source.encode("utf-8")
+    budget = _dot_seconds()
     try:
-        return graphviz.Source(dot_source).pipe(format=fmt, engine="dot", quiet=True)
+        # graphviz builds and runs the command; its pipe() has no time limit to pass
+        done = run_check(command("dot", fmt), input=dot_source.encode("utf-8"),
+                         quiet=True, capture_output=True, timeout=budget)
+        return done.stdout
     except graphviz.ExecutableNotFound:
         raise RenderError("Graphviz's `dot` program was not found") from None
+    except subprocess.TimeoutExpired:
+        raise RenderError(f"dot did not finish the layout within {budget:g} s (a model this "
+                          "large draws better with --view graph, or as DOT: -o model.dot; "
+                          "NETLINT_DOT_SECONDS sets the budget)") from None
     except graphviz.CalledProcessError as exc:
         detail = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
         raise RenderError("dot could not render the diagram"
                           + (f": {detail[-1]}" if detail else "")) from None
+
+
+def _dot_seconds() -> float:
+    import os
+
+    try:
+        seconds = float(os.environ.get("NETLINT_DOT_SECONDS", DOT_SECONDS))
+    except ValueError:
+        return DOT_SECONDS
+    return seconds if seconds > 0 else DOT_SECONDS
 
 
 def dot_available() -> bool:
