@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install install-test diagrams bench clean
+.PHONY: demo test install install-test install-test-tf diagrams bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ install: $(BIN)/python
 
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
+
+# TensorFlow too, for the text layers' oracle tests (they skip without it)
+install-test-tf: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,test-tf]'
 
 demo: install
 	@echo "== netlint check examples/ (the fixed models: expect silence)"

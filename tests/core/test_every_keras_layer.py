@@ -26,12 +26,6 @@ NOT_REGISTERED = {
     "Lambda": "holds Python code; being added by another change",
     "Pipeline": "takes a list of layers in `layers:`, which the loader reads only as "
                 "`layer:` (one wrapped layer)",
-    # Keras builds these only with TensorFlow installed
-    "TextVectorization": "needs TensorFlow",
-    "StringLookup": "needs TensorFlow",
-    "IntegerLookup": "needs TensorFlow",
-    "Hashing": "needs TensorFlow",
-    "HashedCrossing": "needs TensorFlow",
 }
 
 
