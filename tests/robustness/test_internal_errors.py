@@ -68,3 +68,12 @@ def test_counts_beyond_a_float_and_beyond_printing_do_not_crash(tmp_path):
     assert count_text(10 ** 5000) == "about 10^5000"
     assert byte_size_text(4 * 10 ** 400).endswith(" PB")
     assert byte_size_text(49_930) == "48.76 KB"  # Keras's readable_memory_size
+
+
+def test_counts_that_are_floats_are_written_as_counts():
+    """JSON Schema calls 1.0 an integer, so `units: 1.0` passes the schema and counts
+    come out as floats: the fuzz found summary crashing on them."""
+    from netlint.counts import byte_size_text, count_text, json_count
+
+    assert count_text(9.0) == "9" and count_text(float("nan")) == "nan"
+    assert byte_size_text(36.0) == "36.00 B" and json_count(2.0) == 2.0
