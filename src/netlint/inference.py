@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from netlint.graph import LayerSpec, ModelSpec
 from netlint.layers.base import DTYPE_BYTES, LayerCall, ShapeError, format_shape
-from netlint.layers.registry import get
+# the registered class, or what a declared custom layer / ops node is inferred with
+from netlint.layers.declared import definition as get
 from netlint.records import field, record, replace
 
 

@@ -23,7 +23,6 @@ NOT_REGISTERED = {
     "TorchModuleWrapper": "wraps a PyTorch module",
     "TFSMLayer": "loads a TensorFlow SavedModel",
     # still to come
-    "Lambda": "holds Python code; being added by another change",
     "Pipeline": "takes a list of layers in `layers:`, which the loader reads only as "
                 "`layer:` (one wrapped layer)",
 }

@@ -66,6 +66,25 @@ def _refuse_unknown_input_shape(inferred: object) -> None:
                           "excluded), or `data: {x: {shape: [...]}}`")
 
 
+def _refuse_declared(inferred: object) -> None:
+    """A Lambda, custom layer or keras.ops node is in the file as a declared shape only
+    (layers.declared): its code is not there to write, and a script without it would
+    build another model or fail in Keras."""
+    from netlint.layers.declared import is_declared, is_ops
+
+    for spec in inferred.model.layers:  # type: ignore[attr-defined]
+        for layer in (spec, spec.wrapped, spec.backward):
+            if layer is None or not is_declared(layer.class_name):
+                continue
+            what = f"keras.{layer.class_name}" if is_ops(layer.class_name) else \
+                layer.class_name if layer.class_name == "Lambda" else \
+                f"the custom layer {layer.class_name}"
+            raise ExportError(f"netlint cannot write the code of {what} '{spec.name}': the "
+                              "model file holds what it makes, not its code. Write it with "
+                              "Keras layers to export this model",
+                              layer.position)
+
+
 def lint(path: str | Path) -> tuple[object, list]:
     """(InferredModel or None, findings sorted): what `netlint check` reports (with the
     project's config), plus the loader's and the shape inference's own findings.
@@ -99,6 +118,7 @@ def export_model(inferred: object, to: str = "script",
     """The export of an inferred model, as text (no lint gate: see export_file)."""
     if to not in TARGETS:
         raise ExportError(f"unknown target {to!r}; use one of {', '.join(TARGETS)}")
+    _refuse_declared(inferred)
     _refuse_unknown_input_shape(inferred)
     options = options or ScriptOptions()
     if to == "keras-json":

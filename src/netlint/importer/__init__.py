@@ -8,9 +8,12 @@
 
 Reads Keras 3 `.keras` files (their `config.json`, and `compile_config` for the
 `compile:` section), Keras 3 `model.to_json()` output and Keras 2 JSON configs.
-The weights are never read. Nested models are flattened; anything that cannot
-be written (custom layers, Lambda, shared layers, custom objects) is listed in
-`problems` and, when the file is written anyway, in comments at its top.
+Of the weights, only the sizes of a custom layer's are read. Nested models are
+flattened. A Lambda, a custom layer class or a keras.ops node is written with
+the output shape the config records for it, declared for netlint to take on
+trust (declared.py). Anything that cannot be written (shared layers, custom
+objects) is listed in `problems` and, when the file is written anyway, in
+comments at its top.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ def import_source(source: Source, label: str = "") -> Imported:
     report = Report(list(graph.problems), list(graph.notes))
     compiled = compile_section(source.compile_config, report) if source.compile_config \
         else None
-    document = build_document(graph, compiled, report)
+    document = build_document(graph, compiled, report, source.archive)
     report.problems = list(dict.fromkeys(report.problems))
     report.notes = list(dict.fromkeys(report.notes))
     made_with = f", Keras {source.keras_version}" if source.keras_version else ""

@@ -9,9 +9,11 @@ order, the inner layer of a wrapper first, as both Keras and the loader do.
 
 from __future__ import annotations
 
+from netlint.importer.declared import WeightSizes, declared_kind, declared_layer
 from netlint.importer.graph import FlatGraph, LayerCall, ModelInput
 from netlint.importer.layers import Report, convert_layer
 from netlint.importer.values import dtype_name
+from netlint.layers.declared import name_prefix
 from netlint.layers.registry import get
 from netlint.spec.layer_items import Namer, to_snake_case
 
@@ -58,9 +60,10 @@ def input_entry(model_input: ModelInput, report: Report) -> dict:
 
 
 class DocumentBuilder:
-    def __init__(self, graph: FlatGraph, report: Report):
+    def __init__(self, graph: FlatGraph, report: Report, archive: str | None = None):
         self.graph = graph
         self.report = report
+        self.weights = WeightSizes(archive)  # a custom layer's parameter count, if stored
         self.namer = Namer()
         self.multi_output: set[str] = set()  # layers with return_state: several outputs
 
@@ -74,15 +77,19 @@ class DocumentBuilder:
 
     def layer_item(self, call: LayerCall, previous: str | None) -> dict:
         where = f"layer {call.name!r} ({call.class_name})"
-        converted = convert_layer(call.raw, where, self.report)
+        if declared_kind(call.raw):
+            converted = declared_layer(call, self.graph, self.weights, where, self.report)
+        else:
+            converted = convert_layer(call.raw, where, self.report)
         kwargs = dict(converted.kwargs)
         definition = get(converted.class_name) if converted.known else None
         if definition is not None and definition.wraps_layer \
                 and isinstance(kwargs.get("layer"), dict):
             for inner in kwargs["layer"]:
                 self.namer.auto_name(inner)  # the loader names the wrapped layer first
-        if converted.known and _peek(self.namer, converted.class_name) == call.name:
-            self.namer.auto_name(converted.class_name)
+        named_after = name_prefix(converted.class_name)  # `ops.add` is named like Add
+        if converted.known and _peek(self.namer, named_after) == call.name:
+            self.namer.auto_name(named_after)
         else:
             kwargs["name"] = call.name
         if kwargs.get("return_state"):
@@ -125,12 +132,14 @@ class DocumentBuilder:
         document["outputs"] = names
 
 
-def build_document(graph: FlatGraph, compile_section: dict | None, report: Report) -> dict:
-    """The whole netlint document: netlint, name, input(s), layers, outputs, compile."""
+def build_document(graph: FlatGraph, compile_section: dict | None, report: Report,
+                   archive: str | None = None) -> dict:
+    """The whole netlint document: netlint, name, input(s), layers, outputs, compile.
+    `archive`: the .keras file, for the weights of custom layers."""
     document: dict[str, Any] = {"netlint": 1}
     if graph.name and graph.name not in DEFAULT_MODEL_NAMES:
         document["name"] = graph.name
-    builder = DocumentBuilder(graph, report)
+    builder = DocumentBuilder(graph, report, archive)
     builder.inputs(document)
     builder.layers(document)
     builder.outputs(document)

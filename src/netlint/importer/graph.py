@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from netlint.importer.source import MODEL_CLASSES
+from netlint.spec.layer_items import to_snake_case
 from netlint.records import field, record
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
@@ -43,6 +44,7 @@ class LayerCall:
     inbound: list
     raw: dict  # the serialized layer (module / registered_name say whether it is custom)
     origin: str = ""  # the submodel it came from, if any
+    saved_as: str = ""  # where a .keras file keeps its weights (see _saved_path)
 
 
 @record
@@ -60,6 +62,9 @@ class FlatGraph:
     outputs: list = field(default_factory=list)  # Ref
     problems: list = field(default_factory=list)  # what the file cannot express
     notes: list = field(default_factory=list)  # changes that keep the model the same
+    # Ref -> its shape (batch first) as Keras recorded it where the tensor is consumed:
+    # what a Lambda, custom layer or ops node is declared to make
+    shapes: dict = field(default_factory=dict)
 
 
 def layer_name(layer: dict) -> str:
@@ -81,6 +86,7 @@ class _Scope:
     """Names inside one (sub)model -> the flat graph's names and tensors."""
 
     prefix: str = ""
+    saved_at: str = ""  # the weights file's group of this (sub)model: "", "layers/sequential/"
     renamed: dict = field(default_factory=dict)  # inner layer name -> flat name
     aliases: dict = field(default_factory=dict)  # Ref inside -> Ref in the flat graph
     extra_calls: dict = field(default_factory=dict)  # (layer, call index > 0) -> copy's name
@@ -157,6 +163,10 @@ class Flattener:
             self.graph.problems.append(f"{where}: called with {key}={what}; a netlint "
                                        "layer takes its inputs from `from:` only")
 
+    def _record(self, ref: Ref, shape: Any) -> None:
+        if isinstance(shape, list) and all(d is None or isinstance(d, int) for d in shape):
+            self.graph.shapes.setdefault(ref, shape)
+
     # -- inputs ----------------------------------------------------------------------------
     def add_input(self, layer: dict, scope: _Scope) -> Ref:
         name = self.flat_name(layer_name(layer) or "input_layer", scope)
@@ -166,22 +176,28 @@ class Flattener:
     # -- models ----------------------------------------------------------------------------
     def sequential(self, model: dict, scope: _Scope, previous: Ref | None) -> Ref | None:
         """Chain a Sequential's layers after `previous`; the last output."""
-        for layer in model_layers(model):
+        used: dict = {}
+        for index, layer in enumerate(model_layers(model)):
             cls = layer.get("class_name")
+            # Sequential.layers, which Keras saves, leaves out its leading InputLayer
+            saved = "" if index == 0 and cls == "InputLayer" else \
+                _saved_path(layer, scope, used)
             if cls == "InputLayer":
                 if previous is None:
                     previous = self.add_input(layer, scope)
                 continue  # a nested Sequential's own input: the outer tensor replaces it
             if cls in MODEL_CLASSES:
-                outputs = self.submodel(layer, [[previous] if previous else []], scope)
+                outputs = self.submodel(layer, [[previous] if previous else []], scope, saved)
                 previous = outputs[0] if outputs else previous
                 continue
             if previous is None:
                 previous = self._input_from_first_layer(model, layer, scope)
             name = self.flat_name(layer_name(layer), scope)
+            if previous is not None:  # a Sequential's calls record no tensors: its build
+                self._record(previous, _built_on(layer))  # config says what came in
             self.graph.calls.append(LayerCall(name, str(cls), layer.get("config") or {},
                                               [previous] if previous else [], layer,
-                                              scope.prefix))
+                                              scope.prefix, saved))
             previous = Ref(name)
         return previous
 
@@ -207,9 +223,11 @@ class Flattener:
             self.implicit_masks |= masks
             self.graph.notes.append("the masks Keras computes from mask_zero / Masking are "
                                     "left implicit: netlint propagates masks itself")
+        used: dict = {}
         for layer in model_layers(model):
             cls, name = layer.get("class_name"), layer_name(layer)
             nodes = layer.get("inbound_nodes") or []
+            saved = _saved_path(layer, scope, used)
             if name in masks:
                 continue
             if cls == "InputLayer":
@@ -218,16 +236,20 @@ class Flattener:
                 continue
             calls = [[scope.resolve(r) for r in self.call_inputs(node, f"layer {name!r}")]
                      for node in nodes]
+            for node in nodes:
+                for ref, shape in _tensor_shapes(node):
+                    self._record(scope.resolve(ref), shape)
             if cls in MODEL_CLASSES:
-                outputs = self.submodel(layer, calls, scope)
+                outputs = self.submodel(layer, calls, scope, saved)
                 for index, ref in enumerate(outputs):
                     scope.aliases[Ref(name, 0, index)] = ref
                 continue
-            self._functional_calls(layer, name, calls, scope)
+            self._functional_calls(layer, name, calls, scope, saved)
         config = model.get("config") if isinstance(model.get("config"), dict) else {}
         return [scope.resolve(ref) for ref in _endpoint_refs(config.get("output_layers"))]
 
-    def _functional_calls(self, layer: dict, name: str, calls: list, scope: _Scope) -> None:
+    def _functional_calls(self, layer: dict, name: str, calls: list, scope: _Scope,
+                          saved: str) -> None:
         if len(calls) > 1:
             self.graph.problems.append(
                 f"layer {name!r} is called {len(calls)} times (shared weights); netlint has "
@@ -240,9 +262,9 @@ class Flattener:
                 scope.extra_calls[(name, index)] = flat
             self.graph.calls.append(LayerCall(flat, str(layer.get("class_name")),
                                               layer.get("config") or {}, inbound, layer,
-                                              scope.prefix))
+                                              scope.prefix, saved))
 
-    def submodel(self, layer: dict, calls: list, outer: _Scope) -> list[Ref]:
+    def submodel(self, layer: dict, calls: list, outer: _Scope, saved: str) -> list[Ref]:
         """Inline a nested model at its first call; its outputs in the flat graph."""
         name = layer_name(layer) or "submodel"
         if len(calls) > 1:
@@ -251,7 +273,8 @@ class Flattener:
         inbound = calls[0] if calls else []
         self.graph.notes.append(f"submodel {name!r} ({layer.get('class_name')}) is "
                                 "flattened: its layers are written in line")
-        scope = _Scope(prefix=(f"{outer.prefix}_{name}" if outer.prefix else name))
+        scope = _Scope(prefix=(f"{outer.prefix}_{name}" if outer.prefix else name),
+                       saved_at=f"{saved}/")
         if layer.get("class_name") == "Sequential":
             last = self.sequential(layer, scope, inbound[0] if inbound else None)
             return [last] if last else []
@@ -276,6 +299,47 @@ def _tensors(value: Any) -> list[Ref]:
     if isinstance(value, (list, tuple)):
         return [ref for item in value for ref in _tensors(item)]
     return []
+
+
+def _saved_path(layer: dict, scope: _Scope, used: dict) -> str:
+    """The group a `.keras` file keeps the layer's weights in: Keras names each layer of
+    a model's `layers` there after its class (`layer_scale`, `layer_scale_1`, ...), not
+    after its name; ops nodes are no layers and have none."""
+    if str(layer.get("module", "")).startswith("keras.src.ops"):
+        return ""
+    snake = to_snake_case(str(layer.get("class_name")))
+    count = used.get(snake, -1) + 1
+    used[snake] = count
+    return f"{scope.saved_at}layers/{snake}" + (f"_{count}" if count else "")
+
+
+def _tensor_shapes(node: Any) -> list[tuple[Ref, Any]]:
+    """(tensor, its recorded shape) of each Keras 3 tensor a call consumes; Keras 2's
+    list-form calls record none."""
+    if not isinstance(node, dict):
+        return []
+    found: list = []
+    pending = [node.get("args"), node.get("kwargs")]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
+            config = value.get("config") if isinstance(value.get("config"), dict) else {}
+            refs = _tensors(value)
+            if refs:
+                found.append((refs[0], config.get("shape")))
+        elif isinstance(value, dict):
+            pending += list(value.values())
+        elif isinstance(value, list):
+            pending += value
+    return found
+
+
+def _built_on(layer: dict) -> Any:
+    """The input shape a Sequential's layer was built on (its `build_config`), if one."""
+    build = layer.get("build_config")
+    shape = build.get("input_shape") if isinstance(build, dict) else None
+    return shape if isinstance(shape, list) and not any(isinstance(d, list) for d in shape) \
+        else None
 
 
 def _uses(layers: list, ops: set) -> dict[str, set]:

@@ -2,8 +2,9 @@
 
 The layer registry holds Keras 3's defaults, so an argument is written only
 when it differs from what Keras would use without it. Anything that has no
-netlint spelling (custom classes, Lambda, arguments Keras 3 does not have,
-custom initializers) is reported to the caller, never dropped in silence.
+netlint spelling (arguments Keras 3 does not have, custom initializers, a
+custom class or Lambda inside a wrapper) is reported to the caller, never
+dropped in silence. Top-level Lambda, custom and ops layers are declared.py's.
 """
 
 from __future__ import annotations
@@ -52,20 +53,17 @@ class ConvertedLayer:
 def convert_layer(layer: dict, where: str, report: Report) -> ConvertedLayer:
     """The netlint form of a serialized layer (its name is the caller's business)."""
     cls = str(layer.get("class_name"))
+    # a top-level Lambda, custom layer or ops node is declared (declared.py); inside a
+    # wrapper Keras records no tensor of its own to declare it with
     if custom_object(layer):
         report.problems.append(f"{where}: custom layer class {cls!r} "
-                               f"({layer.get('registered_name') or layer.get('module')}); "
-                               "netlint cannot infer what it computes")
+                               f"({layer.get('registered_name') or layer.get('module')}) "
+                               "inside a wrapper: Keras records no shape to declare for it")
         return ConvertedLayer(cls, {}, False)
     if cls == "Lambda":
-        report.problems.append(f"{where}: a Lambda layer holds Python code netlint cannot "
-                               "read; replace it with the Keras layer it stands for")
-        return ConvertedLayer(cls, {}, False)
-    if str(layer.get("module", "")).startswith("keras.src.ops"):
-        # `x + 3.0` on a Keras tensor is recorded as an operation, not a layer: its class
-        # name (Add, Multiply) is a layer's too, but it takes a tensor and a constant
-        report.problems.append(f"{where}: a keras.ops operation ({cls}) applied to a tensor "
-                               "directly (such as `x + 3.0`); netlint has no layer for it")
+        report.problems.append(f"{where}: a Lambda inside a wrapper: Keras records no shape "
+                               "to declare for it; replace it with the Keras layer it stands "
+                               "for")
         return ConvertedLayer(cls, {}, False)
     written = legacy.LEGACY_LAYERS.get(cls, cls)
     if written != cls:

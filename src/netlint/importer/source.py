@@ -2,7 +2,7 @@
 
 * `.keras` (Keras 3's format): a zip holding `config.json` (the model, plus
   `compile_config` when it was compiled) and `metadata.json`; the weights file
-  beside them is never opened.
+  beside them is opened only for the sizes of a custom layer's weights (hdf5.py).
 * `model.to_json()` output, from Keras 3 or Keras 2 (`keras_version` 2.x, or
   the Keras 2 shapes of the config itself: `batch_input_shape`, list-form
   `inbound_nodes`).
@@ -43,6 +43,8 @@ class Source:
     compile_config: dict | None
     format: str  # "keras" (.keras zip), "json" (Keras 3 to_json), "keras2-json"
     keras_version: str | None
+    # the .keras file, whose weights a custom layer's parameter count is read from
+    archive: str | None = None
 
 
 def read_source(path: Path) -> Source:
@@ -79,7 +81,7 @@ def _read_keras_zip(path: Path) -> Source:
     compile_config = config.get("compile_config")
     version = metadata.get("keras_version") if isinstance(metadata, dict) else None
     return Source(config, compile_config if isinstance(compile_config, dict) else None,
-                  "keras", version if isinstance(version, str) else None)
+                  "keras", version if isinstance(version, str) else None, str(path))
 
 
 def _json_member(archive: zipfile.ZipFile, name: str, path: Path,

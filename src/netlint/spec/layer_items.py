@@ -12,7 +12,7 @@ import re
 
 from netlint.findings import loader_finding
 from netlint.graph import LayerSpec, Position
-from netlint.layers import registry
+from netlint.layers import declared, registry
 from netlint.layers.base import default_name_class
 from netlint.records import field, record
 from netlint.spec import legacy
@@ -130,9 +130,10 @@ class ItemReader:
                                None if written_from is None else (written_from, path + ("from",)))
 
     def read_layer(self, written: str, raw: Any, path: tuple, index: int,
-                   inbound: tuple = (), written_from: tuple | None = None) -> LayerSpec | None:
-        """One layer (also used for the `layer:` of a wrapper). `written_from` is the item's
-        `from:` value and its path, when it has one.
+                   inbound: tuple = (), written_from: tuple | None = None,
+                   nested: bool = False) -> LayerSpec | None:
+        """One layer (also used for the `layer:` of a wrapper, `nested`). `written_from` is
+        the item's `from:` value and its path, when it has one.
 
         The LayerSpec is made once, with its final `inbound`: a `replace()` afterwards cost
         ~24,000 instructions a layer, about half as much as reading it."""
@@ -142,9 +143,10 @@ class ItemReader:
             class_name = "InputLayer"
         definition = registry.get(class_name)
         if definition is None:
+            if declared.is_ops(written) or (isinstance(raw, dict) and declared.SHAPE_KEY in raw):
+                return self._declared(written, raw, path, index, inbound, written_from, nested)
             self.error("NL002", f"Keras 3 has no layer '{written}'", key_pos,
-                       fix=did_you_mean(written, registry.names()) or
-                       "see `netlint rules` and the Keras layer list")
+                       fix=_unknown_layer_fix(written))
             return None
         kwargs, positions, renamed = self._kwargs(written, class_name, definition, raw, path)
         if kwargs is None:
@@ -194,14 +196,10 @@ class ItemReader:
         kwargs.pop("name", None)
         from_position = None
         if written_from is not None:
-            value, from_path = written_from
-            names = value if isinstance(value, list) else [value]
-            from_position = self.doc.position_of(from_path)
-            if not all(isinstance(n, str) for n in names):
-                self.error("NL001", "`from:` takes a layer or input name, or a list of names",
-                           from_position, layer=name)
+            consumed = self._from(written_from, inbound, name)
+            if consumed is None:
                 return None
-            inbound = tuple(names) or inbound  # `from: []` counts as no `from:`
+            inbound, from_position = consumed
         return LayerSpec(
             name=name, class_name=class_name, kwargs=kwargs, inbound=inbound, position=key_pos,
             kwarg_positions=positions, wrapped=wrapped, backward=backward,
@@ -209,12 +207,56 @@ class ItemReader:
             legacy_kwargs=renamed, explicit_name=explicit, index=index,
             from_position=from_position, cells=cells)
 
+    def _from(self, written_from: tuple, inbound: tuple, name: str) -> tuple | None:
+        """(inbound, position of `from:`) as the item's `from:` says; None after a finding."""
+        value, from_path = written_from
+        names = value if isinstance(value, list) else [value]
+        from_position = self.doc.position_of(from_path)
+        if not all(isinstance(n, str) for n in names):
+            self.error("NL001", "`from:` takes a layer or input name, or a list of names",
+                       from_position, layer=name)
+            return None
+        return tuple(names) or inbound, from_position  # `from: []` counts as no `from:`
+
+    def _declared(self, written: str, raw: Any, path: tuple, index: int, inbound: tuple,
+                  written_from: tuple | None, nested: bool) -> LayerSpec | None:
+        """A custom class or keras.ops node whose output the file declares: its arguments
+        kept as written (netlint cannot know them), the declaration checked."""
+        key_pos = self.doc.key_position_of(path)
+        if nested:  # a wrapper infers its layer on shapes of its own making
+            self.error("NL001", f"netlint cannot wrap {written}, whose shape it takes on "
+                       "trust", key_pos, fix="declare the wrapper's output instead: a custom "
+                       "layer item for the whole wrapped call")
+            return None
+        kwargs = dict(raw) if isinstance(raw, dict) else {} if raw is None else None
+        problems = [(None, f"{written} takes its arguments by name, and needs output_shape")] \
+            if kwargs is None else declared.declaration_problems(written, kwargs)
+        for key, message in problems:
+            where = self.doc.position_of(path + (key,)) if key else key_pos
+            self.error("NL001", message, where, fix=None if key else
+                       f"write `- {written}: {{output_shape: [...]}}`")
+        if problems:
+            return None
+        explicit = isinstance(kwargs.get("name"), str)
+        name = kwargs.pop("name") if explicit else \
+            self.namer.auto_name(declared.name_prefix(written))
+        kwargs.pop("name", None)
+        from_position = None
+        if written_from is not None:
+            consumed = self._from(written_from, inbound, name)
+            if consumed is None:
+                return None
+            inbound, from_position = consumed
+        return LayerSpec(name=name, class_name=written, kwargs=kwargs, inbound=inbound,
+                         position=key_pos, kwarg_positions=self._positions(path, kwargs),
+                         explicit_name=explicit, index=index, from_position=from_position)
+
     def _wrapped(self, value: dict | str, path: tuple, index: int) -> LayerSpec | None:
         parts = self.split_item(value, path)
         if parts is None:
             return None
         written, raw, _ = parts
-        return self.read_layer(written, raw, path + (written,), index)
+        return self.read_layer(written, raw, path + (written,), index, nested=True)
 
     def _cell_parts(self, class_name: str, kwargs: dict, path: tuple,
                     index: int) -> tuple | None:
@@ -338,6 +380,24 @@ _CELL_ARGUMENTS = {"RNN": "cell", "StackedRNNCells": "cells"}
 # Arguments whose strings Keras reads in any letter case (`standardize_padding`,
 # `standardize_data_format`); netlint.vocabulary says which spellings it takes.
 _LOWER_CASED = ("padding", "data_format")
+
+
+# How alike a name and the Keras class it is closest to must be (difflib's ratio) to be
+# taken for a typo of it alone: LTSM/LSTM 0.75; MyScale/RandomGrayscale 0.64 is a custom
+# layer as likely.
+TYPO_RATIO = 0.75
+
+
+def _unknown_layer_fix(written: str) -> str:
+    custom = f"if '{written}' is a custom layer, {declared.DECLARE_HINT}"
+    best = suggest(written, registry.names())
+    if best is None:
+        return custom
+    import difflib  # only for a name Keras does not have
+
+    if difflib.SequenceMatcher(None, written.lower(), best.lower()).ratio() >= TYPO_RATIO:
+        return f"did you mean '{best}'?"
+    return f"did you mean '{best}'? Or {custom}"
 
 
 def _close_matches(word: str, candidates: list, n: int, cutoff: float) -> list:

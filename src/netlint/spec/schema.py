@@ -27,8 +27,9 @@ import re
 from netlint import vocabulary
 from netlint.layers import vocab
 from netlint.layers.base import REQUIRED, LayerDef
+from netlint.layers.declared import CUSTOM_NAME, OPS_NAME
 from netlint.layers.registry import all_defs
-from netlint.spec.schema_text import describe
+from netlint.spec.schema_text import CUSTOM_LAYER_DOC, DECLARED_DOCS, OPS_NODE_DOC, describe
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
@@ -50,6 +51,9 @@ NUMBERS = {"anyOf": [{"type": "number"},
 SHAPE = {"type": "array", "items": {"anyOf": [POSITIVE_INT, {"type": "null"}]},
          "maxItems": 8, "description": "per-sample shape, batch excluded; null = any size"}
 NULL = {"type": "null"}
+# What a Lambda, custom layer or ops node makes (layers.declared): one per-sample shape,
+# or a list of them for several outputs
+OUTPUT_SHAPES = {"anyOf": [SHAPE, {"type": "array", "items": SHAPE, "minItems": 1}]}
 # A layer's arguments written without names: `- Dropout: 0.5`, `- Convolution2D: [32, 3, 3]`
 POSITIONAL_FORM = {"not": {"type": ["object", "null"]}}
 
@@ -156,6 +160,7 @@ _BY_LAYER: dict[tuple[str, str], dict] = {
     ("ActivityRegularization", "l1"): {"anyOf": [{"type": "number", "minimum": 0}, NULL]},
     ("ActivityRegularization", "l2"): {"anyOf": [{"type": "number", "minimum": 0}, NULL]},
     ("MelSpectrogram", "sampling_rate"): {"type": "number"},
+    ("Lambda", "output_shape"): OUTPUT_SHAPES,
 }
 
 
@@ -202,7 +207,7 @@ def _value_schema(name: str, default: Any, layer: str) -> dict:
 
 
 def kwarg_description(name: str, layer: str) -> str:
-    return describe(name) or f"argument `{name}` of keras.layers.{layer}"
+    return describe(name, layer) or f"argument `{name}` of keras.layers.{layer}"
 
 
 def kwarg_schema(name: str, default: Any, layer: str = "") -> dict:
@@ -373,8 +378,33 @@ def _layer_item(strict: bool, layer_definitions: dict) -> dict:
                                    "list (default: the item above)"}
     mapping = {"type": "object", "properties": dict(sorted(refs.items())), "minProperties": 1}
     if strict:
-        mapping.update(additionalProperties=False, maxProperties=2)
+        mapping.update(additionalProperties=False, maxProperties=2,
+                       patternProperties=_declared_patterns(refs))
     return {"anyOf": [mapping, {"type": "string", "description": "a layer with no arguments"}]}
+
+
+def _declared_patterns(known: dict) -> dict:
+    """The editor's names of layers taken on trust (layers.declared): `ops.<function>`, and
+    any other class name, which must then declare output_shape. The loader checks these
+    itself (NL001, NL002 with its did-you-mean); its schema leaves them open."""
+    others = "|".join(re.escape(name) for name in sorted(known))
+    return {OPS_NAME.pattern: {"$ref": "#/definitions/opsNode"},
+            f"^(?!(?:{others})$){CUSTOM_NAME.pattern[1:]}": {
+                "$ref": "#/definitions/customLayer"}}
+
+
+def _declared_definitions() -> dict:
+    def declared(description: str, params: dict) -> dict:
+        return {"description": description, "type": "object", "properties": {
+            "output_shape": {**OUTPUT_SHAPES, "description": DECLARED_DOCS["output_shape"]},
+            "params": params, "name": _BY_NAME["name"],
+            "from": {"not": {}, "description": "`from:` goes beside the class name"}},
+            "required": ["output_shape"]}
+
+    return {"customLayer": declared(CUSTOM_LAYER_DOC, {
+                **NON_NEGATIVE_INT, "description": DECLARED_DOCS["params"]}),
+            "opsNode": declared(OPS_NODE_DOC, {
+                "not": {}, "description": "a keras.ops node has no weights"})}
 
 
 def _schema(strict: bool) -> dict:
@@ -383,6 +413,8 @@ def _schema(strict: bool) -> dict:
     definitions = {"layerItem": _layer_item(strict, layers), "input": _input_schema(),
                    "dataEntry": data_entry, **copy.deepcopy(SHARED_VALUES), **layers}
     definitions.update(_share_repeated_arguments(layers))
+    if strict:
+        definitions.update(_declared_definitions())
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": SCHEMA_ID,

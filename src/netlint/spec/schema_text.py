@@ -146,8 +146,37 @@ SUFFIX_DOCS = {
 }
 
 
-def describe(name: str) -> str | None:
+# Arguments one layer gives a meaning of its own (Lambda's output_shape is a declaration,
+# MultiHeadAttention's a size).
+LAYER_KWARG_DOCS: dict[tuple[str, str], str] = {
+    ("Lambda", "output_shape"): "what the code returns, per sample (batch excluded): netlint "
+                                "cannot run it and takes this on trust (NL113); a list of "
+                                "shapes for several outputs",
+    ("Lambda", "function"): "the Python code: a model file cannot hold it (`netlint export` "
+                            "refuses the model), so it is usually left out",
+    ("Lambda", "mask"): "the mask the code's output carries (Keras: a function or a tensor)",
+    ("Lambda", "arguments"): "extra keyword arguments Keras passes to the code",
+}
+# What the editor schema says of the two declared forms that are not Keras classes.
+CUSTOM_LAYER_DOC = "a layer class Keras does not ship (a custom layer): netlint cannot see " \
+                   "its code, so it needs output_shape (what it makes, per sample) and takes " \
+                   "it on trust (NL113); params: its parameter count; other arguments are " \
+                   "kept as written. A misspelt Keras class lands here too."
+OPS_NODE_DOC = "a keras.ops function applied to Keras tensors (`x + 3.0` is ops.add), which " \
+               "Keras records as a node, not a layer: netlint takes its output_shape on trust " \
+               "(NL113)"
+DECLARED_DOCS = {
+    "output_shape": "what the layer makes, per sample (batch excluded), as Keras's Lambda "
+                    "reads it; a list of shapes for several outputs",
+    "params": "its parameter count (the size of its weights; default 0), counted trainable "
+              "unless `trainable: false`",
+}
+
+
+def describe(name: str, layer: str = "") -> str | None:
     """The one-line meaning of an argument, or None when netlint has none to give."""
+    if (layer, name) in LAYER_KWARG_DOCS:
+        return LAYER_KWARG_DOCS[(layer, name)]
     if name in KWARG_DOCS:
         return KWARG_DOCS[name]
     for suffix, text in SUFFIX_DOCS.items():
