@@ -71,12 +71,14 @@ def _next_learned(consumers: dict, start: str) -> tuple[LayerSpec, LayerSpec, li
 
 
 def _bottleneck(ctx: Context, first: LayerSpec, inner: LayerSpec, nxt: LayerSpec) -> bool:
-    """A narrow linear code layer (an autoencoder's latent) is a factorisation on purpose."""
+    """A linear code layer no wider than what it reads, widened again after (an
+    autoencoder's latent, MobileNetV2/V3's linear bottleneck: 16 -> 16 -> 72) is a
+    factorisation on purpose."""
     width, after = _width(inner), _width(_learned(nxt))
     node = ctx.inferred.nodes.get(first.name)
     before = node.input_shapes[0][-1] if node is not None and len(node.input_shapes) == 1 \
         and node.input_shapes[0] else None
-    return bool(width and after and before and width < after and width < before)
+    return bool(width and after and before and width < after and width <= before)
 
 
 @rule("NL601", "missing-nonlinearity", "warning",
