@@ -8,8 +8,9 @@ tiling cannot run.
 
 from __future__ import annotations
 
-from netlint.layers.base import Inferred, LayerCall, ShapeError, format_shape, register
-from netlint.layers.conv_utils import normalize_data_format, single_input
+from netlint.layers.base import Inferred, LayerCall, ShapeError, register
+from netlint.layers.conv_utils import normalize_data_format
+from netlint.layers.preprocessing import image_input
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
@@ -62,10 +63,4 @@ def clahe(call: LayerCall) -> Inferred:
     """Equalizes each image's histogram tile by tile, contrast limited; shape unchanged."""
     normalize_data_format(call.kwargs.get("data_format"), NAME)
     _check_arguments(call)
-    shape = single_input(call)
-    if len(shape) not in (3, 4):
-        raise ShapeError(
-            f"{NAME} takes an image of rank 3 (height, width, channels) or a batch of rank 4 "
-            f"(batch, height, width, channels) but got {format_shape(shape)}",
-            kind="rank", expected_rank=4)
-    return Inferred(shape)
+    return Inferred(image_input(call))

@@ -118,7 +118,8 @@ def _data_format(call: LayerCall) -> str:
     return normalize_data_format(call.kwargs.get("data_format"), call.class_name)
 
 
-def _image(call: LayerCall) -> tuple:
+def image_input(call: LayerCall) -> tuple:
+    """The one input of an image layer: an image of rank 3 or a batch of rank 4."""
     shape = single_input(call)
     if len(shape) not in (3, 4):
         raise ShapeError(
@@ -159,7 +160,7 @@ def _resized(call: LayerCall, low: int = 0, resizes_unless: Any = None) -> Infer
     divides by the 0."""
     data_format = _data_format(call)
     height, width = _size(call, "height", low), _size(call, "width", low)
-    shape = list(_image(call))
+    shape = list(image_input(call))
     h, w, _ = _axes(shape, data_format)
     if resizes_unless is not None and 0 in (height, width) and any(
             size is not None and not resizes_unless(size, target)
@@ -215,7 +216,7 @@ def _image_layer(name: str, doc: str, params: dict, *, positional: tuple = (),
         data_format = _data_format(call)
         if check is not None:
             check(call, None, data_format)  # arguments first, as Keras's __init__ does
-        shape = _image(call)
+        shape = image_input(call)
         if check is not None:
             check(call, shape, data_format)
         return Inferred(shape)

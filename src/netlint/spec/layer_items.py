@@ -189,10 +189,26 @@ class ItemReader:
             wrapped, cells = parts
         if not ok:
             return None
-        explicit = isinstance(kwargs.get("name"), str)
         # Keras names a layer when it is constructed: the inner layer of a wrapper first.
-        name = kwargs.pop("name") if explicit else \
-            self.namer.auto_name(default_name_class(definition))
+        named = self._named_and_wired(kwargs, default_name_class(definition), written_from,
+                                      inbound)
+        if named is None:
+            return None
+        name, explicit, inbound, from_position = named
+        return LayerSpec(
+            name=name, class_name=class_name, kwargs=kwargs, inbound=inbound, position=key_pos,
+            kwarg_positions=positions, wrapped=wrapped, backward=backward,
+            written_class=written if written != class_name else None,
+            legacy_kwargs=renamed, explicit_name=explicit, index=index,
+            from_position=from_position, cells=cells)
+
+    def _named_and_wired(self, kwargs: dict, name_class: str, written_from: tuple | None,
+                         inbound: tuple) -> tuple | None:
+        """(name, whether written, inbound, position of `from:`): the `name:` taken out
+        of `kwargs` (else Keras's next default name for `name_class`), and what the item
+        consumes; None after a finding about its `from:`."""
+        explicit = isinstance(kwargs.get("name"), str)
+        name = kwargs.pop("name") if explicit else self.namer.auto_name(name_class)
         kwargs.pop("name", None)
         from_position = None
         if written_from is not None:
@@ -200,12 +216,7 @@ class ItemReader:
             if consumed is None:
                 return None
             inbound, from_position = consumed
-        return LayerSpec(
-            name=name, class_name=class_name, kwargs=kwargs, inbound=inbound, position=key_pos,
-            kwarg_positions=positions, wrapped=wrapped, backward=backward,
-            written_class=written if written != class_name else None,
-            legacy_kwargs=renamed, explicit_name=explicit, index=index,
-            from_position=from_position, cells=cells)
+        return name, explicit, inbound, from_position
 
     def _from(self, written_from: tuple, inbound: tuple, name: str) -> tuple | None:
         """(inbound, position of `from:`) as the item's `from:` says; None after a finding."""
@@ -237,16 +248,11 @@ class ItemReader:
                        f"write `- {written}: {{output_shape: [...]}}`")
         if problems:
             return None
-        explicit = isinstance(kwargs.get("name"), str)
-        name = kwargs.pop("name") if explicit else \
-            self.namer.auto_name(declared.name_prefix(written))
-        kwargs.pop("name", None)
-        from_position = None
-        if written_from is not None:
-            consumed = self._from(written_from, inbound, name)
-            if consumed is None:
-                return None
-            inbound, from_position = consumed
+        named = self._named_and_wired(kwargs, declared.name_prefix(written), written_from,
+                                      inbound)
+        if named is None:
+            return None
+        name, explicit, inbound, from_position = named
         return LayerSpec(name=name, class_name=written, kwargs=kwargs, inbound=inbound,
                          position=key_pos, kwarg_positions=self._positions(path, kwargs),
                          explicit_name=explicit, index=index, from_position=from_position)
