@@ -1,7 +1,7 @@
 """Exported scripts train with real Keras, and build exactly the model netlint describes.
 
-For every example that passes lint (and the fixtures in models/): export with
---synthetic, run the script in a subprocess (JAX on CPU, one epoch, three
+For one example or fixture of each kind (every one with NETLINT_TRAIN_ALL=1): export
+with --synthetic, run the script in a subprocess (JAX on CPU, one epoch, three
 batches of samples), and compare each layer's output shape and parameter
 counts with `netlint summary --format json`. Two more runs prove the
 data-parallel path (two simulated CPU devices) and loading `data:` paths
@@ -13,6 +13,7 @@ is printed at the end of the session (see conftest.py).
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -28,7 +29,24 @@ from export_helpers import (
 pytestmark = pytest.mark.slow
 
 EXAMPLES = clean_examples()
-MODELS = EXAMPLES + FIXTURES
+# Every example and fixture already builds exactly netlint's model through keras-json and
+# the script's own build (test_export_keras_json.py, test_export_cli.py, seconds each);
+# training is the slow part (~8 s a script on two cores), so the default run trains one
+# model of each kind, and NETLINT_TRAIN_ALL=1 trains them all.
+REPRESENTATIVE = {
+    "examples/stacked-lstm.yaml",  # stacked recurrent layers
+    "examples/imdb-bidirectional-lstm.yaml",  # token ids, Embedding, Bidirectional
+    "examples/addition-rnn-seq2seq.yaml",  # RepeatVector, TimeDistributed softmax
+    "examples/mnist-convnet.yaml",  # convolutions on images
+    "examples/timedistributed-softmax.yaml",  # a per-timestep classifier
+    "tests/export/models/functional-heads.yaml",  # two inputs, two outputs
+    "tests/export/models/keras2-no-compile.yaml",  # Keras 2 spellings, no compile:
+    "tests/export/models/stateful-lstm.yaml",  # a fixed batch
+    "tests/export/models/variable-length.yaml",  # a free time axis
+}
+MODELS = [model for model in EXAMPLES + FIXTURES
+          if os.environ.get("NETLINT_TRAIN_ALL")
+          or model.relative_to(ROOT).as_posix() in REPRESENTATIVE]
 DATA_PARALLEL_MODEL = ROOT / "tests" / "export" / "models" / "functional-heads.yaml"
 DATA_PATHS_MODEL = ROOT / "examples" / "two-input-functional.yaml"
 TIMINGS: list = []  # (label, seconds), printed by conftest.py
@@ -97,6 +115,12 @@ def _assert_trained(run: ScriptRun) -> None:
     assert run.returncode == 0, f"{run.label} failed:\n{run.stdout[-2000:]}\n{run.stderr[-4000:]}"
     assert "Saved the trained model to model.keras" in run.stdout
     assert run.layers is not None, f"{run.label}: no layer table written"
+
+
+def test_every_representative_is_a_model_that_passes_lint():
+    """A renamed or newly broken example must not drop out of the training runs unseen."""
+    labels = {model.relative_to(ROOT).as_posix() for model in EXAMPLES + FIXTURES}
+    assert REPRESENTATIVE <= labels, sorted(REPRESENTATIVE - labels)
 
 
 def test_examples_are_covered():
