@@ -112,3 +112,15 @@ def test_letter_case_is_ignored_where_keras_ignores_it():
     loaded = load_text(text)
     assert loaded.ok, [f.text() for f in loaded.findings]
     assert [layer.kwargs["padding"] for layer in loaded.model.layers] == ["same", "causal"]
+
+
+def test_suggestions_by_letters_share_the_files_budget(monkeypatch):
+    """difflib costs up to a millisecond; a file of 500,000 wrong names must stay linear,
+    so Keras-name suggestions draw on the loader's one budget per file."""
+    from netlint.spec import layer_items
+
+    monkeypatch.setattr(layer_items, "MAX_SUGGESTIONS", 1)
+    text = USES["metric"].format('acurracy, "acurracy"')
+    first, second = [f for f in load_text(text).findings if f.code == "NL001"]
+    assert first.fix == "did you mean 'accuracy'?"
+    assert second.fix.startswith("write one of the metrics Keras 3 names")

@@ -62,14 +62,22 @@ def reset_suggestions() -> None:
     _suggestions_left[0] = MAX_SUGGESTIONS
 
 
+def spend_suggestion() -> bool:
+    """Whether a did-you-mean by letters (difflib) may still be made for this file;
+    counts it when so. Every such suggestion, a layer's or a Keras name's, shares it."""
+    if _suggestions_left[0] <= 0:
+        return False
+    _suggestions_left[0] -= 1
+    return True
+
+
 def suggest(name: str, choices: Any) -> str | None:
     """The closest known spelling, case-insensitively (`LTSM` -> `LSTM`)."""
     lowered = _lowered(tuple(choices))
     if name.lower() in lowered:
         return lowered[name.lower()]
-    if _suggestions_left[0] <= 0:
+    if not spend_suggestion():
         return None
-    _suggestions_left[0] -= 1
     match = _close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
     return lowered[match[0]] if match else None
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from netlint.findings import Finding, loader_finding
-from netlint.spec.layer_items import did_you_mean
+from netlint.spec.layer_items import did_you_mean, spend_suggestion
 from netlint.spec.yaml_source import Document
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
@@ -116,7 +116,7 @@ def _refused_keras_name(error: ValidationError, deepest: ValidationError
         pending.extend(branch.context)
     if kind is None:
         return None
-    best = vocabulary.suggestion(kind, deepest.instance)
+    best = vocabulary.suggestion(kind, deepest.instance, by_letters=spend_suggestion())
     what = kind.replace("_", " ")
     return (f"{dotted(deepest.absolute_path)}: Keras 3 accepts no {what} {deepest.instance!r}",
             f"did you mean '{best}'?" if best else

@@ -73,19 +73,17 @@ def refused(kind: str) -> tuple[str, ...]:
     return tuple(_data()[kind]["refused"])
 
 
-def suggestion(kind: str, written: str) -> str | None:
+def suggestion(kind: str, written: str, *, by_letters: bool = True) -> str | None:
     """The accepted spelling the writer most likely meant, or None.
 
     Ranked the way people misspell: the same letters in another case first, then the
     shortest name the written text begins (`accu` -> `accuracy`, `f1` -> `f1_score`),
-    then the longest name that begins it (`mse_loss` -> `mse`), then the closest by
+    then the longest name that begins it (`mse_loss` -> `mse`), then (unless
+    `by_letters` is False: the caller's budget for difflib is spent) the closest by
     letters. Among equals the plain snake_case name wins over a class name
     or an upper-case alias, so `acurracy` gets `accuracy`, never `AUC`."""
-    accepted = names(kind)
     lowered = written.lower()
-    by_lower: dict[str, str] = {}
-    for name in sorted(accepted, key=_plainness):
-        by_lower.setdefault(name.lower(), name)
+    by_lower = _by_lower(kind)
     if lowered in by_lower:
         return by_lower[lowered]
     completions = [name for name in by_lower if name.startswith(lowered)]
@@ -95,10 +93,21 @@ def suggestion(kind: str, written: str) -> str | None:
     prefixes = [name for name in by_lower if lowered.startswith(name) and len(name) >= 3]
     if prefixes:
         return by_lower[max(prefixes, key=lambda name: (len(name), name))]
+    if not by_letters:
+        return None
     import difflib  # only for a string Keras refuses
 
     close = difflib.get_close_matches(lowered, list(by_lower), n=1, cutoff=0.6)
     return by_lower[close[0]] if close else None
+
+
+@functools.cache
+def _by_lower(kind: str) -> dict[str, str]:
+    """Lower-cased spelling -> the plainest accepted spelling with those letters."""
+    by_lower: dict[str, str] = {}
+    for name in sorted(names(kind), key=_plainness):
+        by_lower.setdefault(name.lower(), name)
+    return by_lower
 
 
 def _plainness(name: str) -> tuple:
