@@ -17,7 +17,6 @@ where PyYAML's YAML 1.1 would read a value otherwise an NL903 note says so.
 
 from __future__ import annotations
 
-import re
 import sys
 
 import yaml
@@ -26,6 +25,8 @@ from yaml.resolver import Resolver
 
 from netlint.graph import Position
 from netlint.records import field, record
+from netlint.spec.flow_depth import first_bracket_past
+from netlint.spec.yaml12_numbers import described, spelled_for_both, yaml12_number
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
@@ -358,7 +359,7 @@ class _Builder:
         numbers, `010` is ten and `2:30` and `1_000` are text; PyYAML's YAML 1.1
         says the opposite of each. A model file means what YAML 1.2 says, and the
         note says how to write the value so that both agree."""
-        number = _yaml12_number(text)
+        number = yaml12_number(text)
         if number is None and kind == "str":
             return _UNKNOWN  # text to both: the common case
         try:
@@ -370,61 +371,10 @@ class _Builder:
             return _UNKNOWN
         value = text if number is None else number
         self.doc.warnings.append((
-            "NL903", f"{text!r} is {_described(value)} in YAML 1.2 (and JSON), but "
-            f"{_described(value11)} to YAML 1.1 readers such as PyYAML",
-            _span(event), _spelled_for_both(text, value, value11)))
+            "NL903", f"{text!r} is {described(value)} in YAML 1.2 (and JSON), but "
+            f"{described(value11)} to YAML 1.1 readers such as PyYAML",
+            _span(event), spelled_for_both(text, value, value11)))
         return value
-
-
-# Which plain scalars are numbers under YAML 1.2, as Python's YAML 1.2 reader (ruamel.yaml,
-# the test oracle) resolves them: the core schema's forms, with the digit separators
-# (`1_000`) and binary and signed forms both Python readers take. Booleans and nulls are
-# still read as YAML 1.1 reads them (`yes` is true).
-_INT_12 = re.compile(r"[-+]?(?:0b[0-1_]+|0o?[0-7_]+|[0-9_]+|0x[0-9a-fA-F_]+)")
-_FLOAT_12 = re.compile(r"[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?"
-                       r"|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+"
-                       r"|[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?"
-                       r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
-_INT_BASES = {"0b": 2, "0o": 8, "0x": 16}
-
-
-def _yaml12_number(text: str) -> int | float | None:
-    """The number YAML 1.2 reads in a plain scalar, or None when it reads text."""
-    if _FLOAT_12.fullmatch(text):
-        digits = text.replace("_", "").lower()
-        if digits.lstrip("+-") in (".inf", ".nan"):  # Python spells them without the dot
-            return float(digits.replace(".", ""))
-        return float(digits)
-    # an int starts with a sign or a digit (the resolver's first-character table)
-    if text[0] in "+-0123456789" and _INT_12.fullmatch(text) and \
-            any(c.isdigit() for c in text):
-        digits = text.replace("_", "")
-        sign = -1 if digits[0] == "-" else 1
-        digits = digits.lstrip("+-")
-        base = _INT_BASES.get(digits[:2])
-        if base is not None:
-            return sign * int(digits[2:], base) if digits[2:] else None
-        if len(digits) > sys.get_int_max_str_digits():
-            return None  # the 1.1 reading raises the located "too many digits" error
-        return sign * int(digits)
-    return None
-
-
-def _described(value: Any) -> str:
-    return f"the text {value!r}" if isinstance(value, str) else f"the number {value!r}"
-
-
-def _spelled_for_both(text: str, value: Any, value11: Any) -> str:
-    """How to write `value` so that YAML 1.1 and 1.2 readers agree."""
-    if isinstance(value, str):
-        return f"quote it ('{text}') if it is text, or write {value11!r} if it is that number"
-    if isinstance(value, float):
-        mantissa, _, exponent = text.lower().partition("e")
-        if exponent:
-            mantissa = mantissa if "." in mantissa else mantissa + ".0"
-            exponent = exponent if exponent[:1] in "+-" else "+" + exponent
-            return f"write {mantissa}e{exponent}"
-    return f"write {value!r}"
 
 
 def _bad_scalar(text: str, kind: str, exc: Exception) -> str:
@@ -492,51 +442,23 @@ def read_yaml(text: str) -> Document:
     return doc
 
 
-# A flow bracket, a quoted scalar or a comment: what decides flow depth in YAML text.
-_FLOW_TOKEN = re.compile(r"""[\[\]{}]|"(?:[^"\\]|\\.)*"?|'(?:[^']|'')*'?|#[^\n]*""")
-_TOKEN_BOUNDARY = frozenset("[]{},: \t\r\n")
 _FLATTEN = "a model file needs only a few levels; flatten the data"
 
 
 def _too_deep_before(text: str, stop: int, stack: list) -> YamlProblem | None:
-    """The depth error netlint would have raised, had the parser not failed first.
-
-    A parser may scan far ahead of the events it hands out: libyaml looks up to 1024
-    characters ahead for a simple key, and the libyaml in PyYAML 6.0.4's wheels refuses
-    flow nesting deeper than 1000 itself. A file nested too deep is refused by
-    netlint's own limit, message and position, whichever library reads it: so when the
-    parser fails at index `stop`, the flow brackets from the innermost open collection
-    up to `stop` are counted, and the first one past MAX_DEPTH is named. Brackets in
-    quoted scalars and comments do not count; the scan is linear and runs only on a
-    file the parser already refused."""
-    depth, position = len(stack), 0
+    """The depth error netlint would have raised, had the parser not failed first at
+    index `stop` (see flow_depth: libyaml may refuse deep nesting before netlint
+    sees it)."""
+    depth, start = len(stack), (1, 1)
     if stack:
-        line, column = stack[-1][9][:2]  # the innermost open collection starts here
+        start = stack[-1][9][:2]  # the innermost open collection starts here
         depth -= 1  # and is counted again when the scan reaches its bracket
-        position = _index_of(text, line, column)
-    while (token := _FLOW_TOKEN.search(text, position, stop + 1)) is not None:
-        first, position = token.group()[0], token.end()
-        if first in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                line = text.count("\n", 0, token.start()) + 1
-                column = token.start() - text.rfind("\n", 0, token.start())
-                return YamlProblem(f"nesting deeper than {MAX_DEPTH} levels",
-                                   Position(line, column, line, column + 1), _FLATTEN)
-        elif first in "]}":
-            depth = max(depth - 1, 0)
-        elif first in "\"'" and token.start() > 0 and \
-                text[token.start() - 1] not in _TOKEN_BOUNDARY:
-            position = token.start() + 1  # a quote inside a plain scalar (don't) opens nothing
-    return None
-
-
-def _index_of(text: str, line: int, column: int) -> int:
-    """The index in `text` of a 1-based line and column."""
-    index = 0
-    for _ in range(line - 1):
-        index = text.index("\n", index) + 1
-    return index + column - 1
+    past = first_bracket_past(text, MAX_DEPTH, depth, start, stop)
+    if past is None:
+        return None
+    line, column = past
+    return YamlProblem(f"nesting deeper than {MAX_DEPTH} levels",
+                       Position(line, column, line, column + 1), _FLATTEN)
 
 
 def _netlint_comments(text: str) -> list:
