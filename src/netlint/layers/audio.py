@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 
+from netlint.layers.argument_checks import is_whole as _int
 from netlint.layers.base import (
     Inferred,
     LayerCall,
@@ -29,10 +30,6 @@ if TYPE_CHECKING:
     from typing import Any
 
 FAMILY = "preprocessing"
-
-
-def _int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _positive(call: LayerCall, name: str, *, optional: bool = False) -> int | None:

@@ -8,6 +8,7 @@ tiling cannot run.
 
 from __future__ import annotations
 
+from netlint.layers.argument_checks import is_number as _number
 from netlint.layers.base import Inferred, LayerCall, ShapeError, register
 from netlint.layers.conv_utils import normalize_data_format
 from netlint.layers.preprocessing import image_input
@@ -17,10 +18,6 @@ if TYPE_CHECKING:
     from typing import Any
 
 NAME = "ContrastLimitedAdaptiveHistogramEqualization"
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float))  # bool too: Keras compares it as the int it is
 
 
 def _refuse(name: str, need: str, value: Any) -> ShapeError:

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from netlint.layers.argument_checks import is_whole as _int
+from netlint.layers.argument_checks import refuse as _refuse
 from netlint.layers.base import (
     REQUIRED,
     Inferred,
@@ -33,7 +35,7 @@ from netlint.layers.base import (
     register,
 )
 from netlint.layers.conv_utils import single_input
-from netlint.layers.preprocessing import _encoded
+from netlint.layers.encoding import encoded_shape
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
@@ -46,17 +48,8 @@ _MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 _MODE_ALIASES = {"binary": "multi_hot", "tf-idf": "tf_idf"}
 
 
-def _int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _refuse(call: LayerCall, name: str, need: str) -> ShapeError:
-    return ShapeError(f"{call.class_name} `{name}` must be {need}, got "
-                      f"{call.kwargs.get(name)!r}", kind="value")
 
 
 def _mode(call: LayerCall, allowed: tuple = _MODES, aliases: dict = _MODE_ALIASES) -> str:
@@ -117,7 +110,7 @@ def _computed(shape: tuple, mode: str, depth: int | None) -> tuple:
     count times the IDF weights."""
     if mode == "int":
         return shape
-    return _encoded(shape, "count" if mode == "tf_idf" else mode, depth)
+    return encoded_shape(shape, "count" if mode == "tf_idf" else mode, depth)
 
 
 def _terms(call: LayerCall, vocabulary: list, integer: bool) -> None:
@@ -389,7 +382,7 @@ def hashing(call: LayerCall) -> Inferred:
     if mode == "int":
         return Inferred(shape)
     declared = shape[:-1] + (bins,)
-    computed = _encoded(shape, mode, bins)
+    computed = encoded_shape(shape, mode, bins)
     if mode == "one_hot" and len(shape) > 1 and shape[-1] is None:
         computed = declared  # an unknown last axis may be the 1 that it squeezes
     fix = ("give it a last axis of 1, e.g. Reshape to (..., 1)" if mode == "one_hot" else
