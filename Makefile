@@ -11,15 +11,23 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# An editable install compiles no bytecode, as a wheel install does; compile it here, so a
+# machine that writes none at run time (PYTHONDONTWRITEBYTECODE=1) does not compile the
+# generated schema validator (spec/model_validator.py, 1 MB) on every check.
+COMPILE := $(BIN)/python -m compileall -q src/netlint
+
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	$(COMPILE)
 
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(COMPILE)
 
 # TensorFlow too, for the text layers' oracle tests (they skip without it)
 install-test-tf: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test,test-tf]'
+	$(COMPILE)
 
 demo: install
 	@echo "== netlint check examples/ (the fixed models: expect silence)"

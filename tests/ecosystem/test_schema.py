@@ -184,7 +184,7 @@ def test_descriptions_defaults_and_enums_reach_the_editor():
     bidirectional = next(b for b in definitions["Bidirectional"]["anyOf"]
                          if b.get("type") == "object")["properties"]
     assert "layerItem" in json.dumps(resolve(bidirectional["backward_layer"]))
-    assert "tanh" in definitions["activation"]["anyOf"][0]["anyOf"][0]["enum"]
+    assert "tanh" in definitions["activationFunction"]["anyOf"][0]["anyOf"][0]["enum"]
     loss = schema["properties"]["compile"]["properties"]["loss"]
     assert "categorical_crossentropy" in json.dumps(loss)
     assert "deprecationMessage" in definitions["CuDNNLSTM"]

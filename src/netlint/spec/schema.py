@@ -96,9 +96,11 @@ def _ref(name: str) -> dict:
     return {"allOf": [{"$ref": f"#/definitions/{name}"}]}
 
 
-# Value types many arguments share: written once under `definitions`.
+# Value types many arguments share: written once under `definitions`. No name may equal a
+# layer class's but for letter case ("activation" would shadow "Activation"): the generated
+# validator (generate_validator.py) names its functions case-insensitively.
 SHARED_VALUES: dict[str, dict] = {
-    "activation": {**_named_or_config("activation"),
+    "activationFunction": {**_named_or_config("activation"),
                    "description": "an activation name, or {ClassName: {kwargs}}"},
     "initializer": {**_named_or_config("initializer"),
                     "description": "an initializer name, or {ClassName: {kwargs}} such as "
@@ -119,7 +121,8 @@ _BY_NAME: dict[str, dict] = {
     "num_heads": POSITIVE_INT, "key_dim": POSITIVE_INT, "n": POSITIVE_INT,
     "output_dim": POSITIVE_INT, "groups": POSITIVE_INT, "depth_multiplier": POSITIVE_INT,
     "rate": RATE, "dropout": RATE, "recurrent_dropout": RATE,
-    "activation": _ref("activation"), "recurrent_activation": _ref("activation"),
+    "activation": _ref("activationFunction"),
+    "recurrent_activation": _ref("activationFunction"),
     "padding": keras_name("padding"),
     "data_format": _ref("dataFormat"),
     "kernel_size": _ref("intOrTuple"), "strides": _ref("intOrTuple"),

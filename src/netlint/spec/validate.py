@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 from netlint.findings import Finding, loader_finding
+from netlint.spec import model_validator
 from netlint.spec.layer_items import did_you_mean, spend_suggestion
 from netlint.spec.yaml_source import Document
 
@@ -13,41 +16,35 @@ if TYPE_CHECKING:
     from jsonschema import Draft7Validator
     from jsonschema.exceptions import ValidationError
 
+# the loader's schema, written with model_validator.py by `python -m netlint.spec.generate_validator`
+SCHEMA_FILE = os.path.join(os.path.dirname(__file__), "model_schema.json")
 _validator: Draft7Validator | None = None
-_checker: Any = None  # a conforms.SchemaChecker; False when the schema needs jsonschema
 
 
 def _get_validator() -> Draft7Validator:
+    """jsonschema over the committed loader schema: it explains a file that breaks it."""
     global _validator
     if _validator is None:
+        import json
+
         from jsonschema import Draft7Validator
 
-        from netlint.spec.schema import model_schema
-
-        _validator = Draft7Validator(model_schema())
+        with open(SCHEMA_FILE, encoding="utf-8") as handle:
+            _validator = Draft7Validator(json.load(handle))
     return _validator
 
 
 def conforms(value: Any) -> bool:
-    """True when `value` is valid under the schema, decided without importing jsonschema.
+    """True when `value` is valid under the schema, asked of the generated validator
+    (spec/model_validator.py), which answers without importing jsonschema.
 
     False means "invalid, or not decided here": jsonschema then has the last word.
     """
-    global _checker
-    if _checker is None:
-        from netlint.spec.conforms import SchemaChecker, Unsupported
-        from netlint.spec.schema_cache import cached_model_schema
-
-        try:
-            _checker = SchemaChecker(cached_model_schema())
-        except Unsupported:
-            _checker = False
-    if _checker is False:
-        return False
     try:
-        return _checker.conforms(value)
-    except Exception:  # noqa: BLE001 - a surprise here must cost time, never a verdict
+        model_validator.validate(value)
+    except Exception:  # noqa: BLE001 - SchemaBroken, or a surprise: jsonschema decides
         return False
+    return True
 
 
 def dotted(path: Any) -> str:
