@@ -2,18 +2,22 @@
 
 `netlint check` over a folder of a thousand models spends its time per file
 (read, validate, infer, rules), so on a machine with several cores the files
-are shared among forked worker processes, as flake8 and pylint do. Results
-come back in file order whatever the worker count, so the output is the same
-byte for byte; a worker's error (an unreadable file, a bad config file, a rule
-that crashed) is handed back as a value and dealt with by the caller at that
-file's place in the order, exactly as when checking one file after another.
+are shared among worker processes, as flake8 and pylint do: chunks of files go
+to a `concurrent.futures.ProcessPoolExecutor`, and `map` hands the results back
+in file order whatever the worker count, so the output is the same byte for
+byte. A worker's error (an unreadable file, a bad config file, a rule that
+crashed) is handed back as a value and dealt with by the caller at that file's
+place in the order, exactly as when checking one file after another. A worker
+that dies (the OOM killer, say) breaks the pool: the run stops with an internal
+error at its files' place, never a hang.
 
-Only where `fork` is the native way to start processes (Linux): a worker then
-starts with everything already imported (netlint.workers runs the processes). A
-worker that dies (killed by the OOM killer, say) stops the run with an internal
-error at its files' place, never a hang. Elsewhere, for fewer than
-`PARALLEL_MIN_FILES` files, or with NETLINT_JOBS=1, files are checked here, in
-this process. NETLINT_JOBS=N caps the number of processes.
+How workers start: by `fork` when this process runs one thread (the command
+line: a worker then starts with everything already imported), otherwise by
+`spawn`, because forking a process whose other threads may hold locks (JAX in a
+host program or a test session) can deadlock, and JAX warns that it may. Not
+`forkserver`: its server process would outlive the check in a host program.
+For fewer than `PARALLEL_MIN_FILES` files, off Linux, or with NETLINT_JOBS=1,
+files are checked here, in this process. NETLINT_JOBS=N caps the processes.
 """
 
 from __future__ import annotations
@@ -87,52 +91,58 @@ def worker_count(files: int) -> int:
     return max(1, min(cores, files // (2 * CHUNK)))
 
 
-# What each forked worker checks with: set in the parent just before forking.
-_shared: dict = {}
-
-
 def _in_workers(files: list[str | Path], overrides: object, finder: object,
                 jobs: int) -> Iterator[tuple]:
-    import gc
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    from netlint.workers import Lost, run_in_workers
-
-    # The first file is checked here, before forking: what it loads on first use (the
-    # layer families, the schema checker, caches) is then inherited by every worker
+    # The first file is checked here, before the workers start: what it loads on first
+    # use (the layer families, the validator, caches) is then inherited by forked workers
     # instead of being loaded again in each.
     yield files[0], check_one(files[0], overrides, finder)
     rest = files[1:]
     chunks = [rest[i:i + CHUNK] for i in range(0, len(rest), CHUNK)]
-    _shared.update(overrides=overrides, finder=finder, chunks=chunks)
-    # Objects made so far leave the collector's generations: a worker's collections then
-    # never write to (and so copy) the memory pages it shares with this process.
-    gc.freeze()
-    outcomes = run_in_workers(_check_chunk, len(chunks), jobs)
+    context = multiprocessing.get_context("fork" if _single_threaded() else "spawn")
+    pool = ProcessPoolExecutor(jobs, mp_context=context)
     try:
-        for chunk, outcome in zip(chunks, outcomes):
-            if isinstance(outcome, Lost):  # the caller stops at the first Crashed
-                yield chunk[0], Crashed(f"{outcome} (checking {chunk[0]} and the "
-                                        f"{len(chunk) - 1} files after it)")
+        outcomes = pool.map(_check_chunk, chunks, [overrides] * len(chunks),
+                            [finder] * len(chunks))
+        for chunk in chunks:
+            try:
+                results, notes = next(outcomes)
+            except BrokenProcessPool:  # the caller stops at the first Crashed
+                yield chunk[0], Crashed(
+                    f"a worker process stopped (killed, or crashed) before it finished "
+                    f"checking {chunk[0]} and the {len(chunk) - 1} files after it")
                 return
-            results, notes = outcome
             for note in notes:  # a worker's ConfigFinder found something to say
                 if note not in finder.notes:  # type: ignore[attr-defined]
                     finder.notes.append(note)  # type: ignore[attr-defined]
             yield from zip(chunk, results)
     finally:
-        outcomes.close()  # stops the workers now, also when the caller stops early
-        gc.unfreeze()
-        _shared.clear()
+        # also when the caller stops early: chunks not started are dropped, and the ones
+        # running (16 files at most each) are waited for, so no process is left behind
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _check_chunk(index: int) -> tuple[list, list]:
+def _single_threaded() -> bool:
+    """True when this process runs one thread, counted by the kernel (JAX's threads
+    are not Python's, so `threading.active_count()` would miss them)."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
+def _check_chunk(chunk: list[str | Path], overrides: object, finder: object
+                 ) -> tuple[list, list]:
     """In a worker: each file's result (made picklable) and the config notes added."""
     from netlint.rules.engine import RuleCrash
 
-    finder = _shared["finder"]
-    before = len(finder.notes)
+    before = len(finder.notes)  # type: ignore[attr-defined]
     results = []
-    for file in _shared["chunks"][index]:
-        found = check_one(file, _shared["overrides"], finder)
+    for file in chunk:
+        found = check_one(file, overrides, finder)
         results.append(Crashed(str(found)) if isinstance(found, RuleCrash) else found)
-    return results, finder.notes[before:]
+    return results, finder.notes[before:]  # type: ignore[attr-defined]

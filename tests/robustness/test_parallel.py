@@ -1,9 +1,11 @@
 """Checking many files in worker processes says exactly what one process says.
 
-netlint.parallel hands files to forked workers when there are many; every
+netlint.parallel hands files to worker processes when there are many; every
 result, including the ones that stop the run (a broken config file, a rule
 that crashes, an unreadable file), must reach the user at the same place in
-the same words, with the same exit code.
+the same words, with the same exit code. A worker that dies stops the run with
+an internal error, never a hang, and leaves no process behind (conftest.py
+checks after every test here).
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -66,6 +70,42 @@ def test_the_pool_is_used_for_many_files_only(monkeypatch):
 
 def test_same_output_with_and_without_workers(folder, monkeypatch):
     assert _run([folder], 2, monkeypatch) == _run([folder], 1, monkeypatch)
+
+
+def test_same_output_when_another_thread_runs_and_workers_are_spawned(folder, monkeypatch):
+    """A process with threads (JAX's, a host program's) is never forked: its workers
+    are spawned, and what they say is the same."""
+    alone = _run([folder], 1, monkeypatch)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not parallel._single_threaded()
+        assert _run([folder], 2, monkeypatch) == alone
+    finally:
+        stop.set()
+        other.join()
+        # spawned pools start Python's resource tracker, a helper process that lives as
+        # long as its parent: stopped here, where the parent is this long-lived test run
+        from multiprocessing import resource_tracker
+        resource_tracker._resource_tracker._stop()
+    assert parallel._single_threaded()
+
+
+def test_a_worker_killed_during_netlint_check_stops_the_run(folder, monkeypatch):
+    real_check_one = parallel.check_one
+    parent = os.getpid()
+
+    def dies_on_one_file(file, overrides, finder):
+        if os.path.basename(file) == "050.yaml" and os.getpid() != parent:  # file: a str
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real_check_one(file, overrides, finder)
+
+    monkeypatch.setattr(parallel, "check_one", dies_on_one_file)
+    code, out, err = _run([folder], 2, monkeypatch)
+    assert code == 2
+    assert "internal error: a worker process stopped (killed, or crashed)" in err
+    assert out == ""  # no report made of half the files
 
 
 def test_a_broken_config_file_stops_the_run_the_same_way(folder, monkeypatch):
