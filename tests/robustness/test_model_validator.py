@@ -44,6 +44,22 @@ def test_committed_schema_and_validator_are_generated_from_the_registry_as_it_is
     assert json.loads(generate_validator.SCHEMA_FILE.read_text(encoding="utf-8")) == model_schema()
 
 
+def test_asking_never_changes_the_document():
+    """fastjsonschema can write schema defaults into the document it checks; netlint's
+    validator is generated without, or `LeakyReLU: {alpha: 0.2}` would read as 0.3."""
+    document = {"input": {"shape": [4]},
+                "layers": [{"LeakyReLU": {"alpha": 0.2}}, {"MaxPooling1D": {}},
+                           {"Bidirectional": {"layer": {"LSTM": {"units": 2}}}}]}
+    before = copy.deepcopy(document)
+    model_validator.validate(document)
+    assert document == before
+    for _, text in fuzz_cases.seed_texts():
+        document = _safe_read(text)
+        before = copy.deepcopy(document)
+        conforms(document)
+        assert document == before
+
+
 def test_a_broken_document_raises_the_validators_own_exception():
     with pytest.raises(model_validator.SchemaBroken):
         model_validator.validate({"layers": "not a list"})

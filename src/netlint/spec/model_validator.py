@@ -1376,7 +1376,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("padding")
                     data__padding = data["padding"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_sides(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                else: data["padding"] = [[1, 1], [1, 1], [1, 1]]
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -1671,7 +1670,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("padding")
                     data__padding = data["padding"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_sides(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                else: data["padding"] = [1, 1]
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -1739,7 +1737,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("padding")
                     data__padding = data["padding"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_sides(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                else: data["padding"] = 1
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -1807,7 +1804,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("size")
                     data__size = data["size"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data__size, custom_formats, (name_prefix or "data") + ".size")
-                else: data["size"] = [2, 2, 2]
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -1909,7 +1905,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("size")
                     data__size = data["size"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data__size, custom_formats, (name_prefix or "data") + ".size")
-                else: data["size"] = [2, 2]
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -1919,7 +1914,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__interpolation = data["interpolation"]
                     if not (isinstance(data__interpolation, str) and data__interpolation == 'nearest' or isinstance(data__interpolation, str) and data__interpolation == 'bilinear' or isinstance(data__interpolation, str) and data__interpolation == 'bicubic' or isinstance(data__interpolation, str) and data__interpolation == 'lanczos3' or isinstance(data__interpolation, str) and data__interpolation == 'lanczos5'):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".interpolation must be one of ['nearest', 'bilinear', 'bicubic', 'lanczos3', 'lanczos5']")
-                else: data["interpolation"] = 'nearest'
             data_any_of_count27 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count27:
@@ -1983,7 +1977,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("size")
                     data__size = data["size"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data__size, custom_formats, (name_prefix or "data") + ".size")
-                else: data["size"] = 2
             data_any_of_count28 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count28:
@@ -2203,18 +2196,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "standardize" in data_keys:
                     data_keys.remove("standardize")
                     data__standardize = data["standardize"]
-                else: data["standardize"] = 'lower_and_strip_punctuation'
                 if "split" in data_keys:
                     data_keys.remove("split")
                     data__split = data["split"]
-                else: data["split"] = 'whitespace'
                 if "ngrams" in data_keys:
                     data_keys.remove("ngrams")
                     data__ngrams = data["ngrams"]
                 if "output_mode" in data_keys:
                     data_keys.remove("output_mode")
                     data__outputmode = data["output_mode"]
-                else: data["output_mode"] = 'int'
                 if "output_sequence_length" in data_keys:
                     data_keys.remove("output_sequence_length")
                     data__outputsequencelength = data["output_sequence_length"]
@@ -2223,7 +2213,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__padtomaxtokens = data["pad_to_max_tokens"]
                     if not isinstance(data__padtomaxtokens, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".pad_to_max_tokens must be boolean")
-                else: data["pad_to_max_tokens"] = False
                 if "vocabulary" in data_keys:
                     data_keys.remove("vocabulary")
                     data__vocabulary = data["vocabulary"]
@@ -2239,11 +2228,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__ragged = data["ragged"]
                     if not isinstance(data__ragged, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".ragged must be boolean")
-                else: data["ragged"] = False
                 if "encoding" in data_keys:
                     data_keys.remove("encoding")
                     data__encoding = data["encoding"]
-                else: data["encoding"] = 'utf-8'
             data_any_of_count32 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count32:
@@ -2375,14 +2362,12 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__numoovindices = data["num_oov_indices"]
                     if not isinstance(data__numoovindices, (int)) and not (isinstance(data__numoovindices, float) and data__numoovindices.is_integer()) or isinstance(data__numoovindices, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".num_oov_indices must be integer")
-                else: data["num_oov_indices"] = 1
                 if "mask_token" in data_keys:
                     data_keys.remove("mask_token")
                     data__masktoken = data["mask_token"]
                 if "oov_token" in data_keys:
                     data_keys.remove("oov_token")
                     data__oovtoken = data["oov_token"]
-                else: data["oov_token"] = '[UNK]'
                 if "vocabulary" in data_keys:
                     data_keys.remove("vocabulary")
                     data__vocabulary = data["vocabulary"]
@@ -2394,17 +2379,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__invert = data["invert"]
                     if not isinstance(data__invert, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".invert must be boolean")
-                else: data["invert"] = False
                 if "output_mode" in data_keys:
                     data_keys.remove("output_mode")
                     data__outputmode = data["output_mode"]
-                else: data["output_mode"] = 'int'
                 if "pad_to_max_tokens" in data_keys:
                     data_keys.remove("pad_to_max_tokens")
                     data__padtomaxtokens = data["pad_to_max_tokens"]
                     if not isinstance(data__padtomaxtokens, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".pad_to_max_tokens must be boolean")
-                else: data["pad_to_max_tokens"] = False
                 if "sparse" in data_keys:
                     data_keys.remove("sparse")
                     data__sparse = data["sparse"]
@@ -2412,14 +2394,12 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "encoding" in data_keys:
                     data_keys.remove("encoding")
                     data__encoding = data["encoding"]
-                else: data["encoding"] = 'utf-8'
                 if "salt" in data_keys:
                     data_keys.remove("salt")
                     data__salt = data["salt"]
                 if "oov_method" in data_keys:
                     data_keys.remove("oov_method")
                     data__oovmethod = data["oov_method"]
-                else: data["oov_method"] = 'floormod'
             data_any_of_count34 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count34:
@@ -2550,7 +2530,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__poweriterations = data["power_iterations"]
                     if not isinstance(data__poweriterations, (int)) and not (isinstance(data__poweriterations, float) and data__poweriterations.is_integer()) or isinstance(data__poweriterations, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".power_iterations must be integer")
-                else: data["power_iterations"] = 1
             data_any_of_count36 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count36:
@@ -2798,7 +2777,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__additionfactor_any_of_count41:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".addition_factor cannot be validated by any definition")
-                else: data["addition_factor"] = 0.0
                 if "threshold_factor" in data_keys:
                     data_keys.remove("threshold_factor")
                     data__thresholdfactor = data["threshold_factor"]
@@ -2825,11 +2803,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__thresholdfactor_any_of_count42:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".threshold_factor cannot be validated by any definition")
-                else: data["threshold_factor"] = 0.0
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
                     data__valuerange = data["value_range"]
-                else: data["value_range"] = [0, 255]
                 if "seed" in data_keys:
                     data_keys.remove("seed")
                     data__seed = data["seed"]
@@ -3826,13 +3802,11 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "mode" in data_keys:
                     data_keys.remove("mode")
                     data__mode = data["mode"]
-                else: data["mode"] = 'log'
                 if "frame_length" in data_keys:
                     data_keys.remove("frame_length")
                     data__framelength = data["frame_length"]
                     if not isinstance(data__framelength, (int)) and not (isinstance(data__framelength, float) and data__framelength.is_integer()) or isinstance(data__framelength, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".frame_length must be integer")
-                else: data["frame_length"] = 256
                 if "frame_step" in data_keys:
                     data_keys.remove("frame_step")
                     data__framestep = data["frame_step"]
@@ -3842,17 +3816,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "window" in data_keys:
                     data_keys.remove("window")
                     data__window = data["window"]
-                else: data["window"] = 'hann'
                 if "periodic" in data_keys:
                     data_keys.remove("periodic")
                     data__periodic = data["periodic"]
                     if not isinstance(data__periodic, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".periodic must be boolean")
-                else: data["periodic"] = False
                 if "scaling" in data_keys:
                     data_keys.remove("scaling")
                     data__scaling = data["scaling"]
-                else: data["scaling"] = 'density'
                 if "padding" in data_keys:
                     data_keys.remove("padding")
                     data__padding = data["padding"]
@@ -3862,7 +3833,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__expanddims = data["expand_dims"]
                     if not isinstance(data__expanddims, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".expand_dims must be boolean")
-                else: data["expand_dims"] = False
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -3935,7 +3905,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__tieweights = data["tie_weights"]
                     if not isinstance(data__tieweights, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".tie_weights must be boolean")
-                else: data["tie_weights"] = True
                 if "embeddings_initializer" in data_keys:
                     data_keys.remove("embeddings_initializer")
                     data__embeddingsinitializer = data["embeddings_initializer"]
@@ -4085,29 +4054,24 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__croptoaspectratio = data["crop_to_aspect_ratio"]
                     if not isinstance(data__croptoaspectratio, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".crop_to_aspect_ratio must be boolean")
-                else: data["crop_to_aspect_ratio"] = False
                 if "pad_to_aspect_ratio" in data_keys:
                     data_keys.remove("pad_to_aspect_ratio")
                     data__padtoaspectratio = data["pad_to_aspect_ratio"]
                     if not isinstance(data__padtoaspectratio, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".pad_to_aspect_ratio must be boolean")
-                else: data["pad_to_aspect_ratio"] = False
                 if "fill_mode" in data_keys:
                     data_keys.remove("fill_mode")
                     data__fillmode = data["fill_mode"]
-                else: data["fill_mode"] = 'constant'
                 if "fill_value" in data_keys:
                     data_keys.remove("fill_value")
                     data__fillvalue = data["fill_value"]
                     if not isinstance(data__fillvalue, (int, float, Decimal)) or isinstance(data__fillvalue, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".fill_value must be number")
-                else: data["fill_value"] = 0.0
                 if "antialias" in data_keys:
                     data_keys.remove("antialias")
                     data__antialias = data["antialias"]
                     if not isinstance(data__antialias, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".antialias must be boolean")
-                else: data["antialias"] = False
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
@@ -4330,7 +4294,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__offset_any_of_count63:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".offset cannot be validated by any definition")
-                else: data["offset"] = 0.0
             data_any_of_count61 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count61:
@@ -4465,13 +4428,11 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__negativeslope = data["negative_slope"]
                     if not isinstance(data__negativeslope, (int, float, Decimal)) or isinstance(data__negativeslope, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".negative_slope must be number")
-                else: data["negative_slope"] = 0.0
                 if "threshold" in data_keys:
                     data_keys.remove("threshold")
                     data__threshold = data["threshold"]
                     if not isinstance(data__threshold, (int, float, Decimal)) or isinstance(data__threshold, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".threshold must be number")
-                else: data["threshold"] = 0.0
             data_any_of_count65 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count65:
@@ -4540,7 +4501,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "fill_mode" in data_keys:
                     data_keys.remove("fill_mode")
                     data__fillmode = data["fill_mode"]
-                else: data["fill_mode"] = 'reflect'
                 if "interpolation" in data_keys:
                     data_keys.remove("interpolation")
                     data__interpolation = data["interpolation"]
@@ -4554,7 +4514,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__fillvalue = data["fill_value"]
                     if not isinstance(data__fillvalue, (int, float, Decimal)) or isinstance(data__fillvalue, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".fill_value must be number")
-                else: data["fill_value"] = 0.0
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -4656,7 +4615,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "fill_mode" in data_keys:
                     data_keys.remove("fill_mode")
                     data__fillmode = data["fill_mode"]
-                else: data["fill_mode"] = 'reflect'
                 if "interpolation" in data_keys:
                     data_keys.remove("interpolation")
                     data__interpolation = data["interpolation"]
@@ -4670,7 +4628,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__fillvalue = data["fill_value"]
                     if not isinstance(data__fillvalue, (int, float, Decimal)) or isinstance(data__fillvalue, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".fill_value must be number")
-                else: data["fill_value"] = 0.0
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -4789,7 +4746,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__xfactor_any_of_count71:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".x_factor cannot be validated by any definition")
-                else: data["x_factor"] = 0.0
                 if "y_factor" in data_keys:
                     data_keys.remove("y_factor")
                     data__yfactor = data["y_factor"]
@@ -4816,7 +4772,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__yfactor_any_of_count72:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".y_factor cannot be validated by any definition")
-                else: data["y_factor"] = 0.0
                 if "interpolation" in data_keys:
                     data_keys.remove("interpolation")
                     data__interpolation = data["interpolation"]
@@ -4824,13 +4779,11 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "fill_mode" in data_keys:
                     data_keys.remove("fill_mode")
                     data__fillmode = data["fill_mode"]
-                else: data["fill_mode"] = 'reflect'
                 if "fill_value" in data_keys:
                     data_keys.remove("fill_value")
                     data__fillvalue = data["fill_value"]
                     if not isinstance(data__fillvalue, (int, float, Decimal)) or isinstance(data__fillvalue, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".fill_value must be number")
-                else: data["fill_value"] = 0.0
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -4956,7 +4909,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
                     data__valuerange = data["value_range"]
-                else: data["value_range"] = [0, 255]
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -5056,7 +5008,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
                     data__valuerange = data["value_range"]
-                else: data["value_range"] = [0, 255]
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -5156,7 +5107,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "fill_mode" in data_keys:
                     data_keys.remove("fill_mode")
                     data__fillmode = data["fill_mode"]
-                else: data["fill_mode"] = 'reflect'
                 if "interpolation" in data_keys:
                     data_keys.remove("interpolation")
                     data__interpolation = data["interpolation"]
@@ -5170,7 +5120,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__fillvalue = data["fill_value"]
                     if not isinstance(data__fillvalue, (int, float, Decimal)) or isinstance(data__fillvalue, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".fill_value must be number")
-                else: data["fill_value"] = 0.0
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -5266,7 +5215,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
                     data__valuerange = data["value_range"]
-                else: data["value_range"] = [0, 255]
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -5363,7 +5311,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count83:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
-                else: data["factor"] = 1.0
                 if "scale" in data_keys:
                     data_keys.remove("scale")
                     data__scale = data["scale"]
@@ -5377,7 +5324,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__fillvalue = data["fill_value"]
                     if not isinstance(data__fillvalue, (int, float, Decimal)) or isinstance(data__fillvalue, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".fill_value must be number")
-                else: data["fill_value"] = 0.0
                 if "seed" in data_keys:
                     data_keys.remove("seed")
                     data__seed = data["seed"]
@@ -5500,11 +5446,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count86:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
-                else: data["factor"] = 1.0
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
                     data__valuerange = data["value_range"]
-                else: data["value_range"] = [0, 255]
                 if "seed" in data_keys:
                     data_keys.remove("seed")
                     data__seed = data["seed"]
@@ -5604,7 +5548,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
                     data__valuerange = data["value_range"]
-                else: data["value_range"] = [0, 255]
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -5701,7 +5644,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count90:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
-                else: data["factor"] = 0.5
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -5798,12 +5740,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count92:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
-                else: data["factor"] = 1.0
                 if "kernel_size" in data_keys:
                     data_keys.remove("kernel_size")
                     data__kernelsize = data["kernel_size"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data__kernelsize, custom_formats, (name_prefix or "data") + ".kernel_size")
-                else: data["kernel_size"] = 3
                 if "sigma" in data_keys:
                     data_keys.remove("sigma")
                     data__sigma = data["sigma"]
@@ -5830,11 +5770,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__sigma_any_of_count93:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".sigma cannot be validated by any definition")
-                else: data["sigma"] = 1.0
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
                     data__valuerange = data["value_range"]
-                else: data["value_range"] = [0, 255]
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -5908,7 +5846,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "mode" in data_keys:
                     data_keys.remove("mode")
                     data__mode = data["mode"]
-                else: data["mode"] = 'horizontal_and_vertical'
                 if "seed" in data_keys:
                     data_keys.remove("seed")
                     data__seed = data["seed"]
@@ -6031,18 +5968,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count97:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
-                else: data["factor"] = 1.0
                 if "scale" in data_keys:
                     data_keys.remove("scale")
                     data__scale = data["scale"]
-                else: data["scale"] = [0.02, 0.33]
                 if "fill_value" in data_keys:
                     data_keys.remove("fill_value")
                     data__fillvalue = data["fill_value"]
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
                     data__valuerange = data["value_range"]
-                else: data["value_range"] = [0, 255]
                 if "seed" in data_keys:
                     data_keys.remove("seed")
                     data__seed = data["seed"]
@@ -6139,7 +6073,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count99:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
-                else: data["factor"] = 1.0
                 if "scale" in data_keys:
                     data_keys.remove("scale")
                     data__scale = data["scale"]
@@ -6151,17 +6084,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "fill_mode" in data_keys:
                     data_keys.remove("fill_mode")
                     data__fillmode = data["fill_mode"]
-                else: data["fill_mode"] = 'reflect'
                 if "fill_value" in data_keys:
                     data_keys.remove("fill_value")
                     data__fillvalue = data["fill_value"]
                     if not isinstance(data__fillvalue, (int, float, Decimal)) or isinstance(data__fillvalue, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".fill_value must be number")
-                else: data["fill_value"] = 0.0
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
                     data__valuerange = data["value_range"]
-                else: data["value_range"] = [0, 255]
                 if "seed" in data_keys:
                     data_keys.remove("seed")
                     data__seed = data["seed"]
@@ -6363,7 +6293,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
                     data__valuerange = data["value_range"]
-                else: data["value_range"] = [0, 255]
                 if "seed" in data_keys:
                     data_keys.remove("seed")
                     data__seed = data["seed"]
@@ -6437,7 +6366,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
                     data__valuerange = data["value_range"]
-                else: data["value_range"] = [0, 255]
                 if "brightness_factor" in data_keys:
                     data_keys.remove("brightness_factor")
                     data__brightnessfactor = data["brightness_factor"]
@@ -6575,7 +6503,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
                     data__valuerange = data["value_range"]
-                else: data["value_range"] = [0, 255]
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -6675,7 +6602,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
                     data__valuerange = data["value_range"]
-                else: data["value_range"] = [0, 255]
                 if "seed" in data_keys:
                     data_keys.remove("seed")
                     data__seed = data["seed"]
@@ -6749,13 +6675,11 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
                     data__valuerange = data["value_range"]
-                else: data["value_range"] = [0, 255]
                 if "num_ops" in data_keys:
                     data_keys.remove("num_ops")
                     data__numops = data["num_ops"]
                     if not isinstance(data__numops, (int)) and not (isinstance(data__numops, float) and data__numops.is_integer()) or isinstance(data__numops, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".num_ops must be integer")
-                else: data["num_ops"] = 2
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
@@ -6782,7 +6706,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count111:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
-                else: data["factor"] = 0.5
                 if "interpolation" in data_keys:
                     data_keys.remove("interpolation")
                     data__interpolation = data["interpolation"]
@@ -6952,7 +6875,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__epsilon = data["epsilon"]
                     if not isinstance(data__epsilon, (int, float, Decimal)) or isinstance(data__epsilon, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".epsilon must be number")
-                else: data["epsilon"] = 1e-06
             data_any_of_count113 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count113:
@@ -7089,7 +7011,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("alpha_initializer")
                     data__alphainitializer = data["alpha_initializer"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_initializer(data__alphainitializer, custom_formats, (name_prefix or "data") + ".alpha_initializer")
-                else: data["alpha_initializer"] = 'Zeros'
                 if "alpha_regularizer" in data_keys:
                     data_keys.remove("alpha_regularizer")
                     data__alpharegularizer = data["alpha_regularizer"]
@@ -7197,7 +7118,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__axis_any_of_count117:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".axis cannot be validated by any definition")
-                else: data["axis"] = -1
                 if "mean" in data_keys:
                     data_keys.remove("mean")
                     data__mean = data["mean"]
@@ -7209,7 +7129,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__invert = data["invert"]
                     if not isinstance(data__invert, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".invert must be boolean")
-                else: data["invert"] = False
             data_any_of_count116 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count116:
@@ -7480,7 +7399,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__alpha = data["alpha"]
                     if not isinstance(data__alpha, (int, float, Decimal)) or isinstance(data__alpha, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".alpha must be number")
-                else: data["alpha"] = 0.2
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -7641,38 +7559,32 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__fftlength = data["fft_length"]
                     if not isinstance(data__fftlength, (int)) and not (isinstance(data__fftlength, float) and data__fftlength.is_integer()) or isinstance(data__fftlength, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".fft_length must be integer")
-                else: data["fft_length"] = 2048
                 if "sequence_stride" in data_keys:
                     data_keys.remove("sequence_stride")
                     data__sequencestride = data["sequence_stride"]
                     if not isinstance(data__sequencestride, (int)) and not (isinstance(data__sequencestride, float) and data__sequencestride.is_integer()) or isinstance(data__sequencestride, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".sequence_stride must be integer")
-                else: data["sequence_stride"] = 512
                 if "sequence_length" in data_keys:
                     data_keys.remove("sequence_length")
                     data__sequencelength = data["sequence_length"]
                 if "window" in data_keys:
                     data_keys.remove("window")
                     data__window = data["window"]
-                else: data["window"] = 'hann'
                 if "sampling_rate" in data_keys:
                     data_keys.remove("sampling_rate")
                     data__samplingrate = data["sampling_rate"]
                     if not isinstance(data__samplingrate, (int, float, Decimal)) or isinstance(data__samplingrate, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".sampling_rate must be number")
-                else: data["sampling_rate"] = 16000
                 if "num_mel_bins" in data_keys:
                     data_keys.remove("num_mel_bins")
                     data__nummelbins = data["num_mel_bins"]
                     if not isinstance(data__nummelbins, (int)) and not (isinstance(data__nummelbins, float) and data__nummelbins.is_integer()) or isinstance(data__nummelbins, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".num_mel_bins must be integer")
-                else: data["num_mel_bins"] = 128
                 if "min_freq" in data_keys:
                     data_keys.remove("min_freq")
                     data__minfreq = data["min_freq"]
                     if not isinstance(data__minfreq, (int, float, Decimal)) or isinstance(data__minfreq, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".min_freq must be number")
-                else: data["min_freq"] = 20.0
                 if "max_freq" in data_keys:
                     data_keys.remove("max_freq")
                     data__maxfreq = data["max_freq"]
@@ -7681,31 +7593,26 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__powertodb = data["power_to_db"]
                     if not isinstance(data__powertodb, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".power_to_db must be boolean")
-                else: data["power_to_db"] = True
                 if "top_db" in data_keys:
                     data_keys.remove("top_db")
                     data__topdb = data["top_db"]
                     if not isinstance(data__topdb, (int, float, Decimal)) or isinstance(data__topdb, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".top_db must be number")
-                else: data["top_db"] = 80.0
                 if "mag_exp" in data_keys:
                     data_keys.remove("mag_exp")
                     data__magexp = data["mag_exp"]
                     if not isinstance(data__magexp, (int, float, Decimal)) or isinstance(data__magexp, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".mag_exp must be number")
-                else: data["mag_exp"] = 2.0
                 if "min_power" in data_keys:
                     data_keys.remove("min_power")
                     data__minpower = data["min_power"]
                     if not isinstance(data__minpower, (int, float, Decimal)) or isinstance(data__minpower, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".min_power must be number")
-                else: data["min_power"] = 1e-10
                 if "ref_power" in data_keys:
                     data_keys.remove("ref_power")
                     data__refpower = data["ref_power"]
                     if not isinstance(data__refpower, (int, float, Decimal)) or isinstance(data__refpower, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".ref_power must be number")
-                else: data["ref_power"] = 1.0
             data_any_of_count124 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count124:
@@ -7828,7 +7735,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("pool_size")
                     data__poolsize = data["pool_size"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data__poolsize, custom_formats, (name_prefix or "data") + ".pool_size")
-                else: data["pool_size"] = [2, 2, 2]
                 if "strides" in data_keys:
                     data_keys.remove("strides")
                     data__strides = data["strides"]
@@ -7908,7 +7814,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("pool_size")
                     data__poolsize = data["pool_size"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data__poolsize, custom_formats, (name_prefix or "data") + ".pool_size")
-                else: data["pool_size"] = [2, 2]
                 if "strides" in data_keys:
                     data_keys.remove("strides")
                     data__strides = data["strides"]
@@ -7984,7 +7889,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("pool_size")
                     data__poolsize = data["pool_size"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data__poolsize, custom_formats, (name_prefix or "data") + ".pool_size")
-                else: data["pool_size"] = 2
                 if "strides" in data_keys:
                     data_keys.remove("strides")
                     data__strides = data["strides"]
@@ -8064,7 +7968,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__fillvalue = data["fill_value"]
                     if not isinstance(data__fillvalue, (int)) and not (isinstance(data__fillvalue, float) and data__fillvalue.is_integer()) or isinstance(data__fillvalue, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".fill_value must be integer")
-                else: data["fill_value"] = -1
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
@@ -8162,7 +8065,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__maskvalue = data["mask_value"]
                     if not isinstance(data__maskvalue, (int, float, Decimal)) or isinstance(data__maskvalue, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".mask_value must be number")
-                else: data["mask_value"] = 0.0
             data_any_of_count131 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count131:
@@ -8227,7 +8129,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__negativeslope = data["negative_slope"]
                     if not isinstance(data__negativeslope, (int, float, Decimal)) or isinstance(data__negativeslope, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".negative_slope must be number")
-                else: data["negative_slope"] = 0.3
             data_any_of_count132 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count132:
@@ -8332,7 +8233,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__rmsscaling = data["rms_scaling"]
                     if not isinstance(data__rmsscaling, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".rms_scaling must be boolean")
-                else: data["rms_scaling"] = False
             data_any_of_count133 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count133:
@@ -8877,7 +8777,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__numoovindices = data["num_oov_indices"]
                     if not isinstance(data__numoovindices, (int)) and not (isinstance(data__numoovindices, float) and data__numoovindices.is_integer()) or isinstance(data__numoovindices, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".num_oov_indices must be integer")
-                else: data["num_oov_indices"] = 1
                 if "mask_token" in data_keys:
                     data_keys.remove("mask_token")
                     data__masktoken = data["mask_token"]
@@ -8886,14 +8785,12 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__oovtoken = data["oov_token"]
                     if not isinstance(data__oovtoken, (int)) and not (isinstance(data__oovtoken, float) and data__oovtoken.is_integer()) or isinstance(data__oovtoken, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".oov_token must be integer")
-                else: data["oov_token"] = -1
                 if "vocabulary" in data_keys:
                     data_keys.remove("vocabulary")
                     data__vocabulary = data["vocabulary"]
                 if "vocabulary_dtype" in data_keys:
                     data_keys.remove("vocabulary_dtype")
                     data__vocabularydtype = data["vocabulary_dtype"]
-                else: data["vocabulary_dtype"] = 'int64'
                 if "idf_weights" in data_keys:
                     data_keys.remove("idf_weights")
                     data__idfweights = data["idf_weights"]
@@ -8902,11 +8799,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__invert = data["invert"]
                     if not isinstance(data__invert, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".invert must be boolean")
-                else: data["invert"] = False
                 if "output_mode" in data_keys:
                     data_keys.remove("output_mode")
                     data__outputmode = data["output_mode"]
-                else: data["output_mode"] = 'int'
                 if "sparse" in data_keys:
                     data_keys.remove("sparse")
                     data__sparse = data["sparse"]
@@ -8916,11 +8811,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__padtomaxtokens = data["pad_to_max_tokens"]
                     if not isinstance(data__padtomaxtokens, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".pad_to_max_tokens must be boolean")
-                else: data["pad_to_max_tokens"] = False
                 if "oov_method" in data_keys:
                     data_keys.remove("oov_method")
                     data__oovmethod = data["oov_method"]
-                else: data["oov_method"] = 'floormod'
                 if "salt" in data_keys:
                     data_keys.remove("salt")
                     data__salt = data["salt"]
@@ -8982,7 +8875,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__optional = data["optional"]
                     if not isinstance(data__optional, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".optional must be boolean")
-                else: data["optional"] = False
                 if "name" in data_keys:
                     data_keys.remove("name")
                     data__name = data["name"]
@@ -9148,7 +9040,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "output_mode" in data_keys:
                     data_keys.remove("output_mode")
                     data__outputmode = data["output_mode"]
-                else: data["output_mode"] = 'int'
                 if "sparse" in data_keys:
                     data_keys.remove("sparse")
                     data__sparse = data["sparse"]
@@ -9218,7 +9109,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "output_mode" in data_keys:
                     data_keys.remove("output_mode")
                     data__outputmode = data["output_mode"]
-                else: data["output_mode"] = 'int'
                 if "sparse" in data_keys:
                     data_keys.remove("sparse")
                     data__sparse = data["sparse"]
@@ -9406,7 +9296,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     if isinstance(data__groups, (int, float, Decimal)) and not isinstance(data__groups, bool):
                         if data__groups < 1:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".groups must be bigger than or equal to 1")
-                else: data["groups"] = 32
                 if "axis" in data_keys:
                     data_keys.remove("axis")
                     data__axis = data["axis"]
@@ -10399,13 +10288,11 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
                     data__valuerange = data["value_range"]
-                else: data["value_range"] = [0, 255]
                 if "bins" in data_keys:
                     data_keys.remove("bins")
                     data__bins = data["bins"]
                     if not isinstance(data__bins, (int)) and not (isinstance(data__bins, float) and data__bins.is_integer()) or isinstance(data__bins, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".bins must be integer")
-                else: data["bins"] = 256
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -10855,7 +10742,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__normalize = data["normalize"]
                     if not isinstance(data__normalize, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".normalize must be boolean")
-                else: data["normalize"] = False
             data_any_of_count165 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count165:
@@ -10898,11 +10784,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__epsilon = data["epsilon"]
                     if not isinstance(data__epsilon, (int, float, Decimal)) or isinstance(data__epsilon, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".epsilon must be number")
-                else: data["epsilon"] = 0.01
                 if "output_mode" in data_keys:
                     data_keys.remove("output_mode")
                     data__outputmode = data["output_mode"]
-                else: data["output_mode"] = 'int'
                 if "sparse" in data_keys:
                     data_keys.remove("sparse")
                     data__sparse = data["sparse"]
@@ -11337,7 +11221,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count171:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
-                else: data["factor"] = 1.0
                 if "seed" in data_keys:
                     data_keys.remove("seed")
                     data__seed = data["seed"]
@@ -11412,7 +11295,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("cropping")
                     data__cropping = data["cropping"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_sides(data__cropping, custom_formats, (name_prefix or "data") + ".cropping")
-                else: data["cropping"] = [[1, 1], [1, 1], [1, 1]]
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -11480,7 +11362,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("cropping")
                     data__cropping = data["cropping"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_sides(data__cropping, custom_formats, (name_prefix or "data") + ".cropping")
-                else: data["cropping"] = [[0, 0], [0, 0]]
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -11548,7 +11429,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("cropping")
                     data__cropping = data["cropping"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_sides(data__cropping, custom_formats, (name_prefix or "data") + ".cropping")
-                else: data["cropping"] = [1, 1]
             data_any_of_count174 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count174:
@@ -12881,17 +12761,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
                     data__valuerange = data["value_range"]
-                else: data["value_range"] = [0, 255]
                 if "clip_limit" in data_keys:
                     data_keys.remove("clip_limit")
                     data__cliplimit = data["clip_limit"]
                     if not isinstance(data__cliplimit, (int, float, Decimal)) or isinstance(data__cliplimit, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".clip_limit must be number")
-                else: data["clip_limit"] = 4.0
                 if "tile_grid_size" in data_keys:
                     data_keys.remove("tile_grid_size")
                     data__tilegridsize = data["tile_grid_size"]
-                else: data["tile_grid_size"] = [8, 8]
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -13151,7 +13028,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "output_mode" in data_keys:
                     data_keys.remove("output_mode")
                     data__outputmode = data["output_mode"]
-                else: data["output_mode"] = 'multi_hot'
                 if "sparse" in data_keys:
                     data_keys.remove("sparse")
                     data__sparse = data["sparse"]
@@ -13224,7 +13100,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__mergemode = data["merge_mode"]
                     if not (isinstance(data__mergemode, str) and data__mergemode == 'concat' or isinstance(data__mergemode, str) and data__mergemode == 'sum' or isinstance(data__mergemode, str) and data__mergemode == 'mul' or isinstance(data__mergemode, str) and data__mergemode == 'ave' or data__mergemode is None):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".merge_mode must be one of ['concat', 'sum', 'mul', 'ave', None]")
-                else: data["merge_mode"] = 'concat'
                 if "weights" in data_keys:
                     data_keys.remove("weights")
                     data__weights = data["weights"]
@@ -13314,7 +13189,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__momentum = data["momentum"]
                     if not isinstance(data__momentum, (int, float, Decimal)) or isinstance(data__momentum, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".momentum must be number")
-                else: data["momentum"] = 0.99
                 if "epsilon" in data_keys:
                     data_keys.remove("epsilon")
                     data__epsilon = data["epsilon"]
@@ -13339,12 +13213,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("moving_mean_initializer")
                     data__movingmeaninitializer = data["moving_mean_initializer"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_initializer(data__movingmeaninitializer, custom_formats, (name_prefix or "data") + ".moving_mean_initializer")
-                else: data["moving_mean_initializer"] = 'zeros'
                 if "moving_variance_initializer" in data_keys:
                     data_keys.remove("moving_variance_initializer")
                     data__movingvarianceinitializer = data["moving_variance_initializer"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_initializer(data__movingvarianceinitializer, custom_formats, (name_prefix or "data") + ".moving_variance_initializer")
-                else: data["moving_variance_initializer"] = 'ones'
                 if "beta_regularizer" in data_keys:
                     data_keys.remove("beta_regularizer")
                     data__betaregularizer = data["beta_regularizer"]
@@ -13366,7 +13238,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__renorm = data["renorm"]
                     if not isinstance(data__renorm, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".renorm must be boolean")
-                else: data["renorm"] = False
                 if "renorm_clipping" in data_keys:
                     data_keys.remove("renorm_clipping")
                     data__renormclipping = data["renorm_clipping"]
@@ -13375,13 +13246,11 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__renormmomentum = data["renorm_momentum"]
                     if not isinstance(data__renormmomentum, (int, float, Decimal)) or isinstance(data__renormmomentum, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".renorm_momentum must be number")
-                else: data["renorm_momentum"] = 0.99
                 if "synchronized" in data_keys:
                     data_keys.remove("synchronized")
                     data__synchronized = data["synchronized"]
                     if not isinstance(data__synchronized, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".synchronized must be boolean")
-                else: data["synchronized"] = False
             data_any_of_count192 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count192:
@@ -13732,7 +13601,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
                     data__valuerange = data["value_range"]
-                else: data["value_range"] = [0, 255]
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
@@ -13828,19 +13696,16 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
                     data__valuerange = data["value_range"]
-                else: data["value_range"] = [0, 255]
                 if "num_chains" in data_keys:
                     data_keys.remove("num_chains")
                     data__numchains = data["num_chains"]
                     if not isinstance(data__numchains, (int)) and not (isinstance(data__numchains, float) and data__numchains.is_integer()) or isinstance(data__numchains, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".num_chains must be integer")
-                else: data["num_chains"] = 3
                 if "chain_depth" in data_keys:
                     data_keys.remove("chain_depth")
                     data__chaindepth = data["chain_depth"]
                     if not isinstance(data__chaindepth, (int)) and not (isinstance(data__chaindepth, float) and data__chaindepth.is_integer()) or isinstance(data__chaindepth, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".chain_depth must be integer")
-                else: data["chain_depth"] = 3
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
@@ -13867,7 +13732,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count200:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
-                else: data["factor"] = 0.3
                 if "alpha" in data_keys:
                     data_keys.remove("alpha")
                     data__alpha = data["alpha"]
@@ -13877,7 +13741,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__allops = data["all_ops"]
                     if not isinstance(data__allops, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".all_ops must be boolean")
-                else: data["all_ops"] = True
                 if "interpolation" in data_keys:
                     data_keys.remove("interpolation")
                     data__interpolation = data["interpolation"]
@@ -13957,7 +13820,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__usescale = data["use_scale"]
                     if not isinstance(data__usescale, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_scale must be boolean")
-                else: data["use_scale"] = False
                 if "score_mode" in data_keys:
                     data_keys.remove("score_mode")
                     data__scoremode = data["score_mode"]
@@ -14110,7 +13972,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__usescale = data["use_scale"]
                     if not isinstance(data__usescale, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".use_scale must be boolean")
-                else: data["use_scale"] = True
                 if "dropout" in data_keys:
                     data_keys.remove("dropout")
                     data__dropout = data["dropout"]
@@ -14668,7 +14529,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__l1_any_of_count212:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".l1 cannot be validated by any definition")
-                else: data["l1"] = 0.0
                 if "l2" in data_keys:
                     data_keys.remove("l2")
                     data__l2 = data["l2"]
@@ -14690,7 +14550,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__l2_any_of_count213:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".l2 cannot be validated by any definition")
-                else: data["l2"] = 0.0
             data_any_of_count211 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count211:
