@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from netlint.data import DataEntry, iter_entries
 from netlint.findings import Finding
 from netlint.rules.engine import Context, rule
-from netlint.rules.facts import descendants, fmt_number, has_data
+from netlint.rules.facts import activation_name, descendants, fmt_number, has_data
 from netlint.rules.head_common import heads
 
 # regression losses whose gradients grow with the target's scale (msle/mape do not)
@@ -17,6 +17,27 @@ SCALE_SENSITIVE = frozenset({"mean_squared_error", "mean_absolute_error", "huber
 SELF_SCALING = frozenset({"Embedding", "ReversibleEmbedding", "Normalization", "Rescaling",
                           "CategoryEncoding", "HashedCrossing", "TextVectorization",
                           "StringLookup", "IntegerLookup", "Discretization", "Hashing"})
+# A normalisation right after the first learned layer makes one overall input scale
+# irrelevant: BN(W (a x)) = BN(W x) for any a > 0, and a relu between them keeps it so
+# (relu(a z) = a relu(z)); the loss, as a function of the weights, is the same. So raw
+# 0-255 pixels into Conv2D -> BatchNormalization (keras.io's U-Net and Xception-style
+# examples) train as well as scaled ones. Only a convolution over images or volumes counts
+# as that first layer: its input channels are values of one kind (pixels, voxels), so the
+# range is one scale for all of them; a Dense or Conv1D may mix features of different
+# scales, which no normalisation after it undoes.
+NORMALIZING = frozenset({"BatchNormalization", "LayerNormalization", "GroupNormalization"})
+SPATIAL_CONVOLUTIONS = frozenset({"Conv2D", "Conv3D", "SeparableConv2D", "DepthwiseConv2D",
+                                  "Conv2DTranspose", "Conv3DTranspose"})
+# weightless layers that commute with a positive scale, f(a x) = a f(x)
+SCALE_EQUIVARIANT = frozenset({
+    "Dropout", "SpatialDropout2D", "SpatialDropout3D", "GaussianDropout", "Identity",
+    "ActivityRegularization", "Reshape", "Flatten", "Permute",
+    "ZeroPadding2D", "ZeroPadding3D", "Cropping2D", "Cropping3D", "UpSampling2D",
+    "UpSampling3D", "MaxPooling2D", "MaxPooling3D", "AveragePooling2D", "AveragePooling3D",
+    "ReLU", "LeakyReLU", "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom",
+    "RandomCrop", "CenterCrop", "Resizing",
+})
+HOMOGENEOUS_ACTIVATIONS = frozenset({"linear", "relu", "leaky_relu"})
 
 
 def _range_text(entry: DataEntry) -> str:
@@ -43,13 +64,43 @@ def _scaled_in_model(ctx: Context, input_name: str) -> bool:
                for node in descendants(ctx.inferred, input_name))
 
 
+def _scale_cancelled(ctx: Context, input_name: str) -> bool:
+    """Every path from the input meets a normalisation before anything but a spatial
+    convolution (with a linear or relu activation) and scale-equivariant layers."""
+    inferred = ctx.inferred
+    memo: dict[tuple[str, bool], bool] = {}
+
+    def reaches_normalisation(name: str, learned: bool) -> bool:
+        key = (name, learned)
+        if key not in memo:
+            consumers = inferred.consumers(name)
+            memo[key] = bool(consumers) and all(cancels(node, learned) for node in consumers)
+        return memo[key]
+
+    def cancels(node, learned: bool) -> bool:
+        kind = node.class_name
+        if kind in NORMALIZING:
+            return True
+        if kind in SCALE_EQUIVARIANT or (kind == "Activation" and activation_name(
+                node.kwargs.get("activation")) in HOMOGENEOUS_ACTIVATIONS):
+            return reaches_normalisation(node.name, learned)
+        if kind in SPATIAL_CONVOLUTIONS and not learned and activation_name(
+                node.kwargs.get("activation")) in HOMOGENEOUS_ACTIVATIONS:
+            return reaches_normalisation(node.name, True)
+        return False
+
+    return reaches_normalisation(input_name, False)
+
+
 @rule("NL501", "unscaled-input", "warning",
       "inputs far from unit scale or spanning many orders of magnitude",
       options={"max_abs": 100.0, "min_abs": 0.001, "max_orders": 6}, needs=has_data)
 def unscaled_input(ctx: Context) -> Iterator[Finding]:
     """Seed 002: Fibonacci numbers fed raw, values 10^21 apart. Initial weights assume inputs
     of about unit size; far larger ones saturate the units and blow up the gradients.
-    Integer token ids into an Embedding are not values and are left alone."""
+    Integer token ids into an Embedding are not values and are left alone, and so is one
+    overall scale that a normalisation right after the first convolution cancels (raw
+    pixels into Conv2D -> BatchNormalization, as keras.io's U-Net example feeds them)."""
     if ctx.data is None:
         return
     max_abs = float(ctx.options.get("max_abs", 100.0))
@@ -62,6 +113,9 @@ def unscaled_input(ctx: Context) -> Iterator[Finding]:
         low, high = entry.value_range
         biggest = max(abs(low), abs(high))
         orders = _orders(low, high)
+        if orders <= max_orders and (biggest > max_abs or 0 < biggest < min_abs) \
+                and _scale_cancelled(ctx, spec.name):
+            continue
         if biggest > max_abs:
             why = f"values up to {fmt_number(biggest)}"
         elif 0 < biggest < min_abs:

@@ -106,13 +106,42 @@ def missing_nonlinearity(ctx: Context) -> Iterator[Finding]:
         nxt, _, between = found
         if _bottleneck(ctx, layer, inner, nxt):
             continue
+        severity = "info" if _downsampling_before_head(ctx, layer, inner, nxt) else None
         via = " through " + ", ".join(f"'{b.name}'" for b in between) if between else ""
         message = (f"{layer.class_name} '{layer.name}' has no activation and feeds "
                    f"{nxt.class_name} '{nxt.name}'{via}: two linear layers in a row compose "
                    f"into one linear map")
         yield ctx.report(message, inner.position, fix=f"add activation: relu to "
                          f"'{layer.name}' (or another nonlinearity between the two)",
-                         layer=layer.name)
+                         layer=layer.name, severity=severity)
+
+
+def _downsampling_before_head(ctx: Context, first: LayerSpec, inner: LayerSpec,
+                              nxt: LayerSpec) -> bool:
+    """A convolution that shrinks its feature map, read by a layer making a model output: a
+    learned linear downsampling in front of a linear head, one factorisation of the head
+    (keras.io's knowledge-distillation teacher and student: Conv2D(strides=2) -> Flatten
+    -> Dense(10) logits). Still said, as an info: the composition is one linear map, but
+    the model is as its author meant it, not a hidden layer left without its activation."""
+    if nxt.name not in ctx.model.outputs:
+        return False
+    definition = layer_def(inner.class_name)
+    if definition is None or definition.family != "conv":
+        return False
+    node = ctx.inferred.nodes.get(first.name)
+    if node is None or len(node.input_shapes) != 1 or not node.output_shape:
+        return False
+    sizes = [_size(shape[1:]) for shape in (node.input_shapes[0], node.output_shape)]
+    return None not in sizes and sizes[1] < sizes[0]
+
+
+def _size(shape: tuple) -> int | None:
+    total = 1
+    for dim in shape:
+        if not isinstance(dim, int):
+            return None
+        total *= dim
+    return total
 
 
 # -- NL602 ------------------------------------------------------------------------------
