@@ -61,7 +61,8 @@ def generated_files() -> dict[Path, str]:
     # use_default=False: the validator only answers; it must never write a schema default
     # into the document it is asked about (a user's `alpha: 0.2` would read as 0.3)
     code = fastjsonschema.compile_to_code(schema, use_default=False, detailed_exceptions=False)
-    library_import = "from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException\n"
+    library_import = ("from fastjsonschema import JsonSchemaValueException, "
+                      "JsonSchemaValuesException\n")
     if library_import not in code:
         raise SystemExit("fastjsonschema's generated code changed shape: update generate_validator")
     imports, functions = code.replace(library_import, "").split("\ndef ", 1)

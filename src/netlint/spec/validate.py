@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 from netlint.findings import Finding, loader_finding
-from netlint.spec import model_validator
 from netlint.spec.layer_items import did_you_mean, spend_suggestion
 from netlint.spec.yaml_source import Document
 
@@ -16,7 +15,8 @@ if TYPE_CHECKING:
     from jsonschema import Draft7Validator
     from jsonschema.exceptions import ValidationError
 
-# the loader's schema, written with model_validator.py by `python -m netlint.spec.generate_validator`
+# the loader's schema, written with model_validator.py by
+# `python -m netlint.spec.generate_validator`
 SCHEMA_FILE = os.path.join(os.path.dirname(__file__), "model_schema.json")
 _validator: Draft7Validator | None = None
 
@@ -40,6 +40,11 @@ def conforms(value: Any) -> bool:
 
     False means "invalid, or not decided here": jsonschema then has the last word.
     """
+    # imported here, not at the top: a file refused while it is read (a YAML bomb, bad
+    # syntax) never needs the 1 MB validator, which costs ~55 MB to compile where no
+    # bytecode was written
+    from netlint.spec import model_validator
+
     try:
         model_validator.validate(value)
     except Exception:  # noqa: BLE001 - SchemaBroken, or a surprise: jsonschema decides

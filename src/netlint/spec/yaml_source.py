@@ -38,8 +38,9 @@ try:  # libyaml's C parser when present: ~10x faster than the pure-Python one
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.loader import SafeLoader as _Parser  # type: ignore[assignment]
 
+# The bounds, all of them: a file past one is refused while it is read (NL001, located).
 MAX_FILE_BYTES = 8 * 1024 * 1024
-MAX_DEPTH = 64
+MAX_DEPTH = 64  # open collections at once
 MAX_ALIAS_NODES = 10_000  # nodes that aliases may add on top of what is written
 # Values written in the file. A 10,000-layer chain has ~50,000; past this the file is
 # refused while it is read, so the time of everything after reading stays bounded.
@@ -93,172 +94,171 @@ def _span(event: Any) -> Position:
     return Position(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
+class _Frame:
+    """One open collection while it is read."""
+
+    __slots__ = ("container", "path", "nodes", "pending_key", "key_span", "keys_seen",
+                 "anchor", "last_child_span", "flow", "start")
+
+    def __init__(self, container: dict | list, path: tuple, event: Any):
+        self.container = container
+        self.path = path
+        self.nodes = 1  # values inside it, itself included (for the alias bound)
+        # the key whose value comes next: a 1-tuple (a path step), _MERGE, or None
+        self.pending_key: tuple | None = None
+        self.key_span: Position | None = None
+        self.keys_seen: dict[str, Position] = {}  # for duplicate keys and merges
+        self.anchor = event.anchor
+        self.last_child_span: Position | None = None
+        self.flow = bool(event.flow_style)
+        start, end = event.start_mark, event.end_mark
+        self.start = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+    def child_path(self) -> tuple | None:
+        """The path of the value that comes next; None when a key comes next."""
+        if self.container.__class__ is list:
+            return self.path + (len(self.container),)
+        return None if self.pending_key is None else self.path + self.pending_key
+
+
 class _Builder:
-    """Turns the event stream into values, enforcing the bounds as it goes."""
+    """Turns the event stream into values, enforcing the bounds as it goes: one handler
+    per kind of event, each open collection a `_Frame` on `stack`."""
 
     def __init__(self, doc: Document):
         self.doc = doc
         self.anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (value, node count)
         self.alias_nodes = 0
+        self.nodes = 0  # values written (scalars, aliases, collections)
+        self.documents = 0
+        self.stack: list[_Frame] = []  # read_yaml asks how deep it was when a parser failed
+        self.root: Any = None
+        self.handlers = {
+            _SCALAR: self._on_value, _ALIAS: self._on_value,
+            _MAPPING_START: self._on_collection_start,
+            _SEQUENCE_START: self._on_collection_start,
+            _MAPPING_END: self._on_collection_end, _SEQUENCE_END: self._on_collection_end,
+            _DOCUMENT_START: self._on_document_start,
+        }
 
     def build(self, get_event: Callable[[], Any]) -> Any:
-        """The root value, from the parser's `get_event` (None after the stream's end).
-
-        One loop with the common steps written out in it, not a method per step: it runs
-        once per event (~66 per model file), and the calls cost more than the work (the
-        many-files benchmark, issue 7). A frame on `stack` is one open collection:
-        [container, path, node count, pending key (a 1-tuple, or _MERGE, or None),
-         key span, keys seen (key -> span), anchor, span of the last child, flow?,
-         (line, column, end line, end column) of its start event]
-        """
-        stack: list[list] = []
-        self.stack = stack  # kept for read_yaml: how deep the reader was when a parser failed
-        root: Any = None
-        nodes = 0  # values written (scalars, aliases, collections)
-        documents = 0
-        positions, key_positions = self.doc.positions, self.doc.key_positions
-        anchors = self.anchors
-        remembered = _scalars
+        """The root value, from the parser's `get_event` (None after the stream's end)."""
+        handlers = self.handlers
         while (event := get_event()) is not None:
-            kind = event.__class__  # the C parser makes exactly these classes
-            if kind is _SCALAR:
-                nodes += 1
-                if nodes > MAX_NODES:
-                    raise _too_many_values(event)
-                # an untagged plain scalar ("relu", "32", "true") is most of every file:
-                # its remembered value is looked up here (_scalar does the rest)
-                if event.tag is None and not event.style:
-                    value = remembered.get(event.value, _UNKNOWN)
-                    if value is _UNKNOWN:
-                        value = self._scalar(event)
-                else:
-                    value = self._scalar(event)
-                if event.anchor:
-                    anchors[event.anchor] = (value, 1)
-                count = 1
-            elif kind is _MAPPING_END or kind is _SEQUENCE_END:
-                frame = stack.pop()
-                value, count = frame[0], frame[2]
-                # the collection's span, made now that its end is known: a flow one ends
-                # at its bracket, a block one where its last child ends (libyaml ends a
-                # block at the next token), an empty block one where its start ends
-                line, column, end_line, end_column = frame[9]
-                if frame[8]:
-                    end = event.end_mark
-                    end_line, end_column = end.line + 1, end.column + 1
-                elif frame[7] is not None:
-                    end_line, end_column = frame[7].end_line, frame[7].end_column
-                span = positions[frame[1]] = Position(line, column, end_line, end_column)
-                if frame[6]:
-                    anchors[frame[6]] = (value, count)
-                if not stack:
-                    root = value
-                    continue
-                # the collection's own span was recorded when it started
-                parent = stack[-1]
-                parent[7] = span
-                parent[2] += count
-                if parent[0].__class__ is list:
-                    parent[0].append(value)
-                else:
-                    self._set_value(parent, value, span)
-                continue
-            elif kind is _MAPPING_START or kind is _SEQUENCE_START:
-                nodes += 1
-                if nodes > MAX_NODES:
-                    raise _too_many_values(event)
-                if stack and event.tag is None and len(stack) < MAX_DEPTH:
-                    # the common case written out: an untagged collection inside another
-                    parent = stack[-1]
-                    if parent[0].__class__ is list:
-                        path = parent[1] + (len(parent[0]),)
-                    elif parent[3] is not None:
-                        path = parent[1] + parent[3]
-                    else:
-                        self._start_collection(stack, event)  # a collection as a key
-                        continue
-                    start, end = event.start_mark, event.end_mark
-                    positions[path] = None  # its place in the order; the span comes at its end
-                    stack.append([{} if kind is _MAPPING_START else [], path, 1, None, None, {},
-                                  event.anchor, None, bool(event.flow_style),
-                                  (start.line + 1, start.column + 1,
-                                   end.line + 1, end.column + 1)])
-                else:
-                    self._start_collection(stack, event)
-                continue
-            elif kind is _ALIAS:
-                nodes += 1
-                if nodes > MAX_NODES:
-                    raise _too_many_values(event)
-                value, count = self._alias(event)
-            else:
-                if kind is _DOCUMENT_START:
-                    documents += 1
-                    if documents > 1:
-                        raise YamlProblem("a model file holds one YAML document; found a "
-                                          "second", _span(event),
-                                          "split it into one file per model")
-                continue  # stream and document start/end
-            start, end = event.start_mark, event.end_mark  # _span, written out: every value
-            span = Position(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
-            if not stack:
-                positions[()] = span
-                root = value
-                continue
-            frame = stack[-1]
-            container = frame[0]
-            if container.__class__ is list:
-                path = frame[1] + (len(container),)
-                container.append(value)
-            else:
-                pending = frame[3]
-                if pending is None:
-                    self._set_key(frame, value, event, span)
-                    continue
-                if pending is _MERGE:
-                    positions[frame[1] + pending] = frame[7] = span
-                    frame[2] += count
-                    self._set_value(frame, value, span)
-                    continue
-                path = frame[1] + pending
-                container[pending[0]] = value
-                key_positions[path] = frame[4]
-                frame[3] = None
-            frame[7] = positions[path] = span
-            frame[2] += count
-        return root
+            handler = handlers.get(event.__class__)  # the C parser makes exactly these
+            if handler is not None:  # stream and document ends carry nothing
+                handler(event)
+        return self.root
 
-    def _start_collection(self, stack: list, event: Any) -> None:
-        span = _span(event)
+    def _on_document_start(self, event: Any) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise YamlProblem("a model file holds one YAML document; found a second",
+                              _span(event), "split it into one file per model")
+
+    def _on_value(self, event: Any) -> None:
+        """A scalar or an alias: its value goes to the root, the next item of a list, a
+        key of a mapping, or the value of the pending key. The hottest handler (most
+        events are scalars), so the look-up of an untagged plain scalar's remembered value
+        ("relu", "32") and the span are written out here."""
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _too_many_values(event)
+        if event.__class__ is _ALIAS:
+            value, count = self._alias(event)
+        else:
+            value = _scalars.get(event.value, _UNKNOWN) if event.tag is None and \
+                not event.style else _UNKNOWN
+            if value is _UNKNOWN:
+                value = self._scalar(event)
+            if event.anchor:
+                self.anchors[event.anchor] = (value, 1)
+            count = 1
+        start, end = event.start_mark, event.end_mark
+        span = Position(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+        stack = self.stack
+        if not stack:
+            self.doc.positions[()] = span
+            self.root = value
+            return
+        frame = stack[-1]
+        container = frame.container
+        if container.__class__ is list:
+            path = frame.path + (len(container),)
+            container.append(value)
+        else:
+            pending = frame.pending_key
+            if pending is None:
+                self._set_key(frame, value, event, span)
+                return
+            if pending is _MERGE:
+                self.doc.positions[frame.path + pending] = frame.last_child_span = span
+                frame.nodes += count
+                self._set_value(frame, value, span)
+                return
+            path = frame.path + pending
+            container[pending[0]] = value
+            self.doc.key_positions[path] = frame.key_span
+            frame.pending_key = None
+        frame.last_child_span = self.doc.positions[path] = span
+        frame.nodes += count
+
+    def _on_collection_start(self, event: Any) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _too_many_values(event)
+        stack = self.stack
         if len(stack) >= MAX_DEPTH:
-            raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", span, _FLATTEN)
-        path: tuple = ()
+            raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", _span(event), _FLATTEN)
+        path: tuple | None = ()
         if stack:
-            parent = stack[-1]
-            if parent[0].__class__ is list:
-                path = parent[1] + (len(parent[0]),)
-            elif parent[3] is None:
-                raise YamlProblem("a key must be a plain name, not a list or mapping", span)
-            else:
-                path = parent[1] + parent[3]
-        kind = "map" if event.__class__ is _MAPPING_START else "seq"
-        if event.tag not in (None, "!", _TAG + kind):
-            raise YamlProblem(f"tag {event.tag} is not allowed in a model file", span,
+            path = stack[-1].child_path()
+            if path is None:
+                raise YamlProblem("a key must be a plain name, not a list or mapping",
+                                  _span(event))
+        mapping = event.__class__ is _MAPPING_START
+        if event.tag is not None and event.tag not in ("!", _TAG + ("map" if mapping else "seq")):
+            raise YamlProblem(f"tag {event.tag} is not allowed in a model file", _span(event),
                               "remove the tag; write plain values")
         self.doc.positions[path] = None  # its place in the order; the span comes at its end
-        stack.append([{} if kind == "map" else [], path, 1, None, None, {}, event.anchor,
-                      None, bool(event.flow_style),
-                      (span.line, span.column, span.end_line, span.end_column)])
+        stack.append(_Frame({} if mapping else [], path, event))
 
-    def _set_value(self, frame: list, value: Any, span: Position) -> None:
-        """Place a finished collection (or a merged value) under the frame's pending key."""
-        pending = frame[3]
-        frame[3] = None
-        if pending is _MERGE:
-            self._merge(frame[0], value, frame, span)
+    def _on_collection_end(self, event: Any) -> None:
+        frame = self.stack.pop()
+        # the collection's span, made now that its end is known: a flow one ends at its
+        # bracket, a block one where its last child ends (libyaml ends a block at the next
+        # token), an empty block one where its start ends
+        line, column, end_line, end_column = frame.start
+        if frame.flow:
+            end = event.end_mark
+            end_line, end_column = end.line + 1, end.column + 1
+        elif frame.last_child_span is not None:
+            end_line = frame.last_child_span.end_line
+            end_column = frame.last_child_span.end_column
+        span = self.doc.positions[frame.path] = Position(line, column, end_line, end_column)
+        value = frame.container
+        if frame.anchor:
+            self.anchors[frame.anchor] = (value, frame.nodes)
+        if not self.stack:
+            self.root = value
             return
-        frame[0][pending[0]] = value
-        self.doc.key_positions[frame[1] + pending] = frame[4]
+        parent = self.stack[-1]
+        parent.last_child_span = span
+        parent.nodes += frame.nodes
+        if parent.container.__class__ is list:
+            parent.container.append(value)
+        else:
+            self._set_value(parent, value, span)
+
+    def _set_value(self, frame: _Frame, value: Any, span: Position) -> None:
+        """Place a finished collection (or a merged value) under the frame's pending key."""
+        pending = frame.pending_key
+        frame.pending_key = None
+        if pending is _MERGE:
+            self._merge(frame.container, value, frame, span)
+            return
+        frame.container[pending[0]] = value
+        self.doc.key_positions[frame.path + pending] = frame.key_span
 
     def _alias(self, event: Any) -> tuple[Any, int]:
         if event.anchor not in self.anchors:
@@ -272,10 +272,10 @@ class _Builder:
                 "write the values out, or use fewer nested aliases")
         return value, count
 
-    def _set_key(self, frame: list, key: Any, event: Any, span: Position) -> None:
+    def _set_key(self, frame: _Frame, key: Any, event: Any, span: Position) -> None:
         if event.__class__ is _SCALAR and event.value == "<<" and event.implicit[0]:
-            frame[3] = _MERGE  # a plain `<<`; a quoted '<<' is an ordinary key
-            frame[4] = span
+            frame.pending_key = _MERGE  # a plain `<<`; a quoted '<<' is an ordinary key
+            frame.key_span = span
             return
         if key.__class__ is not str:
             if isinstance(key, (list, dict)):
@@ -284,22 +284,22 @@ class _Builder:
                 "NL001", f"key {key!r} is read as {type(key).__name__}, not text", span,
                 f"quote it: '{event.value}'" if hasattr(event, "value") else None))
             key = str(getattr(event, "value", key))
-        seen = frame[5]
+        seen = frame.keys_seen
         if key in seen:
             raise YamlProblem(f"duplicate key '{key}' (first written at {seen[key]})", span,
                               f"remove one of the two '{key}' entries")
         seen[key] = span
-        frame[3] = (key,)
-        frame[4] = span
+        frame.pending_key = (key,)
+        frame.key_span = span
 
-    def _merge(self, container: dict, value: Any, frame: list, span: Position) -> None:
+    def _merge(self, container: dict, value: Any, frame: _Frame, span: Position) -> None:
         sources = value if isinstance(value, list) else [value]
         for source in sources:
             if not isinstance(source, dict):
                 raise YamlProblem("a merge key (<<) needs a mapping or a list of mappings", span)
             for key, item in source.items():
                 # keys written in the mapping itself win over merged ones, before or after
-                if key not in frame[5]:
+                if key not in frame.keys_seen:
                     container[key] = item
 
     def _scalar(self, event: Any) -> Any:
@@ -425,8 +425,7 @@ def read_yaml(text: str) -> Document:
         doc.value = builder.build(parser.get_event)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        too_deep = _too_deep_before(text, mark.index if mark else len(text),
-                                    getattr(builder, "stack", []))
+        too_deep = _too_deep_before(text, mark.index if mark else len(text), builder.stack)
         if too_deep is not None:
             raise too_deep from None
         where = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
@@ -445,13 +444,13 @@ def read_yaml(text: str) -> Document:
 _FLATTEN = "a model file needs only a few levels; flatten the data"
 
 
-def _too_deep_before(text: str, stop: int, stack: list) -> YamlProblem | None:
+def _too_deep_before(text: str, stop: int, stack: list[_Frame]) -> YamlProblem | None:
     """The depth error netlint would have raised, had the parser not failed first at
     index `stop` (see flow_depth: libyaml may refuse deep nesting before netlint
     sees it)."""
     depth, start = len(stack), (1, 1)
     if stack:
-        start = stack[-1][9][:2]  # the innermost open collection starts here
+        start = stack[-1].start[:2]  # the innermost open collection starts here
         depth -= 1  # and is counted again when the scan reaches its bracket
     past = first_bracket_past(text, MAX_DEPTH, depth, start, stop)
     if past is None:
