@@ -31,10 +31,17 @@ def import_model(
     from netlint.importer import ImportFailed
     from netlint.importer import import_model as run_import
 
-    source = existing_file(model)
     target = None if output == "-" else Path(output)
-    if target is not None:
-        _check_target(target, source, force)
+    try:
+        source = existing_file(model)
+        if target is not None:
+            _check_target(target, source, force)
+    except typer.Exit:  # click's Exit is a RuntimeError: the message is out already
+        raise
+    except (OSError, RuntimeError) as error:  # a folder we may not enter; a link loop
+        where = getattr(error, "filename", None) or model
+        raise fail_usage(f"{where}: cannot read: "
+                         f"{getattr(error, 'strerror', None) or error}") from None
     try:
         imported = run_import(source)
     except ImportFailed as failure:

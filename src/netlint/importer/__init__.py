@@ -50,15 +50,26 @@ def import_source(source: Source, label: str = "") -> Imported:
     from netlint.importer.document import build_document
     from netlint.importer.graph import flatten
     from netlint.importer.layers import Report
+    from netlint.importer.structure import check_model, check_values
     from netlint.importer.yaml_out import to_yaml
+    from netlint.report.text import visible
 
+    where = source.where or label or "the model"
+    if not isinstance(source.config, dict):
+        raise ImportFailed(f"{where}: not a Keras model config (a mapping)")
+    check_values(source.config, where)
+    check_model(source.config, where)
     graph = flatten(source.config)
+    if not graph.calls:
+        raise ImportFailed(f"{where}: the model has no layers besides its inputs, so there "
+                           "is nothing to import")
     report = Report(list(graph.problems), list(graph.notes))
     compiled = compile_section(source.compile_config, report) if source.compile_config \
         else None
     document = build_document(graph, compiled, report, source.archive)
-    report.problems = list(dict.fromkeys(report.problems))
-    report.notes = list(dict.fromkeys(report.notes))
+    # one line each, whatever text from the file they quote; each said once
+    report.problems = list(dict.fromkeys(map(visible, report.problems)))
+    report.notes = list(dict.fromkeys(map(visible, report.notes)))
     made_with = f", Keras {source.keras_version}" if source.keras_version else ""
     header = [f"Imported by `netlint import` from {label or 'a Keras model'} "
               f"({FORMAT_NAMES[source.format]}{made_with})."]

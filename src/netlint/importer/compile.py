@@ -9,7 +9,7 @@ them against Keras), so `Adam(learning_rate=0.01)` reads back as
 from __future__ import annotations
 
 from netlint.importer.layers import Report
-from netlint.importer.values import custom_object, is_serialized_object, tidy
+from netlint.importer.values import custom_object, is_serialized_object, short, tidy
 from netlint.layers import vocab
 from netlint.spec.layer_items import to_snake_case
 
@@ -68,9 +68,15 @@ def compile_section(config: dict, report: Report) -> dict:
         section["jit_compile"] = False
     for key, harmless in UNWRITTEN_SETTINGS.items():
         if key in config and config[key] not in (harmless, None):
-            report.problems.append(f"compile: {key}={config[key]!r} has no place in a "
+            report.problems.append(f"compile: {key}={short(config[key])} has no place in a "
                                    "netlint file; left out")
     return section
+
+
+def _readable(value: Any) -> bool:
+    """A Keras object netlint can write: serialized, Keras's own, its config a mapping."""
+    return is_serialized_object(value) and not custom_object(value) and \
+        isinstance(value["config"], (dict, type(None)))
 
 
 def _named(cls: str, names: tuple) -> str | None:
@@ -84,7 +90,7 @@ def _named(cls: str, names: tuple) -> str | None:
 def _optimizer(value: Any, report: Report) -> Any:
     if isinstance(value, str):
         return value
-    if not is_serialized_object(value) or custom_object(value):
+    if not _readable(value):
         report.problems.append("compile: a custom optimizer; left out")
         return None
     cls, config = value["class_name"], dict(value["config"] or {})
@@ -110,9 +116,10 @@ def _loss(value: Any, report: Report) -> Any:
         return [_loss(v, report) for v in value]
     if isinstance(value, dict) and not is_serialized_object(value):
         return {k: _loss(v, report) for k, v in value.items()}  # one loss per output
-    if not is_serialized_object(value) or custom_object(value):
+    if not _readable(value):
         report.problems.append("compile: a custom loss; written as its class name only")
-        return str(value.get("class_name")) if isinstance(value, dict) else str(value)
+        name = value.get("class_name") if isinstance(value, dict) else value
+        return name if isinstance(name, str) else short(name)
     cls, config = value["class_name"], dict(value["config"] or {})
     config.pop("name", None)
     config.pop("dtype", None)
@@ -128,12 +135,12 @@ def _metrics(values: Any, report: Report) -> list:
     for value in values if isinstance(values, list) else [values]:
         if isinstance(value, str):
             out.append(value)
-        elif is_serialized_object(value) and not custom_object(value):
+        elif _readable(value):
             config = {k: tidy(v) for k, v in (value["config"] or {}).items()
                       if k not in ("name", "dtype") and v is not None}
             cls = value["class_name"]
             out.append({cls: config} if config else _named(cls, vocab.METRICS) or cls)
         else:
-            report.problems.append(f"compile: metric {value!r} is not one netlint can "
-                                   "write; left out")
+            report.problems.append(f"compile: metric {short(value)} is not one netlint "
+                                   "can write; left out")
     return out

@@ -91,10 +91,13 @@ def _read_sizes(archive: str) -> dict | bool:
         import h5py  # type: ignore[import-not-found]
 
         sizes: dict = {}
-        with zipfile.ZipFile(archive) as zipped, zipped.open("model.weights.h5") as handle:
-            h5py.File(handle, "r").visititems(
-                lambda name, item: sizes.__setitem__(name, item.size)
-                if isinstance(item, h5py.Dataset) else None)
+        with zipfile.ZipFile(archive) as zipped:
+            if zipped.getinfo("model.weights.h5").compress_type != zipfile.ZIP_STORED:
+                return False  # Keras stores it; h5py's seeks would decompress it again
+            with zipped.open("model.weights.h5") as handle:
+                h5py.File(handle, "r").visititems(
+                    lambda name, item: sizes.__setitem__(name, item.size)
+                    if isinstance(item, h5py.Dataset) else None)
         return sizes
     except Exception:  # noqa: BLE001 - no weights to read is a note, never a failure
         return False
@@ -129,8 +132,7 @@ def declared_layer(call: LayerCall, graph: FlatGraph, weights: WeightSizes, wher
 
 def _recorded(call: LayerCall, graph: FlatGraph) -> list | None:
     """Per-sample shapes of the layer's outputs, as their consumers recorded them."""
-    found = {ref.tensor: shape for ref, shape in graph.shapes.items()
-             if ref.layer == call.name and ref.node == 0}
+    found = graph.first_call_shapes(call.name)
     if not found or sorted(found) != list(range(len(found))) or \
             any(not found[i] for i in found):
         return None

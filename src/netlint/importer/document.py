@@ -66,6 +66,7 @@ class DocumentBuilder:
         self.weights = WeightSizes(archive)  # a custom layer's parameter count, if stored
         self.namer = Namer()
         self.multi_output: set[str] = set()  # layers with return_state: several outputs
+        self.known = {i.name for i in graph.inputs} | {c.name for c in graph.calls}
 
     def inputs(self, document: dict) -> None:
         if self.graph.sequential and len(self.graph.inputs) == 1:
@@ -105,7 +106,10 @@ class DocumentBuilder:
     def _sources(self, call: LayerCall, where: str) -> list[str]:
         names = []
         for ref in call.inbound:
-            if ref.tensor != 0 or ref.layer in self.multi_output:
+            if ref.layer not in self.known:
+                self.report.problems.append(f"{where}: takes its input from {ref.layer!r}, "
+                                            "which the model does not have")
+            elif ref.tensor != 0 or ref.layer in self.multi_output:
                 self.report.problems.append(
                     f"{where}: takes output {ref.tensor} of {ref.layer!r}, which returns "
                     "several tensors; `from:` passes all of a layer's outputs")
@@ -125,7 +129,10 @@ class DocumentBuilder:
             return
         names = []
         for ref in self.graph.outputs:
-            if ref.tensor != 0:
+            if ref.layer not in self.known:
+                self.report.problems.append(f"model output {ref.layer!r} is no layer of the "
+                                            "model")
+            elif ref.tensor != 0:
                 self.report.problems.append(f"model output {ref.tensor} of {ref.layer!r} "
                                             "cannot be named on its own")
             names.append(ref.layer)

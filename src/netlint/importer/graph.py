@@ -14,8 +14,19 @@ from __future__ import annotations
 import re
 
 from netlint.importer.source import MODEL_CLASSES
-from netlint.spec.layer_items import to_snake_case
+from netlint.importer.tensors import (
+    Ref,
+    built_on,
+    endpoint_refs,
+    implicit_mask_ops,
+    layer_name,
+    tensor_shapes,
+    tensors,
+    triple,
+)
+from netlint.importer.values import short
 from netlint.records import field, record
+from netlint.spec.layer_items import to_snake_case
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
@@ -25,15 +36,7 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]+$")
 # Call keywords that change nothing about the graph when they carry no tensor.
 HARMLESS_CALL_KWARGS = ("training", "mask")
 TENSOR_KWARGS = ("query", "value", "key")  # attention layers called by keyword
-
-
-@record(frozen=True)
-class Ref:
-    """An output tensor: `layer`'s `node`-th call, its `tensor`-th output."""
-
-    layer: str
-    node: int = 0
-    tensor: int = 0
+MAX_RENAME_NOTES = 20  # one note a renamed layer, up to this many; then one for the rest
 
 
 @record
@@ -65,12 +68,16 @@ class FlatGraph:
     # Ref -> its shape (batch first) as Keras recorded it where the tensor is consumed:
     # what a Lambda, custom layer or ops node is declared to make
     shapes: dict = field(default_factory=dict)
+    by_layer: dict | None = None  # shapes by layer, made on the first question
 
-
-def layer_name(layer: dict) -> str:
-    config = layer.get("config") if isinstance(layer.get("config"), dict) else {}
-    name = layer.get("name") or config.get("name")
-    return name if isinstance(name, str) else ""
+    def first_call_shapes(self, layer: str) -> dict:
+        """{tensor index: shape} of what `layer`'s first call makes, as recorded."""
+        if self.by_layer is None:
+            self.by_layer = {}
+            for ref, shape in self.shapes.items():
+                if ref.node == 0:
+                    self.by_layer.setdefault(ref.layer, {})[ref.tensor] = shape
+        return self.by_layer.get(layer, {})
 
 
 def model_layers(model: dict) -> list:
@@ -106,6 +113,8 @@ class Flattener:
                                name=config.get("name") if isinstance(config.get("name"), str)
                                else None)
         self.taken: set[str] = set()
+        self.last_number: dict[str, int] = {}  # name -> the highest `_N` given it so far
+        self.renames = 0
         self.implicit_masks: set[str] = set()  # op nodes that only compute Keras's masks
 
     # -- names -----------------------------------------------------------------------------
@@ -115,17 +124,34 @@ class Flattener:
             re.sub(r"[^A-Za-z0-9_.\-]", "_", name or "layer")
         if scope.prefix and wanted in self.taken:
             wanted = f"{scope.prefix}_{wanted}"
-        candidate, number = wanted, 1
-        while candidate in self.taken:
-            number += 1
+        candidate = wanted
+        if candidate in self.taken:
+            # every `wanted_2` .. `wanted_N` below the last one given is taken (names are
+            # never given back): the search goes on from there, in linear time overall
+            number = self.last_number.get(wanted, 1) + 1
+            while f"{wanted}_{number}" in self.taken:
+                number += 1
+            self.last_number[wanted] = number
             candidate = f"{wanted}_{number}"
         if candidate != name:
-            self.graph.notes.append(f"layer {name!r} is named {candidate!r} (names must be "
-                                    "unique once submodels are flattened, and use letters, "
-                                    "digits, _ . -)")
+            self._note_rename(name, candidate)
         self.taken.add(candidate)
         scope.renamed[name] = candidate
         return candidate
+
+    def _note_rename(self, name: str, candidate: str) -> None:
+        self.renames += 1
+        if self.renames <= MAX_RENAME_NOTES:
+            what = f"layer {name!r}" if name else "a layer without a name"
+            self.graph.notes.append(f"{what} is named {candidate!r} (names must be unique "
+                                    "once submodels are flattened, and use letters, "
+                                    "digits, _ . -)")
+
+    def finish(self) -> FlatGraph:
+        if self.renames > MAX_RENAME_NOTES:
+            self.graph.notes.append(f"{self.renames - MAX_RENAME_NOTES} more layers are "
+                                    "renamed the same way")
+        return self.graph
 
     # -- one call's input tensors ------------------------------------------------------------
     def call_inputs(self, node: Any, where: str) -> list[Ref]:
@@ -133,16 +159,17 @@ class Flattener:
         if isinstance(node, list):  # Keras 2: [[layer, node_index, tensor_index, kwargs]]
             refs = []
             for entry in node:
-                if isinstance(entry, list) and len(entry) >= 3 and isinstance(entry[0], str):
-                    refs.append(Ref(entry[0], int(entry[1]), int(entry[2])))
-                    if len(entry) > 3 and entry[3]:
+                ref = triple(entry)
+                if ref is not None:
+                    refs.append(ref)
+                    if len(entry) > 3 and isinstance(entry[3], dict):
                         self._call_kwargs(entry[3], where)
             return refs
         if isinstance(node, dict):  # Keras 3: {"args": [...], "kwargs": {...}}
-            refs = _tensors(node.get("args", []))
+            refs = tensors(node.get("args", []))
             kwargs = node.get("kwargs") if isinstance(node.get("kwargs"), dict) else {}
             for key in TENSOR_KWARGS:
-                refs += _tensors(kwargs.get(key))
+                refs += tensors(kwargs.get(key))
             self._call_kwargs({k: v for k, v in kwargs.items() if k not in TENSOR_KWARGS},
                               where)
             return refs
@@ -151,15 +178,15 @@ class Flattener:
 
     def _call_kwargs(self, kwargs: dict, where: str) -> None:
         for key, value in sorted(kwargs.items()):
-            if key == "mask" and _tensors(value) and \
-                    all(ref.layer in self.implicit_masks for ref in _tensors(value)):
+            if key == "mask" and tensors(value) and \
+                    all(ref.layer in self.implicit_masks for ref in tensors(value)):
                 continue  # the mask Keras derives itself (mask_zero, Masking)
-            if key in HARMLESS_CALL_KWARGS and _tensors(value) == [] and value in (None, False,
+            if key in HARMLESS_CALL_KWARGS and tensors(value) == [] and value in (None, False,
                                                                                    True):
                 continue
             if value is None or value is False:
                 continue
-            what = "a tensor" if _tensors(value) else repr(value)
+            what = "a tensor" if tensors(value) else short(value)
             self.graph.problems.append(f"{where}: called with {key}={what}; a netlint "
                                        "layer takes its inputs from `from:` only")
 
@@ -194,7 +221,7 @@ class Flattener:
                 previous = self._input_from_first_layer(model, layer, scope)
             name = self.flat_name(layer_name(layer), scope)
             if previous is not None:  # a Sequential's calls record no tensors: its build
-                self._record(previous, _built_on(layer))  # config says what came in
+                self._record(previous, built_on(layer))  # config says what came in
             self.graph.calls.append(LayerCall(name, str(cls), layer.get("config") or {},
                                               [previous] if previous else [], layer,
                                               scope.prefix, saved))
@@ -237,7 +264,7 @@ class Flattener:
             calls = [[scope.resolve(r) for r in self.call_inputs(node, f"layer {name!r}")]
                      for node in nodes]
             for node in nodes:
-                for ref, shape in _tensor_shapes(node):
+                for ref, shape in tensor_shapes(node):
                     self._record(scope.resolve(ref), shape)
             if cls in MODEL_CLASSES:
                 outputs = self.submodel(layer, calls, scope, saved)
@@ -246,7 +273,7 @@ class Flattener:
                 continue
             self._functional_calls(layer, name, calls, scope, saved)
         config = model.get("config") if isinstance(model.get("config"), dict) else {}
-        return [scope.resolve(ref) for ref in _endpoint_refs(config.get("output_layers"))]
+        return [scope.resolve(ref) for ref in endpoint_refs(config.get("output_layers"))]
 
     def _functional_calls(self, layer: dict, name: str, calls: list, scope: _Scope,
                           saved: str) -> None:
@@ -278,27 +305,13 @@ class Flattener:
         if layer.get("class_name") == "Sequential":
             last = self.sequential(layer, scope, inbound[0] if inbound else None)
             return [last] if last else []
-        inner_inputs = _endpoint_refs((layer.get("config") or {}).get("input_layers"))
+        inner_inputs = endpoint_refs((layer.get("config") or {}).get("input_layers"))
         if len(inner_inputs) != len(inbound):
             self.graph.problems.append(f"submodel {name!r} takes {len(inner_inputs)} "
                                        f"input(s) but is given {len(inbound)}")
         for inner, outer_ref in zip(inner_inputs, inbound, strict=False):  # mismatch reported
             scope.aliases[Ref(inner.layer)] = outer_ref
         return self.functional(layer, scope)
-
-
-def _tensors(value: Any) -> list[Ref]:
-    """Keras 3's serialized tensors inside a call's args, in order."""
-    if isinstance(value, dict):
-        config = value.get("config")
-        if value.get("class_name") == "__keras_tensor__" and isinstance(config, dict):
-            history = config.get("keras_history")
-            if isinstance(history, list) and len(history) == 3:
-                return [Ref(str(history[0]), int(history[1]), int(history[2]))]
-        return []
-    if isinstance(value, (list, tuple)):
-        return [ref for item in value for ref in _tensors(item)]
-    return []
 
 
 def _saved_path(layer: dict, scope: _Scope, used: dict) -> str:
@@ -313,85 +326,6 @@ def _saved_path(layer: dict, scope: _Scope, used: dict) -> str:
     return f"{scope.saved_at}layers/{snake}" + (f"_{count}" if count else "")
 
 
-def _tensor_shapes(node: Any) -> list[tuple[Ref, Any]]:
-    """(tensor, its recorded shape) of each Keras 3 tensor a call consumes; Keras 2's
-    list-form calls record none."""
-    if not isinstance(node, dict):
-        return []
-    found: list = []
-    pending = [node.get("args"), node.get("kwargs")]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
-            config = value.get("config") if isinstance(value.get("config"), dict) else {}
-            refs = _tensors(value)
-            if refs:
-                found.append((refs[0], config.get("shape")))
-        elif isinstance(value, dict):
-            pending += list(value.values())
-        elif isinstance(value, list):
-            pending += value
-    return found
-
-
-def _built_on(layer: dict) -> Any:
-    """The input shape a Sequential's layer was built on (its `build_config`), if one."""
-    build = layer.get("build_config")
-    shape = build.get("input_shape") if isinstance(build, dict) else None
-    return shape if isinstance(shape, list) and not any(isinstance(d, list) for d in shape) \
-        else None
-
-
-def _uses(layers: list, ops: set) -> dict[str, set]:
-    """Op name -> {(how, consumer)}: how is "mask" (a `mask=` argument) or "input"."""
-    uses: dict[str, set] = {name: set() for name in ops}
-    for layer in layers:
-        consumer = layer_name(layer)
-        for node in layer.get("inbound_nodes") or []:
-            if not isinstance(node, dict):
-                continue
-            kwargs = node.get("kwargs") if isinstance(node.get("kwargs"), dict) else {}
-            inputs = _tensors(node.get("args", [])) + _tensors(
-                [v for k, v in sorted(kwargs.items()) if k != "mask"])
-            for how, refs in (("input", inputs), ("mask", _tensors(kwargs.get("mask")))):
-                for ref in refs:
-                    if ref.layer in uses:
-                        uses[ref.layer].add((how, consumer))
-    return uses
-
-
-def implicit_mask_ops(layers: list) -> set[str]:
-    """Operation nodes (not layers) whose outputs only ever feed `mask=` arguments.
-
-    Keras 3 records the mask an `Embedding(mask_zero=True)` or `Masking` layer
-    implies as ops (`not_equal`, `any`) passed to later calls as `mask=`; the
-    netlint file states the mask_zero / Masking itself, and netlint propagates it.
-    """
-    ops = {layer_name(layer) for layer in layers
-           if str(layer.get("module", "")).startswith("keras.src.ops")}
-    uses = _uses(layers, ops)
-    mask_only: set[str] = set()
-    changed = True
-    while changed:
-        changed = False
-        for op in sorted(ops - mask_only):
-            if uses[op] and all(how == "mask" or consumer in mask_only
-                                for how, consumer in uses[op]):
-                mask_only.add(op)
-                changed = True
-    return mask_only
-
-
-def _endpoint_refs(value: Any) -> list[Ref]:
-    """`input_layers`/`output_layers`: [name, node, tensor] or a list of them."""
-    if not isinstance(value, list) or not value:
-        return []
-    if isinstance(value[0], str):
-        value = [value]
-    return [Ref(v[0], int(v[1]), int(v[2])) for v in value
-            if isinstance(v, list) and len(v) >= 3 and isinstance(v[0], str)]
-
-
 def flatten(model: dict) -> FlatGraph:
     """The flat graph of a serialized Sequential / Functional / Model."""
     flattener = Flattener(model)
@@ -401,4 +335,4 @@ def flatten(model: dict) -> FlatGraph:
         flattener.graph.outputs = [last] if last else []
     else:
         flattener.graph.outputs = flattener.functional(model, scope)
-    return flattener.graph
+    return flattener.finish()

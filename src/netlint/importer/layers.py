@@ -17,6 +17,7 @@ from netlint.importer.values import (
     is_serialized_object,
     object_value,
     same_as_default,
+    short,
     written_form,
 )
 from netlint.layers.base import BASE_PARAMS, LayerDef
@@ -111,7 +112,7 @@ def _unknown_argument(definition: LayerDef, key: str, value: Any, where: str,
     if value is None:
         return None  # an unset argument says nothing
     report.problems.append(f"{where}: {definition.name} has no argument {key!r} in Keras 3 "
-                           f"(value {_short(value)}); left out")
+                           f"(value {short(value)}); left out")
     return None
 
 
@@ -146,7 +147,8 @@ def _drop_implied(definition: LayerDef, values: dict, config: dict, where: str,
         del values["strides"]  # pooling strides default to pool_size
     if definition.name == "Bidirectional":
         for key in ("layer", "backward_layer"):
-            for inner in (values.get(key) or {}).values():
+            wrapped = values.get(key)
+            for inner in wrapped.values() if isinstance(wrapped, dict) else ():
                 # Bidirectional sets it to return_sequences on both directions itself
                 if isinstance(inner, dict) and inner.get("zero_output_for_mask", False) == \
                         inner.get("return_sequences", False):
@@ -166,8 +168,3 @@ def _flipped(item: dict) -> dict:
             kwargs["go_backwards"] = True
         out[cls] = kwargs
     return out
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."

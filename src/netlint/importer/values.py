@@ -86,7 +86,10 @@ def tidy(value: Any) -> Any:
 
 
 def is_serialized_object(value: Any) -> bool:
-    return isinstance(value, dict) and "class_name" in value and "config" in value
+    """`{"class_name": "...", "config": ...}`, as Keras serializes an object (a class name
+    that is no string makes it a plain value, written or reported as such)."""
+    return isinstance(value, dict) and isinstance(value.get("class_name"), str) \
+        and "config" in value
 
 
 def custom_object(value: dict) -> bool:
@@ -122,7 +125,8 @@ def object_value(value: Any, kind: str) -> Any:
 def _initializer(cls: str, config: dict) -> Any:
     if cls == "VarianceScaling" and config.get("seed") is None:
         key = (tidy(config.get("scale", 1.0)), config.get("mode"), config.get("distribution"))
-        if key in VARIANCE_SCALING_NAMES:
+        if all(isinstance(part, (int, float, str)) for part in key) and \
+                key in VARIANCE_SCALING_NAMES:
             return VARIANCE_SCALING_NAMES[key]
     kept = _drop_defaults(config, INITIALIZER_DEFAULTS.get(cls, {}))
     if not kept:
@@ -166,6 +170,17 @@ def activation_name(value: Any) -> Any:
     if isinstance(value, str) and value not in vocab.ACTIVATIONS:
         raise Unexpressible(f"activation {value!r}, which Keras 3 does not name")
     return value
+
+
+def short(value: Any, limit: int = 60) -> str:
+    """repr(value), cut to `limit` characters; containers are not walked past it."""
+    if isinstance(value, (dict, list, tuple)) and len(value) > limit:
+        return f"a {type(value).__name__} of {len(value):,} items"
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):  # nested too deep; an int too long to print
+        return f"a {type(value).__name__}"
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _describe(value: Any) -> str:

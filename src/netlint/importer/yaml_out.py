@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+LAYER_CHUNK = 256
+
+
 class _Dumper(yaml.SafeDumper):
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         # `layers:` items indented under their key, as the examples write them
@@ -75,7 +78,31 @@ def comment_lines(lines: list[str]) -> str:
     return "".join(f"{line}\n" for line in out)
 
 
+def _dump(data: dict) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, default_flow_style=False,
+                     allow_unicode=True, width=100)
+
+
 def to_yaml(document: dict, header: list[str]) -> str:
-    body = yaml.dump(_styled(document), Dumper=_Dumper, sort_keys=False,
-                     default_flow_style=False, allow_unicode=True, width=100)
-    return comment_lines(header) + body
+    """The header's comments, then the document. The layers are dumped LAYER_CHUNK at a
+    time: PyYAML keeps a node of every value it has written until the dump ends (three
+    times the document's own memory for 40,000 layers), and a block sequence's items
+    are written the same whatever comes before them."""
+    keys = list(document)
+    if not document.get("layers") or not isinstance(document["layers"], list):
+        return comment_lines(header) + _dump(_styled(document))
+    at = keys.index("layers")
+    parts = [comment_lines(header)]
+    before = {key: document[key] for key in keys[:at]}
+    if before:
+        parts.append(_dump(_styled(before)))
+    parts.append("layers:\n")
+    layers = document["layers"]
+    for start in range(0, len(layers), LAYER_CHUNK):
+        chunk = _dump({"layers": [_layer_item(item)
+                                  for item in layers[start:start + LAYER_CHUNK]]})
+        parts.append(chunk[len("layers:\n"):])
+    after = {key: document[key] for key in keys[at + 1:]}
+    if after:
+        parts.append(_dump(_styled(after)))
+    return "".join(parts)
