@@ -12,7 +12,7 @@ def temp_rules():
     """`register(check, family="NL8", ...)` -> the new rule's id; removed after the test.
 
     `family` is a three-character prefix ("NL8", or "NL1" for a shape rule)."""
-    engine.registry()  # load the real families first, so the snapshot holds them
+    engine.registry()  # load the real rules first, so the snapshot holds them
     before = dict(engine.RULES)
     added: list[str] = []
 
@@ -21,8 +21,8 @@ def temp_rules():
         # the highest free id of the family (NL899, NL199): clear of the real catalog
         code = next(f"{family}{n:02d}" for n in range(99, 0, -1)
                     if f"{family}{n:02d}" not in engine.RULES)
-        engine.rule(code, name or f"test-rule-{code.lower()}", severity, "a test rule",
-                    options)(check)
+        engine.add_rule(engine.Rule(code, name or f"test-rule-{code.lower()}", severity,
+                                    "a test rule", check, dict(options or {})))
         added.append(code)
         return code
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from netlint.api import check
 from netlint.cli import app
 from netlint.findings import SEVERITIES
-from netlint.rules import RULE_MODULES, engine
+from netlint.rules import engine
 from netlint.rules.config import Config, ConfigError
 from netlint.rules.engine import Context, RuleCrash, registry, run_rules
 from netlint.spec import load_text
@@ -54,25 +54,54 @@ def test_registry_has_engine_rules_with_valid_metadata():
         assert rule.summary and "\n" not in rule.summary
 
 
-def test_every_rule_module_exists():
-    # every family is imported and registers at least one rule; a typo in RULE_MODULES
-    # fails loudly instead of silently dropping a family
+def test_every_rule_is_its_own_module_or_made_by_an_earlier_stage():
+    # the check of each rule is the `check` of the module its card names, one module per
+    # rule; the loader's rules (NL001-NL004, NL903) and NL010 have none
     import importlib
 
-    families = {rule.check.__module__ for rule in registry().values()}
-    for module in RULE_MODULES:
-        importlib.import_module(f"netlint.rules.{module}")
-    assert {f"netlint.rules.{m}" for m in RULE_MODULES} <= families
+    catalog = engine.read_catalog()
+    modules = set()
+    for code, rule in registry().items():
+        module = catalog[code]["module"]
+        if module is None:
+            assert rule.check is engine._reported_elsewhere and rule.needs is None, code
+            continue
+        assert module == rule.name.replace("-", "_") and module not in modules, code
+        modules.add(module)
+        checks = importlib.import_module(f"netlint.rules.checks.{module}")
+        assert rule.needs is getattr(checks, "needs", None), code
+        if rule.needs is None:
+            assert rule.check is checks.check, code
+        else:  # imported where it first runs: the same findings, through a stand-in
+            assert catalog[code]["needs"] == rule.needs.__name__, code
+
+
+def test_a_rule_with_needs_is_not_imported_until_a_file_needs_it():
+    import ast
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom netlint.api import check\n"
+            "check('input: {shape: [4]}\\nlayers:\\n  - Dense: {units: 1}\\n')\n"
+            "print(sorted(m for m in sys.modules if m.startswith('netlint.rules.checks.')))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    imported = {m.rsplit(".", 1)[1] for m in ast.literal_eval(run.stdout)}
+    catalog = engine.read_catalog()
+    assert imported == {e["module"] for e in catalog.values() if e["module"] and not e["needs"]}
+
+
+def _rule(code: str, name: str, severity: str) -> engine.Rule:
+    return engine.Rule(code, name, severity, "x", lambda ctx: ())
 
 
 def test_registering_a_code_twice_or_a_bad_severity_is_refused(temp_rules):
     code = temp_rules(lambda ctx: ())
     with pytest.raises(ValueError, match="registered twice"):
-        engine.rule(code, "another-name", "warning", "x")(lambda ctx: ())
+        engine.add_rule(_rule(code, "another-name", "warning"))
     with pytest.raises(ValueError, match="severity"):
-        engine.rule("NL898", "bad-severity", "fatal", "x")
+        engine.add_rule(_rule("NL898", "bad-severity", "fatal"))
     with pytest.raises(ValueError, match="used by both"):
-        engine.rule("NL897", engine.RULES[code].name, "info", "x")(lambda ctx: ())
+        engine.add_rule(_rule("NL897", engine.RULES[code].name, "info"))
 
 
 def test_context_report_uses_the_rule_and_its_path(temp_rules):

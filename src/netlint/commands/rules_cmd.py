@@ -64,7 +64,7 @@ def _find(word: str, catalog: dict) -> str:
 def card_text(rule: object, rule_card: dict) -> str:
     """The card as plain text: header, summary, why, options, bad and good models."""
     lines = [f"{rule.code} {rule.name} [{rule.severity}]",  # type: ignore[attr-defined]
-             "", str(rule_card.get("summary", rule.summary))]  # type: ignore[attr-defined]
+             "", rule.summary]  # type: ignore[attr-defined]
     if rule_card.get("why"):
         lines += ["", "Why:"] + _indent(str(rule_card["why"]))
     if rule_card.get("seeds"):

@@ -41,7 +41,7 @@ def _block(text: str, language: str = "") -> list[str]:
 
 def _rule_section(code: str, rule: object, card: dict) -> list[str]:
     lines = [f"### {code} {rule.name}", "",  # type: ignore[attr-defined]
-             f"**{rule.severity}**: {card.get('summary', rule.summary)}",  # type: ignore
+             f"**{rule.severity}**: {rule.summary}",  # type: ignore[attr-defined]
              ""]
     if card.get("why"):
         lines += [str(card["why"]).strip(), ""]

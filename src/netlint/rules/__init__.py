@@ -1,19 +1,10 @@
-"""The rule engine and the rule families.
+"""The rule engine and the rules.
 
-Each family is one module here; importing it registers its rules (the
-`@rule` decorator) in `engine.RULES`. The engine imports them lazily, in this
-order, the first time the registry is needed, so `netlint --help` stays fast.
+engine.py runs them; each rule is a card (rules/NLxxx.yaml, its metadata) and a
+module of `checks/` (its check), joined by catalog.json, which
+generate_catalog.py writes from the cards. The shared per-file facts the checks
+read are in facts.py, compile_facts.py, data_facts.py, heads.py and
+keras_identifiers.py; selection, severities and options in config.py, inline
+`# netlint:` comments in suppress.py. Nothing is imported until the registry is
+first asked for, so `netlint --help` stays fast.
 """
-
-# `builtin` holds the rules the engine itself produces: the loader's NL001-NL004, the
-# generic shape error NL105 and the unused-suppression report NL010.
-RULE_MODULES = (
-    "builtin",
-    "shapes",  # NL1xx
-    "recurrent",  # NL2xx
-    "head",  # NL3xx
-    "training",  # NL4xx
-    "data_rules",  # NL5xx
-    "design",  # NL6xx
-    "legacy",  # NL9xx
-)

@@ -1,4 +1,8 @@
-"""Rule cards: the YAML file per rule in `rules/` (why, a bad and a good model).
+"""Rule cards: the YAML file per rule in `rules/`, the only place a rule's metadata is
+written (id, name, severity, summary, options, why), with its documented bad and good
+model and its named `cases:` (tests/rules/test_cards.py runs them all). The check path
+reads catalog.json, generated from the cards (generate_catalog.py); `netlint explain`,
+the docs and SARIF read the cards themselves.
 
 In a source tree the cards are the top-level `rules/` folder; an installed
 wheel carries them at `netlint/_data/rules` (pyproject force-includes them).

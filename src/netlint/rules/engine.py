@@ -1,15 +1,21 @@
 """The rule engine: the registry, the context a rule reads, and the run over one file.
 
-A rule is a function `check(ctx)` registered with `@rule(...)`; it reads the
-inferred graph through `ctx` and yields findings built with `ctx.report(...)`.
-The engine decides everything around it: which rules run (selection), what
-severity a finding ends with (per-rule overrides), what is suppressed (config
-per-file ignores, inline `# netlint:` comments) and the final order.
+A rule is a card (rules/NLxxx.yaml: its id, name, severity, summary, options) and
+a module of `netlint.rules.checks` (its `check(ctx)`, and `needs` where it has
+one). The registry is built from catalog.json, the index generate_catalog.py
+writes from the cards, importing each rule's module by the name the card gives:
+no module registers itself. A check reads the inferred graph through `ctx` and
+yields findings built with `ctx.report(...)`. The engine decides everything
+around it: which rules run (selection), what severity a finding ends with
+(per-rule overrides), what is suppressed (config per-file ignores, inline
+`# netlint:` comments) and the final order.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
+import os
 from collections.abc import Callable, Iterable
 
 from netlint.data import read_data
@@ -17,12 +23,13 @@ from netlint.findings import SEVERITIES, Finding
 from netlint.graph import ModelSpec, Position
 from netlint.inference import infer_shapes
 from netlint.records import field, record, replace
+from netlint.rules import facts
 from netlint.rules.config import NO_CONFIG
 from netlint.rules.suppress import apply_suppressions
 
 # read_data, infer_shapes, NO_CONFIG and apply_suppressions are imported here, not in the
 # functions that use them: an import statement runs on every call (~8,000 instructions
-# each, four per file), and registry() imports those modules anyway.
+# each, four per file), and the rules' modules import those modules anyway.
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
@@ -30,6 +37,9 @@ if TYPE_CHECKING:
     from netlint.inference import InferredModel
     from netlint.rules.config import Config, Settings
     from netlint.spec import Loaded
+
+CATALOG = os.path.join(os.path.dirname(__file__), "catalog.json")
+CHECKS_PACKAGE = "netlint.rules.checks"
 
 
 @record(frozen=True)
@@ -40,8 +50,9 @@ class Rule:
     summary: str  # one line, for `netlint rules`
     check: Callable[[Context], Iterable[Finding]]
     options: dict = field(default_factory=dict)  # default thresholds, overridable per project
-    # What the rule reads of a file, as a test (facts.has_data, facts.has_recurrent): where
-    # it is False the rule could find nothing, and the engine does not run it there
+    # What the rule reads of a file, as a test (facts.has_data, facts.has_recurrent; its
+    # module's `needs`): where it is False the rule could find nothing, and the engine
+    # does not run it there
     needs: Callable[[Context], bool] | None = None
 
 
@@ -56,47 +67,84 @@ class RuleCrash(Exception):
         self.code, self.path, self.error = code, path, error
 
 
-def rule(code: str, name: str, severity: str, summary: str, options: dict | None = None,
-         needs: Callable[[Context], bool] | None = None) -> Callable[[Callable], Callable]:
-    """Register `def check(ctx)` as rule `code`; returns the function unchanged.
+def add_rule(rule_: Rule) -> Rule:
+    """Register a rule made in Python (a test's, a plugin's) beside the catalog's.
 
-    `needs`: a test of the file (say, that it has a `data:` section) without which the
-    rule cannot find anything; the engine then skips it. The rule itself still copes."""
-    if severity not in SEVERITIES:
-        raise ValueError(f"{code}: severity must be one of {SEVERITIES}, not {severity!r}")
-
-    def register(check: Callable) -> Callable:
-        if code in RULES and RULES[code].check is not check:
-            raise ValueError(f"rule {code} is registered twice "
-                             f"({RULES[code].check.__module__} and {check.__module__})")
-        clash = next((r for r in RULES.values() if r.name == name and r.code != code), None)
-        if clash:
-            raise ValueError(f"rule name {name!r} is used by both {clash.code} and {code}")
-        RULES[code] = Rule(code, name, severity, summary, check, dict(options or {}), needs)
-        return check
-
-    return register
+    The catalog's own rules were checked when it was generated; this checks the same
+    for one more: a known severity, a free id and a name no other rule has."""
+    registry()
+    if rule_.severity not in SEVERITIES:
+        raise ValueError(f"{rule_.code}: severity must be one of {SEVERITIES}, "
+                         f"not {rule_.severity!r}")
+    if rule_.code in RULES and RULES[rule_.code].check is not rule_.check:
+        raise ValueError(f"rule {rule_.code} is registered twice "
+                         f"({RULES[rule_.code].check.__module__} and {rule_.check.__module__})")
+    clash = next((r for r in RULES.values() if r.name == rule_.name and r.code != rule_.code),
+                 None)
+    if clash:
+        raise ValueError(f"rule name {rule_.name!r} is used by both {clash.code} and {rule_.code}")
+    RULES[rule_.code] = rule_
+    return rule_
 
 
-_loaded_modules = False
+def _reported_elsewhere(ctx: Context) -> Iterable[Finding]:
+    """The check of a rule whose findings the loader or the suppression pass makes."""
+    return ()
+
+
+def read_catalog() -> dict[str, dict]:
+    """catalog.json: code -> name, severity, summary, options, module and needs (the
+    name of a facts function), in code order."""
+    with open(CATALOG, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _catalog_rule(code: str, entry: dict) -> Rule:
+    module, needs = entry["module"], entry["needs"]
+    if module is None:  # the card says which stage makes its findings (`reported_by:`)
+        check = _reported_elsewhere
+    elif needs is None:
+        check = importlib.import_module(f"{CHECKS_PACKAGE}.{module}").check
+    else:
+        check, needs = _deferred_check(module), getattr(facts, needs)
+    return Rule(code, entry["name"], entry["severity"], entry["summary"], check,
+                entry["options"], needs)
+
+
+def _deferred_check(module: str) -> Callable[[Context], Iterable[Finding]]:
+    """The check of a rule with a `needs`, its module imported the first time it runs.
+
+    Most files have no `data:` section and no recurrent layer, and the engine never runs
+    the 18 rules that need one there: importing their modules anyway cost ~8 M
+    instructions, 3% of a one-file check (a module import is ~0.45 M). The catalog names
+    each module's `needs` so that the engine can ask it without the module."""
+    loaded: list = []
+
+    def check(ctx: Context) -> Iterable[Finding]:
+        if not loaded:
+            loaded.append(importlib.import_module(f"{CHECKS_PACKAGE}.{module}").check)
+        return loaded[0](ctx)
+
+    return check
+
+
+_loaded_catalog = False
 _sorted_rules: dict[str, Rule] = {}  # what registry() returned last: RULES in code order
 
 
 def registry() -> dict[str, Rule]:
-    """Every registered rule, code -> Rule in code order, importing the families on first use.
+    """Every rule, code -> Rule in code order, read from the catalog on first use.
 
     The same dict on every call while RULES holds the same rules (callers read it, never
     change it): it is asked for once per file checked, sorting it each time showed in the
     benchmarks, and resolved settings are remembered per registry. Comparing is cheap and
     also sees the tests that set RULES directly (replacing a rule, restoring a copy).
     """
-    global _loaded_modules, _sorted_rules
-    if not _loaded_modules:
-        from netlint.rules import RULE_MODULES
-
-        for module in RULE_MODULES:  # a missing family is an error, never skipped quietly
-            importlib.import_module(f"netlint.rules.{module}")
-        _loaded_modules = True
+    global _loaded_catalog, _sorted_rules
+    if not _loaded_catalog:
+        for code, entry in read_catalog().items():  # a missing module is an error, loudly
+            RULES[code] = _catalog_rule(code, entry)
+        _loaded_catalog = True
     if _sorted_rules != RULES:
         _sorted_rules = dict(sorted(RULES.items()))
     return _sorted_rules
@@ -189,8 +237,8 @@ def drop_explained_shape_errors(findings: list[Finding]) -> list[Finding]:
     Inference records one error per layer that cannot take its input, and NL105 reports
     it as is. When a rule has said why at error level for that same layer (NL104 "needs
     a sequence", NL103 "channels first", NL203 "stateful without a fixed batch"), the
-    generic message only repeats it, less helpfully. Only findings that ran (selected rules) can explain: with NL104
-    ignored the model is still broken, so NL105 is reported.
+    generic message only repeats it, less helpfully. Only findings that ran (selected
+    rules) can explain: with NL104 ignored the model is still broken, so NL105 is reported.
     """
     explained = {f.layer for f in findings
                  if f.layer and f.severity == "error" and f.code != GENERIC_SHAPE_CODE}

@@ -1,8 +1,9 @@
-"""Questions several rule families ask of one model, answered once here.
+"""Questions several rules ask of one model, answered once here.
 
-What activation ends an output, which loss scores it, what a layer's input
-came from, which layers are recurrent: small read-only queries over the
-inferred graph and the `compile:` section. No rule logic lives here.
+What activation ends an output, what a layer's input came from, which layers
+are recurrent, how messages write shapes and numbers: small read-only queries
+over the inferred graph. The `compile:` section's are in compile_facts, the
+`data:` section's in data_facts. No rule logic lives here.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import functools
 import re
 
-from netlint import vocabulary
 from netlint.graph import LayerSpec, ModelSpec, Position
 from netlint.inference import InferredModel, LayerResult
 from netlint.layers.base import format_shape
@@ -39,42 +39,13 @@ ACTIVATION_LAYERS = {"ReLU": "relu", "LeakyReLU": "leaky_relu", "PReLU": "prelu"
 _THROUGH_TO_ACTIVATION = PASS_THROUGH | RESHAPING
 _THROUGH_TO_UNITS = PASS_THROUGH | set(ACTIVATION_LAYERS) | {"Activation"}
 RNN_CLASSES = frozenset({"SimpleRNN", "LSTM", "GRU", "RNN"})  # RNN: with its `cell:`
-
-LOSS_ALIASES = {
-    "mse": "mean_squared_error", "mae": "mean_absolute_error",
-    "mape": "mean_absolute_percentage_error", "msle": "mean_squared_logarithmic_error",
-    "bce": "binary_crossentropy", "kld": "kl_divergence", "logcosh": "log_cosh",
-    "kullback_leibler_divergence": "kl_divergence",
-}
-BINARY_CE = frozenset({"binary_crossentropy", "binary_focal_crossentropy"})
-CATEGORICAL_CE = frozenset({"categorical_crossentropy", "categorical_focal_crossentropy"})
-SPARSE_CE = frozenset({"sparse_categorical_crossentropy"})
-CROSS_ENTROPY = BINARY_CE | CATEGORICAL_CE | SPARSE_CE
-REGRESSION_LOSSES = frozenset({
-    "mean_squared_error", "mean_absolute_error", "huber", "log_cosh",
-    "mean_squared_logarithmic_error", "mean_absolute_percentage_error",
-})
-# activations whose outputs are probabilities, as cross-entropy without from_logits wants
-PROBABILITY_ACTIVATIONS = frozenset({"softmax", "sigmoid", "hard_sigmoid", "sparsemax"})
 LINEAR = "linear"
-
-
-@functools.lru_cache(maxsize=1024)  # pure, and asked for by many rules per file
-def canonical_name(name: str) -> str:
-    """`MeanSquaredError`, `mean_squared_error`, `MSE` and `mse` all become
-    `mean_squared_error`; `acc` and `ACC` become `accuracy`: what Keras resolves the
-    loss or metric to (netlint.vocabulary), else the name in snake_case."""
-    resolved = vocabulary.meaning("loss", name) or vocabulary.meaning("metric", name)
-    if resolved is not None:
-        return resolved
-    snake = _snake_name(name)
-    return LOSS_ALIASES.get(snake, snake)
 
 
 # pure; asked of every output's and initializer's name of every file, and scanning the
 # name for capitals costs ~6,000 instructions a time, a cache hit ~1,200
 @functools.lru_cache(maxsize=1024)
-def _snake_name(name: str) -> str:
+def snake_name(name: str) -> str:
     """`LeakyReLU` -> `leaky_relu`, `ReLU` -> `relu`, `relu` as it is."""
     return to_snake_case(name) if any(c.isupper() for c in name) else name.lower()
 
@@ -86,11 +57,11 @@ def activation_name(value: Any) -> str | None:
     if isinstance(value, dict) and len(value) == 1:
         value = next(iter(value))
     if isinstance(value, str):
-        return _snake_name(value)
+        return snake_name(value)
     return None
 
 
-# -- what a rule needs (@rule(..., needs=...)) -------------------------------------------
+# -- what a rule needs (a rule module's `needs`) ------------------------------------------
 
 def has_data(ctx: Any) -> bool:
     """The file has a `data:` section: rules about the data and the labels read it."""
@@ -318,6 +289,18 @@ def dense_head(inferred: InferredModel, output: str) -> LayerResult | None:
     return node if len(node.input_shapes[0]) >= 3 else None
 
 
+def feature_map_source(inferred: InferredModel, dense: LayerResult) -> LayerResult | None:
+    """The conv/pool layer whose map a Dense reads, if that is what it reads."""
+    source = real_source(inferred, dense)
+    if source is None or source.is_input:
+        return None
+    definition = layer_def(source.class_name)
+    if definition is None or definition.family not in ("conv", "pooling") \
+            or spatial_rank(source.class_name) is None:
+        return None
+    return source
+
+
 def output_units(inferred: InferredModel, output: str) -> int | None:
     """The size of the output's last axis (what softmax normalises over), when known."""
     node = inferred.nodes.get(output)
@@ -339,82 +322,6 @@ def units_position(inferred: InferredModel, output: str) -> Position | None:
     return out.spec.position if out is not None and out.spec is not None else None
 
 
-# -- compile: loss and metrics ----------------------------------------------------------
-
-@record(frozen=True)
-class LossFact:
-    output: str  # the output it scores
-    name: str  # canonical: "categorical_crossentropy"
-    written: str  # as written: "CategoricalCrossentropy", "mse"
-    from_logits: bool
-    position: Position | None  # the loss value
-    from_logits_position: Position | None
-
-
-def _known_loss(name: Any) -> bool:
-    from netlint.layers.vocab import LOSSES
-
-    return isinstance(name, str) and (name in LOSSES or canonical_name(name) in
-                                      {canonical_name(n) for n in LOSSES})
-
-
-def _loss_fact(output: str, value: Any, section: Any, path: tuple) -> LossFact | None:
-    if isinstance(value, str):
-        return LossFact(output, canonical_name(value), value, False,
-                        section.position_of(*path), None)
-    if isinstance(value, dict) and len(value) == 1:
-        (written, kwargs), = value.items()
-        if not isinstance(written, str):
-            return None
-        kwargs = kwargs if isinstance(kwargs, dict) else {}
-        logits = kwargs.get("from_logits") is True
-        return LossFact(output, canonical_name(written), written, logits,
-                        section.position_of(*path, written),
-                        section.positions.get(path + (written, "from_logits")))
-    return None
-
-
-def losses(model: ModelSpec) -> list[LossFact]:
-    """One LossFact per output that has a loss: `loss:` as a name, a class, a list or a map."""
-    section = model.compile
-    if section is None or section.get("loss") is None:
-        return []
-    loss = section.get("loss")
-    outputs = list(model.outputs)
-    if isinstance(loss, list):
-        pairs = [(out, value, ("loss", i)) for i, (out, value) in enumerate(zip(outputs, loss))]
-    elif isinstance(loss, dict) and not (len(loss) == 1 and _known_loss(next(iter(loss)))):
-        pairs = [(out, loss[out], ("loss", out)) for out in outputs if out in loss]
-    else:
-        pairs = [(out, loss, ("loss",)) for out in outputs]
-    facts = [_loss_fact(out, value, section, path) for out, value, path in pairs]
-    return [f for f in facts if f is not None]
-
-
-def file_losses(ctx: Any) -> tuple[LossFact, ...]:
-    """`losses(ctx.model)` for a rule: read once per file (the context's `shared`).
-
-    Shared by the rules of the file: they read it, never change it."""
-    cached = ctx.shared.get("losses")
-    if cached is None:
-        cached = ctx.shared["losses"] = tuple(losses(ctx.model))
-    return cached
-
-
-def metric_names(model: ModelSpec) -> list[tuple[str, str, Position | None]]:
-    """(canonical name, as written, position) of each `compile.metrics` item."""
-    section = model.compile
-    metrics = section.get("metrics") if section is not None else None
-    if not isinstance(metrics, list):
-        return []
-    out = []
-    for index, item in enumerate(metrics):
-        written = next(iter(item), None) if isinstance(item, dict) and len(item) == 1 else item
-        if isinstance(written, str):
-            out.append((canonical_name(written), written, section.position_of("metrics", index)))
-    return out
-
-
 _RANK = re.compile(r"([123])D(Transpose)?$")
 
 
@@ -434,6 +341,11 @@ def fmt_number(value: float) -> str:
     if float(value).is_integer() and abs(value) < 1e15:
         return str(int(value))
     return f"{value:.4g}"
+
+
+def fmt_span(low: float, high: float) -> str:
+    """A closed range as messages write it: [0, 1]."""
+    return f"[{fmt_number(low)}, {fmt_number(high)}]"
 
 
 def title(node: LayerResult) -> str:

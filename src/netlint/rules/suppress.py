@@ -25,8 +25,7 @@ TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers kno
 if TYPE_CHECKING:
     from typing import Any
 
-# NL010, registered in builtin.py; defined here, where its findings are made, so that the
-# engine can import this module at its top (builtin.py imports the engine)
+# NL010 (rules/NL010.yaml, `reported_by: suppression`): its findings are made here
 UNUSED_SUPPRESSION = "NL010"
 
 _DIRECTIVE = re.compile(
@@ -80,7 +79,7 @@ def apply_suppressions(findings: list[Finding], loaded: Any, enabled: frozenset,
             matched = matched or bool(tokens)
         if not matched:
             kept.append(finding)
-    problems += _unused(directives, enabled, loaded.path)
+    problems += _unused(directives, enabled, rules, loaded.path)
     if UNUSED_SUPPRESSION in enabled:
         # NL010 itself can be silenced (disable-file=NL010, or disable=NL010 on that line)
         kept += [p for p in problems if not any(
@@ -109,17 +108,17 @@ def parse_directives(document: Any, rules: dict,
     for line, text, standalone in document.comments:
         match = _DIRECTIVE.match(text)
         if not match or match.group("kind") not in KINDS:
-            problems.append(_problem(path, line, f"'# {text}' is not a netlint directive",
+            problems.append(_problem(rules, path, line, f"'# {text}' is not a netlint directive",
                                      "write '# netlint: disable=NL201' or "
                                      "'# netlint: disable-file=NL201'"))
             continue
         kind, written = match.group("kind"), match.group("codes")
         if not written:
-            problems.append(_problem(path, line, f"'# {text}' names no rule",
+            problems.append(_problem(rules, path, line, f"'# {text}' names no rule",
                                      f"write '# netlint: {kind}=NL201' (or {kind}=all)"))
             continue
         if kind == "disable-file" and first_content is not None and line > first_content:
-            problems.append(_problem(path, line, "disable-file must come before the first "
+            problems.append(_problem(rules, path, line, "disable-file must come before the first "
                                      "line of YAML; here it has no effect",
                                      "move it to the top of the file"))
             continue
@@ -130,13 +129,14 @@ def parse_directives(document: Any, rules: dict,
             try:
                 directive.tokens[token] = resolve_selector(token, rules, "suppression")[0]
             except ConfigError as error:
-                problems.append(_problem(path, line, error.message.replace(
+                problems.append(_problem(rules, path, line, error.message.replace(
                     "suppression: ", f"'# {text}': "), f"remove {token!r} or fix its spelling"))
         directives.append(directive)
     return directives, problems
 
 
-def _unused(directives: list[Directive], enabled: frozenset, path: str) -> list[Finding]:
+def _unused(directives: list[Directive], enabled: frozenset, rules: dict,
+            path: str) -> list[Finding]:
     problems = []
     for directive in directives:
         for token, codes in directive.tokens.items():
@@ -148,16 +148,15 @@ def _unused(directives: list[Directive], enabled: frozenset, path: str) -> list[
             where = "in this file" if directive.kind == "disable-file" else \
                 f"on line {directive.target}" if directive.target else "below it"
             problems.append(_problem(
-                path, directive.line,
+                rules, path, directive.line,
                 f"suppression '{directive.kind}={token}' is unused: nothing {where} "
                 f"raises {token}", f"remove {token!r} from the comment"))
     return problems
 
 
-def _problem(path: str, line: int, message: str, fix: str) -> Finding:
-    from netlint.rules.engine import RULES
-
-    rule = RULES[UNUSED_SUPPRESSION]
+def _problem(rules: dict, path: str, line: int, message: str, fix: str) -> Finding:
+    """An NL010 finding; `rules` is the registry (code -> Rule) the run resolves against."""
+    rule = rules[UNUSED_SUPPRESSION]
     return Finding(code=rule.code, name=rule.name, severity=rule.severity, message=message,
                    path=path, position=Position(line, 1), fix=fix)
 

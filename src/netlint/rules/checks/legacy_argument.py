@@ -1,8 +1,13 @@
-"""NL9xx: Keras 1/2 spellings the loader understood, reported with their Keras 3 names.
+"""Code pasted from old tutorials uses names Keras 3 no longer takes (seed 002:
+`dropout_W`, `nb_epoch`; seed 001: `Adam(lr=0.2)`): Keras 3 refuses every one of
+them (a layer, an optimizer or `fit` raises on an argument it does not know), so
+each is an error. netlint reads them as their Keras 3 names, so the rest of the
+checks still run, and says what to write; a first layer's `input_shape` is only an
+info, since Keras 3 still accepts it.
 
-The loader (spec/legacy.py) already rewrote them and remembered where they
-were: `LayerSpec.written_class`, `LayerSpec.legacy_kwargs`, `Section.legacy`
-and `InputSpec.origin`. These rules only say so.
+The loader (spec/legacy.py) already rewrote the old spellings and remembered
+where they were (`LayerSpec.written_class`, `LayerSpec.legacy_kwargs`,
+`Section.legacy`, `InputSpec.origin`); this rule only says so.
 """
 
 from __future__ import annotations
@@ -12,20 +17,13 @@ from collections.abc import Iterator
 from netlint import vocabulary
 from netlint.findings import Finding
 from netlint.graph import InputSpec, LayerSpec
-from netlint.rules.engine import Context, rule
 from netlint.rules.facts import file_specs
 from netlint.spec.legacy import REMOVED_KWARGS
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
+    from netlint.rules.engine import Context
     from typing import Any
-
-LAYER_NOTES = {
-    "CuDNNLSTM": "Keras 3's LSTM picks the cuDNN kernel itself when its settings allow",
-    "CuDNNGRU": "Keras 3's GRU picks the cuDNN kernel itself when its settings allow",
-    "MaxoutDense": "Keras 3 has no maxout layer; Dense is the nearest",
-    "ThresholdedReLU": "ReLU takes the threshold as `threshold:`",
-}
 
 
 def yaml_value(value: Any) -> str:
@@ -96,15 +94,14 @@ def _input_finding(ctx: Context, spec: InputSpec) -> Finding | None:
     return None
 
 
-@rule("NL901", "legacy-argument", "error",
-      "a Keras 1/2 argument name (dropout_W, nb_filter, border_mode, lr, nb_epoch, ...)")
-def legacy_argument(ctx: Context) -> Iterator[Finding]:
-    """Code pasted from old tutorials uses names Keras 3 no longer takes (seed 002:
-    `dropout_W`, `nb_epoch`; seed 001: `Adam(lr=0.2)`): Keras 3 refuses every one of
-    them (a layer, an optimizer or `fit` raises on an argument it does not know), so
-    each is an error. netlint reads them as their Keras 3 names, so the rest of the
-    checks still run, and says what to write; a first layer's `input_shape` is only an
-    info, since Keras 3 still accepts it."""
+def _nested(values: dict, path: tuple, new: str) -> Any:
+    current: Any = values
+    for key in path[:-1]:
+        current = current.get(key) if isinstance(current, dict) else None
+    return current.get(new) if isinstance(current, dict) else None
+
+
+def check(ctx: Context) -> Iterator[Finding]:
     skip = {spec.origin for spec in ctx.model.inputs} & {"batch_input_shape"}
     for spec in file_specs(ctx):
         if spec.legacy_kwargs:  # most layers have none
@@ -121,29 +118,3 @@ def legacy_argument(ctx: Context) -> Iterator[Finding]:
         finding = _input_finding(ctx, spec)
         if finding is not None:
             yield finding
-
-
-def _nested(values: dict, path: tuple, new: str) -> Any:
-    current: Any = values
-    for key in path[:-1]:
-        current = current.get(key) if isinstance(current, dict) else None
-    return current.get(new) if isinstance(current, dict) else None
-
-
-@rule("NL902", "legacy-layer", "error",
-      "a Keras 1/2 layer class name (Convolution2D, CuDNNLSTM, ...)")
-def legacy_layer(ctx: Context) -> Iterator[Finding]:
-    """Seed 001's `Convolution2D(32, 3, 3)`, seed 002's CuDNNLSTM: the Keras 3 class is
-    named differently (or, for CuDNN*, merged into LSTM/GRU). An error where Keras 3
-    has no such name (CuDNNLSTM); an info where it keeps the old name as an alias
-    (Convolution2D), as netlint.vocabulary records from Keras itself."""
-    for spec in file_specs(ctx):
-        if not spec.written_class or spec.written_class == spec.class_name:
-            continue
-        note = LAYER_NOTES.get(spec.written_class)
-        fix = f"write {spec.class_name}" + (f" ({note})" if note else "")
-        kept = vocabulary.accepts("layer", spec.written_class)
-        still = " (Keras 3 still takes it as an alias)" if kept else ""
-        yield ctx.report(f"'{spec.written_class}' is the Keras 1/2 name of "
-                         f"{spec.class_name}{still}", spec.position, fix=fix,
-                         layer=spec.name, severity="info" if kept else None)

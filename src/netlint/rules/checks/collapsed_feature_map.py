@@ -1,4 +1,8 @@
-"""NL111, NL112: feature maps that collapse too early, and conv layers that disagree on layout."""
+"""Later convolutions, pools or RNNs then slide over a single position.
+
+The model still builds (with padding: same) but those layers see one value
+or mostly padding: their parameters are wasted and the receptive field is gone.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +13,12 @@ from netlint.inference import LayerResult
 from netlint.layers.base import ShapeError
 from netlint.layers.conv_utils import normalize_tuple
 from netlint.layers.registry import get as layer_def
-from netlint.rules.engine import Context, rule
-from netlint.rules.facts import (
-    format_shape,
-    model_input_behind,
-    producer,
-    spatial_rank,
-    title,
-)
+from netlint.rules.facts import format_shape, model_input_behind, producer, spatial_rank, title
+
+TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+if TYPE_CHECKING:
+    from netlint.rules.engine import Context
+
 
 AXIS_WORDS = {1: ("steps",), 2: ("height", "width"), 3: ("depth", "height", "width")}
 
@@ -91,27 +93,6 @@ def _culprit(ctx: Context, node: LayerResult, axis: int) -> LayerResult | None:
     return None
 
 
-@rule("NL111", "collapsed-feature-map", "warning",
-      "strides/pooling shrink a spatial or time axis to 1 (or below a later window)")
-def collapsed_feature_map(ctx: Context) -> Iterator[Finding]:
-    """Later convolutions, pools or RNNs then slide over a single position.
-
-    The model still builds (with padding: same) but those layers see one value
-    or mostly padding: their parameters are wasted and the receptive field is gone.
-    """
-    reported: dict[str, dict] = {}
-    for node in ctx.inferred.layers:
-        for axis, length, window in _starved_axes(ctx, node):
-            culprit = _culprit(ctx, node, axis)
-            if culprit is None:
-                continue
-            found = reported.setdefault(culprit.name, {"axes": {}, "victims": {}})
-            found["axes"].setdefault(axis, length)
-            found["victims"].setdefault(node.name, window)
-    for name, found in reported.items():
-        yield _collapse_finding(ctx, ctx.inferred.nodes[name], found)
-
-
 def _collapse_finding(ctx: Context, culprit: LayerResult, found: dict) -> Finding:
     rank = spatial_rank(culprit.class_name) or 1
     words = AXIS_WORDS.get(rank, AXIS_WORDS[1])
@@ -130,50 +111,15 @@ def _collapse_finding(ctx: Context, culprit: LayerResult, found: dict) -> Findin
     return ctx.report(message, culprit.spec.position, fix=fix, layer=culprit.name)
 
 
-# -- NL112 ------------------------------------------------------------------------------
-
-def _format_of(node: LayerResult) -> tuple[str, object] | None:
-    """(data_format, the spec whose kwargs hold it) for spatial layers that take one."""
-    spec = node.spec
-    if spec is None:
-        return None
-    if spec.wrapped is not None:
-        spec = spec.wrapped
-    if spatial_rank(spec.class_name) is None:
-        return None
-    definition = layer_def(spec.class_name)
-    if definition is None or "data_format" not in definition.all_params:
-        return None
-    value = spec.kwargs.get("data_format") or "channels_last"
-    return str(value).lower(), spec
-
-
-@rule("NL112", "mixed-data-format", "error",
-      "conv/pool layers of one model disagree on `data_format`")
-def mixed_data_format(ctx: Context) -> Iterator[Finding]:
-    """One layer reads channels first, another channels last, with nothing moving the axis.
-
-    The first spatial layer sets the reference; each layer that differs is
-    reported at its data_format (or at the layer, when it relies on the default).
-    """
-    if any(node.class_name == "Permute" for node in ctx.inferred.layers):
-        return  # a Permute may be moving the channel axis on purpose
-    reference = None
+def check(ctx: Context) -> Iterator[Finding]:
+    reported: dict[str, dict] = {}
     for node in ctx.inferred.layers:
-        found = _format_of(node)
-        if found is None:
-            continue
-        data_format, spec = found
-        if reference is None:
-            reference = (data_format, node)
-            continue
-        if data_format == reference[0]:
-            continue
-        written = "data_format" in spec.kwargs
-        how = f"data_format: {data_format}" if written else f"the default {data_format}"
-        message = (f"{title(node)} uses {how} but {title(reference[1])} uses "
-                   f"{reference[0]}: the two read the channel axis from opposite ends")
-        fix = f"use data_format: {reference[0]} on every conv/pool layer (or Permute between)"
-        where = spec.kwarg_positions.get("data_format") if written else spec.position
-        yield ctx.report(message, where or spec.position, fix=fix, layer=node.name)
-
+        for axis, length, window in _starved_axes(ctx, node):
+            culprit = _culprit(ctx, node, axis)
+            if culprit is None:
+                continue
+            found = reported.setdefault(culprit.name, {"axes": {}, "victims": {}})
+            found["axes"].setdefault(axis, length)
+            found["victims"].setdefault(node.name, window)
+    for name, found in reported.items():
+        yield _collapse_finding(ctx, ctx.inferred.nodes[name], found)

@@ -1,18 +1,24 @@
-"""NL5xx: the data in `data:` itself (scale, readability, NaN/inf)."""
+"""Seed 002: Fibonacci numbers fed raw, values 10^21 apart. Initial weights assume inputs
+of about unit size; far larger ones saturate the units and blow up the gradients.
+Integer token ids into an Embedding are not values and are left alone, and so is one
+overall scale that a normalisation right after the first convolution cancels (raw
+pixels into Conv2D -> BatchNormalization, as keras.io's U-Net example feeds them).
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterator
 
-from netlint.data import DataEntry, iter_entries
 from netlint.findings import Finding
-from netlint.rules.engine import Context, rule
+from netlint.rules.data_facts import range_text
 from netlint.rules.facts import activation_name, descendants, fmt_number, has_data
-from netlint.rules.head_common import heads
 
-# regression losses whose gradients grow with the target's scale (msle/mape do not)
-SCALE_SENSITIVE = frozenset({"mean_squared_error", "mean_absolute_error", "huber", "log_cosh"})
+TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+if TYPE_CHECKING:
+    from netlint.rules.engine import Context
+
+
 # layers that scale their input themselves, so raw values are fine before them
 SELF_SCALING = frozenset({"Embedding", "ReversibleEmbedding", "Normalization", "Rescaling",
                           "CategoryEncoding", "HashedCrossing", "TextVectorization",
@@ -38,13 +44,6 @@ SCALE_EQUIVARIANT = frozenset({
     "RandomCrop", "CenterCrop", "Resizing",
 })
 HOMOGENEOUS_ACTIVATIONS = frozenset({"linear", "relu", "leaky_relu"})
-
-
-def _range_text(entry: DataEntry) -> str:
-    low, high = entry.value_range
-    sampled = " (in the sampled part of the file)" if entry.stats and entry.stats.sampled \
-        and entry.declared_range is None else ""
-    return f"[{fmt_number(low)}, {fmt_number(high)}]{sampled}"
 
 
 def _orders(low: float, high: float) -> int:
@@ -92,15 +91,10 @@ def _scale_cancelled(ctx: Context, input_name: str) -> bool:
     return reaches_normalisation(input_name, False)
 
 
-@rule("NL501", "unscaled-input", "warning",
-      "inputs far from unit scale or spanning many orders of magnitude",
-      options={"max_abs": 100.0, "min_abs": 0.001, "max_orders": 6}, needs=has_data)
-def unscaled_input(ctx: Context) -> Iterator[Finding]:
-    """Seed 002: Fibonacci numbers fed raw, values 10^21 apart. Initial weights assume inputs
-    of about unit size; far larger ones saturate the units and blow up the gradients.
-    Integer token ids into an Embedding are not values and are left alone, and so is one
-    overall scale that a normalisation right after the first convolution cancels (raw
-    pixels into Conv2D -> BatchNormalization, as keras.io's U-Net example feeds them)."""
+needs = has_data
+
+
+def check(ctx: Context) -> Iterator[Finding]:
     if ctx.data is None:
         return
     max_abs = float(ctx.options.get("max_abs", 100.0))
@@ -126,65 +120,7 @@ def unscaled_input(ctx: Context) -> Iterator[Finding]:
             continue
         log = "; for values spanning orders of magnitude take a log first (np.log1p)" \
             if orders > 3 else ""
-        yield ctx.report(f"{entry.label} ranges over {_range_text(entry)}, {why}: far from "
+        yield ctx.report(f"{entry.label} ranges over {range_text(entry)}, {why}: far from "
                          f"the unit scale the first layer's initial weights assume",
                          entry.where_range, fix="standardise each feature with the training "
                          f"set's mean and std (or scale into [0, 1]){log}")
-
-
-@rule("NL502", "unscaled-target", "warning",
-      "regression targets far outside unit scale under mse/mae/huber",
-      options={"max_abs": 100.0}, needs=has_data)
-def unscaled_target(ctx: Context) -> Iterator[Finding]:
-    """Seed 002: Fibonacci targets up to 9e20 under mean_absolute_error. The output layer
-    starts near 0; with Adam's steps of ~0.001 it needs an age to reach such values, and
-    mse's gradients on them are enormous."""
-    max_abs = float(ctx.options.get("max_abs", 100.0))
-    for head in heads(ctx):
-        labels, loss = head.labels, head.loss
-        if labels is None or loss is None or loss.name not in SCALE_SENSITIVE \
-                or labels.value_range is None:
-            continue
-        biggest = max(abs(v) for v in labels.value_range)
-        if biggest <= max_abs:
-            continue
-        yield ctx.report(f"{labels.label} ranges over {_range_text(labels)} under loss "
-                         f"{loss.written}: the output starts near 0 and its initial errors "
-                         f"are ~{fmt_number(biggest)}", labels.where_range,
-                         fix="standardise the targets ((y - mean) / std) and undo it on the "
-                         "predictions, or predict log1p(y)", layer=head.output)
-
-
-@rule("NL503", "data-unreadable", "warning",
-      "a `data:` file that is missing, not .npy/.npz, or does not match its declaration",
-      needs=has_data)
-def data_unreadable(ctx: Context) -> Iterator[Finding]:
-    """netlint reads .npy headers (and .npz members) for shapes and values; a path it
-    cannot read means the data checks silently did not run, so it says so."""
-    if ctx.data is None:
-        return
-    for problem in ctx.data.problems:
-        yield ctx.report(problem.message, problem.position, fix=problem.fix,
-                         severity=problem.severity)
-
-
-@rule("NL504", "non-finite-data", "error",
-      "a `data:` file holds NaN or infinite values", needs=has_data)
-def non_finite_data(ctx: Context) -> Iterator[Finding]:
-    """One NaN in a batch makes that batch's loss NaN, and the weights with it. Read from
-    the file's values, or from a `range:` that declares NaN or an infinite bound."""
-    fix = "drop or impute them before training (np.isfinite(x) finds them)"
-    for entry in iter_entries(ctx.data):
-        stats = entry.stats
-        if entry.declared_nonfinite:
-            written = ", ".join(str(v) for v in entry.declared_nonfinite)
-            yield ctx.report(f"{entry.label} declares {written} in its range: the data holds "
-                             f"non-finite values, and one in a batch makes the loss NaN",
-                             entry.where_range, fix=fix)
-        elif stats is not None and (stats.nan_count or stats.inf_count):
-            parts = [f"{count} {what}" for count, what in
-                     ((stats.nan_count, "NaN"), (stats.inf_count, "infinite")) if count]
-            scope = " in the sampled part" if stats.sampled else ""
-            yield ctx.report(f"{entry.label} holds {' and '.join(parts)} values{scope}: one "
-                             f"in a batch makes the loss NaN", entry.where, fix=fix)
-

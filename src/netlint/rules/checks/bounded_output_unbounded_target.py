@@ -1,0 +1,57 @@
+"""Seed 001: one sigmoid unit to predict actions 1..7; it never leaves (0, 1).
+Cross-entropy labels are NL311's; this is for regression-style targets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from netlint.findings import Finding
+from netlint.rules.compile_facts import BINARY_CE, CATEGORICAL_CE, SPARSE_CE
+from netlint.rules.facts import fmt_number, fmt_span, has_data
+from netlint.rules.heads import Head, heads
+
+TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+if TYPE_CHECKING:
+    from netlint.rules.engine import Context
+
+
+# the values each output activation can produce
+ACTIVATION_BOUNDS = {
+    "sigmoid": (0.0, 1.0), "hard_sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0),
+    "tanh": (-1.0, 1.0), "softsign": (-1.0, 1.0), "hard_tanh": (-1.0, 1.0),
+    "relu": (0.0, None), "softplus": (0.0, None), "exponential": (0.0, None),
+    "relu6": (0.0, 6.0),
+}
+
+
+def _target_range(head: Head) -> tuple | None:
+    labels = head.labels
+    if labels is None:
+        return None
+    if labels.value_range is not None:
+        return labels.value_range
+    classes = labels.class_count
+    return (0.0, float(classes - 1)) if labels.encoding == "integer" and classes else None
+
+
+needs = has_data
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    for head in heads(ctx):
+        bounds = ACTIVATION_BOUNDS.get(head.act or "")
+        target = _target_range(head)
+        if bounds is None or target is None or (head.loss and head.loss.name in
+                                                BINARY_CE | CATEGORICAL_CE | SPARSE_CE):
+            continue
+        low, high = bounds
+        if target[0] >= low and (high is None or target[1] <= high):
+            continue
+        reach = f"[{fmt_number(low)}, {fmt_number(high)}]" if high is not None \
+            else f"[{fmt_number(low)}, inf)"
+        yield ctx.report(f"'{head.layer_name}' ends in {head.act}, whose outputs stay within "
+                         f"{reach}, but {head.labels.label} ranges over {fmt_span(*target)}: "
+                         f"it can never reach them", head.where_activation,
+                         fix=f"use a linear output for these targets, or scale them into "
+                         f"{reach}", layer=head.layer_name)

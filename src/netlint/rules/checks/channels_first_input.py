@@ -1,0 +1,97 @@
+"""`(1, 28, 28)` or `(3, 224, 224)` into a channels_last Conv2D, `(1, 740)` into Conv1D.
+
+Keras reads the last axis as channels, so the image becomes 1 row of 28
+columns with 28 channels. When a kernel then no longer fits, Keras refuses the
+model and this is reported as an error (instead of the generic NL105).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from netlint.findings import Finding
+from netlint.inference import LayerResult
+from netlint.layers.registry import get as layer_def
+from netlint.rules.facts import format_shape, model_input_behind, plural, spatial_rank, title
+
+TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+if TYPE_CHECKING:
+    from netlint.rules.engine import Context
+
+
+def _channels_first_looking(shape: tuple, axes: tuple | None, sizes: list,
+                            min_spatial: int) -> bool:
+    if axes and len(axes) == len(shape):
+        if axes[0] == "channels":
+            return True
+        if "channels" in axes:
+            return False
+    first, rest = shape[0], shape[1:]
+    return first in sizes and all(d is not None and d >= min_spatial for d in rest)
+
+
+def _describe_channels_last(per_sample: tuple) -> str:
+    """How channels_last reads a shape: `1 row x 28 columns with 28 channels`."""
+    spatial, channels = per_sample[:-1], per_sample[-1]
+    if len(spatial) == 1:
+        axes = plural(spatial[0], "step")
+    elif len(spatial) == 2:
+        axes = f"{plural(spatial[0], 'row')} x {plural(spatial[1], 'column')}"
+    else:
+        axes = " x ".join(str(d) for d in spatial) + " positions"
+    return f"{axes} with {plural(channels, 'channel')}"
+
+
+def _first_failure(ctx: Context, start: LayerResult) -> LayerResult | None:
+    """`start`, or the first layer after it (in one chain) whose kernel or window fails."""
+    node: LayerResult | None = start
+    while node is not None:
+        if node.error is not None:
+            return node if node.error.kind in ("size", "rank") else None
+        consumers = ctx.inferred.consumers(node.name)
+        node = consumers[0] if len(consumers) == 1 else None
+    return None
+
+
+def _channels_first_finding(ctx: Context, node: LayerResult, spec, source: LayerResult,
+                            per_sample: tuple, rank: int) -> Finding:
+    moved = per_sample[1:] + per_sample[:1]
+    order = (0,) + tuple(range(2, rank + 2)) + (1,)
+    message = (f"{title(node)} reads input {format_shape(source.output_shape)} as "
+               f"channels_last: {_describe_channels_last(per_sample)}; the shape looks "
+               f"channels-first (PyTorch/Theano order)")
+    fix = (f"use input shape {format_shape(moved)} and move the channels last in the data "
+           f"with np.transpose(x, {order})")
+    failed = _first_failure(ctx, node)
+    where = spec.shape_position if spec and spec.shape_position else node.spec.position
+    if failed is not None:
+        who = "it" if failed is node else title(failed)
+        message += f"; {who} then fails: {failed.error.message}"
+        return ctx.report(message, where, fix=fix, layer=failed.name, severity="error")
+    return ctx.report(message, where, fix=fix, layer=node.name)
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    sizes = list(ctx.options.get("channel_sizes", [1, 3, 4]))
+    min_spatial = int(ctx.options.get("min_spatial", 8))
+    seen: set = set()
+    for node in ctx.inferred.layers:
+        rank = spatial_rank(node.class_name)
+        if rank is None:
+            continue  # the cheap test first: most layers have no spatial axes (~4,500
+            # instructions a file less than looking each up in the registry)
+        definition = layer_def(node.class_name)
+        if definition is None or definition.family not in ("conv", "pooling"):
+            continue
+        if str(node.kwargs.get("data_format") or "channels_last").lower() != "channels_last":
+            continue
+        source = model_input_behind(ctx.inferred, node)
+        if source is None or source.name in seen:
+            continue
+        spec = ctx.model.input(source.name)
+        per_sample = tuple(spec.shape) if spec else tuple(source.output_shape[1:])
+        if len(per_sample) != rank + 1 or not _channels_first_looking(
+                per_sample, spec.axes if spec else None, sizes, min_spatial):
+            continue
+        seen.add(source.name)
+        yield _channels_first_finding(ctx, node, spec, source, per_sample, rank)

@@ -1,0 +1,29 @@
+"""Softmax normalises over the last axis; over one value it returns 1.0 for any input,
+so no gradient reaches the layers before it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from netlint.findings import Finding
+from netlint.rules.facts import format_shape, own_activation, title
+
+TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+if TYPE_CHECKING:
+    from netlint.rules.engine import Context
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    for node in ctx.inferred.layers:
+        shape = node.output_shape
+        if not shape or len(shape) < 2 or shape[-1] != 1:
+            continue  # the cheap test first: most layers are wider than 1
+        fact = own_activation(node)  # an activation read further back is that layer's
+        if fact is None or fact.name != "softmax":
+            continue
+        yield ctx.report(f"{title(node)} applies softmax over an axis of size 1 (output "
+                         f"{format_shape(shape)}): softmax of one value is always 1.0, so "
+                         f"nothing is learned", fact.position,
+                         fix="for one yes/no output use activation: sigmoid (with "
+                         "binary_crossentropy); for C classes use units: C", layer=node.name)

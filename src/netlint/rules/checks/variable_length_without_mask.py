@@ -1,0 +1,74 @@
+"""Padded steps are read as real data unless a mask says to skip them (seed 003)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from netlint.findings import Finding
+from netlint.inference import DEFERRED
+from netlint.layers.base import is_embedding
+from netlint.rules.facts import RnnView, format_shape, has_recurrent, rnn_views, upstream
+
+TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+if TYPE_CHECKING:
+    from netlint.rules.engine import Context
+
+
+def _masks(node) -> bool:
+    return node.class_name == "Masking" or (
+        is_embedding(node.class_name) and bool(node.kwargs.get("mask_zero")))
+
+
+def _any_length(rnn: RnnView) -> bool:
+    """The RNN reads sequences of any length (its time axis is None)."""
+    shape = rnn.input_shape
+    return bool(shape) and len(shape) == 3 and shape[1] is None
+
+
+def _padded_inputs(ctx: Context) -> dict[str, str]:
+    """input name -> label of its data entry, for inputs whose data is declared padded."""
+    if ctx.data is None:
+        return {}
+    out = {}
+    for spec in ctx.model.inputs:
+        data = ctx.data.for_input(ctx.model, spec.name)
+        if data is not None and data.padded:
+            out[spec.name] = data.label
+    return out
+
+
+needs = has_recurrent
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    rnns = rnn_views(ctx)
+    if not rnns:
+        return
+    padded_inputs = _padded_inputs(ctx)
+    # with no input shape written, a None time axis is unknown, not declared any-length
+    deferred = any(spec.origin == DEFERRED for spec in ctx.model.inputs)
+    if not padded_inputs and (deferred or not any(_any_length(rnn) for rnn in rnns)):
+        # the common case, nothing to report: skip the three walks over the graph below
+        # (~65,000 instructions on a file with two LSTMs)
+        return
+    rnn_names = {view.node.name for view in rnns}
+    below_rnn = upstream(ctx.inferred, lambda node: node.name in rnn_names)
+    masked = upstream(ctx.inferred, _masks)
+    behind_padded = {label: upstream(ctx.inferred, lambda node, n=name: node.name == n)
+                     for name, label in padded_inputs.items()}
+    for rnn in rnns:
+        if below_rnn[rnn.node.name] or masked[rnn.node.name]:
+            continue  # the first RNN of a stack says it for all; a mask covers them
+        shape = rnn.input_shape
+        variable = _any_length(rnn) and not deferred
+        padded = next((label for label, reach in behind_padded.items()
+                       if reach[rnn.node.name]), None)
+        if not (variable or padded):
+            continue
+        why = f"{padded} is padded" if padded else \
+            f"its input {format_shape(shape)} has sequences of any length"
+        message = (f"{rnn.title} reads the padding as real steps: {why}, and nothing before "
+                   f"it masks the padded steps")
+        fix = ("add `- Masking: {mask_value: 0.0}` before it, or mask_zero: true on the "
+               "Embedding (if all sequences in a batch have one length, ignore this)")
+        yield ctx.report(message, rnn.position(), fix=fix, layer=rnn.node.name)
