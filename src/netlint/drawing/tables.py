@@ -89,8 +89,8 @@ def _detail_rows(style: Style, node: LayerResult, inferred: InferredModel,
                  options: TableOptions) -> list[str]:
     rows = []
     if not node.is_input:
-        inferred_ok = node.output_shapes is not None
-        rows.append(_row(style, "params", count_text(node.params) if inferred_ok and not node.params_unknown else "?"))
+        known = node.output_shapes is not None and not node.params_unknown
+        rows.append(_row(style, "params", count_text(node.params) if known else "?"))
     activation = labels.activation_text(node) if options.show_activation else None
     if activation is not None:
         rows.append(_row(style, "activation", style.text(activation)))

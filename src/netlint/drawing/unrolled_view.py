@@ -223,7 +223,7 @@ class Unroller:
         if self.flip and len(edges) > 1:
             texts = [attrs.pop("label")[1:-1] for attrs in edges if "label" in attrs]
             if texts:
-                edges[0]["label"] = "<" + "<BR/>".join(texts) + ">"
+                edges[0]["label"] = self.style.label("<BR/>".join(texts))
         for attrs in edges:
             self.flat_edge(graph, left, right, **attrs)
 

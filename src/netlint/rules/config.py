@@ -1,320 +1,44 @@
-"""Project settings: `[tool.netlint]` in pyproject.toml or a `.netlint.yaml`.
+"""Project settings files: `[tool.netlint]` in pyproject.toml or a `.netlint.yaml`.
 
-A `Config` is one layer of settings (a config file, or the command line);
-layers stack with `over()`, the upper one winning, and `settings()` resolves
-the stack against the rule registry for one file: which rules run, with what
-severity and options. Anything unknown (a key, a rule, an option) is a
-`ConfigError`, which the CLI turns into exit code 2.
+Finds the file for each checked model (walking up its folders, cached per
+folder), reads it within a bound, and turns its table into a `Config` layer
+(`netlint.rules.config_settings`, re-exported here: `Config`, `ConfigError`,
+`Settings`, ...). Anything wrong in a file is a `ConfigError` naming it, which
+the CLI turns into exit code 2; a pyproject.toml that is not netlint's to read
+(too big, not UTF-8, unreadable, no [tool.netlint]) is skipped, with a note
+where the user should hear about it.
 """
 
 from __future__ import annotations
 
-import fnmatch
-import math
 import os
 import re
 import sys
 
-from netlint.findings import SEVERITIES
-from netlint.paths import (
-    is_file,
-    name_of,
-    parent_of,
-    posix,
-    relative_to,
-    resolved,
-    spelling,
-    suffix_of,
+from netlint.paths import is_file, parent_of, resolved, spelling, suffix_of
+from netlint.records import replace
+from netlint.rules.config_settings import (  # the public names, where they always were
+    DEFAULT_FAIL_ON,
+    KEYS,
+    NO_CONFIG,
+    Config,
+    ConfigError,
+    Settings,
+    from_mapping,
+    resolve_selector,
+    selector_list,
 )
-from netlint.records import field, record, replace
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
-KEYS = ("select", "ignore", "fail-on", "severity", "options", "per-file-ignores")
+__all__ = ["DEFAULT_FAIL_ON", "KEYS", "NO_CONFIG", "YAML_NAMES", "Config", "ConfigError",
+           "ConfigFinder", "Settings", "effective_config", "from_mapping", "layer_from",
+           "load_config_file", "read_config_text", "resolve_selector", "selector_list"]
+
 YAML_NAMES = (".netlint.yaml", ".netlint.yml")
-DEFAULT_FAIL_ON = "warning"
-
-
-class ConfigError(Exception):
-    """A settings problem the user must fix; the message says where and how."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-@record(frozen=True)
-class Config:
-    """One layer of settings; unset fields leave the layer below in charge."""
-
-    select: tuple | None = None  # selectors (ids, prefixes such as NL2, names, ALL)
-    ignore: tuple = ()
-    fail_on: str | None = None
-    severity: dict = field(default_factory=dict)  # code or name -> severity
-    options: dict = field(default_factory=dict)  # code or name -> {option: value}
-    per_file_ignores: tuple = ()  # ((glob, (selectors...)), ...)
-    root: str | None = None  # the folder per-file-ignores globs are relative to
-    source: str = "command line"  # where this layer came from, for messages
-    base: Config | None = None  # the layer underneath
-    isolated: bool = False  # True: look for no config file (an explicit --config was given)
-
-    def over(self, base: Config | None) -> Config:
-        """This layer on top of `base` (e.g. command-line options over the project file)."""
-        if base is None:
-            return self
-        below = base if self.base is None else self.base.over(base)
-        return replace(self, base=below)
-
-    def layers(self) -> list[Config]:
-        """Bottom layer first."""
-        return (self.base.layers() if self.base else []) + [self]
-
-    @property
-    def fail_on_level(self) -> str:
-        for layer in reversed(self.layers()):
-            if layer.fail_on is not None:
-                return layer.fail_on
-        return DEFAULT_FAIL_ON
-
-    def settings(self, rules: dict, path: str = "") -> Settings:
-        """Resolve every layer against the registry for the file at `path`.
-
-        Remembered per (config, registry), and per path only when a layer has
-        per-file-ignores: a folder of files that share one config resolves it once."""
-        layers = self.layers()
-        by_path = any(layer.per_file_ignores for layer in layers)
-        key = (id(self), id(rules), str(path) if by_path else "")
-        remembered = _SETTINGS_MEMO.get(key)
-        # the entry holds the config and registry themselves, so their ids stay theirs
-        if remembered is not None and remembered[0] is self and remembered[1] is rules:
-            return remembered[2]
-        found = self._resolve(layers, rules, path)
-        if len(_SETTINGS_MEMO) >= _SETTINGS_MEMO_SIZE:
-            _SETTINGS_MEMO.clear()
-        _SETTINGS_MEMO[key] = (self, rules, found)
-        return found
-
-    def _resolve(self, layers: list[Config], rules: dict, path: str) -> Settings:
-        enabled = set(rules)
-        for layer in layers:
-            enabled = _apply_selection(layer, rules, enabled)
-        for layer in layers:
-            enabled -= _per_file_ignored(layer, rules, path)
-        severity: dict[str, str] = {}
-        options = {code: dict(r.options) for code, r in rules.items()}
-        for layer in layers:
-            for selector, level in layer.severity.items():
-                code = _one_rule(selector, rules, f"{layer.source}: severity")
-                severity[code] = _severity(level, f"{layer.source}: severity for {code}")
-            for selector, values in layer.options.items():
-                code = _one_rule(selector, rules, f"{layer.source}: options")
-                options[code].update(_checked_options(rules[code], values, layer.source))
-        if self.fail_on_level not in SEVERITIES:
-            raise ConfigError(f"fail-on must be one of {', '.join(SEVERITIES)}, "
-                              f"not {self.fail_on_level!r}")
-        # what runs on a file, worked out here once rather than by the engine per file
-        # (selecting the rules and their options for every file cost ~30,000 instructions)
-        plan = tuple((code, rule_, options[code]) for code, rule_ in rules.items()
-                     if code in enabled)
-        return Settings(frozenset(enabled), severity, options, self.fail_on_level, plan)
-
-
-_SETTINGS_MEMO: dict[tuple, tuple[Config, dict, Settings]] = {}
-_SETTINGS_MEMO_SIZE = 256
-
-# No settings: what `config=None` means (layer_from, run_rules). One object for every
-# call, so that its resolved settings are remembered; a fresh Config() per file resolved
-# them again each time, ~130,000 instructions a file.
-NO_CONFIG = Config()
-
-
-@record(frozen=True)
-class Settings:
-    """The resolved settings for one file."""
-
-    enabled: frozenset  # codes that run and may be reported for this file
-    severity: dict  # code -> overriding severity
-    options: dict  # code -> options (defaults overridden)
-    fail_on: str
-    # (code, Rule, its options) of each enabled rule, in the registry's (code) order
-    plan: tuple = ()
-
-
-# -- selection ---------------------------------------------------------------------------
-
-def resolve_selector(selector: str, rules: dict, where: str) -> tuple[set, int]:
-    """The codes a selector names and how specific it is (an exact id beats a prefix)."""
-    text = str(selector).strip()
-    if text.upper() == "ALL":
-        return set(rules), 0
-    upper = text.upper()
-    if upper in rules:
-        return {upper}, 100
-    by_name = {r.name: code for code, r in rules.items()}
-    if text.lower() in by_name:
-        return {by_name[text.lower()]}, 100
-    if re.fullmatch(r"NL\d{0,2}", upper):
-        codes = {code for code in rules if code.startswith(upper)}
-        if codes:
-            return codes, len(upper)
-    raise ConfigError(f"{where}: no rule matches {text!r}{_did_you_mean(text, rules)}")
-
-
-def _one_rule(selector: str, rules: dict, where: str) -> str:
-    codes, specificity = resolve_selector(selector, rules, where)
-    if specificity < 100:
-        raise ConfigError(f"{where}: {selector!r} names several rules; give one id or name")
-    return next(iter(codes))
-
-
-def _apply_selection(layer: Config, rules: dict, enabled: set) -> set:
-    ignored = _specificities(layer.ignore, rules, f"{layer.source}: ignore")
-    if layer.select is None:
-        return enabled - set(ignored)
-    selected = _specificities(layer.select, rules, f"{layer.source}: select")
-    # within one layer the more specific selector wins: select NL2 + ignore NL201 drops
-    # NL201; select NL201 + ignore NL2 keeps it (as ruff does)
-    return {code for code, level in selected.items() if level > ignored.get(code, -1)}
-
-
-def _specificities(selectors: tuple, rules: dict, where: str) -> dict[str, int]:
-    best: dict[str, int] = {}
-    for selector in selectors:
-        codes, level = resolve_selector(selector, rules, where)
-        for code in codes:
-            best[code] = max(level, best.get(code, -1))
-    return best
-
-
-def _per_file_ignored(layer: Config, rules: dict, path: str) -> set:
-    if not layer.per_file_ignores:
-        return set()
-    relative = _relative_posix(path, layer.root)
-    name = name_of(relative)
-    ignored: set = set()
-    for pattern, selectors in layer.per_file_ignores:
-        codes: set = set()
-        for selector in selectors:  # resolved even when the glob does not match: typos surface
-            codes |= resolve_selector(selector, rules,
-                                      f"{layer.source}: per-file-ignores {pattern!r}")[0]
-        # a glob without a slash matches the file name anywhere below the config's folder
-        if fnmatch.fnmatchcase(relative, pattern) or (
-                "/" not in pattern and fnmatch.fnmatchcase(name, pattern)):
-            ignored |= codes
-    return ignored
-
-
-def _relative_posix(path: str, root: str | None) -> str:
-    # strings spelled as pathlib spells them (see paths.py), not pathlib itself: importing
-    # it was 6% of a one-file check
-    if root:
-        relative = relative_to(resolved(path), resolved(root))
-        if relative is not None:
-            return posix(relative)
-    return posix(spelling(path))
-
-
-def _severity(value: Any, where: str) -> str:
-    if value not in SEVERITIES:
-        raise ConfigError(f"{where}: {value!r} is not a severity; use one of "
-                          f"{', '.join(SEVERITIES)}")
-    return value
-
-
-def _checked_options(rule: Any, values: Any, source: str) -> dict:
-    where = f"{source}: options for {rule.code}"
-    if not isinstance(values, dict):
-        raise ConfigError(f"{where}: expected a table of option = value")
-    for key, value in values.items():
-        if key not in rule.options:
-            known = ", ".join(sorted(rule.options)) or "none"
-            raise ConfigError(f"{where}: unknown option {key!r}"
-                              f"{_did_you_mean(key, rule.options)} (options: {known})")
-        default = rule.options[key]
-        if not _same_kind(default, value):
-            raise ConfigError(f"{where}: {key} must be {type(default).__name__} like its "
-                              f"default {default!r}, not {value!r}")
-        if not _usable_threshold(value):
-            raise ConfigError(f"{where}: {key} must be a finite number of 0 or more (every "
-                              f"option is a threshold), not {value!r}")
-    return dict(values)
-
-
-def _usable_threshold(value: Any) -> bool:
-    """Every rule option is a size, count or limit: NaN, infinity and negative values
-    would make a rule meaningless or crash it."""
-    if isinstance(value, (list, tuple)):
-        return all(_usable_threshold(item) for item in value)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return True
-    return math.isfinite(value) and value >= 0
-
-
-def _same_kind(default: Any, value: Any) -> bool:
-    if isinstance(default, bool) or isinstance(value, bool):
-        return isinstance(default, bool) and isinstance(value, bool)
-    if isinstance(default, (int, float)):
-        return isinstance(value, (int, float)) and (isinstance(default, float)
-                                                    or isinstance(value, int))
-    return default is None or isinstance(value, type(default))
-
-
-def _did_you_mean(word: str, choices: Any) -> str:
-    names = list(choices)
-    names += [getattr(v, "name", None) for v in getattr(choices, "values", lambda: [])()]
-    close = _close_matches(str(word), [n for n in names if n], n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-# -- reading config files ----------------------------------------------------------------
-
-def from_mapping(values: Any, source: str, root: str | None) -> Config:
-    """A Config from the `[tool.netlint]` table or the `.netlint.yaml` mapping."""
-    if not isinstance(values, dict):
-        raise ConfigError(f"{source}: expected a mapping of settings")
-    for key in values:
-        if key not in KEYS:
-            raise ConfigError(f"{source}: unknown key {key!r}{_did_you_mean(key, KEYS)} "
-                              f"(keys: {', '.join(KEYS)})")
-    fail_on = values.get("fail-on")
-    if fail_on is not None:
-        _severity(fail_on, f"{source}: fail-on")
-    select = values.get("select")
-    selected = None if select is None else selector_list(select, f"{source}: select")
-    if selected == ():  # as on the command line: an empty select would run no rule at all
-        raise ConfigError(f"{source}: select names no rule; give ids, prefixes (NL2) or "
-                          "names, or leave it out to run the default rules")
-    return Config(
-        select=selected,
-        ignore=selector_list(values.get("ignore", []), f"{source}: ignore"),
-        fail_on=fail_on,
-        severity=_table(values.get("severity", {}), f"{source}: severity"),
-        options=_table(values.get("options", {}), f"{source}: options"),
-        per_file_ignores=tuple(
-            (str(glob), selector_list(codes, f"{source}: per-file-ignores {glob!r}"))
-            for glob, codes in sorted(_table(values.get("per-file-ignores", {}),
-                                             f"{source}: per-file-ignores").items())),
-        root=root, source=source)
-
-
-def selector_list(value: Any, where: str) -> tuple:
-    """`["NL201", "NL3"]` or `"NL201,NL3"` -> ("NL201", "NL3")."""
-    items = value if isinstance(value, (list, tuple)) else [value]
-    out: list[str] = []
-    for item in items:
-        if not isinstance(item, str):
-            raise ConfigError(f"{where}: expected rule ids or names, not {item!r}")
-        out += [part.strip() for part in item.split(",") if part.strip()]
-    return tuple(out)
-
-
-def _table(value: Any, where: str) -> dict:
-    if not isinstance(value, dict):
-        raise ConfigError(f"{where}: expected a table/mapping, not {value!r}")
-    return value
 
 
 def load_config_file(path: str | Path) -> Config:
@@ -347,9 +71,15 @@ def _read_toml(path: str) -> dict:
     except toml.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") \
+            from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except ValueError as exc:  # int() refuses a number of over 4,300 digits
+        raise ConfigError(f"{path}: cannot read a value: {_first_line(exc)}") from None
+    except RecursionError:  # tomllib recurses once per level of `[[[...` or `{a = {a = ...`
+        raise ConfigError(f"{path}: arrays or tables nested too deeply to read; a config "
+                          "file nests a few levels at most") from None
 
 
 # A config file is a few hundred bytes; one walked up to from every checked file is read
@@ -390,12 +120,16 @@ def _read_yaml(path: str) -> Any:
     from netlint.spec.yaml_source import YamlProblem, read_yaml
 
     try:
-        return read_yaml(read_config_text(path)).value or {}
+        value = read_yaml(read_config_text(path)).value
+        return {} if value is None else value  # an empty file: no settings
     except YamlProblem as problem:
         where = f":{problem.position}" if problem.position else ""
         raise ConfigError(f"{path}{where}: {problem.message}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") \
+            from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 # Every way TOML can spell the `tool.netlint` table opens a line with one of: a `[tool]` or
@@ -469,10 +203,10 @@ class ConfigFinder:
             return None
         try:
             text = read_config_text(pyproject)
-        except (OSError, UnicodeDecodeError):
-            return None
-        except ConfigError as too_big:  # not netlint's file: say so, and walk on
-            self.notes.append(f"{too_big.message}; its [tool.netlint] (if any) is ignored")
+        except (OSError, UnicodeDecodeError, ConfigError) as unread:
+            # not netlint's file to fix: say why it was passed over, and walk on
+            self.notes.append(f"{_why_unread(pyproject, unread)}; its [tool.netlint] (if "
+                              "any) is ignored")
             return None
         if not _MAY_HAVE_TOOL_NETLINT.search(text):
             return None  # a pyproject without our table: keep walking up, as ruff does
@@ -485,6 +219,19 @@ class ConfigFinder:
         if not isinstance(tool, dict) or "netlint" not in tool:
             return None  # `tool = "netlint"` is no [tool.netlint] table
         return load_config_file(pyproject)
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).split(";")[0].strip() or type(error).__name__
+    return text[:200]
+
+
+def _why_unread(path: str, error: Exception) -> str:
+    if isinstance(error, ConfigError):
+        return error.message
+    if isinstance(error, UnicodeDecodeError):
+        return f"{path}: not UTF-8 text (byte {error.start})"
+    return f"{path}: cannot read: {getattr(error, 'strerror', None) or error}"
 
 
 def layer_from(config: Any) -> Config:
@@ -508,9 +255,3 @@ def effective_config(overrides: Config, path: str | Path, finder: ConfigFinder) 
     if overrides.isolated or any(layer.isolated for layer in overrides.layers()):
         return overrides
     return finder.stacked(overrides, finder.for_file(path))
-
-
-def _close_matches(word: str, candidates: list, n: int, cutoff: float) -> list:
-    import difflib  # only when a name is wrong: a suggestion is the rare path
-
-    return difflib.get_close_matches(word, candidates, n=n, cutoff=cutoff)

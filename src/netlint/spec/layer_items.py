@@ -16,6 +16,7 @@ from netlint.layers import declared, registry
 from netlint.layers.base import default_name_class
 from netlint.records import field, record
 from netlint.spec import legacy
+from netlint.spec.suggestion_budget import spend_suggestion, start_budget
 from netlint.spec.yaml_source import Document
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
@@ -51,24 +52,13 @@ class Namer:
         return prefix if count == 0 else f"{prefix}_{count}"
 
 
-# A did-you-mean costs up to a millisecond (difflib against ~200 class names); a hostile
-# file of 8 MiB can hold 500,000 wrong names. Past this many per file, findings come
-# without the suggestion, so checking stays linear and fast. `load_text` resets it.
+# Did-you-means by letters one file may make (see suggestion_budget: one budget per load,
+# per thread). `load_text` calls reset_suggestions() before reading each file.
 MAX_SUGGESTIONS = 100
-_suggestions_left = [MAX_SUGGESTIONS]
 
 
 def reset_suggestions() -> None:
-    _suggestions_left[0] = MAX_SUGGESTIONS
-
-
-def spend_suggestion() -> bool:
-    """Whether a did-you-mean by letters (difflib) may still be made for this file;
-    counts it when so. Every such suggestion, a layer's or a Keras name's, shares it."""
-    if _suggestions_left[0] <= 0:
-        return False
-    _suggestions_left[0] -= 1
-    return True
+    start_budget(MAX_SUGGESTIONS)
 
 
 def suggest(name: str, choices: Any) -> str | None:
