@@ -20,8 +20,11 @@ _INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size")
 def _keras_kwargs(spec: LayerSpec) -> dict:
     kwargs = {k: v for k, v in spec.kwargs.items()
               if k not in _INPUT_KWARGS or (k == "input_dim" and spec.class_name == "Embedding")}
-    if spec.wrapped is not None:
-        kwargs["layer"] = make_layer(spec.wrapped)
+    if spec.wrapped is not None:  # a wrapper's layer, or an RNN's cell (or cell stack)
+        kwargs["cell" if spec.class_name == "RNN" else "layer"] = make_layer(spec.wrapped)
+    if spec.cells:  # StackedRNNCells' cells, Pipeline's layers
+        kwargs["layers" if spec.class_name == "Pipeline" else "cells"] = \
+            [make_layer(inner) for inner in spec.cells]
     if isinstance(kwargs.get("backward_layer"), dict):  # written like a layers item
         (cls, inner), = kwargs["backward_layer"].items()
         kwargs["backward_layer"] = getattr(keras.layers, cls)(**(inner or {}))

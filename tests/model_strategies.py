@@ -28,6 +28,11 @@ def _rnn(cls):
                                         use_bias=st.booleans()))
 
 
+def _cell():
+    return st.one_of(*(_kw(**{cls: _kw(units=units)})
+                       for cls in ("LSTMCell", "GRUCell", "SimpleRNNCell")))
+
+
 # (class, kwargs strategy, rank change): rank change None = stays, int = new rank
 def layers_for_rank(rank: int):
     common = [
@@ -40,6 +45,16 @@ def layers_for_rank(rank: int):
         st.tuples(st.just("PReLU"), _kw()),
         st.tuples(st.just("ELU"), _kw()),
         st.tuples(st.just("Softmax"), _kw()),
+        # the families the front door added: preprocessing, noise, regularisation, Pipeline
+        st.tuples(st.just("Rescaling"), _kw(scale=st.sampled_from([0.5, 1 / 255]),
+                                            offset=st.sampled_from([0.0, -1.0]))),
+        st.tuples(st.just("ActivityRegularization"), _kw(l1=st.sampled_from([0.0, 0.01]))),
+        st.tuples(st.just("GaussianNoise"), _kw(stddev=st.just(0.1))),
+        st.tuples(st.just("UnitNormalization"), _kw()),
+        st.tuples(st.just("Identity"), _kw()),
+        st.tuples(st.just("Pipeline"), _kw(layers=st.lists(st.one_of(
+            _kw(Dense=_kw(units=units)), _kw(Rescaling=_kw(scale=st.just(0.5))),
+            _kw(Dropout=_kw(rate=st.just(0.1)))), min_size=1, max_size=3))),
     ]
     by_rank = {
         2: [st.tuples(st.just("RepeatVector"), _kw(n=small)),
@@ -68,7 +83,12 @@ def layers_for_rank(rank: int):
             st.tuples(st.just("TimeDistributed"), _kw(layer=_kw(Dense=_kw(units=units)))),
             st.tuples(st.just("Bidirectional"), _kw(
                 layer=_kw(LSTM=_kw(units=units, return_sequences=st.booleans())),
-                merge_mode=st.sampled_from(["concat", "sum", "mul", "ave"])))],
+                merge_mode=st.sampled_from(["concat", "sum", "mul", "ave"]))),
+            # RNN over a cell, or over a list of cells (Keras stacks them)
+            st.tuples(st.just("RNN"), _kw(cell=st.one_of(_cell(), st.lists(
+                _cell(), min_size=1, max_size=3)), return_sequences=st.booleans())),
+            st.tuples(st.just("EinsumDense"), _kw(equation=st.just("abc,cd->abd"),
+                                                  output_shape=st.tuples(st.none(), units)))],
         4: [st.tuples(st.just("Conv2D"), _kw(filters=units, kernel_size=small, padding=padding,
                                              strides=st.integers(1, 2), data_format=fmt)),
             st.tuples(st.just("MaxPooling2D"), _kw(pool_size=st.integers(1, 3), data_format=fmt)),
@@ -84,6 +104,10 @@ def layers_for_rank(rank: int):
             st.tuples(st.just("Conv2DTranspose"), _kw(filters=units, kernel_size=small,
                                                       strides=st.integers(1, 3), padding=padding)),
             st.tuples(st.just("SpatialDropout2D"), _kw(rate=st.just(0.2))),
+            st.tuples(st.just("RandomFlip"), _kw(mode=st.sampled_from(
+                ["horizontal", "vertical", "horizontal_and_vertical"]))),
+            st.tuples(st.just("Resizing"), _kw(height=small, width=small)),
+            st.tuples(st.just("CenterCrop"), _kw(height=small, width=small)),
             st.tuples(st.just("Flatten"), _kw())],
         5: [st.tuples(st.just("Conv3D"), _kw(filters=units, kernel_size=st.integers(1, 3))),
             st.tuples(st.just("MaxPooling3D"), _kw(pool_size=st.integers(1, 2))),
@@ -96,7 +120,8 @@ def layers_for_rank(rank: int):
 
 
 def next_rank(rank: int, cls: str, kwargs: dict) -> int:
-    if cls in ("LSTM", "GRU", "SimpleRNN", "ConvLSTM2D") and not kwargs.get("return_sequences"):
+    if cls in ("LSTM", "GRU", "SimpleRNN", "ConvLSTM2D", "RNN") and \
+            not kwargs.get("return_sequences"):
         return rank - 1
     if cls == "Bidirectional":
         inner = next(iter(kwargs["layer"].values()))

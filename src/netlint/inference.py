@@ -11,6 +11,7 @@ from netlint.graph import LayerSpec, ModelSpec
 from netlint.layers.base import DTYPE_BYTES, LayerCall, ShapeError, format_shape
 # the registered class, or what a declared custom layer / ops node is inferred with
 from netlint.layers.declared import definition as get
+from netlint.layers.string_inputs import STRING, string_input_error
 from netlint.records import field, record, replace
 
 
@@ -217,9 +218,14 @@ def infer_shapes(model: ModelSpec) -> InferredModel:
         shape = (inp.batch_size,) + tuple(inp.shape)
         nodes[inp.name] = LayerResult(name=inp.name, class_name="InputLayer", spec=None,
                                       output_shapes=(shape,))
+    strings = any(inp.dtype == STRING for inp in model.inputs)
     for spec in dependency_order(model):
         shapes = _input_shapes(spec, nodes)
         result = None if shapes is None else infer_layer(spec, shapes)
+        if strings and result is not None and result.error is None:
+            refused = string_input_error(spec, model)  # Keras builds it, then fails to run
+            if refused is not None:
+                result = replace(result, output_shapes=None, weights=(), error=refused)
         if result is not None and deferred and _needs_a_size_keras_learns_at_fit(result):
             result = _infer_with_sizes_learned_at_fit(spec, shapes)
         if result is None:  # an input failed, or a size it needs stays unknown: skipped

@@ -22,9 +22,6 @@ NOT_REGISTERED = {
     "JaxLayer": "wraps a JAX function",
     "TorchModuleWrapper": "wraps a PyTorch module",
     "TFSMLayer": "loads a TensorFlow SavedModel",
-    # still to come
-    "Pipeline": "takes a list of layers in `layers:`, which the loader reads only as "
-                "`layer:` (one wrapped layer)",
 }
 
 

@@ -19,6 +19,7 @@ from export_helpers import compare_layers
 from model_strategies import random_model
 from netlint.api import infer
 from netlint.codegen import ScriptOptions, export_keras_json, export_script
+from netlint.codegen.emitter import ExportError
 from netlint.spec import load_text
 from netlint.summary_table import summary_dict
 from test_export_keras_json import _keras_table
@@ -54,7 +55,12 @@ def test_exported_code_builds_what_netlint_infers(text):
     keras.backend.clear_session()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        namespace = _built(export_script(inferred, ScriptOptions(synthetic=True)))
+        try:
+            script = export_script(inferred, ScriptOptions(synthetic=True))
+        except ExportError as refused:  # an output axis no input length fixes: said so
+            assert "axis of unknown length" in refused.message, refused.message
+            assume(False)
+        namespace = _built(script)
         model = namespace["build_model"]()
         assert compare_layers(_keras_table(model), expected) == [], text
         _check_synthetic_data(namespace, model)

@@ -13,13 +13,17 @@ import json
 import math
 
 from netlint.codegen.emitter import ExportError, quoted
-from netlint.codegen.layer_code import CONFIG_KINDS, INPUT_KWARGS
+from netlint.codegen.layer_code import CONFIG_KINDS, INPUT_KWARGS, holds_layers, written
 from netlint.graph import LayerSpec
 from netlint.inference import InferredModel, dependency_order
 from netlint.layers import registry
 from netlint.layers.base import owns_input_dim
 
 MIXED_POLICIES = {"float16": "mixed_float16", "bfloat16": "mixed_bfloat16"}
+# Arguments a class's from_config reads as config[key], so a config without them fails
+# (KeyError) although the constructor has a default: written with Keras's default.
+FROM_CONFIG_READS = {"Rescaling": ("offset",),
+                     "TextVectorization": ("standardize", "split", "ngrams")}
 _DEPTH = 32
 
 
@@ -75,11 +79,46 @@ def layer_object(spec: LayerSpec, dtype: str | None = None) -> dict:
             config[key] = layer_object(spec.wrapped, dtype)  # a list: its StackedRNNCells
         elif key == "cells" and spec.cells:
             config[key] = [layer_object(cell, dtype) for cell in spec.cells]
+        elif key == "layers" and spec.class_name == "Pipeline" and isinstance(value, list):
+            config[key] = _pipeline_layers(spec, value, dtype)
         else:
             config[key] = config_value(key, value)
-    if dtype is not None and "dtype" not in spec.kwargs:
+    definition = registry.get(spec.class_name)
+    if dtype is not None and "dtype" not in spec.kwargs and "dtype" in definition.all_params:
+        config["dtype"] = dtype  # not to Pipeline, which takes no dtype
+    return _object("keras.layers", definition.name, _read_keys(definition, config))
+
+
+def _read_keys(definition: object, config: dict) -> dict:
+    for key in FROM_CONFIG_READS.get(definition.name, ()):
+        if key not in config:
+            config[key] = json_value(definition.params[key])
+    return config
+
+
+def _pipeline_layers(spec: LayerSpec, items: list, dtype: str | None) -> list:
+    """Pipeline's layers: the loader's reading of them when it made one, else each item
+    as written (Keras names it); an output's dtype goes to the last, which makes it."""
+    last = len(items) - 1
+    if spec.cells:
+        return [layer_object(cell, dtype if i == last else None)
+                for i, cell in enumerate(spec.cells)]
+    return [item_object(item, dtype if i == last else None) for i, item in enumerate(items)]
+
+
+def item_object(item: object, dtype: str | None = None) -> dict:
+    """A layer item written inside an argument, `{Rescaling: {scale: 0.5}}`, serialized."""
+    definition, kwargs = written(item)
+    config = {}
+    for key, value in kwargs.items():
+        if not holds_layers(definition, key, value):
+            config[key] = config_value(key, value)
+        else:
+            config[key] = [item_object(v) for v in value] if isinstance(value, list) \
+                else item_object(value)
+    if dtype is not None and "dtype" not in kwargs and "dtype" in definition.all_params:
         config["dtype"] = dtype
-    return _object("keras.layers", registry.get(spec.class_name).name, config)
+    return _object("keras.layers", definition.name, _read_keys(definition, config))
 
 
 def _tensor(inferred: InferredModel, source: str, index: int) -> dict:

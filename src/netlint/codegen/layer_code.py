@@ -14,7 +14,8 @@ from netlint.codegen.emitter import Call, ExportError, Expr, Seq, call_kw, liter
 from netlint import vocabulary
 from netlint.graph import LayerSpec
 from netlint.layers import registry
-from netlint.layers.base import owns_input_dim
+from netlint.layers.base import ShapeError, owns_input_dim
+from netlint.layers.inner_items import written_item
 
 # Keras 2 first-layer arguments that the loader turned into the model input; Keras 3
 # rejects batch_input_shape/batch_size on a layer and ignores input_shape/input_dim.
@@ -28,6 +29,13 @@ CONFIG_KINDS = {
 }
 
 CUDNN_CLASSES = ("LSTM", "GRU")
+
+# Arguments a Keras constructor takes as a tuple and refuses as a list, where YAML has
+# only lists: TextVectorization checks `isinstance(ngrams, tuple)`. (Their from_config
+# turns a list back into the tuple, so the keras-json export needs nothing.)
+TUPLE_ARGUMENTS = frozenset({("TextVectorization", "ngrams")})
+# Arguments that hold a layer item or a list of them, wherever a class takes them.
+HOLDS_LAYERS = ("layer", "backward_layer", "cell", "cells", "layers")
 
 
 def config_object(value: object, module: str, known: tuple) -> Expr:
@@ -77,9 +85,63 @@ def layer_kwargs(spec: LayerSpec, extra: dict | None = None) -> list:
             pairs.append((key, layer_expr(spec.wrapped, extra)))
         elif key == "cells" and spec.cells:
             pairs.append((key, Seq("list", tuple(layer_expr(c, extra) for c in spec.cells))))
+        elif key == "layers" and spec.class_name == "Pipeline" and isinstance(value, list):
+            pairs.append((key, pipeline_layers(spec, value, extra)))
         else:
-            pairs.append((key, value_expr(key, value)))
+            pairs.append((key, argument_expr(spec.class_name, key, value)))
     return pairs
+
+
+def argument_expr(class_name: str, key: str, value: object) -> Expr:
+    """One argument's value as code, a tuple where the constructor refuses a list."""
+    if (class_name, key) in TUPLE_ARGUMENTS and isinstance(value, list):
+        return literal(tuple(value))
+    return value_expr(key, value)
+
+
+def pipeline_layers(spec: LayerSpec, items: list, extra: dict | None) -> Seq:
+    """Pipeline's `layers:` as a list of constructor calls. The loader's own reading of
+    them (`spec.cells`, named as Keras names them) is used when it made one; else each
+    item as written, which Keras names. `extra` (an output's float32 dtype) goes to the
+    last layer, which makes the Pipeline's output: Pipeline itself takes no dtype."""
+    last = len(items) - 1
+    if spec.cells:
+        return Seq("list", tuple(layer_expr(c, extra if i == last else None)
+                                 for i, c in enumerate(spec.cells)))
+    return Seq("list", tuple(item_expr(item, extra if i == last else None)
+                             for i, item in enumerate(items)))
+
+
+def holds_layers(definition: object, key: str, value: object) -> bool:
+    """Whether the argument holds layer items (TimeDistributed's `layer:`, RNN's `cell:`
+    or a list of cells, Pipeline's `layers:`), to write as layers in turn."""
+    return key in HOLDS_LAYERS and key in definition.params and \
+        isinstance(value, (dict, str, list))
+
+
+def written(item: object) -> tuple:
+    """(registry entry, arguments) of a layer item written inside an argument."""
+    try:
+        return written_item(item, "a layer's argument")
+    except ShapeError as problem:
+        raise ExportError(problem.message) from None
+
+
+def item_expr(item: object, extra: dict | None = None) -> Call:
+    """A layer item as written inside an argument, `{Rescaling: {scale: 0.5}}`, as
+    `keras.layers.Rescaling(scale=0.5)`; the layers it holds in turn, the same way."""
+    definition, kwargs = written(item)
+    pairs = []
+    for key, value in kwargs.items():
+        if not holds_layers(definition, key, value):
+            pairs.append((key, argument_expr(definition.name, key, value)))
+        elif isinstance(value, list):
+            pairs.append((key, Seq("list", tuple(item_expr(v) for v in value))))
+        else:
+            pairs.append((key, item_expr(value)))
+    pairs += [(key, literal(value)) for key, value in (extra or {}).items()
+              if key not in kwargs and key in definition.all_params]
+    return call_kw(f"keras.layers.{definition.name}", pairs)
 
 
 def layer_expr(spec: LayerSpec, extra: dict | None = None) -> Call:
@@ -89,7 +151,8 @@ def layer_expr(spec: LayerSpec, extra: dict | None = None) -> Call:
         raise ExportError(f"Keras 3 has no layer {quoted(spec.class_name)}")
     pairs = layer_kwargs(spec, extra)
     for key, value in (extra or {}).items():
-        if key not in spec.kwargs:
+        # not to a class that takes no such argument (Pipeline has no dtype)
+        if key not in spec.kwargs and key in definition.all_params:
             pairs.append((key, literal(value)))
     pairs.append(("name", literal(spec.name)))
     return call_kw(f"keras.layers.{definition.name}", pairs)

@@ -195,7 +195,8 @@ def label_plans(inferred: InferredModel, concrete: InferredModel, data: dict,
         activation = output_activation(node.spec if node else None)
         own_loss = _loss_for(loss, out, index, model.outputs)
         encoding = label_encoding(entry, own_loss, activation)
-        per_sample = None if shape is None else tuple(shape[1:])
+        per_sample = None if shape is None else _label_shape(tuple(shape[1:]), out, entry, key,
+                                                               node)
         classes = per_sample[-1] if per_sample else None
         if encoding == "integer" and entry and isinstance(entry.get("classes"), int):
             classes = entry["classes"]
@@ -203,6 +204,24 @@ def label_plans(inferred: InferredModel, concrete: InferredModel, data: dict,
                                high=classes, activation=activation))
         losses.append(own_loss if own_loss is not None else ENCODING_LOSS[encoding])
     return tuple(plans), tuple(losses)
+
+
+def _label_shape(shape: tuple, out: str, entry: dict | None, key: str,
+                 node: object) -> tuple:
+    """The labels' per-sample shape: the output's, an axis it leaves unknown even with
+    every input length fixed (EinsumDense's `output_shape: [null, ...]`) taken from the
+    data entry's `shape:`, or refused with that advice rather than guessed."""
+    if None not in shape:
+        return shape
+    declared = entry.get("shape") if entry else None
+    if isinstance(declared, list) and len(declared) == len(shape) + 1 and \
+            all(_positive(d) for d in declared[1:]):
+        return tuple(declared[1:])
+    raise ExportError(
+        f"output {quoted(out)} has an axis of unknown length, (None, "
+        f"{', '.join('None' if d is None else str(d) for d in shape)}), so the labels' "
+        f"shape is unknown; give it in the data entry (data.{key}.shape: "
+        f"[num_samples, ...])", node.spec.position if node is not None and node.spec else None)
 
 
 def _positive(value: object) -> int | None:

@@ -154,6 +154,8 @@ class LayerDef:
     # False for the few classes whose __init__ has no **kwargs (SpatialDropout1D):
     # they take only what `params` lists, so `trainable:` is an unknown argument there.
     base_params: bool = True
+    # the arguments that refuse a float, as Keras refuses `Dense(8.0)` (layers.whole_numbers)
+    whole_numbers: tuple = ()
 
     @cached_property
     def all_params(self) -> dict:
@@ -176,16 +178,22 @@ def register(name: str, *, family: str, params: dict | None = None, positional: 
     """Register an inference function as the entry for Keras class `name`."""
 
     def decorate(fn: InferFn) -> InferFn:
+        from netlint.layers.shared_checks import checked
+        from netlint.layers.whole_numbers import whole_arguments
+
         if name in REGISTRY:
             raise RuntimeError(f"layer {name} registered twice")
         params_ = dict(params or {})
+        whole = whole_arguments(name, family, params_)
         REGISTRY[name] = LayerDef(
-            name=name, params=params_, infer=fn, family=family,
+            # every class's inference runs inside the checks all classes share
+            name=name, params=params_, infer=checked(fn, whole), family=family,
             positional=positional,
             required=required or tuple(k for k, v in params_.items() if v is REQUIRED), min_inputs=min_inputs,
             max_inputs=max_inputs, wraps_layer=wraps_layer, recurrent=recurrent,
             kinds=dict(kinds or {}), doc=doc or (fn.__doc__ or "").strip(),
             base_params=base_params, keras_class=keras_class, separate_inputs=separate_inputs,
+            whole_numbers=whole,
         )
         return fn
 

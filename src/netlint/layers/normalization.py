@@ -17,6 +17,7 @@ from netlint.layers.base import (
     format_shape,
     register,
 )
+from netlint.records import replace
 
 _INIT = {"beta_initializer": "zeros", "gamma_initializer": "ones", "beta_regularizer": None,
          "gamma_regularizer": None, "beta_constraint": None, "gamma_constraint": None}
@@ -92,6 +93,9 @@ _BATCH_NORM = {
           params=_BATCH_NORM)
 def batch_normalization(call: LayerCall) -> Inferred:
     """Normalizes each feature (on `axis`) over the batch; keeps moving statistics."""
+    axis = call["axis"]
+    if isinstance(axis, (int, float)):  # Keras stores int(axis): -1.0 is -1, True is 1
+        call = replace(call, kwargs={**call.kwargs, "axis": int(axis)})
     (axis,) = _axes(call, many=False)
     if call["renorm"]:
         _renorm_clipping(call)

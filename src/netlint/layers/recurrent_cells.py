@@ -33,6 +33,9 @@ from netlint.layers.recurrent import (
     _positive_units,
     _sequence,
 )
+from netlint.layers import registry
+from netlint.layers.inner_items import item_call
+from netlint.layers.whole_numbers import check_whole_numbers
 from netlint.records import replace
 
 _REGULARIZERS = {"kernel_regularizer": None, "recurrent_regularizer": None,
@@ -95,6 +98,9 @@ def _step(cell: LayerCall, features: int) -> tuple:
                          f"{cell.class_name}", kind="value",
                          fix=f"for a whole {cell.class_name} layer, use it directly"
                          if cell.class_name in ("LSTM", "GRU", "SimpleRNN") else None)
+    # a cell is built here, not through its registry entry's inference: its whole-number
+    # arguments are checked as every layer's are
+    check_whole_numbers(cell, registry.get(cell.class_name).whole_numbers)
     weights, state, output = build(cell, features)
     # Keras freezes the variables a frozen layer creates itself (Layer._track_variable):
     # a cell's own, but nothing of a frozen StackedRNNCells, whose cells create theirs
@@ -113,23 +119,7 @@ def _cell_items(call: LayerCall) -> list:
 
 def _cell_call(item: object) -> LayerCall:
     """One `cells:` entry, `{LSTMCell: {units: 8}}` (already checked by the loader)."""
-    from netlint.layers.registry import get
-
-    if isinstance(item, str):
-        item = {item: {}}
-    if not (isinstance(item, dict) and len(item) == 1):
-        raise ShapeError(f"each cell of StackedRNNCells is written {{LSTMCell: {{units: 8}}}}, "
-                         f"got {item!r}", kind="value")
-    (name, kwargs), = item.items()
-    definition = get(name)
-    if definition is None:
-        raise ShapeError(f"Keras 3 has no cell {name!r}", kind="value")
-    if kwargs is None:
-        kwargs = {}
-    elif not isinstance(kwargs, dict):  # `{LSTMCell: 8}`: Keras's positional arguments
-        values = kwargs if isinstance(kwargs, list) else [kwargs]
-        kwargs = dict(zip(definition.positional, values))
-    return LayerCall(name, {**definition.all_params, **kwargs}, ())
+    return item_call(item, "StackedRNNCells", what="cell")
 
 
 # -- RNN -----------------------------------------------------------------------------

@@ -9,7 +9,8 @@ from netlint.layers.base import REGISTRY, LayerDef
 # One module per family of Keras layers; each registers its classes on import.
 FAMILIES = ("core", "reshaping", "conv", "pooling", "recurrent", "recurrent_cells", "wrappers",
             "merging", "attention", "normalization", "activations", "preprocessing", "encoding",
-            "core_extra", "attention_grouped", "audio", "image_extra", "declared", "text")
+            "core_extra", "attention_grouped", "audio", "image_extra", "declared", "text",
+            "pipeline")
 
 _loaded = False
 

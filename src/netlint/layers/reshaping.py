@@ -56,6 +56,12 @@ def _target_shape(call: LayerCall) -> tuple:
     if any(d is not None and d < -1 for d in target) or target.count(-1) > 1:
         raise ShapeError(f"Reshape target_shape {format_shape(target)} may hold lengths >= 0 "
                          f"and at most one -1", kind="value")
+    if sum(d is None or d == -1 for d in target) > 1:
+        # Keras builds it, then runs each unknown entry as a -1, and a reshape takes one
+        raise ShapeError(f"Reshape target_shape {value!r} leaves more than one length "
+                         f"unknown (a -1, or an entry that is no whole number): Keras "
+                         f"cannot run it", kind="value",
+                         fix="give every length but one as a whole number")
     return target
 
 

@@ -265,13 +265,14 @@ class ItemReader:
     def _cell_parts(self, class_name: str, kwargs: dict, path: tuple,
                     index: int) -> tuple | None:
         """(wrapped, cells): RNN's `cell:` read like `layer:`, a list of cells made the
-        StackedRNNCells Keras makes of it; StackedRNNCells' `cells:` one by one. None
+        StackedRNNCells Keras makes of it; StackedRNNCells' `cells:` and Pipeline's
+        `layers:` one by one. None
         after a finding. Other values are left for inference to refuse."""
         key = _CELL_ARGUMENTS[class_name]
         value = kwargs.get(key)
         if isinstance(value, list):
             cells = self._cell_list(value, path + (key,), index)
-            if cells is None or class_name == "StackedRNNCells":
+            if cells is None or class_name != "RNN":  # StackedRNNCells, Pipeline
                 return None if cells is None else (None, cells)
             # Keras names the stack after its cells and before the RNN
             where = self.doc.key_position_of(path + (key,))
@@ -378,8 +379,9 @@ class ItemReader:
         return not problems
 
 
-# The classes that hold RNN cells, and the argument they take them in.
-_CELL_ARGUMENTS = {"RNN": "cell", "StackedRNNCells": "cells"}
+# The classes that hold a list of inner layers (RNN cells, a Pipeline's layers), and the
+# argument they take them in: each inner item is read like a wrapper's `layer:`.
+_CELL_ARGUMENTS = {"RNN": "cell", "StackedRNNCells": "cells", "Pipeline": "layers"}
 
 # Arguments whose strings Keras reads in any letter case (`standardize_padding`,
 # `standardize_data_format`); netlint.vocabulary says which spellings it takes.

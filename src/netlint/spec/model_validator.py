@@ -1083,6 +1083,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("Permute")
                     data__Permute = data["Permute"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_permute(data__Permute, custom_formats, (name_prefix or "data") + ".Permute")
+                if "Pipeline" in data_keys:
+                    data_keys.remove("Pipeline")
+                    data__Pipeline = data["Pipeline"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_pipeline(data__Pipeline, custom_formats, (name_prefix or "data") + ".Pipeline")
                 if "RMSNormalization" in data_keys:
                     data_keys.remove("RMSNormalization")
                     data__RMSNormalization = data["RMSNormalization"]
@@ -1607,8 +1611,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         try:
             if not isinstance(data, (str)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
-            if not (isinstance(data, str) and data == 'float16' or isinstance(data, str) and data == 'bfloat16' or isinstance(data, str) and data == 'float32' or isinstance(data, str) and data == 'float64' or isinstance(data, str) and data == 'int8' or isinstance(data, str) and data == 'int16' or isinstance(data, str) and data == 'int32' or isinstance(data, str) and data == 'int64' or isinstance(data, str) and data == 'uint8' or isinstance(data, str) and data == 'bool' or isinstance(data, str) and data == 'mixed_float16' or isinstance(data, str) and data == 'mixed_bfloat16'):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be one of ['float16', 'bfloat16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'bool', 'mixed_float16', 'mixed_bfloat16']")
+            if not (isinstance(data, str) and data == 'float16' or isinstance(data, str) and data == 'bfloat16' or isinstance(data, str) and data == 'float32' or isinstance(data, str) and data == 'float64' or isinstance(data, str) and data == 'int8' or isinstance(data, str) and data == 'int16' or isinstance(data, str) and data == 'int32' or isinstance(data, str) and data == 'int64' or isinstance(data, str) and data == 'uint8' or isinstance(data, str) and data == 'bool' or isinstance(data, str) and data == 'string' or isinstance(data, str) and data == 'mixed_float16' or isinstance(data, str) and data == 'mixed_bfloat16'):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be one of ['float16', 'bfloat16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'bool', 'string', 'mixed_float16', 'mixed_bfloat16']")
             data_any_of_count22 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count22:
@@ -6897,9 +6901,47 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_permute(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_pipeline(data, custom_formats={}, name_prefix=None):
     data_any_of_count114 = 0
     if not data_any_of_count114:
+        try:
+            if not isinstance(data, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data_keys = set(data.keys())
+                if "layers" in data_keys:
+                    data_keys.remove("layers")
+                    data__layers = data["layers"]
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
+            data_any_of_count114 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count114:
+        try:
+            if not isinstance(data, (NoneType)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
+            data_any_of_count114 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count114:
+        try:
+            try:
+                if not isinstance(data, (dict, NoneType)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
+            except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            else:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
+            data_any_of_count114 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count114:
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_permute(data, custom_formats={}, name_prefix=None):
+    data_any_of_count115 = 0
+    if not data_any_of_count115:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -6948,15 +6990,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                             if isinstance(data__dims_item, (int, float, Decimal)) and not isinstance(data__dims_item, bool):
                                 if data__dims_item < 1:
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".dims[{data__dims_x}]".format(**locals()) + " must be bigger than or equal to 1")
-            data_any_of_count114 += 1
+            data_any_of_count115 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count114:
+    if not data_any_of_count115:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count114 += 1
+            data_any_of_count115 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count114:
+    if not data_any_of_count115:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -6964,15 +7006,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count114 += 1
+            data_any_of_count115 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count114:
+    if not data_any_of_count115:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_prelu(data, custom_formats={}, name_prefix=None):
-    data_any_of_count115 = 0
-    if not data_any_of_count115:
+    data_any_of_count116 = 0
+    if not data_any_of_count116:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -7022,15 +7064,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "shared_axes" in data_keys:
                     data_keys.remove("shared_axes")
                     data__sharedaxes = data["shared_axes"]
-            data_any_of_count115 += 1
+            data_any_of_count116 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count115:
+    if not data_any_of_count116:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count115 += 1
+            data_any_of_count116 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count115:
+    if not data_any_of_count116:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -7038,15 +7080,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count115 += 1
+            data_any_of_count116 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count115:
+    if not data_any_of_count116:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_normalization(data, custom_formats={}, name_prefix=None):
-    data_any_of_count116 = 0
-    if not data_any_of_count116:
+    data_any_of_count117 = 0
+    if not data_any_of_count117:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -7084,17 +7126,17 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "axis" in data_keys:
                     data_keys.remove("axis")
                     data__axis = data["axis"]
-                    data__axis_any_of_count117 = 0
-                    if not data__axis_any_of_count117:
+                    data__axis_any_of_count118 = 0
+                    if not data__axis_any_of_count118:
                         try:
-                            data__axis_any_of_count118 = 0
-                            if not data__axis_any_of_count118:
+                            data__axis_any_of_count119 = 0
+                            if not data__axis_any_of_count119:
                                 try:
                                     if not isinstance(data__axis, (int)) and not (isinstance(data__axis, float) and data__axis.is_integer()) or isinstance(data__axis, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".axis must be integer")
-                                    data__axis_any_of_count118 += 1
+                                    data__axis_any_of_count119 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                            if not data__axis_any_of_count118:
+                            if not data__axis_any_of_count119:
                                 try:
                                     if not isinstance(data__axis, (list, tuple)):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".axis must be array")
@@ -7104,19 +7146,19 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                         for data__axis_x, data__axis_item in enumerate(data__axis):
                                             if not isinstance(data__axis_item, (int)) and not (isinstance(data__axis_item, float) and data__axis_item.is_integer()) or isinstance(data__axis_item, bool):
                                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".axis[{data__axis_x}]".format(**locals()) + " must be integer")
-                                    data__axis_any_of_count118 += 1
+                                    data__axis_any_of_count119 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                            if not data__axis_any_of_count118:
+                            if not data__axis_any_of_count119:
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".axis cannot be validated by any definition")
-                            data__axis_any_of_count117 += 1
+                            data__axis_any_of_count118 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__axis_any_of_count117:
+                    if not data__axis_any_of_count118:
                         try:
                             if not isinstance(data__axis, (NoneType)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".axis must be null")
-                            data__axis_any_of_count117 += 1
+                            data__axis_any_of_count118 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__axis_any_of_count117:
+                    if not data__axis_any_of_count118:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".axis cannot be validated by any definition")
                 if "mean" in data_keys:
                     data_keys.remove("mean")
@@ -7129,15 +7171,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__invert = data["invert"]
                     if not isinstance(data__invert, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".invert must be boolean")
-            data_any_of_count116 += 1
+            data_any_of_count117 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count116:
+    if not data_any_of_count117:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count116 += 1
+            data_any_of_count117 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count116:
+    if not data_any_of_count117:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -7145,15 +7187,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count116 += 1
+            data_any_of_count117 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count116:
+    if not data_any_of_count117:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_multiply(data, custom_formats={}, name_prefix=None):
-    data_any_of_count119 = 0
-    if not data_any_of_count119:
+    data_any_of_count120 = 0
+    if not data_any_of_count120:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -7188,15 +7230,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("input_dim")
                     data__inputdim = data["input_dim"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-            data_any_of_count119 += 1
+            data_any_of_count120 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count119:
+    if not data_any_of_count120:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count119 += 1
+            data_any_of_count120 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count119:
+    if not data_any_of_count120:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -7204,15 +7246,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count119 += 1
+            data_any_of_count120 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count119:
+    if not data_any_of_count120:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_multiheadattention(data, custom_formats={}, name_prefix=None):
-    data_any_of_count120 = 0
-    if not data_any_of_count120:
+    data_any_of_count121 = 0
+    if not data_any_of_count121:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -7321,15 +7363,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("seed")
                     data__seed = data["seed"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-            data_any_of_count120 += 1
+            data_any_of_count121 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count120:
+    if not data_any_of_count121:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count120 += 1
+            data_any_of_count121 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count120:
+    if not data_any_of_count121:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -7337,9 +7379,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count120 += 1
+            data_any_of_count121 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count120:
+    if not data_any_of_count121:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -7358,8 +7400,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_mixup(data, custom_formats={}, name_prefix=None):
-    data_any_of_count121 = 0
-    if not data_any_of_count121:
+    data_any_of_count122 = 0
+    if not data_any_of_count122:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -7410,14 +7452,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count122 = 0
-                    if not data__factor_any_of_count122:
+                    data__factor_any_of_count123 = 0
+                    if not data__factor_any_of_count123:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count122 += 1
+                            data__factor_any_of_count123 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count122:
+                    if not data__factor_any_of_count123:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -7429,22 +7471,22 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count122 += 1
+                            data__factor_any_of_count123 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count122:
+                    if not data__factor_any_of_count123:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count121 += 1
+            data_any_of_count122 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count121:
+    if not data_any_of_count122:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count121 += 1
+            data_any_of_count122 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count121:
+    if not data_any_of_count122:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -7452,15 +7494,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count121 += 1
+            data_any_of_count122 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count121:
+    if not data_any_of_count122:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_minimum(data, custom_formats={}, name_prefix=None):
-    data_any_of_count123 = 0
-    if not data_any_of_count123:
+    data_any_of_count124 = 0
+    if not data_any_of_count124:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -7495,15 +7537,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("input_dim")
                     data__inputdim = data["input_dim"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-            data_any_of_count123 += 1
+            data_any_of_count124 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count123:
+    if not data_any_of_count124:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count123 += 1
+            data_any_of_count124 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count123:
+    if not data_any_of_count124:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -7511,15 +7553,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count123 += 1
+            data_any_of_count124 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count123:
+    if not data_any_of_count124:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_melspectrogram(data, custom_formats={}, name_prefix=None):
-    data_any_of_count124 = 0
-    if not data_any_of_count124:
+    data_any_of_count125 = 0
+    if not data_any_of_count125:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -7613,15 +7655,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__refpower = data["ref_power"]
                     if not isinstance(data__refpower, (int, float, Decimal)) or isinstance(data__refpower, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".ref_power must be number")
-            data_any_of_count124 += 1
+            data_any_of_count125 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count124:
+    if not data_any_of_count125:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count124 += 1
+            data_any_of_count125 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count124:
+    if not data_any_of_count125:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -7629,72 +7671,13 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count124 += 1
+            data_any_of_count125 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count124:
+    if not data_any_of_count125:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maximum(data, custom_formats={}, name_prefix=None):
-    data_any_of_count125 = 0
-    if not data_any_of_count125:
-        try:
-            if not isinstance(data, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-            data_any_of_count125 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count125:
-        try:
-            if not isinstance(data, (NoneType)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count125 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count125:
-        try:
-            try:
-                if not isinstance(data, (dict, NoneType)):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
-            except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            else:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count125 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count125:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling3d(data, custom_formats={}, name_prefix=None):
     data_any_of_count126 = 0
     if not data_any_of_count126:
         try:
@@ -7731,22 +7714,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("input_dim")
                     data__inputdim = data["input_dim"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "pool_size" in data_keys:
-                    data_keys.remove("pool_size")
-                    data__poolsize = data["pool_size"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data__poolsize, custom_formats, (name_prefix or "data") + ".pool_size")
-                if "strides" in data_keys:
-                    data_keys.remove("strides")
-                    data__strides = data["strides"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides(data__strides, custom_formats, (name_prefix or "data") + ".strides")
-                if "padding" in data_keys:
-                    data_keys.remove("padding")
-                    data__padding = data["padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
             data_any_of_count126 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count126:
@@ -7769,11 +7736,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides(data, custom_formats={}, name_prefix=None):
-    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data, custom_formats, (name_prefix or "data") + "")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling2d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling3d(data, custom_formats={}, name_prefix=None):
     data_any_of_count127 = 0
     if not data_any_of_count127:
         try:
@@ -7848,7 +7811,11 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling1d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides(data, custom_formats={}, name_prefix=None):
+    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data, custom_formats, (name_prefix or "data") + "")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count128 = 0
     if not data_any_of_count128:
         try:
@@ -7923,9 +7890,84 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxnumboundingboxes(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling1d(data, custom_formats={}, name_prefix=None):
     data_any_of_count129 = 0
     if not data_any_of_count129:
+        try:
+            if not isinstance(data, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data_keys = set(data.keys())
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
+                if "dtype" in data_keys:
+                    data_keys.remove("dtype")
+                    data__dtype = data["dtype"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
+                if "trainable" in data_keys:
+                    data_keys.remove("trainable")
+                    data__trainable = data["trainable"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
+                if "autocast" in data_keys:
+                    data_keys.remove("autocast")
+                    data__autocast = data["autocast"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
+                if "activity_regularizer" in data_keys:
+                    data_keys.remove("activity_regularizer")
+                    data__activityregularizer = data["activity_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
+                if "input_shape" in data_keys:
+                    data_keys.remove("input_shape")
+                    data__inputshape = data["input_shape"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
+                if "input_dim" in data_keys:
+                    data_keys.remove("input_dim")
+                    data__inputdim = data["input_dim"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
+                if "pool_size" in data_keys:
+                    data_keys.remove("pool_size")
+                    data__poolsize = data["pool_size"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data__poolsize, custom_formats, (name_prefix or "data") + ".pool_size")
+                if "strides" in data_keys:
+                    data_keys.remove("strides")
+                    data__strides = data["strides"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides(data__strides, custom_formats, (name_prefix or "data") + ".strides")
+                if "padding" in data_keys:
+                    data_keys.remove("padding")
+                    data__padding = data["padding"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
+                if "data_format" in data_keys:
+                    data_keys.remove("data_format")
+                    data__dataformat = data["data_format"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
+            data_any_of_count129 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count129:
+        try:
+            if not isinstance(data, (NoneType)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
+            data_any_of_count129 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count129:
+        try:
+            try:
+                if not isinstance(data, (dict, NoneType)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
+            except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            else:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
+            data_any_of_count129 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count129:
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxnumboundingboxes(data, custom_formats={}, name_prefix=None):
+    data_any_of_count130 = 0
+    if not data_any_of_count130:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -7971,14 +8013,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count130 = 0
-                    if not data__factor_any_of_count130:
+                    data__factor_any_of_count131 = 0
+                    if not data__factor_any_of_count131:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count130 += 1
+                            data__factor_any_of_count131 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count130:
+                    if not data__factor_any_of_count131:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -7990,9 +8032,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count130 += 1
+                            data__factor_any_of_count131 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count130:
+                    if not data__factor_any_of_count131:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
@@ -8001,15 +8043,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-            data_any_of_count129 += 1
+            data_any_of_count130 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count129:
+    if not data_any_of_count130:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count129 += 1
+            data_any_of_count130 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count129:
+    if not data_any_of_count130:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -8017,15 +8059,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count129 += 1
+            data_any_of_count130 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count129:
+    if not data_any_of_count130:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_masking(data, custom_formats={}, name_prefix=None):
-    data_any_of_count131 = 0
-    if not data_any_of_count131:
+    data_any_of_count132 = 0
+    if not data_any_of_count132:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -8065,15 +8107,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__maskvalue = data["mask_value"]
                     if not isinstance(data__maskvalue, (int, float, Decimal)) or isinstance(data__maskvalue, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".mask_value must be number")
-            data_any_of_count131 += 1
+            data_any_of_count132 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count131:
+    if not data_any_of_count132:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count131 += 1
+            data_any_of_count132 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count131:
+    if not data_any_of_count132:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -8081,15 +8123,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count131 += 1
+            data_any_of_count132 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count131:
+    if not data_any_of_count132:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_leakyrelu(data, custom_formats={}, name_prefix=None):
-    data_any_of_count132 = 0
-    if not data_any_of_count132:
+    data_any_of_count133 = 0
+    if not data_any_of_count133:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -8129,15 +8171,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__negativeslope = data["negative_slope"]
                     if not isinstance(data__negativeslope, (int, float, Decimal)) or isinstance(data__negativeslope, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".negative_slope must be number")
-            data_any_of_count132 += 1
+            data_any_of_count133 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count132:
+    if not data_any_of_count133:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count132 += 1
+            data_any_of_count133 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count132:
+    if not data_any_of_count133:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -8145,15 +8187,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count132 += 1
+            data_any_of_count133 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count132:
+    if not data_any_of_count133:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_layernormalization(data, custom_formats={}, name_prefix=None):
-    data_any_of_count133 = 0
-    if not data_any_of_count133:
+    data_any_of_count134 = 0
+    if not data_any_of_count134:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -8233,15 +8275,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__rmsscaling = data["rms_scaling"]
                     if not isinstance(data__rmsscaling, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".rms_scaling must be boolean")
-            data_any_of_count133 += 1
+            data_any_of_count134 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count133:
+    if not data_any_of_count134:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count133 += 1
+            data_any_of_count134 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count133:
+    if not data_any_of_count134:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -8249,9 +8291,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count133 += 1
+            data_any_of_count134 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count133:
+    if not data_any_of_count134:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -8295,8 +8337,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_lambda(data, custom_formats={}, name_prefix=None):
-    data_any_of_count134 = 0
-    if not data_any_of_count134:
+    data_any_of_count135 = 0
+    if not data_any_of_count135:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -8337,8 +8379,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "output_shape" in data_keys:
                     data_keys.remove("output_shape")
                     data__outputshape = data["output_shape"]
-                    data__outputshape_any_of_count135 = 0
-                    if not data__outputshape_any_of_count135:
+                    data__outputshape_any_of_count136 = 0
+                    if not data__outputshape_any_of_count136:
                         try:
                             if not isinstance(data__outputshape, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape must be array")
@@ -8348,27 +8390,27 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 if data__outputshape_len > 8:
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape must contain less than or equal to 8 items")
                                 for data__outputshape_x, data__outputshape_item in enumerate(data__outputshape):
-                                    data__outputshape_item_any_of_count136 = 0
-                                    if not data__outputshape_item_any_of_count136:
+                                    data__outputshape_item_any_of_count137 = 0
+                                    if not data__outputshape_item_any_of_count137:
                                         try:
                                             if not isinstance(data__outputshape_item, (int)) and not (isinstance(data__outputshape_item, float) and data__outputshape_item.is_integer()) or isinstance(data__outputshape_item, bool):
                                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}]".format(**locals()) + " must be integer")
                                             if isinstance(data__outputshape_item, (int, float, Decimal)) and not isinstance(data__outputshape_item, bool):
                                                 if data__outputshape_item < 1:
                                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}]".format(**locals()) + " must be bigger than or equal to 1")
-                                            data__outputshape_item_any_of_count136 += 1
+                                            data__outputshape_item_any_of_count137 += 1
                                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                                    if not data__outputshape_item_any_of_count136:
+                                    if not data__outputshape_item_any_of_count137:
                                         try:
                                             if not isinstance(data__outputshape_item, (NoneType)):
                                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}]".format(**locals()) + " must be null")
-                                            data__outputshape_item_any_of_count136 += 1
+                                            data__outputshape_item_any_of_count137 += 1
                                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                                    if not data__outputshape_item_any_of_count136:
+                                    if not data__outputshape_item_any_of_count137:
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}]".format(**locals()) + " cannot be validated by any definition")
-                            data__outputshape_any_of_count135 += 1
+                            data__outputshape_any_of_count136 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__outputshape_any_of_count135:
+                    if not data__outputshape_any_of_count136:
                         try:
                             if not isinstance(data__outputshape, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape must be array")
@@ -8386,27 +8428,27 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                         if data__outputshape_item_len > 8:
                                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}]".format(**locals()) + " must contain less than or equal to 8 items")
                                         for data__outputshape_item_x, data__outputshape_item_item in enumerate(data__outputshape_item):
-                                            data__outputshape_item_item_any_of_count137 = 0
-                                            if not data__outputshape_item_item_any_of_count137:
+                                            data__outputshape_item_item_any_of_count138 = 0
+                                            if not data__outputshape_item_item_any_of_count138:
                                                 try:
                                                     if not isinstance(data__outputshape_item_item, (int)) and not (isinstance(data__outputshape_item_item, float) and data__outputshape_item_item.is_integer()) or isinstance(data__outputshape_item_item, bool):
                                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}][{data__outputshape_item_x}]".format(**locals()) + " must be integer")
                                                     if isinstance(data__outputshape_item_item, (int, float, Decimal)) and not isinstance(data__outputshape_item_item, bool):
                                                         if data__outputshape_item_item < 1:
                                                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}][{data__outputshape_item_x}]".format(**locals()) + " must be bigger than or equal to 1")
-                                                    data__outputshape_item_item_any_of_count137 += 1
+                                                    data__outputshape_item_item_any_of_count138 += 1
                                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                                            if not data__outputshape_item_item_any_of_count137:
+                                            if not data__outputshape_item_item_any_of_count138:
                                                 try:
                                                     if not isinstance(data__outputshape_item_item, (NoneType)):
                                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}][{data__outputshape_item_x}]".format(**locals()) + " must be null")
-                                                    data__outputshape_item_item_any_of_count137 += 1
+                                                    data__outputshape_item_item_any_of_count138 += 1
                                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                                            if not data__outputshape_item_item_any_of_count137:
+                                            if not data__outputshape_item_item_any_of_count138:
                                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}][{data__outputshape_item_x}]".format(**locals()) + " cannot be validated by any definition")
-                            data__outputshape_any_of_count135 += 1
+                            data__outputshape_any_of_count136 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__outputshape_any_of_count135:
+                    if not data__outputshape_any_of_count136:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape cannot be validated by any definition")
                 if "mask" in data_keys:
                     data_keys.remove("mask")
@@ -8414,15 +8456,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "arguments" in data_keys:
                     data_keys.remove("arguments")
                     data__arguments = data["arguments"]
-            data_any_of_count134 += 1
+            data_any_of_count135 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count134:
+    if not data_any_of_count135:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count134 += 1
+            data_any_of_count135 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count134:
+    if not data_any_of_count135:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -8430,149 +8472,13 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count134 += 1
+            data_any_of_count135 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count134:
+    if not data_any_of_count135:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_lstmcell(data, custom_formats={}, name_prefix=None):
-    data_any_of_count138 = 0
-    if not data_any_of_count138:
-        try:
-            if not isinstance(data, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "units" in data_keys:
-                    data_keys.remove("units")
-                    data__units = data["units"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_units(data__units, custom_formats, (name_prefix or "data") + ".units")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "recurrent_activation" in data_keys:
-                    data_keys.remove("recurrent_activation")
-                    data__recurrentactivation = data["recurrent_activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation(data__recurrentactivation, custom_formats, (name_prefix or "data") + ".recurrent_activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "recurrent_initializer" in data_keys:
-                    data_keys.remove("recurrent_initializer")
-                    data__recurrentinitializer = data["recurrent_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer(data__recurrentinitializer, custom_formats, (name_prefix or "data") + ".recurrent_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "unit_forget_bias" in data_keys:
-                    data_keys.remove("unit_forget_bias")
-                    data__unitforgetbias = data["unit_forget_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unit_forget_bias(data__unitforgetbias, custom_formats, (name_prefix or "data") + ".unit_forget_bias")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "recurrent_regularizer" in data_keys:
-                    data_keys.remove("recurrent_regularizer")
-                    data__recurrentregularizer = data["recurrent_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer(data__recurrentregularizer, custom_formats, (name_prefix or "data") + ".recurrent_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "recurrent_constraint" in data_keys:
-                    data_keys.remove("recurrent_constraint")
-                    data__recurrentconstraint = data["recurrent_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint(data__recurrentconstraint, custom_formats, (name_prefix or "data") + ".recurrent_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-                if "dropout" in data_keys:
-                    data_keys.remove("dropout")
-                    data__dropout = data["dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout(data__dropout, custom_formats, (name_prefix or "data") + ".dropout")
-                if "recurrent_dropout" in data_keys:
-                    data_keys.remove("recurrent_dropout")
-                    data__recurrentdropout = data["recurrent_dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout(data__recurrentdropout, custom_formats, (name_prefix or "data") + ".recurrent_dropout")
-                if "seed" in data_keys:
-                    data_keys.remove("seed")
-                    data__seed = data["seed"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-            data_any_of_count138 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count138:
-        try:
-            if not isinstance(data, (NoneType)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count138 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count138:
-        try:
-            try:
-                if not isinstance(data, (dict, NoneType)):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
-            except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            else:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count138 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count138:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unit_forget_bias(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (bool)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be boolean")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation(data, custom_formats={}, name_prefix=None):
-    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_activationfunction(data, custom_formats, (name_prefix or "data") + "")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_lstm(data, custom_formats={}, name_prefix=None):
     data_any_of_count139 = 0
     if not data_any_of_count139:
         try:
@@ -8677,6 +8583,142 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("seed")
                     data__seed = data["seed"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
+            data_any_of_count139 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count139:
+        try:
+            if not isinstance(data, (NoneType)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
+            data_any_of_count139 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count139:
+        try:
+            try:
+                if not isinstance(data, (dict, NoneType)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
+            except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            else:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
+            data_any_of_count139 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count139:
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unit_forget_bias(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (bool)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be boolean")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation(data, custom_formats={}, name_prefix=None):
+    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_activationfunction(data, custom_formats, (name_prefix or "data") + "")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_lstm(data, custom_formats={}, name_prefix=None):
+    data_any_of_count140 = 0
+    if not data_any_of_count140:
+        try:
+            if not isinstance(data, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data_keys = set(data.keys())
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
+                if "dtype" in data_keys:
+                    data_keys.remove("dtype")
+                    data__dtype = data["dtype"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
+                if "trainable" in data_keys:
+                    data_keys.remove("trainable")
+                    data__trainable = data["trainable"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
+                if "autocast" in data_keys:
+                    data_keys.remove("autocast")
+                    data__autocast = data["autocast"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
+                if "activity_regularizer" in data_keys:
+                    data_keys.remove("activity_regularizer")
+                    data__activityregularizer = data["activity_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
+                if "input_shape" in data_keys:
+                    data_keys.remove("input_shape")
+                    data__inputshape = data["input_shape"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
+                if "input_dim" in data_keys:
+                    data_keys.remove("input_dim")
+                    data__inputdim = data["input_dim"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
+                if "units" in data_keys:
+                    data_keys.remove("units")
+                    data__units = data["units"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_units(data__units, custom_formats, (name_prefix or "data") + ".units")
+                if "activation" in data_keys:
+                    data_keys.remove("activation")
+                    data__activation = data["activation"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2(data__activation, custom_formats, (name_prefix or "data") + ".activation")
+                if "recurrent_activation" in data_keys:
+                    data_keys.remove("recurrent_activation")
+                    data__recurrentactivation = data["recurrent_activation"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation(data__recurrentactivation, custom_formats, (name_prefix or "data") + ".recurrent_activation")
+                if "use_bias" in data_keys:
+                    data_keys.remove("use_bias")
+                    data__usebias = data["use_bias"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
+                if "kernel_initializer" in data_keys:
+                    data_keys.remove("kernel_initializer")
+                    data__kernelinitializer = data["kernel_initializer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
+                if "recurrent_initializer" in data_keys:
+                    data_keys.remove("recurrent_initializer")
+                    data__recurrentinitializer = data["recurrent_initializer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer(data__recurrentinitializer, custom_formats, (name_prefix or "data") + ".recurrent_initializer")
+                if "bias_initializer" in data_keys:
+                    data_keys.remove("bias_initializer")
+                    data__biasinitializer = data["bias_initializer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
+                if "unit_forget_bias" in data_keys:
+                    data_keys.remove("unit_forget_bias")
+                    data__unitforgetbias = data["unit_forget_bias"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unit_forget_bias(data__unitforgetbias, custom_formats, (name_prefix or "data") + ".unit_forget_bias")
+                if "kernel_regularizer" in data_keys:
+                    data_keys.remove("kernel_regularizer")
+                    data__kernelregularizer = data["kernel_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
+                if "recurrent_regularizer" in data_keys:
+                    data_keys.remove("recurrent_regularizer")
+                    data__recurrentregularizer = data["recurrent_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer(data__recurrentregularizer, custom_formats, (name_prefix or "data") + ".recurrent_regularizer")
+                if "bias_regularizer" in data_keys:
+                    data_keys.remove("bias_regularizer")
+                    data__biasregularizer = data["bias_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
+                if "kernel_constraint" in data_keys:
+                    data_keys.remove("kernel_constraint")
+                    data__kernelconstraint = data["kernel_constraint"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
+                if "recurrent_constraint" in data_keys:
+                    data_keys.remove("recurrent_constraint")
+                    data__recurrentconstraint = data["recurrent_constraint"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint(data__recurrentconstraint, custom_formats, (name_prefix or "data") + ".recurrent_constraint")
+                if "bias_constraint" in data_keys:
+                    data_keys.remove("bias_constraint")
+                    data__biasconstraint = data["bias_constraint"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
+                if "dropout" in data_keys:
+                    data_keys.remove("dropout")
+                    data__dropout = data["dropout"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout(data__dropout, custom_formats, (name_prefix or "data") + ".dropout")
+                if "recurrent_dropout" in data_keys:
+                    data_keys.remove("recurrent_dropout")
+                    data__recurrentdropout = data["recurrent_dropout"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout(data__recurrentdropout, custom_formats, (name_prefix or "data") + ".recurrent_dropout")
+                if "seed" in data_keys:
+                    data_keys.remove("seed")
+                    data__seed = data["seed"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
                 if "return_sequences" in data_keys:
                     data_keys.remove("return_sequences")
                     data__returnsequences = data["return_sequences"]
@@ -8705,15 +8747,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("zero_output_for_mask")
                     data__zerooutputformask = data["zero_output_for_mask"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_zero_output_for_mask(data__zerooutputformask, custom_formats, (name_prefix or "data") + ".zero_output_for_mask")
-            data_any_of_count139 += 1
+            data_any_of_count140 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count139:
+    if not data_any_of_count140:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count139 += 1
+            data_any_of_count140 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count139:
+    if not data_any_of_count140:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -8721,9 +8763,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count139 += 1
+            data_any_of_count140 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count139:
+    if not data_any_of_count140:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -8733,8 +8775,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_integerlookup(data, custom_formats={}, name_prefix=None):
-    data_any_of_count140 = 0
-    if not data_any_of_count140:
+    data_any_of_count141 = 0
+    if not data_any_of_count141:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -8817,15 +8859,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "salt" in data_keys:
                     data_keys.remove("salt")
                     data__salt = data["salt"]
-            data_any_of_count140 += 1
+            data_any_of_count141 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count140:
+    if not data_any_of_count141:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count140 += 1
+            data_any_of_count141 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count140:
+    if not data_any_of_count141:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -8833,15 +8875,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count140 += 1
+            data_any_of_count141 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count140:
+    if not data_any_of_count141:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_inputlayer(data, custom_formats={}, name_prefix=None):
-    data_any_of_count141 = 0
-    if not data_any_of_count141:
+    data_any_of_count142 = 0
+    if not data_any_of_count142:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -8892,33 +8934,33 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     if data__batchinputshape_is_list:
                         data__batchinputshape_len = len(data__batchinputshape)
                         for data__batchinputshape_x, data__batchinputshape_item in enumerate(data__batchinputshape):
-                            data__batchinputshape_item_any_of_count142 = 0
-                            if not data__batchinputshape_item_any_of_count142:
+                            data__batchinputshape_item_any_of_count143 = 0
+                            if not data__batchinputshape_item_any_of_count143:
                                 try:
                                     if not isinstance(data__batchinputshape_item, (int)) and not (isinstance(data__batchinputshape_item, float) and data__batchinputshape_item.is_integer()) or isinstance(data__batchinputshape_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".batch_input_shape[{data__batchinputshape_x}]".format(**locals()) + " must be integer")
                                     if isinstance(data__batchinputshape_item, (int, float, Decimal)) and not isinstance(data__batchinputshape_item, bool):
                                         if data__batchinputshape_item < 1:
                                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".batch_input_shape[{data__batchinputshape_x}]".format(**locals()) + " must be bigger than or equal to 1")
-                                    data__batchinputshape_item_any_of_count142 += 1
+                                    data__batchinputshape_item_any_of_count143 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                            if not data__batchinputshape_item_any_of_count142:
+                            if not data__batchinputshape_item_any_of_count143:
                                 try:
                                     if not isinstance(data__batchinputshape_item, (NoneType)):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".batch_input_shape[{data__batchinputshape_x}]".format(**locals()) + " must be null")
-                                    data__batchinputshape_item_any_of_count142 += 1
+                                    data__batchinputshape_item_any_of_count143 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                            if not data__batchinputshape_item_any_of_count142:
+                            if not data__batchinputshape_item_any_of_count143:
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".batch_input_shape[{data__batchinputshape_x}]".format(**locals()) + " cannot be validated by any definition")
-            data_any_of_count141 += 1
+            data_any_of_count142 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count141:
+    if not data_any_of_count142:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count141 += 1
+            data_any_of_count142 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count141:
+    if not data_any_of_count142:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -8926,15 +8968,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count141 += 1
+            data_any_of_count142 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count141:
+    if not data_any_of_count142:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_identity(data, custom_formats={}, name_prefix=None):
-    data_any_of_count143 = 0
-    if not data_any_of_count143:
+    data_any_of_count144 = 0
+    if not data_any_of_count144:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -8969,15 +9011,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("input_dim")
                     data__inputdim = data["input_dim"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-            data_any_of_count143 += 1
+            data_any_of_count144 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count143:
+    if not data_any_of_count144:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count143 += 1
+            data_any_of_count144 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count143:
+    if not data_any_of_count144:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -8985,15 +9027,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count143 += 1
+            data_any_of_count144 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count143:
+    if not data_any_of_count144:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_hashing(data, custom_formats={}, name_prefix=None):
-    data_any_of_count144 = 0
-    if not data_any_of_count144:
+    data_any_of_count145 = 0
+    if not data_any_of_count145:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -9044,15 +9086,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("sparse")
                     data__sparse = data["sparse"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_sparse(data__sparse, custom_formats, (name_prefix or "data") + ".sparse")
-            data_any_of_count144 += 1
+            data_any_of_count145 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count144:
+    if not data_any_of_count145:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count144 += 1
+            data_any_of_count145 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count144:
+    if not data_any_of_count145:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -9060,15 +9102,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count144 += 1
+            data_any_of_count145 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count144:
+    if not data_any_of_count145:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_hashedcrossing(data, custom_formats={}, name_prefix=None):
-    data_any_of_count145 = 0
-    if not data_any_of_count145:
+    data_any_of_count146 = 0
+    if not data_any_of_count146:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -9113,15 +9155,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("sparse")
                     data__sparse = data["sparse"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_sparse(data__sparse, custom_formats, (name_prefix or "data") + ".sparse")
-            data_any_of_count145 += 1
+            data_any_of_count146 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count145:
+    if not data_any_of_count146:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count145 += 1
+            data_any_of_count146 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count145:
+    if not data_any_of_count146:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -9129,15 +9171,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count145 += 1
+            data_any_of_count146 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count145:
+    if not data_any_of_count146:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_groupqueryattention(data, custom_formats={}, name_prefix=None):
-    data_any_of_count146 = 0
-    if not data_any_of_count146:
+    data_any_of_count147 = 0
+    if not data_any_of_count147:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -9229,15 +9271,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("seed")
                     data__seed = data["seed"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-            data_any_of_count146 += 1
+            data_any_of_count147 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count146:
+    if not data_any_of_count147:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count146 += 1
+            data_any_of_count147 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count146:
+    if not data_any_of_count147:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -9245,15 +9287,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count146 += 1
+            data_any_of_count147 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count146:
+    if not data_any_of_count147:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_groupnormalization(data, custom_formats={}, name_prefix=None):
-    data_any_of_count147 = 0
-    if not data_any_of_count147:
+    data_any_of_count148 = 0
+    if not data_any_of_count148:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -9336,15 +9378,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("gamma_constraint")
                     data__gammaconstraint = data["gamma_constraint"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_gamma_constraint(data__gammaconstraint, custom_formats, (name_prefix or "data") + ".gamma_constraint")
-            data_any_of_count147 += 1
+            data_any_of_count148 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count147:
+    if not data_any_of_count148:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count147 += 1
+            data_any_of_count148 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count147:
+    if not data_any_of_count148:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -9352,85 +9394,13 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count147 += 1
+            data_any_of_count148 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count147:
+    if not data_any_of_count148:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling3d(data, custom_formats={}, name_prefix=None):
-    data_any_of_count148 = 0
-    if not data_any_of_count148:
-        try:
-            if not isinstance(data, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-                if "keepdims" in data_keys:
-                    data_keys.remove("keepdims")
-                    data__keepdims = data["keepdims"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_keepdims(data__keepdims, custom_formats, (name_prefix or "data") + ".keepdims")
-            data_any_of_count148 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count148:
-        try:
-            if not isinstance(data, (NoneType)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count148 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count148:
-        try:
-            try:
-                if not isinstance(data, (dict, NoneType)):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
-            except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            else:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count148 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count148:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_keepdims(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (bool)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be boolean")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count149 = 0
     if not data_any_of_count149:
         try:
@@ -9497,7 +9467,12 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling1d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_keepdims(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (bool)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be boolean")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count150 = 0
     if not data_any_of_count150:
         try:
@@ -9564,7 +9539,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling3d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling1d(data, custom_formats={}, name_prefix=None):
     data_any_of_count151 = 0
     if not data_any_of_count151:
         try:
@@ -9631,7 +9606,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling2d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling3d(data, custom_formats={}, name_prefix=None):
     data_any_of_count152 = 0
     if not data_any_of_count152:
         try:
@@ -9698,7 +9673,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling1d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count153 = 0
     if not data_any_of_count153:
         try:
@@ -9765,9 +9740,76 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_gaussiannoise(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling1d(data, custom_formats={}, name_prefix=None):
     data_any_of_count154 = 0
     if not data_any_of_count154:
+        try:
+            if not isinstance(data, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data_keys = set(data.keys())
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
+                if "dtype" in data_keys:
+                    data_keys.remove("dtype")
+                    data__dtype = data["dtype"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
+                if "trainable" in data_keys:
+                    data_keys.remove("trainable")
+                    data__trainable = data["trainable"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
+                if "autocast" in data_keys:
+                    data_keys.remove("autocast")
+                    data__autocast = data["autocast"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
+                if "activity_regularizer" in data_keys:
+                    data_keys.remove("activity_regularizer")
+                    data__activityregularizer = data["activity_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
+                if "input_shape" in data_keys:
+                    data_keys.remove("input_shape")
+                    data__inputshape = data["input_shape"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
+                if "input_dim" in data_keys:
+                    data_keys.remove("input_dim")
+                    data__inputdim = data["input_dim"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
+                if "data_format" in data_keys:
+                    data_keys.remove("data_format")
+                    data__dataformat = data["data_format"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
+                if "keepdims" in data_keys:
+                    data_keys.remove("keepdims")
+                    data__keepdims = data["keepdims"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_keepdims(data__keepdims, custom_formats, (name_prefix or "data") + ".keepdims")
+            data_any_of_count154 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count154:
+        try:
+            if not isinstance(data, (NoneType)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
+            data_any_of_count154 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count154:
+        try:
+            try:
+                if not isinstance(data, (dict, NoneType)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
+            except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            else:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
+            data_any_of_count154 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count154:
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_gaussiannoise(data, custom_formats={}, name_prefix=None):
+    data_any_of_count155 = 0
+    if not data_any_of_count155:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -9809,15 +9851,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("seed")
                     data__seed = data["seed"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-            data_any_of_count154 += 1
+            data_any_of_count155 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count154:
+    if not data_any_of_count155:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count154 += 1
+            data_any_of_count155 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count154:
+    if not data_any_of_count155:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -9825,15 +9867,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count154 += 1
+            data_any_of_count155 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count154:
+    if not data_any_of_count155:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_gaussiandropout(data, custom_formats={}, name_prefix=None):
-    data_any_of_count155 = 0
-    if not data_any_of_count155:
+    data_any_of_count156 = 0
+    if not data_any_of_count156:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -9876,15 +9918,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("seed")
                     data__seed = data["seed"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-            data_any_of_count155 += 1
+            data_any_of_count156 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count155:
+    if not data_any_of_count156:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count155 += 1
+            data_any_of_count156 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count155:
+    if not data_any_of_count156:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -9892,145 +9934,13 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count155 += 1
+            data_any_of_count156 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count155:
+    if not data_any_of_count156:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_grucell(data, custom_formats={}, name_prefix=None):
-    data_any_of_count156 = 0
-    if not data_any_of_count156:
-        try:
-            if not isinstance(data, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "units" in data_keys:
-                    data_keys.remove("units")
-                    data__units = data["units"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_units(data__units, custom_formats, (name_prefix or "data") + ".units")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "recurrent_activation" in data_keys:
-                    data_keys.remove("recurrent_activation")
-                    data__recurrentactivation = data["recurrent_activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation(data__recurrentactivation, custom_formats, (name_prefix or "data") + ".recurrent_activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "recurrent_initializer" in data_keys:
-                    data_keys.remove("recurrent_initializer")
-                    data__recurrentinitializer = data["recurrent_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer(data__recurrentinitializer, custom_formats, (name_prefix or "data") + ".recurrent_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "recurrent_regularizer" in data_keys:
-                    data_keys.remove("recurrent_regularizer")
-                    data__recurrentregularizer = data["recurrent_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer(data__recurrentregularizer, custom_formats, (name_prefix or "data") + ".recurrent_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "recurrent_constraint" in data_keys:
-                    data_keys.remove("recurrent_constraint")
-                    data__recurrentconstraint = data["recurrent_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint(data__recurrentconstraint, custom_formats, (name_prefix or "data") + ".recurrent_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-                if "dropout" in data_keys:
-                    data_keys.remove("dropout")
-                    data__dropout = data["dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout(data__dropout, custom_formats, (name_prefix or "data") + ".dropout")
-                if "recurrent_dropout" in data_keys:
-                    data_keys.remove("recurrent_dropout")
-                    data__recurrentdropout = data["recurrent_dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout(data__recurrentdropout, custom_formats, (name_prefix or "data") + ".recurrent_dropout")
-                if "reset_after" in data_keys:
-                    data_keys.remove("reset_after")
-                    data__resetafter = data["reset_after"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_reset_after(data__resetafter, custom_formats, (name_prefix or "data") + ".reset_after")
-                if "seed" in data_keys:
-                    data_keys.remove("seed")
-                    data__seed = data["seed"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-            data_any_of_count156 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count156:
-        try:
-            if not isinstance(data, (NoneType)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count156 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count156:
-        try:
-            try:
-                if not isinstance(data, (dict, NoneType)):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
-            except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            else:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count156 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count156:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_reset_after(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (bool)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be boolean")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_gru(data, custom_formats={}, name_prefix=None):
     data_any_of_count157 = 0
     if not data_any_of_count157:
         try:
@@ -10127,6 +10037,138 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("recurrent_dropout")
                     data__recurrentdropout = data["recurrent_dropout"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout(data__recurrentdropout, custom_formats, (name_prefix or "data") + ".recurrent_dropout")
+                if "reset_after" in data_keys:
+                    data_keys.remove("reset_after")
+                    data__resetafter = data["reset_after"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_reset_after(data__resetafter, custom_formats, (name_prefix or "data") + ".reset_after")
+                if "seed" in data_keys:
+                    data_keys.remove("seed")
+                    data__seed = data["seed"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
+            data_any_of_count157 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count157:
+        try:
+            if not isinstance(data, (NoneType)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
+            data_any_of_count157 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count157:
+        try:
+            try:
+                if not isinstance(data, (dict, NoneType)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
+            except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            else:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
+            data_any_of_count157 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count157:
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_reset_after(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (bool)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be boolean")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_gru(data, custom_formats={}, name_prefix=None):
+    data_any_of_count158 = 0
+    if not data_any_of_count158:
+        try:
+            if not isinstance(data, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data_keys = set(data.keys())
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
+                if "dtype" in data_keys:
+                    data_keys.remove("dtype")
+                    data__dtype = data["dtype"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
+                if "trainable" in data_keys:
+                    data_keys.remove("trainable")
+                    data__trainable = data["trainable"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
+                if "autocast" in data_keys:
+                    data_keys.remove("autocast")
+                    data__autocast = data["autocast"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
+                if "activity_regularizer" in data_keys:
+                    data_keys.remove("activity_regularizer")
+                    data__activityregularizer = data["activity_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
+                if "input_shape" in data_keys:
+                    data_keys.remove("input_shape")
+                    data__inputshape = data["input_shape"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
+                if "input_dim" in data_keys:
+                    data_keys.remove("input_dim")
+                    data__inputdim = data["input_dim"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
+                if "units" in data_keys:
+                    data_keys.remove("units")
+                    data__units = data["units"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_units(data__units, custom_formats, (name_prefix or "data") + ".units")
+                if "activation" in data_keys:
+                    data_keys.remove("activation")
+                    data__activation = data["activation"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2(data__activation, custom_formats, (name_prefix or "data") + ".activation")
+                if "recurrent_activation" in data_keys:
+                    data_keys.remove("recurrent_activation")
+                    data__recurrentactivation = data["recurrent_activation"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation(data__recurrentactivation, custom_formats, (name_prefix or "data") + ".recurrent_activation")
+                if "use_bias" in data_keys:
+                    data_keys.remove("use_bias")
+                    data__usebias = data["use_bias"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
+                if "kernel_initializer" in data_keys:
+                    data_keys.remove("kernel_initializer")
+                    data__kernelinitializer = data["kernel_initializer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
+                if "recurrent_initializer" in data_keys:
+                    data_keys.remove("recurrent_initializer")
+                    data__recurrentinitializer = data["recurrent_initializer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer(data__recurrentinitializer, custom_formats, (name_prefix or "data") + ".recurrent_initializer")
+                if "bias_initializer" in data_keys:
+                    data_keys.remove("bias_initializer")
+                    data__biasinitializer = data["bias_initializer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
+                if "kernel_regularizer" in data_keys:
+                    data_keys.remove("kernel_regularizer")
+                    data__kernelregularizer = data["kernel_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
+                if "recurrent_regularizer" in data_keys:
+                    data_keys.remove("recurrent_regularizer")
+                    data__recurrentregularizer = data["recurrent_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer(data__recurrentregularizer, custom_formats, (name_prefix or "data") + ".recurrent_regularizer")
+                if "bias_regularizer" in data_keys:
+                    data_keys.remove("bias_regularizer")
+                    data__biasregularizer = data["bias_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
+                if "kernel_constraint" in data_keys:
+                    data_keys.remove("kernel_constraint")
+                    data__kernelconstraint = data["kernel_constraint"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
+                if "recurrent_constraint" in data_keys:
+                    data_keys.remove("recurrent_constraint")
+                    data__recurrentconstraint = data["recurrent_constraint"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint(data__recurrentconstraint, custom_formats, (name_prefix or "data") + ".recurrent_constraint")
+                if "bias_constraint" in data_keys:
+                    data_keys.remove("bias_constraint")
+                    data__biasconstraint = data["bias_constraint"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
+                if "dropout" in data_keys:
+                    data_keys.remove("dropout")
+                    data__dropout = data["dropout"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout(data__dropout, custom_formats, (name_prefix or "data") + ".dropout")
+                if "recurrent_dropout" in data_keys:
+                    data_keys.remove("recurrent_dropout")
+                    data__recurrentdropout = data["recurrent_dropout"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout(data__recurrentdropout, custom_formats, (name_prefix or "data") + ".recurrent_dropout")
                 if "seed" in data_keys:
                     data_keys.remove("seed")
                     data__seed = data["seed"]
@@ -10163,15 +10205,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("zero_output_for_mask")
                     data__zerooutputformask = data["zero_output_for_mask"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_zero_output_for_mask(data__zerooutputformask, custom_formats, (name_prefix or "data") + ".zero_output_for_mask")
-            data_any_of_count157 += 1
+            data_any_of_count158 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count157:
+    if not data_any_of_count158:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count157 += 1
+            data_any_of_count158 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count157:
+    if not data_any_of_count158:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -10179,15 +10221,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count157 += 1
+            data_any_of_count158 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count157:
+    if not data_any_of_count158:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_flatten(data, custom_formats={}, name_prefix=None):
-    data_any_of_count158 = 0
-    if not data_any_of_count158:
+    data_any_of_count159 = 0
+    if not data_any_of_count159:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -10226,15 +10268,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-            data_any_of_count158 += 1
+            data_any_of_count159 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count158:
+    if not data_any_of_count159:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count158 += 1
+            data_any_of_count159 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count158:
+    if not data_any_of_count159:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -10242,15 +10284,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count158 += 1
+            data_any_of_count159 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count158:
+    if not data_any_of_count159:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_equalization(data, custom_formats={}, name_prefix=None):
-    data_any_of_count159 = 0
-    if not data_any_of_count159:
+    data_any_of_count160 = 0
+    if not data_any_of_count160:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -10300,14 +10342,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count160 = 0
-                    if not data__factor_any_of_count160:
+                    data__factor_any_of_count161 = 0
+                    if not data__factor_any_of_count161:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count160 += 1
+                            data__factor_any_of_count161 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count160:
+                    if not data__factor_any_of_count161:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -10319,22 +10361,22 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count160 += 1
+                            data__factor_any_of_count161 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count160:
+                    if not data__factor_any_of_count161:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count159 += 1
+            data_any_of_count160 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count159:
+    if not data_any_of_count160:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count159 += 1
+            data_any_of_count160 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count159:
+    if not data_any_of_count160:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -10342,15 +10384,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count159 += 1
+            data_any_of_count160 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count159:
+    if not data_any_of_count160:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_embedding(data, custom_formats={}, name_prefix=None):
-    data_any_of_count161 = 0
-    if not data_any_of_count161:
+    data_any_of_count162 = 0
+    if not data_any_of_count162:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -10421,15 +10463,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("quantization_config")
                     data__quantizationconfig = data["quantization_config"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_quantization_config(data__quantizationconfig, custom_formats, (name_prefix or "data") + ".quantization_config")
-            data_any_of_count161 += 1
+            data_any_of_count162 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count161:
+    if not data_any_of_count162:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count161 += 1
+            data_any_of_count162 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count161:
+    if not data_any_of_count162:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -10437,15 +10479,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count161 += 1
+            data_any_of_count162 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count161:
+    if not data_any_of_count162:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_einsumdense(data, custom_formats={}, name_prefix=None):
-    data_any_of_count162 = 0
-    if not data_any_of_count162:
+    data_any_of_count163 = 0
+    if not data_any_of_count163:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -10533,15 +10575,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("quantization_config")
                     data__quantizationconfig = data["quantization_config"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_quantization_config(data__quantizationconfig, custom_formats, (name_prefix or "data") + ".quantization_config")
-            data_any_of_count162 += 1
+            data_any_of_count163 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count162:
+    if not data_any_of_count163:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count162 += 1
+            data_any_of_count163 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count162:
+    if not data_any_of_count163:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -10549,15 +10591,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count162 += 1
+            data_any_of_count163 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count162:
+    if not data_any_of_count163:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_elu(data, custom_formats={}, name_prefix=None):
-    data_any_of_count163 = 0
-    if not data_any_of_count163:
+    data_any_of_count164 = 0
+    if not data_any_of_count164:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -10596,15 +10638,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("alpha")
                     data__alpha = data["alpha"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_alpha(data__alpha, custom_formats, (name_prefix or "data") + ".alpha")
-            data_any_of_count163 += 1
+            data_any_of_count164 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count163:
+    if not data_any_of_count164:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count163 += 1
+            data_any_of_count164 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count163:
+    if not data_any_of_count164:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -10612,9 +10654,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count163 += 1
+            data_any_of_count164 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count163:
+    if not data_any_of_count164:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -10624,8 +10666,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_dropout(data, custom_formats={}, name_prefix=None):
-    data_any_of_count164 = 0
-    if not data_any_of_count164:
+    data_any_of_count165 = 0
+    if not data_any_of_count165:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -10672,15 +10714,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("seed")
                     data__seed = data["seed"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-            data_any_of_count164 += 1
+            data_any_of_count165 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count164:
+    if not data_any_of_count165:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count164 += 1
+            data_any_of_count165 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count164:
+    if not data_any_of_count165:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -10688,9 +10730,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count164 += 1
+            data_any_of_count165 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count164:
+    if not data_any_of_count165:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -10698,8 +10740,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_dot(data, custom_formats={}, name_prefix=None):
-    data_any_of_count165 = 0
-    if not data_any_of_count165:
+    data_any_of_count166 = 0
+    if not data_any_of_count166:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -10742,15 +10784,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__normalize = data["normalize"]
                     if not isinstance(data__normalize, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".normalize must be boolean")
-            data_any_of_count165 += 1
+            data_any_of_count166 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count165:
+    if not data_any_of_count166:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count165 += 1
+            data_any_of_count166 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count165:
+    if not data_any_of_count166:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -10758,15 +10800,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count165 += 1
+            data_any_of_count166 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count165:
+    if not data_any_of_count166:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_discretization(data, custom_formats={}, name_prefix=None):
-    data_any_of_count166 = 0
-    if not data_any_of_count166:
+    data_any_of_count167 = 0
+    if not data_any_of_count167:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -10799,15 +10841,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("name")
                     data__name = data["name"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-            data_any_of_count166 += 1
+            data_any_of_count167 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count166:
+    if not data_any_of_count167:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count166 += 1
+            data_any_of_count167 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count166:
+    if not data_any_of_count167:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -10815,15 +10857,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count166 += 1
+            data_any_of_count167 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count166:
+    if not data_any_of_count167:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_depthwiseconv2d(data, custom_formats={}, name_prefix=None):
-    data_any_of_count167 = 0
-    if not data_any_of_count167:
+    data_any_of_count168 = 0
+    if not data_any_of_count168:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -10914,15 +10956,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("bias_constraint")
                     data__biasconstraint = data["bias_constraint"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-            data_any_of_count167 += 1
+            data_any_of_count168 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count167:
+    if not data_any_of_count168:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count167 += 1
+            data_any_of_count168 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count167:
+    if not data_any_of_count168:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -10930,15 +10972,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count167 += 1
+            data_any_of_count168 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count167:
+    if not data_any_of_count168:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_depthwiseconv1d(data, custom_formats={}, name_prefix=None):
-    data_any_of_count168 = 0
-    if not data_any_of_count168:
+    data_any_of_count169 = 0
+    if not data_any_of_count169:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -11029,15 +11071,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("bias_constraint")
                     data__biasconstraint = data["bias_constraint"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-            data_any_of_count168 += 1
+            data_any_of_count169 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count168:
+    if not data_any_of_count169:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count168 += 1
+            data_any_of_count169 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count168:
+    if not data_any_of_count169:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -11045,15 +11087,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count168 += 1
+            data_any_of_count169 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count168:
+    if not data_any_of_count169:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_dense(data, custom_formats={}, name_prefix=None):
-    data_any_of_count169 = 0
-    if not data_any_of_count169:
+    data_any_of_count170 = 0
+    if not data_any_of_count170:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -11136,15 +11178,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("quantization_config")
                     data__quantizationconfig = data["quantization_config"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_quantization_config(data__quantizationconfig, custom_formats, (name_prefix or "data") + ".quantization_config")
-            data_any_of_count169 += 1
+            data_any_of_count170 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count169:
+    if not data_any_of_count170:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count169 += 1
+            data_any_of_count170 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count169:
+    if not data_any_of_count170:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -11152,15 +11194,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count169 += 1
+            data_any_of_count170 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count169:
+    if not data_any_of_count170:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cutmix(data, custom_formats={}, name_prefix=None):
-    data_any_of_count170 = 0
-    if not data_any_of_count170:
+    data_any_of_count171 = 0
+    if not data_any_of_count171:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -11198,14 +11240,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count171 = 0
-                    if not data__factor_any_of_count171:
+                    data__factor_any_of_count172 = 0
+                    if not data__factor_any_of_count172:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count171 += 1
+                            data__factor_any_of_count172 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count171:
+                    if not data__factor_any_of_count172:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -11217,9 +11259,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count171 += 1
+                            data__factor_any_of_count172 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count171:
+                    if not data__factor_any_of_count172:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "seed" in data_keys:
                     data_keys.remove("seed")
@@ -11232,15 +11274,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count170 += 1
+            data_any_of_count171 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count170:
+    if not data_any_of_count171:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count170 += 1
+            data_any_of_count171 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count170:
+    if not data_any_of_count171:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -11248,80 +11290,13 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count170 += 1
+            data_any_of_count171 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count170:
+    if not data_any_of_count171:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cropping3d(data, custom_formats={}, name_prefix=None):
-    data_any_of_count172 = 0
-    if not data_any_of_count172:
-        try:
-            if not isinstance(data, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "cropping" in data_keys:
-                    data_keys.remove("cropping")
-                    data__cropping = data["cropping"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_sides(data__cropping, custom_formats, (name_prefix or "data") + ".cropping")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-            data_any_of_count172 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count172:
-        try:
-            if not isinstance(data, (NoneType)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count172 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count172:
-        try:
-            try:
-                if not isinstance(data, (dict, NoneType)):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
-            except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            else:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count172 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count172:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cropping2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count173 = 0
     if not data_any_of_count173:
         try:
@@ -11388,7 +11363,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cropping1d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cropping2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count174 = 0
     if not data_any_of_count174:
         try:
@@ -11429,6 +11404,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("cropping")
                     data__cropping = data["cropping"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_sides(data__cropping, custom_formats, (name_prefix or "data") + ".cropping")
+                if "data_format" in data_keys:
+                    data_keys.remove("data_format")
+                    data__dataformat = data["data_format"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
             data_any_of_count174 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count174:
@@ -11451,7 +11430,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm3d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cropping1d(data, custom_formats={}, name_prefix=None):
     data_any_of_count175 = 0
     if not data_any_of_count175:
         try:
@@ -11488,118 +11467,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("input_dim")
                     data__inputdim = data["input_dim"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "filters" in data_keys:
-                    data_keys.remove("filters")
-                    data__filters = data["filters"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters(data__filters, custom_formats, (name_prefix or "data") + ".filters")
-                if "kernel_size" in data_keys:
-                    data_keys.remove("kernel_size")
-                    data__kernelsize = data["kernel_size"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size(data__kernelsize, custom_formats, (name_prefix or "data") + ".kernel_size")
-                if "strides" in data_keys:
-                    data_keys.remove("strides")
-                    data__strides = data["strides"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_2(data__strides, custom_formats, (name_prefix or "data") + ".strides")
-                if "padding" in data_keys:
-                    data_keys.remove("padding")
-                    data__padding = data["padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-                if "dilation_rate" in data_keys:
-                    data_keys.remove("dilation_rate")
-                    data__dilationrate = data["dilation_rate"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "recurrent_activation" in data_keys:
-                    data_keys.remove("recurrent_activation")
-                    data__recurrentactivation = data["recurrent_activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation(data__recurrentactivation, custom_formats, (name_prefix or "data") + ".recurrent_activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "recurrent_initializer" in data_keys:
-                    data_keys.remove("recurrent_initializer")
-                    data__recurrentinitializer = data["recurrent_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer(data__recurrentinitializer, custom_formats, (name_prefix or "data") + ".recurrent_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "unit_forget_bias" in data_keys:
-                    data_keys.remove("unit_forget_bias")
-                    data__unitforgetbias = data["unit_forget_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unit_forget_bias(data__unitforgetbias, custom_formats, (name_prefix or "data") + ".unit_forget_bias")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "recurrent_regularizer" in data_keys:
-                    data_keys.remove("recurrent_regularizer")
-                    data__recurrentregularizer = data["recurrent_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer(data__recurrentregularizer, custom_formats, (name_prefix or "data") + ".recurrent_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "recurrent_constraint" in data_keys:
-                    data_keys.remove("recurrent_constraint")
-                    data__recurrentconstraint = data["recurrent_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint(data__recurrentconstraint, custom_formats, (name_prefix or "data") + ".recurrent_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-                if "dropout" in data_keys:
-                    data_keys.remove("dropout")
-                    data__dropout = data["dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout(data__dropout, custom_formats, (name_prefix or "data") + ".dropout")
-                if "recurrent_dropout" in data_keys:
-                    data_keys.remove("recurrent_dropout")
-                    data__recurrentdropout = data["recurrent_dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout(data__recurrentdropout, custom_formats, (name_prefix or "data") + ".recurrent_dropout")
-                if "seed" in data_keys:
-                    data_keys.remove("seed")
-                    data__seed = data["seed"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-                if "return_sequences" in data_keys:
-                    data_keys.remove("return_sequences")
-                    data__returnsequences = data["return_sequences"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_sequences(data__returnsequences, custom_formats, (name_prefix or "data") + ".return_sequences")
-                if "return_state" in data_keys:
-                    data_keys.remove("return_state")
-                    data__returnstate = data["return_state"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_state(data__returnstate, custom_formats, (name_prefix or "data") + ".return_state")
-                if "go_backwards" in data_keys:
-                    data_keys.remove("go_backwards")
-                    data__gobackwards = data["go_backwards"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_go_backwards(data__gobackwards, custom_formats, (name_prefix or "data") + ".go_backwards")
-                if "stateful" in data_keys:
-                    data_keys.remove("stateful")
-                    data__stateful = data["stateful"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_stateful(data__stateful, custom_formats, (name_prefix or "data") + ".stateful")
-                if "unroll" in data_keys:
-                    data_keys.remove("unroll")
-                    data__unroll = data["unroll"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unroll(data__unroll, custom_formats, (name_prefix or "data") + ".unroll")
-                if "zero_output_for_mask" in data_keys:
-                    data_keys.remove("zero_output_for_mask")
-                    data__zerooutputformask = data["zero_output_for_mask"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_zero_output_for_mask(data__zerooutputformask, custom_formats, (name_prefix or "data") + ".zero_output_for_mask")
+                if "cropping" in data_keys:
+                    data_keys.remove("cropping")
+                    data__cropping = data["cropping"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_sides(data__cropping, custom_formats, (name_prefix or "data") + ".cropping")
             data_any_of_count175 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count175:
@@ -11622,7 +11493,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm2d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm3d(data, custom_formats={}, name_prefix=None):
     data_any_of_count176 = 0
     if not data_any_of_count176:
         try:
@@ -11793,7 +11664,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm1d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count177 = 0
     if not data_any_of_count177:
         try:
@@ -11964,7 +11835,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3dtranspose(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm1d(data, custom_formats={}, name_prefix=None):
     data_any_of_count178 = 0
     if not data_any_of_count178:
         try:
@@ -12012,7 +11883,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "strides" in data_keys:
                     data_keys.remove("strides")
                     data__strides = data["strides"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_4(data__strides, custom_formats, (name_prefix or "data") + ".strides")
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_2(data__strides, custom_formats, (name_prefix or "data") + ".strides")
                 if "padding" in data_keys:
                     data_keys.remove("padding")
                     data__padding = data["padding"]
@@ -12021,18 +11892,18 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-                if "output_padding" in data_keys:
-                    data_keys.remove("output_padding")
-                    data__outputpadding = data["output_padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_padding(data__outputpadding, custom_formats, (name_prefix or "data") + ".output_padding")
                 if "dilation_rate" in data_keys:
                     data_keys.remove("dilation_rate")
                     data__dilationrate = data["dilation_rate"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_3(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
                 if "activation" in data_keys:
                     data_keys.remove("activation")
                     data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation(data__activation, custom_formats, (name_prefix or "data") + ".activation")
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2(data__activation, custom_formats, (name_prefix or "data") + ".activation")
+                if "recurrent_activation" in data_keys:
+                    data_keys.remove("recurrent_activation")
+                    data__recurrentactivation = data["recurrent_activation"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation(data__recurrentactivation, custom_formats, (name_prefix or "data") + ".recurrent_activation")
                 if "use_bias" in data_keys:
                     data_keys.remove("use_bias")
                     data__usebias = data["use_bias"]
@@ -12041,14 +11912,26 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("kernel_initializer")
                     data__kernelinitializer = data["kernel_initializer"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
+                if "recurrent_initializer" in data_keys:
+                    data_keys.remove("recurrent_initializer")
+                    data__recurrentinitializer = data["recurrent_initializer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer(data__recurrentinitializer, custom_formats, (name_prefix or "data") + ".recurrent_initializer")
                 if "bias_initializer" in data_keys:
                     data_keys.remove("bias_initializer")
                     data__biasinitializer = data["bias_initializer"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
+                if "unit_forget_bias" in data_keys:
+                    data_keys.remove("unit_forget_bias")
+                    data__unitforgetbias = data["unit_forget_bias"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unit_forget_bias(data__unitforgetbias, custom_formats, (name_prefix or "data") + ".unit_forget_bias")
                 if "kernel_regularizer" in data_keys:
                     data_keys.remove("kernel_regularizer")
                     data__kernelregularizer = data["kernel_regularizer"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
+                if "recurrent_regularizer" in data_keys:
+                    data_keys.remove("recurrent_regularizer")
+                    data__recurrentregularizer = data["recurrent_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer(data__recurrentregularizer, custom_formats, (name_prefix or "data") + ".recurrent_regularizer")
                 if "bias_regularizer" in data_keys:
                     data_keys.remove("bias_regularizer")
                     data__biasregularizer = data["bias_regularizer"]
@@ -12057,10 +11940,50 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("kernel_constraint")
                     data__kernelconstraint = data["kernel_constraint"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
+                if "recurrent_constraint" in data_keys:
+                    data_keys.remove("recurrent_constraint")
+                    data__recurrentconstraint = data["recurrent_constraint"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint(data__recurrentconstraint, custom_formats, (name_prefix or "data") + ".recurrent_constraint")
                 if "bias_constraint" in data_keys:
                     data_keys.remove("bias_constraint")
                     data__biasconstraint = data["bias_constraint"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
+                if "dropout" in data_keys:
+                    data_keys.remove("dropout")
+                    data__dropout = data["dropout"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout(data__dropout, custom_formats, (name_prefix or "data") + ".dropout")
+                if "recurrent_dropout" in data_keys:
+                    data_keys.remove("recurrent_dropout")
+                    data__recurrentdropout = data["recurrent_dropout"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout(data__recurrentdropout, custom_formats, (name_prefix or "data") + ".recurrent_dropout")
+                if "seed" in data_keys:
+                    data_keys.remove("seed")
+                    data__seed = data["seed"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
+                if "return_sequences" in data_keys:
+                    data_keys.remove("return_sequences")
+                    data__returnsequences = data["return_sequences"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_sequences(data__returnsequences, custom_formats, (name_prefix or "data") + ".return_sequences")
+                if "return_state" in data_keys:
+                    data_keys.remove("return_state")
+                    data__returnstate = data["return_state"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_state(data__returnstate, custom_formats, (name_prefix or "data") + ".return_state")
+                if "go_backwards" in data_keys:
+                    data_keys.remove("go_backwards")
+                    data__gobackwards = data["go_backwards"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_go_backwards(data__gobackwards, custom_formats, (name_prefix or "data") + ".go_backwards")
+                if "stateful" in data_keys:
+                    data_keys.remove("stateful")
+                    data__stateful = data["stateful"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_stateful(data__stateful, custom_formats, (name_prefix or "data") + ".stateful")
+                if "unroll" in data_keys:
+                    data_keys.remove("unroll")
+                    data__unroll = data["unroll"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unroll(data__unroll, custom_formats, (name_prefix or "data") + ".unroll")
+                if "zero_output_for_mask" in data_keys:
+                    data_keys.remove("zero_output_for_mask")
+                    data__zerooutputformask = data["zero_output_for_mask"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_zero_output_for_mask(data__zerooutputformask, custom_formats, (name_prefix or "data") + ".zero_output_for_mask")
             data_any_of_count178 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count178:
@@ -12083,18 +12006,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_3(data, custom_formats={}, name_prefix=None):
-    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data, custom_formats, (name_prefix or "data") + "")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_padding(data, custom_formats={}, name_prefix=None):
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_4(data, custom_formats={}, name_prefix=None):
-    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data, custom_formats, (name_prefix or "data") + "")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3dtranspose(data, custom_formats={}, name_prefix=None):
     data_any_of_count179 = 0
     if not data_any_of_count179:
         try:
@@ -12151,6 +12063,136 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
+                if "output_padding" in data_keys:
+                    data_keys.remove("output_padding")
+                    data__outputpadding = data["output_padding"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_padding(data__outputpadding, custom_formats, (name_prefix or "data") + ".output_padding")
+                if "dilation_rate" in data_keys:
+                    data_keys.remove("dilation_rate")
+                    data__dilationrate = data["dilation_rate"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_3(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
+                if "activation" in data_keys:
+                    data_keys.remove("activation")
+                    data__activation = data["activation"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation(data__activation, custom_formats, (name_prefix or "data") + ".activation")
+                if "use_bias" in data_keys:
+                    data_keys.remove("use_bias")
+                    data__usebias = data["use_bias"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
+                if "kernel_initializer" in data_keys:
+                    data_keys.remove("kernel_initializer")
+                    data__kernelinitializer = data["kernel_initializer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
+                if "bias_initializer" in data_keys:
+                    data_keys.remove("bias_initializer")
+                    data__biasinitializer = data["bias_initializer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
+                if "kernel_regularizer" in data_keys:
+                    data_keys.remove("kernel_regularizer")
+                    data__kernelregularizer = data["kernel_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
+                if "bias_regularizer" in data_keys:
+                    data_keys.remove("bias_regularizer")
+                    data__biasregularizer = data["bias_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
+                if "kernel_constraint" in data_keys:
+                    data_keys.remove("kernel_constraint")
+                    data__kernelconstraint = data["kernel_constraint"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
+                if "bias_constraint" in data_keys:
+                    data_keys.remove("bias_constraint")
+                    data__biasconstraint = data["bias_constraint"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
+            data_any_of_count179 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count179:
+        try:
+            if not isinstance(data, (NoneType)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
+            data_any_of_count179 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count179:
+        try:
+            try:
+                if not isinstance(data, (dict, NoneType)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
+            except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            else:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
+            data_any_of_count179 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count179:
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_3(data, custom_formats={}, name_prefix=None):
+    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data, custom_formats, (name_prefix or "data") + "")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_padding(data, custom_formats={}, name_prefix=None):
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_4(data, custom_formats={}, name_prefix=None):
+    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data, custom_formats, (name_prefix or "data") + "")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3d(data, custom_formats={}, name_prefix=None):
+    data_any_of_count180 = 0
+    if not data_any_of_count180:
+        try:
+            if not isinstance(data, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data_keys = set(data.keys())
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
+                if "dtype" in data_keys:
+                    data_keys.remove("dtype")
+                    data__dtype = data["dtype"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
+                if "trainable" in data_keys:
+                    data_keys.remove("trainable")
+                    data__trainable = data["trainable"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
+                if "autocast" in data_keys:
+                    data_keys.remove("autocast")
+                    data__autocast = data["autocast"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
+                if "activity_regularizer" in data_keys:
+                    data_keys.remove("activity_regularizer")
+                    data__activityregularizer = data["activity_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
+                if "input_shape" in data_keys:
+                    data_keys.remove("input_shape")
+                    data__inputshape = data["input_shape"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
+                if "input_dim" in data_keys:
+                    data_keys.remove("input_dim")
+                    data__inputdim = data["input_dim"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
+                if "filters" in data_keys:
+                    data_keys.remove("filters")
+                    data__filters = data["filters"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters(data__filters, custom_formats, (name_prefix or "data") + ".filters")
+                if "kernel_size" in data_keys:
+                    data_keys.remove("kernel_size")
+                    data__kernelsize = data["kernel_size"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size(data__kernelsize, custom_formats, (name_prefix or "data") + ".kernel_size")
+                if "strides" in data_keys:
+                    data_keys.remove("strides")
+                    data__strides = data["strides"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_4(data__strides, custom_formats, (name_prefix or "data") + ".strides")
+                if "padding" in data_keys:
+                    data_keys.remove("padding")
+                    data__padding = data["padding"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
+                if "data_format" in data_keys:
+                    data_keys.remove("data_format")
+                    data__dataformat = data["data_format"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
                 if "dilation_rate" in data_keys:
                     data_keys.remove("dilation_rate")
                     data__dilationrate = data["dilation_rate"]
@@ -12199,15 +12241,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("lora_alpha")
                     data__loraalpha = data["lora_alpha"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_alpha(data__loraalpha, custom_formats, (name_prefix or "data") + ".lora_alpha")
-            data_any_of_count179 += 1
+            data_any_of_count180 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count179:
+    if not data_any_of_count180:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count179 += 1
+            data_any_of_count180 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count179:
+    if not data_any_of_count180:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -12215,9 +12257,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count179 += 1
+            data_any_of_count180 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count179:
+    if not data_any_of_count180:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -12230,125 +12272,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv2dtranspose(data, custom_formats={}, name_prefix=None):
-    data_any_of_count180 = 0
-    if not data_any_of_count180:
-        try:
-            if not isinstance(data, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "filters" in data_keys:
-                    data_keys.remove("filters")
-                    data__filters = data["filters"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters(data__filters, custom_formats, (name_prefix or "data") + ".filters")
-                if "kernel_size" in data_keys:
-                    data_keys.remove("kernel_size")
-                    data__kernelsize = data["kernel_size"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size(data__kernelsize, custom_formats, (name_prefix or "data") + ".kernel_size")
-                if "strides" in data_keys:
-                    data_keys.remove("strides")
-                    data__strides = data["strides"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_3(data__strides, custom_formats, (name_prefix or "data") + ".strides")
-                if "padding" in data_keys:
-                    data_keys.remove("padding")
-                    data__padding = data["padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                if "output_padding" in data_keys:
-                    data_keys.remove("output_padding")
-                    data__outputpadding = data["output_padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_padding(data__outputpadding, custom_formats, (name_prefix or "data") + ".output_padding")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-                if "dilation_rate" in data_keys:
-                    data_keys.remove("dilation_rate")
-                    data__dilationrate = data["dilation_rate"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_2(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-            data_any_of_count180 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count180:
-        try:
-            if not isinstance(data, (NoneType)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count180 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count180:
-        try:
-            try:
-                if not isinstance(data, (dict, NoneType)):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
-            except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            else:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count180 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count180:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count181 = 0
     if not data_any_of_count181:
         try:
@@ -12401,6 +12324,125 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("padding")
                     data__padding = data["padding"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
+                if "output_padding" in data_keys:
+                    data_keys.remove("output_padding")
+                    data__outputpadding = data["output_padding"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_padding(data__outputpadding, custom_formats, (name_prefix or "data") + ".output_padding")
+                if "data_format" in data_keys:
+                    data_keys.remove("data_format")
+                    data__dataformat = data["data_format"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
+                if "dilation_rate" in data_keys:
+                    data_keys.remove("dilation_rate")
+                    data__dilationrate = data["dilation_rate"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_2(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
+                if "activation" in data_keys:
+                    data_keys.remove("activation")
+                    data__activation = data["activation"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation(data__activation, custom_formats, (name_prefix or "data") + ".activation")
+                if "use_bias" in data_keys:
+                    data_keys.remove("use_bias")
+                    data__usebias = data["use_bias"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
+                if "kernel_initializer" in data_keys:
+                    data_keys.remove("kernel_initializer")
+                    data__kernelinitializer = data["kernel_initializer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
+                if "bias_initializer" in data_keys:
+                    data_keys.remove("bias_initializer")
+                    data__biasinitializer = data["bias_initializer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
+                if "kernel_regularizer" in data_keys:
+                    data_keys.remove("kernel_regularizer")
+                    data__kernelregularizer = data["kernel_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
+                if "bias_regularizer" in data_keys:
+                    data_keys.remove("bias_regularizer")
+                    data__biasregularizer = data["bias_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
+                if "kernel_constraint" in data_keys:
+                    data_keys.remove("kernel_constraint")
+                    data__kernelconstraint = data["kernel_constraint"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
+                if "bias_constraint" in data_keys:
+                    data_keys.remove("bias_constraint")
+                    data__biasconstraint = data["bias_constraint"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
+            data_any_of_count181 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count181:
+        try:
+            if not isinstance(data, (NoneType)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
+            data_any_of_count181 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count181:
+        try:
+            try:
+                if not isinstance(data, (dict, NoneType)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
+            except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            else:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
+            data_any_of_count181 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count181:
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv2d(data, custom_formats={}, name_prefix=None):
+    data_any_of_count182 = 0
+    if not data_any_of_count182:
+        try:
+            if not isinstance(data, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data_keys = set(data.keys())
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
+                if "dtype" in data_keys:
+                    data_keys.remove("dtype")
+                    data__dtype = data["dtype"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
+                if "trainable" in data_keys:
+                    data_keys.remove("trainable")
+                    data__trainable = data["trainable"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
+                if "autocast" in data_keys:
+                    data_keys.remove("autocast")
+                    data__autocast = data["autocast"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
+                if "activity_regularizer" in data_keys:
+                    data_keys.remove("activity_regularizer")
+                    data__activityregularizer = data["activity_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
+                if "input_shape" in data_keys:
+                    data_keys.remove("input_shape")
+                    data__inputshape = data["input_shape"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
+                if "input_dim" in data_keys:
+                    data_keys.remove("input_dim")
+                    data__inputdim = data["input_dim"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
+                if "filters" in data_keys:
+                    data_keys.remove("filters")
+                    data__filters = data["filters"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters(data__filters, custom_formats, (name_prefix or "data") + ".filters")
+                if "kernel_size" in data_keys:
+                    data_keys.remove("kernel_size")
+                    data__kernelsize = data["kernel_size"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size(data__kernelsize, custom_formats, (name_prefix or "data") + ".kernel_size")
+                if "strides" in data_keys:
+                    data_keys.remove("strides")
+                    data__strides = data["strides"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_3(data__strides, custom_formats, (name_prefix or "data") + ".strides")
+                if "padding" in data_keys:
+                    data_keys.remove("padding")
+                    data__padding = data["padding"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -12453,15 +12495,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("lora_alpha")
                     data__loraalpha = data["lora_alpha"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_alpha(data__loraalpha, custom_formats, (name_prefix or "data") + ".lora_alpha")
-            data_any_of_count181 += 1
+            data_any_of_count182 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count181:
+    if not data_any_of_count182:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count181 += 1
+            data_any_of_count182 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count181:
+    if not data_any_of_count182:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -12469,15 +12511,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count181 += 1
+            data_any_of_count182 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count181:
+    if not data_any_of_count182:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv1dtranspose(data, custom_formats={}, name_prefix=None):
-    data_any_of_count182 = 0
-    if not data_any_of_count182:
+    data_any_of_count183 = 0
+    if not data_any_of_count183:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -12572,15 +12614,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("bias_constraint")
                     data__biasconstraint = data["bias_constraint"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-            data_any_of_count182 += 1
+            data_any_of_count183 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count182:
+    if not data_any_of_count183:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count182 += 1
+            data_any_of_count183 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count182:
+    if not data_any_of_count183:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -12588,15 +12630,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count182 += 1
+            data_any_of_count183 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count182:
+    if not data_any_of_count183:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv1d(data, custom_formats={}, name_prefix=None):
-    data_any_of_count183 = 0
-    if not data_any_of_count183:
+    data_any_of_count184 = 0
+    if not data_any_of_count184:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -12699,15 +12741,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("lora_alpha")
                     data__loraalpha = data["lora_alpha"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_alpha(data__loraalpha, custom_formats, (name_prefix or "data") + ".lora_alpha")
-            data_any_of_count183 += 1
+            data_any_of_count184 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count183:
+    if not data_any_of_count184:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count183 += 1
+            data_any_of_count184 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count183:
+    if not data_any_of_count184:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -12715,15 +12757,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count183 += 1
+            data_any_of_count184 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count183:
+    if not data_any_of_count184:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_contrastlimitedadaptivehistogramequalization(data, custom_formats={}, name_prefix=None):
-    data_any_of_count184 = 0
-    if not data_any_of_count184:
+    data_any_of_count185 = 0
+    if not data_any_of_count185:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -12776,14 +12818,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count185 = 0
-                    if not data__factor_any_of_count185:
+                    data__factor_any_of_count186 = 0
+                    if not data__factor_any_of_count186:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count185 += 1
+                            data__factor_any_of_count186 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count185:
+                    if not data__factor_any_of_count186:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -12795,22 +12837,22 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count185 += 1
+                            data__factor_any_of_count186 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count185:
+                    if not data__factor_any_of_count186:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count184 += 1
+            data_any_of_count185 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count184:
+    if not data_any_of_count185:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count184 += 1
+            data_any_of_count185 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count184:
+    if not data_any_of_count185:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -12818,15 +12860,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count184 += 1
+            data_any_of_count185 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count184:
+    if not data_any_of_count185:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_concatenate(data, custom_formats={}, name_prefix=None):
-    data_any_of_count186 = 0
-    if not data_any_of_count186:
+    data_any_of_count187 = 0
+    if not data_any_of_count187:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -12865,15 +12907,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("axis")
                     data__axis = data["axis"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_axis(data__axis, custom_formats, (name_prefix or "data") + ".axis")
-            data_any_of_count186 += 1
+            data_any_of_count187 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count186:
+    if not data_any_of_count187:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count186 += 1
+            data_any_of_count187 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count186:
+    if not data_any_of_count187:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -12881,15 +12923,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count186 += 1
+            data_any_of_count187 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count186:
+    if not data_any_of_count187:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_centercrop(data, custom_formats={}, name_prefix=None):
-    data_any_of_count187 = 0
-    if not data_any_of_count187:
+    data_any_of_count188 = 0
+    if not data_any_of_count188:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -12933,14 +12975,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count188 = 0
-                    if not data__factor_any_of_count188:
+                    data__factor_any_of_count189 = 0
+                    if not data__factor_any_of_count189:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count188 += 1
+                            data__factor_any_of_count189 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count188:
+                    if not data__factor_any_of_count189:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -12952,9 +12994,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count188 += 1
+                            data__factor_any_of_count189 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count188:
+                    if not data__factor_any_of_count189:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
@@ -12963,15 +13005,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-            data_any_of_count187 += 1
+            data_any_of_count188 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count187:
+    if not data_any_of_count188:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count187 += 1
+            data_any_of_count188 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count187:
+    if not data_any_of_count188:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -12979,15 +13021,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count187 += 1
+            data_any_of_count188 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count187:
+    if not data_any_of_count188:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_categoryencoding(data, custom_formats={}, name_prefix=None):
-    data_any_of_count189 = 0
-    if not data_any_of_count189:
+    data_any_of_count190 = 0
+    if not data_any_of_count190:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -13032,15 +13074,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("sparse")
                     data__sparse = data["sparse"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_sparse(data__sparse, custom_formats, (name_prefix or "data") + ".sparse")
-            data_any_of_count189 += 1
+            data_any_of_count190 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count189:
+    if not data_any_of_count190:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count189 += 1
+            data_any_of_count190 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count189:
+    if not data_any_of_count190:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -13048,15 +13090,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count189 += 1
+            data_any_of_count190 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count189:
+    if not data_any_of_count190:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_bidirectional(data, custom_formats={}, name_prefix=None):
-    data_any_of_count190 = 0
-    if not data_any_of_count190:
+    data_any_of_count191 = 0
+    if not data_any_of_count191:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -13107,29 +13149,29 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "backward_layer" in data_keys:
                     data_keys.remove("backward_layer")
                     data__backwardlayer = data["backward_layer"]
-                    data__backwardlayer_any_of_count191 = 0
-                    if not data__backwardlayer_any_of_count191:
+                    data__backwardlayer_any_of_count192 = 0
+                    if not data__backwardlayer_any_of_count192:
                         try:
                             validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_layeritem(data__backwardlayer, custom_formats, (name_prefix or "data") + ".backward_layer")
-                            data__backwardlayer_any_of_count191 += 1
+                            data__backwardlayer_any_of_count192 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__backwardlayer_any_of_count191:
+                    if not data__backwardlayer_any_of_count192:
                         try:
                             if not isinstance(data__backwardlayer, (NoneType)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".backward_layer must be null")
-                            data__backwardlayer_any_of_count191 += 1
+                            data__backwardlayer_any_of_count192 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__backwardlayer_any_of_count191:
+                    if not data__backwardlayer_any_of_count192:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".backward_layer cannot be validated by any definition")
-            data_any_of_count190 += 1
+            data_any_of_count191 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count190:
+    if not data_any_of_count191:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count190 += 1
+            data_any_of_count191 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count190:
+    if not data_any_of_count191:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -13137,15 +13179,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count190 += 1
+            data_any_of_count191 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count190:
+    if not data_any_of_count191:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_batchnormalization(data, custom_formats={}, name_prefix=None):
-    data_any_of_count192 = 0
-    if not data_any_of_count192:
+    data_any_of_count193 = 0
+    if not data_any_of_count193:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -13251,15 +13293,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__synchronized = data["synchronized"]
                     if not isinstance(data__synchronized, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".synchronized must be boolean")
-            data_any_of_count192 += 1
+            data_any_of_count193 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count192:
+    if not data_any_of_count193:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count192 += 1
+            data_any_of_count193 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count192:
+    if not data_any_of_count193:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -13267,92 +13309,13 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count192 += 1
+            data_any_of_count193 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count192:
+    if not data_any_of_count193:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling3d(data, custom_formats={}, name_prefix=None):
-    data_any_of_count193 = 0
-    if not data_any_of_count193:
-        try:
-            if not isinstance(data, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "pool_size" in data_keys:
-                    data_keys.remove("pool_size")
-                    data__poolsize = data["pool_size"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_pool_size(data__poolsize, custom_formats, (name_prefix or "data") + ".pool_size")
-                if "strides" in data_keys:
-                    data_keys.remove("strides")
-                    data__strides = data["strides"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides(data__strides, custom_formats, (name_prefix or "data") + ".strides")
-                if "padding" in data_keys:
-                    data_keys.remove("padding")
-                    data__padding = data["padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-            data_any_of_count193 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count193:
-        try:
-            if not isinstance(data, (NoneType)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count193 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count193:
-        try:
-            try:
-                if not isinstance(data, (dict, NoneType)):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
-            except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            else:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count193 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count193:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_pool_size(data, custom_formats={}, name_prefix=None):
-    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data, custom_formats, (name_prefix or "data") + "")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count194 = 0
     if not data_any_of_count194:
         try:
@@ -13427,7 +13390,11 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling1d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_pool_size(data, custom_formats={}, name_prefix=None):
+    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data, custom_formats, (name_prefix or "data") + "")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count195 = 0
     if not data_any_of_count195:
         try:
@@ -13502,7 +13469,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_average(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling1d(data, custom_formats={}, name_prefix=None):
     data_any_of_count196 = 0
     if not data_any_of_count196:
         try:
@@ -13539,6 +13506,22 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("input_dim")
                     data__inputdim = data["input_dim"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
+                if "pool_size" in data_keys:
+                    data_keys.remove("pool_size")
+                    data__poolsize = data["pool_size"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_pool_size(data__poolsize, custom_formats, (name_prefix or "data") + ".pool_size")
+                if "strides" in data_keys:
+                    data_keys.remove("strides")
+                    data__strides = data["strides"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides(data__strides, custom_formats, (name_prefix or "data") + ".strides")
+                if "padding" in data_keys:
+                    data_keys.remove("padding")
+                    data__padding = data["padding"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
+                if "data_format" in data_keys:
+                    data_keys.remove("data_format")
+                    data__dataformat = data["data_format"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
             data_any_of_count196 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count196:
@@ -13561,9 +13544,68 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_autocontrast(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_average(data, custom_formats={}, name_prefix=None):
     data_any_of_count197 = 0
     if not data_any_of_count197:
+        try:
+            if not isinstance(data, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data_keys = set(data.keys())
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
+                if "dtype" in data_keys:
+                    data_keys.remove("dtype")
+                    data__dtype = data["dtype"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
+                if "trainable" in data_keys:
+                    data_keys.remove("trainable")
+                    data__trainable = data["trainable"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
+                if "autocast" in data_keys:
+                    data_keys.remove("autocast")
+                    data__autocast = data["autocast"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
+                if "activity_regularizer" in data_keys:
+                    data_keys.remove("activity_regularizer")
+                    data__activityregularizer = data["activity_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
+                if "input_shape" in data_keys:
+                    data_keys.remove("input_shape")
+                    data__inputshape = data["input_shape"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
+                if "input_dim" in data_keys:
+                    data_keys.remove("input_dim")
+                    data__inputdim = data["input_dim"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
+            data_any_of_count197 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count197:
+        try:
+            if not isinstance(data, (NoneType)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
+            data_any_of_count197 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count197:
+        try:
+            try:
+                if not isinstance(data, (dict, NoneType)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
+            except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            else:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
+            data_any_of_count197 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count197:
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_autocontrast(data, custom_formats={}, name_prefix=None):
+    data_any_of_count198 = 0
+    if not data_any_of_count198:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -13604,14 +13646,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count198 = 0
-                    if not data__factor_any_of_count198:
+                    data__factor_any_of_count199 = 0
+                    if not data__factor_any_of_count199:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count198 += 1
+                            data__factor_any_of_count199 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count198:
+                    if not data__factor_any_of_count199:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -13623,9 +13665,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count198 += 1
+                            data__factor_any_of_count199 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count198:
+                    if not data__factor_any_of_count199:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
@@ -13634,15 +13676,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-            data_any_of_count197 += 1
+            data_any_of_count198 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count197:
+    if not data_any_of_count198:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count197 += 1
+            data_any_of_count198 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count197:
+    if not data_any_of_count198:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -13650,15 +13692,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count197 += 1
+            data_any_of_count198 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count197:
+    if not data_any_of_count198:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_augmix(data, custom_formats={}, name_prefix=None):
-    data_any_of_count199 = 0
-    if not data_any_of_count199:
+    data_any_of_count200 = 0
+    if not data_any_of_count200:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -13709,14 +13751,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count200 = 0
-                    if not data__factor_any_of_count200:
+                    data__factor_any_of_count201 = 0
+                    if not data__factor_any_of_count201:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count200 += 1
+                            data__factor_any_of_count201 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count200:
+                    if not data__factor_any_of_count201:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -13728,9 +13770,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count200 += 1
+                            data__factor_any_of_count201 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count200:
+                    if not data__factor_any_of_count201:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "alpha" in data_keys:
                     data_keys.remove("alpha")
@@ -13756,15 +13798,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count199 += 1
+            data_any_of_count200 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count199:
+    if not data_any_of_count200:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count199 += 1
+            data_any_of_count200 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count199:
+    if not data_any_of_count200:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -13772,15 +13814,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count199 += 1
+            data_any_of_count200 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count199:
+    if not data_any_of_count200:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_attention(data, custom_formats={}, name_prefix=None):
-    data_any_of_count201 = 0
-    if not data_any_of_count201:
+    data_any_of_count202 = 0
+    if not data_any_of_count202:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -13832,15 +13874,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("seed")
                     data__seed = data["seed"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-            data_any_of_count201 += 1
+            data_any_of_count202 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count201:
+    if not data_any_of_count202:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count201 += 1
+            data_any_of_count202 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count201:
+    if not data_any_of_count202:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -13848,9 +13890,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count201 += 1
+            data_any_of_count202 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count201:
+    if not data_any_of_count202:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -13860,8 +13902,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_alphadropout(data, custom_formats={}, name_prefix=None):
-    data_any_of_count202 = 0
-    if not data_any_of_count202:
+    data_any_of_count203 = 0
+    if not data_any_of_count203:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -13908,15 +13950,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("seed")
                     data__seed = data["seed"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-            data_any_of_count202 += 1
+            data_any_of_count203 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count202:
+    if not data_any_of_count203:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count202 += 1
+            data_any_of_count203 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count202:
+    if not data_any_of_count203:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -13924,15 +13966,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count202 += 1
+            data_any_of_count203 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count202:
+    if not data_any_of_count203:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_additiveattention(data, custom_formats={}, name_prefix=None):
-    data_any_of_count203 = 0
-    if not data_any_of_count203:
+    data_any_of_count204 = 0
+    if not data_any_of_count204:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -13984,15 +14026,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("seed")
                     data__seed = data["seed"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-            data_any_of_count203 += 1
+            data_any_of_count204 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count203:
+    if not data_any_of_count204:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count203 += 1
+            data_any_of_count204 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count203:
+    if not data_any_of_count204:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -14000,72 +14042,13 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count203 += 1
+            data_any_of_count204 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count203:
+    if not data_any_of_count204:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_add(data, custom_formats={}, name_prefix=None):
-    data_any_of_count204 = 0
-    if not data_any_of_count204:
-        try:
-            if not isinstance(data, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-            data_any_of_count204 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count204:
-        try:
-            if not isinstance(data, (NoneType)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count204 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count204:
-        try:
-            try:
-                if not isinstance(data, (dict, NoneType)):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
-            except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            else:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count204 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count204:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling3d(data, custom_formats={}, name_prefix=None):
     data_any_of_count205 = 0
     if not data_any_of_count205:
         try:
@@ -14102,14 +14085,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("input_dim")
                     data__inputdim = data["input_dim"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "output_size" in data_keys:
-                    data_keys.remove("output_size")
-                    data__outputsize = data["output_size"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_size(data__outputsize, custom_formats, (name_prefix or "data") + ".output_size")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
             data_any_of_count205 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count205:
@@ -14132,11 +14107,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_size(data, custom_formats={}, name_prefix=None):
-    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data, custom_formats, (name_prefix or "data") + "")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling2d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling3d(data, custom_formats={}, name_prefix=None):
     data_any_of_count206 = 0
     if not data_any_of_count206:
         try:
@@ -14203,7 +14174,11 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling1d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_size(data, custom_formats={}, name_prefix=None):
+    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data, custom_formats, (name_prefix or "data") + "")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count207 = 0
     if not data_any_of_count207:
         try:
@@ -14270,7 +14245,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling3d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling1d(data, custom_formats={}, name_prefix=None):
     data_any_of_count208 = 0
     if not data_any_of_count208:
         try:
@@ -14337,7 +14312,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling2d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling3d(data, custom_formats={}, name_prefix=None):
     data_any_of_count209 = 0
     if not data_any_of_count209:
         try:
@@ -14404,7 +14379,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling1d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count210 = 0
     if not data_any_of_count210:
         try:
@@ -14471,9 +14446,76 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_activityregularization(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling1d(data, custom_formats={}, name_prefix=None):
     data_any_of_count211 = 0
     if not data_any_of_count211:
+        try:
+            if not isinstance(data, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data_keys = set(data.keys())
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
+                if "dtype" in data_keys:
+                    data_keys.remove("dtype")
+                    data__dtype = data["dtype"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
+                if "trainable" in data_keys:
+                    data_keys.remove("trainable")
+                    data__trainable = data["trainable"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
+                if "autocast" in data_keys:
+                    data_keys.remove("autocast")
+                    data__autocast = data["autocast"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
+                if "activity_regularizer" in data_keys:
+                    data_keys.remove("activity_regularizer")
+                    data__activityregularizer = data["activity_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
+                if "input_shape" in data_keys:
+                    data_keys.remove("input_shape")
+                    data__inputshape = data["input_shape"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
+                if "input_dim" in data_keys:
+                    data_keys.remove("input_dim")
+                    data__inputdim = data["input_dim"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
+                if "output_size" in data_keys:
+                    data_keys.remove("output_size")
+                    data__outputsize = data["output_size"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_size(data__outputsize, custom_formats, (name_prefix or "data") + ".output_size")
+                if "data_format" in data_keys:
+                    data_keys.remove("data_format")
+                    data__dataformat = data["data_format"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
+            data_any_of_count211 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count211:
+        try:
+            if not isinstance(data, (NoneType)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
+            data_any_of_count211 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count211:
+        try:
+            try:
+                if not isinstance(data, (dict, NoneType)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
+            except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            else:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
+            data_any_of_count211 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count211:
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_activityregularization(data, custom_formats={}, name_prefix=None):
+    data_any_of_count212 = 0
+    if not data_any_of_count212:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -14511,54 +14553,54 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "l1" in data_keys:
                     data_keys.remove("l1")
                     data__l1 = data["l1"]
-                    data__l1_any_of_count212 = 0
-                    if not data__l1_any_of_count212:
+                    data__l1_any_of_count213 = 0
+                    if not data__l1_any_of_count213:
                         try:
                             if not isinstance(data__l1, (int, float, Decimal)) or isinstance(data__l1, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".l1 must be number")
                             if isinstance(data__l1, (int, float, Decimal)) and not isinstance(data__l1, bool):
                                 if data__l1 < 0:
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".l1 must be bigger than or equal to 0")
-                            data__l1_any_of_count212 += 1
+                            data__l1_any_of_count213 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__l1_any_of_count212:
+                    if not data__l1_any_of_count213:
                         try:
                             if not isinstance(data__l1, (NoneType)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".l1 must be null")
-                            data__l1_any_of_count212 += 1
+                            data__l1_any_of_count213 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__l1_any_of_count212:
+                    if not data__l1_any_of_count213:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".l1 cannot be validated by any definition")
                 if "l2" in data_keys:
                     data_keys.remove("l2")
                     data__l2 = data["l2"]
-                    data__l2_any_of_count213 = 0
-                    if not data__l2_any_of_count213:
+                    data__l2_any_of_count214 = 0
+                    if not data__l2_any_of_count214:
                         try:
                             if not isinstance(data__l2, (int, float, Decimal)) or isinstance(data__l2, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".l2 must be number")
                             if isinstance(data__l2, (int, float, Decimal)) and not isinstance(data__l2, bool):
                                 if data__l2 < 0:
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".l2 must be bigger than or equal to 0")
-                            data__l2_any_of_count213 += 1
+                            data__l2_any_of_count214 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__l2_any_of_count213:
+                    if not data__l2_any_of_count214:
                         try:
                             if not isinstance(data__l2, (NoneType)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".l2 must be null")
-                            data__l2_any_of_count213 += 1
+                            data__l2_any_of_count214 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__l2_any_of_count213:
+                    if not data__l2_any_of_count214:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".l2 cannot be validated by any definition")
-            data_any_of_count211 += 1
+            data_any_of_count212 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count211:
+    if not data_any_of_count212:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count211 += 1
+            data_any_of_count212 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count211:
+    if not data_any_of_count212:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -14566,15 +14608,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count211 += 1
+            data_any_of_count212 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count211:
+    if not data_any_of_count212:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_activation(data, custom_formats={}, name_prefix=None):
-    data_any_of_count214 = 0
-    if not data_any_of_count214:
+    data_any_of_count215 = 0
+    if not data_any_of_count215:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -14613,15 +14655,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("activation")
                     data__activation = data["activation"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-            data_any_of_count214 += 1
+            data_any_of_count215 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count214:
+    if not data_any_of_count215:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count214 += 1
+            data_any_of_count215 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count214:
+    if not data_any_of_count215:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -14629,9 +14671,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count214 += 1
+            data_any_of_count215 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count214:
+    if not data_any_of_count215:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -14655,23 +14697,23 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if data__shape_len > 8:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".shape must contain less than or equal to 8 items")
                 for data__shape_x, data__shape_item in enumerate(data__shape):
-                    data__shape_item_any_of_count215 = 0
-                    if not data__shape_item_any_of_count215:
+                    data__shape_item_any_of_count216 = 0
+                    if not data__shape_item_any_of_count216:
                         try:
                             if not isinstance(data__shape_item, (int)) and not (isinstance(data__shape_item, float) and data__shape_item.is_integer()) or isinstance(data__shape_item, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".shape[{data__shape_x}]".format(**locals()) + " must be integer")
                             if isinstance(data__shape_item, (int, float, Decimal)) and not isinstance(data__shape_item, bool):
                                 if data__shape_item < 1:
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".shape[{data__shape_x}]".format(**locals()) + " must be bigger than or equal to 1")
-                            data__shape_item_any_of_count215 += 1
+                            data__shape_item_any_of_count216 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__shape_item_any_of_count215:
+                    if not data__shape_item_any_of_count216:
                         try:
                             if not isinstance(data__shape_item, (NoneType)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".shape[{data__shape_x}]".format(**locals()) + " must be null")
-                            data__shape_item_any_of_count215 += 1
+                            data__shape_item_any_of_count216 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__shape_item_any_of_count215:
+                    if not data__shape_item_any_of_count216:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".shape[{data__shape_x}]".format(**locals()) + " cannot be validated by any definition")
         if "axes" in data_keys:
             data_keys.remove("axes")
@@ -14699,8 +14741,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data__dtype = data["dtype"]
             if not isinstance(data__dtype, (str)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".dtype must be string")
-            if not (isinstance(data__dtype, str) and data__dtype == 'float16' or isinstance(data__dtype, str) and data__dtype == 'bfloat16' or isinstance(data__dtype, str) and data__dtype == 'float32' or isinstance(data__dtype, str) and data__dtype == 'float64' or isinstance(data__dtype, str) and data__dtype == 'int8' or isinstance(data__dtype, str) and data__dtype == 'int16' or isinstance(data__dtype, str) and data__dtype == 'int32' or isinstance(data__dtype, str) and data__dtype == 'int64' or isinstance(data__dtype, str) and data__dtype == 'uint8' or isinstance(data__dtype, str) and data__dtype == 'bool' or isinstance(data__dtype, str) and data__dtype == 'mixed_float16' or isinstance(data__dtype, str) and data__dtype == 'mixed_bfloat16'):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".dtype must be one of ['float16', 'bfloat16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'bool', 'mixed_float16', 'mixed_bfloat16']")
+            if not (isinstance(data__dtype, str) and data__dtype == 'float16' or isinstance(data__dtype, str) and data__dtype == 'bfloat16' or isinstance(data__dtype, str) and data__dtype == 'float32' or isinstance(data__dtype, str) and data__dtype == 'float64' or isinstance(data__dtype, str) and data__dtype == 'int8' or isinstance(data__dtype, str) and data__dtype == 'int16' or isinstance(data__dtype, str) and data__dtype == 'int32' or isinstance(data__dtype, str) and data__dtype == 'int64' or isinstance(data__dtype, str) and data__dtype == 'uint8' or isinstance(data__dtype, str) and data__dtype == 'bool' or isinstance(data__dtype, str) and data__dtype == 'string' or isinstance(data__dtype, str) and data__dtype == 'mixed_float16' or isinstance(data__dtype, str) and data__dtype == 'mixed_bfloat16'):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".dtype must be one of ['float16', 'bfloat16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'bool', 'string', 'mixed_float16', 'mixed_bfloat16']")
         if "name" in data_keys:
             data_keys.remove("name")
             data__name = data["name"]
