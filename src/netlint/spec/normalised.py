@@ -29,13 +29,36 @@ def check_rewritten(class_path: tuple, values: dict, positions: dict,
     from netlint.spec.validate import conforms, validate
     from netlint.spec.yaml_source import Document
 
-    document = _nest(class_path, values)
+    # checked as the first item of `layers:`, whatever its place: a document padded with
+    # placeholders up to item 20,000 made a file of shorthand layers (`- Dense: 16`)
+    # cost time quadratic in its layers
+    checked_at = _as_first_item(class_path)
+    document = _nest(checked_at, values)
     if conforms(document):
         return []
-    where = {class_path + (key,): positions.get(key) for key in values}
-    where[class_path] = next((p for p in positions.values() if p is not None), None)
+    where = {checked_at + (key,): positions.get(key) for key in values}
+    where[checked_at] = next((p for p in positions.values() if p is not None), None)
     findings = validate(Document(document, positions={k: v for k, v in where.items() if v}))
-    return [_say_how_written(f, class_path, written_as) for f in findings]
+    return [_say_how_written(_named_at(f, checked_at, class_path), class_path, written_as)
+            for f in findings]
+
+
+def _as_first_item(class_path: tuple) -> tuple:
+    """`("layers", 4, "Dense")` -> `("layers", 0, "Dense")`."""
+    if len(class_path) > 1 and isinstance(class_path[1], int):
+        return (class_path[0], 0) + class_path[2:]
+    return class_path
+
+
+def _named_at(finding: Finding, checked_at: tuple, class_path: tuple) -> Finding:
+    """The finding's message naming the layer's own place (`layers[4].Dense.units`)."""
+    from netlint.records import replace
+    from netlint.spec.validate import dotted
+
+    shown, real = dotted(checked_at), dotted(class_path)
+    if shown == real or not finding.message.startswith(shown):
+        return finding
+    return replace(finding, message=real + finding.message[len(shown):])
 
 
 def _nest(path: tuple, leaf: Any) -> Any:
