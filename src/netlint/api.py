@@ -136,10 +136,13 @@ def model_file_names(folder: str) -> list[str]:
     for name in _yaml_files(folder):
         try:
             head = _head(name, top_level_layers)
-            if top_level_layers.search(head) or (b"layers" in head and _has_layers_key(name)):
-                found.append(name)
         except OSError:
+            # a file that cannot be read (EIO, no permission) may be a model: listed, so
+            # that checking it says so, rather than a folder check that passes in silence
+            found.append(name)
             continue
+        if top_level_layers.search(head) or (b"layers" in head and _has_layers_key(name)):
+            found.append(name)
     if folder == ".":  # os.scandir(".") names "./x.yaml"; Path("./x.yaml") is x.yaml
         found = [name[2:] for name in found]
     return sorted(found, key=lambda name: name.replace(os.sep, "/"))

@@ -99,3 +99,38 @@ def test_a_read_error_on_a_config_file(monkeypatch, model, name, exit_code, expe
     result = runner.invoke(app, ["check", str(model)], env={"GITHUB_ACTIONS": ""})
     assert result.exit_code == exit_code, result.output
     assert expected in result.output and "Traceback" not in result.output
+
+
+def test_a_folder_check_reports_a_file_it_cannot_read_instead_of_skipping_it(
+        monkeypatch, tmp_path):
+    """A folder check that skipped an unreadable model file would pass having checked
+    nothing of it: the file is listed, and checking it says it cannot be read."""
+    from netlint import api
+
+    (tmp_path / "good.yaml").write_text(MODEL)
+    (tmp_path / "broken.yaml").write_text(MODEL)
+    real_head = api._head
+
+    def head(name, pattern):
+        if name.endswith("broken.yaml"):
+            raise OSError(errno.EIO, EIO)
+        return real_head(name, pattern)
+
+    monkeypatch.setattr(api, "_head", head)
+    assert [os.path.basename(n) for n in api.model_file_names(str(tmp_path))] == \
+        ["broken.yaml", "good.yaml"]
+    monkeypatch.setattr(netlint.spec, "read_at_most", _failing_for("broken.yaml"))
+    result = runner.invoke(app, ["check", str(tmp_path)], env={"GITHUB_ACTIONS": ""})
+    assert result.exit_code == 1, result.output
+    assert f"broken.yaml:1:1: NL001 [error] cannot read the file: {EIO}" in result.output
+
+
+def _failing_for(basename):
+    real = netlint.spec.read_at_most
+
+    def read_at_most(descriptor, limit, expected):
+        if os.readlink(f"/proc/self/fd/{descriptor}").endswith(basename):
+            raise OSError(errno.EIO, EIO)
+        return real(descriptor, limit, expected)
+
+    return read_at_most
