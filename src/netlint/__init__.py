@@ -12,6 +12,9 @@ The Python API is what the `netlint` command itself calls:
     dot_source = netlint.diagram("model.yaml", view="unrolled")
     script = netlint.export("model.yaml").text      # a Keras 3 training script
 
+    linted = netlint.lint("model.yaml")             # Linted(loaded, inferred, findings)
+    table, dot_source = netlint.summary(linted), netlint.diagram(linted)  # linted once
+
 Everything is imported on first use (module `__getattr__`), so `import netlint`
 costs nothing and `netlint --help` stays fast. The modules behind the functions
 have other names (`netlint.inference`, `netlint.summary_table`, `netlint.drawing`,
@@ -30,17 +33,20 @@ if TYPE_CHECKING:  # for type checkers and IDEs; nothing is imported at run time
     from netlint.codegen import export_file as export
     from netlint.drawing import diagram
     from netlint.findings import Finding
+    from netlint.pipeline import Linted, lint
     from netlint.records import asdict
     from netlint.spec import Loaded, load, load_text
 
-__all__ = ["load", "load_text", "check", "summary", "infer", "diagram", "export", "Finding",
-           "asdict", "Loaded", "Inferred", "__version__"]
+__all__ = ["load", "load_text", "lint", "check", "summary", "infer", "diagram", "export",
+           "Finding", "asdict", "Loaded", "Linted", "Inferred", "__version__"]
 
 # public name -> (module, attribute): resolved on first access, then cached here
 _LAZY = {
     "load": ("netlint.spec", "load"),
     "load_text": ("netlint.spec", "load_text"),
     "Loaded": ("netlint.spec", "Loaded"),
+    "lint": ("netlint.pipeline", "lint"),
+    "Linted": ("netlint.pipeline", "Linted"),
     "check": ("netlint.api", "check"),
     "summary": ("netlint.api", "summary"),
     "infer": ("netlint.api", "infer"),

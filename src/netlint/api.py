@@ -7,60 +7,67 @@ import re
 from collections.abc import Iterator
 
 from netlint.findings import Finding
-from netlint.records import field, record
+from netlint.pipeline import Linted, is_text, lint, lint_file
+from netlint.records import record
 from netlint.spec import Loaded, load, load_text
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["load", "load_text", "summary", "infer", "check", "model_files", "Inferred", "Loaded"]
+__all__ = ["load", "load_text", "lint", "summary", "infer", "check", "model_files", "Linted",
+           "Inferred", "Loaded"]
 
 
-@record
+@record(frozen=True)
 class Inferred:
-    """A loaded model and, when it could be built, its inferred shapes."""
+    """What `netlint.infer` returns: the pipeline's Linted seen before the rules.
 
-    loaded: Loaded
-    model: object | None = None  # netlint.inference.InferredModel
-    findings: list = field(default_factory=list)
+    `loaded`, `model` (the inferred model, None when the loader's errors stopped
+    inference), `findings` (the loader's and inference's own, before rules and config)
+    and `ok`, as ever; `linted` is the whole result, which every command also takes."""
+
+    linted: Linted
+
+    @property
+    def loaded(self) -> Loaded:
+        return self.linted.loaded
+
+    @property
+    def model(self) -> object | None:  # netlint.inference.InferredModel
+        return self.linted.inferred
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.linted.core_findings
 
     @property
     def ok(self) -> bool:
         return self.model is not None and not any(f.severity == "error" for f in self.findings)
 
 
-def shape_findings(inferred_model: object, path: str) -> list[Finding]:
-    """Layers that cannot take their input, as NL105 findings (rules refine them)."""
-    out = []
-    for node in inferred_model.errors:  # type: ignore[attr-defined]
-        spec = node.spec
-        out.append(Finding(code="NL105", name="incompatible-shape", severity="error",
-                           message=node.error_message(),
-                           path=path, position=spec.position if spec else None,
-                           fix=node.error.fix, layer=node.name))
-    return out
+def linted(source: str | Path | Loaded | Linted | Inferred) -> Linted:
+    """`source` as the pipeline's Linted: itself (or an Inferred's), else `lint(source)`."""
+    if isinstance(source, Linted):
+        return source
+    return source.linted if isinstance(source, Inferred) else lint(source)
 
 
 def infer(source: str | Path | Loaded) -> Inferred:
-    """Load (if needed) and infer every shape; loader errors stop before inference."""
-    from netlint.inference import infer_shapes
-
-    loaded = source if isinstance(source, Loaded) else load(source)
-    if not loaded.ok:
-        return Inferred(loaded, None, list(loaded.findings))
-    model = infer_shapes(loaded.model)
-    return Inferred(loaded, model, list(loaded.findings) + shape_findings(model, loaded.path))
+    """Load (if needed) and infer every shape, through `lint`; loader errors stop before
+    inference."""
+    return Inferred(lint(source))
 
 
-def summary(source: str | Path | Loaded, *, as_json: bool = False) -> str | dict | None:
+def summary(source: str | Path | Loaded | Linted | Inferred, *,
+            as_json: bool = False) -> str | dict | None:
     """Keras's `model.summary()` table (or its dict form); None when the model has errors."""
     from netlint.summary_table import summary_dict, summary_text
 
-    result = infer(source)
-    if result.model is None:
+    model = linted(source).inferred
+    if model is None:
         return None
-    return summary_dict(result.model) if as_json else summary_text(result.model)
+    return summary_dict(model) if as_json else summary_text(model)
 
 
 def check(path_or_text: str | Path | Loaded, config: object = None, *,
@@ -76,13 +83,10 @@ def check(path_or_text: str | Path | Loaded, config: object = None, *,
     from pathlib import Path  # here, not at the top: `netlint check` never imports it
 
     from netlint.rules.config import ConfigFinder, layer_from
-    from netlint.rules.engine import run_rules
 
-    overrides = layer_from(config)
-    if isinstance(path_or_text, Loaded):
-        return run_rules(path_or_text, overrides)
-    if _is_text(path_or_text):
-        return run_rules(load_text(str(path_or_text)), overrides)
+    overrides = layer_from(config)  # a config file named is read once, not once a file
+    if isinstance(path_or_text, Loaded) or is_text(path_or_text):
+        return lint(path_or_text, overrides).findings
     path = Path(path_or_text)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file or folder")
@@ -99,18 +103,7 @@ def check_file(file: str | Path, overrides: object, finder: object) -> list[Find
     `overrides` is what `check` takes as `config`, `finder` a ConfigFinder. The parallel
     checker calls this for each file rather than `check`, which would first ask the file
     system whether the path exists and is a folder (two more calls per file)."""
-    from netlint.rules.config import effective_config, layer_from
-    from netlint.rules.engine import run_rules
-
-    return run_rules(load(file), effective_config(layer_from(overrides), file, finder))
-
-
-def _is_text(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    from pathlib import Path
-
-    return "\n" in value or (":" in value and not Path(value).exists())
+    return lint_file(file, overrides, finder).findings
 
 
 SNIFF_FIRST, SNIFF_AT_MOST = 64 * 1024, 1024 * 1024  # how much of a YAML file model_files reads

@@ -16,8 +16,8 @@ from hypothesis import given, settings, strategies as st
 
 from netlint.inference import infer_shapes
 from netlint.layers.base import ShapeError
+from netlint.pipeline import lint_loaded
 from netlint.rules.config import Config
-from netlint.rules.engine import run_rules
 from netlint.spec import load_text
 
 CELLS = ("LSTMCell", "GRUCell", "SimpleRNNCell")
@@ -268,7 +268,7 @@ def test_a_cell_as_a_layer_says_to_wrap_it():
 # -- rules ------------------------------------------------------------------------------
 
 def lint(text: str) -> list:
-    return run_rules(load_text(text, "m.yaml"), Config(options={}, isolated=True))
+    return lint_loaded(load_text(text, "m.yaml"), Config(options={}, isolated=True)).findings
 
 
 def test_nl104_fires_on_stacked_rnn_cells_without_return_sequences():

@@ -11,9 +11,10 @@ from typer.testing import CliRunner
 from netlint.api import check
 from netlint.cli import app
 from netlint.findings import SEVERITIES
+from netlint.pipeline import lint_loaded
 from netlint.rules import engine
 from netlint.rules.config import Config, ConfigError
-from netlint.rules.engine import Context, RuleCrash, registry, run_rules
+from netlint.rules.engine import Context, RuleCrash, registry
 from netlint.spec import load_text
 
 runner = CliRunner()
@@ -114,7 +115,7 @@ def test_context_report_uses_the_rule_and_its_path(temp_rules):
         yield ctx.report("second", None, severity="error")
 
     code = temp_rules(check_, options={"limit": 3})
-    findings = [f for f in run_rules(load_text(CLEAN, "m.yaml")) if f.code == code]
+    findings = [f for f in lint_loaded(load_text(CLEAN, "m.yaml")).findings if f.code == code]
     assert [(f.message, f.severity, f.path, f.line, f.column, f.layer, f.fix)
             for f in findings] == [
         ("second", "error", "m.yaml", 1, 1, None, None),
@@ -126,7 +127,7 @@ def test_context_report_uses_the_rule_and_its_path(temp_rules):
 def test_context_report_refuses_an_unknown_severity(temp_rules):
     code = temp_rules(lambda ctx: [ctx.report("x", None, severity="fatal")])
     with pytest.raises(RuleCrash) as crash:
-        run_rules(load_text(CLEAN, "m.yaml"))
+        lint_loaded(load_text(CLEAN, "m.yaml"))
     assert crash.value.code == code and "fatal" in str(crash.value)
 
 
@@ -138,7 +139,7 @@ def test_select_by_id_prefix_name_and_all(temp_rules):
     name_b = engine.RULES[b].name
 
     def run(**kwargs):
-        return set(codes(run_rules(load_text(CLEAN, "m.yaml"), Config(**kwargs))))
+        return set(codes(lint_loaded(load_text(CLEAN, "m.yaml"), Config(**kwargs)).findings))
 
     assert run() == {a, b}
     assert run(select=(a,)) == {a}
@@ -154,29 +155,29 @@ def test_more_specific_selector_wins_within_a_layer(temp_rules):
     a = temp_rules(lambda ctx: [ctx.report("a", None)])
     b = temp_rules(lambda ctx: [ctx.report("b", None)])
     loaded = load_text(CLEAN, "m.yaml")
-    assert set(codes(run_rules(loaded, Config(select=("NL8",), ignore=(a,))))) == {b}
-    assert set(codes(run_rules(loaded, Config(select=(a,), ignore=("NL8",))))) == {a}
+    assert set(codes(lint_loaded(loaded, Config(select=("NL8",), ignore=(a,))).findings)) == {b}
+    assert set(codes(lint_loaded(loaded, Config(select=(a,), ignore=("NL8",))).findings)) == {a}
 
 
 def test_unknown_selector_is_a_config_error_with_a_suggestion():
     with pytest.raises(ConfigError, match=r"'NL15'.*|did you mean"):
-        run_rules(load_text(CLEAN), Config(select=("NL15",)))
+        lint_loaded(load_text(CLEAN), Config(select=("NL15",)))
     with pytest.raises(ConfigError, match="did you mean 'incompatible-shape'"):
-        run_rules(load_text(CLEAN), Config(ignore=("incompatible-shap",)))
+        lint_loaded(load_text(CLEAN), Config(ignore=("incompatible-shap",)))
 
 
 def test_loader_findings_go_through_selection():
     text = "input: {shape: [20, 1]}\nlayers:\n  - LTSM: {units: 4}\n"
-    assert codes(run_rules(load_text(text))) == ["NL002"]
-    assert run_rules(load_text(text), Config(ignore=("NL002",))) == []
-    assert run_rules(load_text(text), Config(ignore=("unknown-layer",))) == []
+    assert codes(lint_loaded(load_text(text)).findings) == ["NL002"]
+    assert lint_loaded(load_text(text), Config(ignore=("NL002",))).findings == []
+    assert lint_loaded(load_text(text), Config(ignore=("unknown-layer",))).findings == []
 
 
 def test_severity_override_applies_to_every_finding_of_the_rule():
-    findings = run_rules(load_text(BROKEN), Config(severity={"NL105": "info"}))
+    findings = lint_loaded(load_text(BROKEN), Config(severity={"NL105": "info"})).findings
     assert [(f.code, f.severity) for f in findings] == [("NL105", "info")]
     with pytest.raises(ConfigError, match="not a severity"):
-        run_rules(load_text(BROKEN), Config(severity={"NL105": "fatal"}))
+        lint_loaded(load_text(BROKEN), Config(severity={"NL105": "fatal"}))
 
 
 def test_findings_are_sorted_and_deduplicated(temp_rules):
@@ -186,14 +187,14 @@ def test_findings_are_sorted_and_deduplicated(temp_rules):
                 ctx.report("y", layers[0].position)]
 
     code = temp_rules(check_)
-    found = [f for f in run_rules(load_text(CLEAN)) if f.code == code]
+    found = [f for f in lint_loaded(load_text(CLEAN)).findings if f.code == code]
     assert [(f.line, f.message) for f in found] == [(3, "y"), (4, "z")]
 
 
 # -- shape errors: NL105 unless a shape rule explains the layer ------------------------------
 
 def test_shape_error_is_nl105_by_default():
-    (finding,) = run_rules(load_text(BROKEN, "m.yaml"))
+    (finding,) = lint_loaded(load_text(BROKEN, "m.yaml")).findings
     assert (finding.code, finding.line, finding.column, finding.layer) == \
         ("NL105", 4, 5, "reshape")
     assert "(None, 4)" in finding.message and "15" in finding.message
@@ -205,9 +206,9 @@ def test_shape_rule_at_error_level_claims_the_layer(temp_rules):
             yield ctx.report("specific", node.spec.position, layer=node.name)
 
     specific = temp_rules(explain, family="NL1", severity="error")
-    assert codes(run_rules(load_text(BROKEN))) == [specific]
+    assert codes(lint_loaded(load_text(BROKEN)).findings) == [specific]
     # ignoring the specific rule does not hide that the model is broken
-    assert codes(run_rules(load_text(BROKEN), Config(ignore=(specific,)))) == ["NL105"]
+    assert codes(lint_loaded(load_text(BROKEN), Config(ignore=(specific,))).findings) == ["NL105"]
 
 
 def test_a_warning_does_not_claim_the_layer(temp_rules):
@@ -216,7 +217,7 @@ def test_a_warning_does_not_claim_the_layer(temp_rules):
             yield ctx.report("hint", node.spec.position, layer=node.name)
 
     warning = temp_rules(explain, family="NL1", severity="warning")
-    assert sorted(codes(run_rules(load_text(BROKEN)))) == ["NL105", warning]
+    assert sorted(codes(lint_loaded(load_text(BROKEN)).findings)) == ["NL105", warning]
 
 
 def test_an_error_from_any_family_claims_the_layer(temp_rules):
@@ -226,22 +227,22 @@ def test_an_error_from_any_family_claims_the_layer(temp_rules):
             yield ctx.report("because", node.spec.position, layer=node.name)
 
     other_family = temp_rules(explain, family="NL8", severity="error")
-    assert codes(run_rules(load_text(BROKEN))) == [other_family]
+    assert codes(lint_loaded(load_text(BROKEN)).findings) == [other_family]
 
 
 def test_rules_do_not_run_when_the_loader_failed(temp_rules):
     ran = []
     temp_rules(lambda ctx: ran.append(1) or ())
-    run_rules(load_text("input: {shape: [20, 1]}\nlayers:\n  - LTSM: {units: 4}\n"))
+    lint_loaded(load_text("input: {shape: [20, 1]}\nlayers:\n  - LTSM: {units: 4}\n"))
     assert ran == []
-    run_rules(load_text(CLEAN))
+    lint_loaded(load_text(CLEAN))
     assert ran == [1]
 
 
 def test_rule_crash_names_rule_and_file(temp_rules, tmp_path):
     code = temp_rules(lambda ctx: 1 / 0)
     with pytest.raises(RuleCrash, match=f"{code} crashed on .*m.yaml: ZeroDivisionError"):
-        run_rules(load_text(CLEAN, "m.yaml"))
+        lint_loaded(load_text(CLEAN, "m.yaml"))
     result = invoke("check", str(write(tmp_path, "m.yaml", CLEAN)))
     assert result.exit_code == 2
     assert "internal error" in result.output and "Traceback" not in result.output

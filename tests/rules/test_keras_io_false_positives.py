@@ -8,8 +8,8 @@ What a card cannot say stays here: what the loader made of the file.
 
 from __future__ import annotations
 
+from netlint.pipeline import lint_loaded
 from netlint.rules.config import Config
-from netlint.rules.engine import run_rules
 from netlint.spec import load_text
 
 
@@ -17,5 +17,6 @@ def test_nl901_tells_to_write_the_files_own_leaky_relu_slope():
     loaded = load_text("input: {shape: [4]}\nlayers:\n  - LeakyReLU: {alpha: 0.2}\n"
                        "  - Dense: {units: 1}\n", "m.yaml")
     assert loaded.model.layers[0].kwargs["negative_slope"] == 0.2  # Keras: alpha=0.2 -> 0.2
-    (finding,) = [f for f in run_rules(loaded, Config(isolated=True)) if f.code == "NL901"]
+    findings = lint_loaded(loaded, Config(isolated=True)).findings
+    (finding,) = [f for f in findings if f.code == "NL901"]
     assert finding.fix == "write negative_slope: 0.2"

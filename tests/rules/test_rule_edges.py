@@ -9,18 +9,18 @@ from pathlib import Path
 
 import numpy as np
 
+from netlint.pipeline import lint_loaded
 from netlint.rules.config import Config
-from netlint.rules.engine import run_rules
 from netlint.spec import load, load_text
 
 
 def lint(text: str, options: dict | None = None, folder: Path | None = None) -> list:
     config = Config(options=options or {}, isolated=True)
     if folder is None:
-        return run_rules(load_text(text, "m.yaml"), config)
+        return lint_loaded(load_text(text, "m.yaml"), config).findings
     path = folder / "m.yaml"
     path.write_text(text, encoding="utf-8")
-    return run_rules(load(path), config)
+    return lint_loaded(load(path), config).findings
 
 
 def only(findings: list, code: str) -> list:

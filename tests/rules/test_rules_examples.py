@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from netlint.findings import severity_rank
+from netlint.pipeline import lint_loaded
 from netlint.rules.config import Config
-from netlint.rules.engine import registry, run_rules
+from netlint.rules.engine import registry
 from netlint.spec import load
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +28,7 @@ EXPECT = re.compile(r"^#\s*expect:\s*(.*)$", re.MULTILINE)
 
 def findings(path: Path) -> list:
     # an isolated default config: the repository's own settings must not hide anything
-    return run_rules(load(path), Config(isolated=True))
+    return lint_loaded(load(path), Config(isolated=True)).findings
 
 
 def expected_codes(path: Path) -> set:

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from model_strategies import random_model
 
-from netlint.rules.engine import run_rules
+from netlint.pipeline import lint_loaded
 from netlint.spec import load_text
 
 losses = st.sampled_from([
@@ -59,6 +59,6 @@ def model_with_extras(draw) -> str:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(model_with_extras())
 def test_no_rule_crashes(text):
-    findings = run_rules(load_text(text, "random.yaml"))
+    findings = lint_loaded(load_text(text, "random.yaml")).findings
     for finding in findings:
         assert finding.message and finding.code.startswith("NL")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from netlint.pipeline import lint_loaded
 from netlint.rules.config import Config
-from netlint.rules.engine import run_rules
 from netlint.spec import load_text
 
 # SHAPE_ERROR on line 4: Reshape gets 4 values for 15 places, NL105 at 4:5 (no
@@ -15,7 +15,7 @@ FILLER = "  - Dropout: {rate: 0.1}"  # a line that raises nothing
 
 
 def lint(text: str, config: Config | None = None) -> list[tuple]:
-    return [(f.code, f.line) for f in run_rules(load_text(text, "m.yaml"), config)]
+    return [(f.code, f.line) for f in lint_loaded(load_text(text, "m.yaml"), config).findings]
 
 
 def test_unsuppressed_baseline():
@@ -77,18 +77,19 @@ def test_disable_all():
 
 
 def test_unused_suppression_message_names_the_code_and_line():
-    (finding,) = run_rules(load_text(HEAD + "  # netlint: disable=NL105\n" + TAIL, "m.yaml"))
+    text = HEAD + "  # netlint: disable=NL105\n" + TAIL
+    (finding,) = lint_loaded(load_text(text, "m.yaml")).findings
     assert (finding.code, finding.severity, finding.line) == ("NL010", "warning", 4)
     assert "disable=NL105" in finding.message and "line 5" in finding.message
     assert finding.fix == "remove 'NL105' from the comment"
 
 
 def test_unknown_code_and_malformed_directives_are_reported():
-    (unknown,) = run_rules(load_text(HEAD + "  # netlint: disable=NL015\n" + TAIL))
+    (unknown,) = lint_loaded(load_text(HEAD + "  # netlint: disable=NL015\n" + TAIL)).findings
     assert unknown.code == "NL010" and "NL015" in unknown.message
-    (typo,) = run_rules(load_text(HEAD + "  # netlint: disabel=NL105\n" + TAIL))
+    (typo,) = lint_loaded(load_text(HEAD + "  # netlint: disabel=NL105\n" + TAIL)).findings
     assert typo.code == "NL010" and "not a netlint directive" in typo.message
-    (bare,) = run_rules(load_text(HEAD + "  # netlint: disable\n" + TAIL))
+    (bare,) = lint_loaded(load_text(HEAD + "  # netlint: disable\n" + TAIL)).findings
     assert bare.code == "NL010" and "names no rule" in bare.message
 
 
@@ -132,7 +133,7 @@ def test_suppressions_cost_work_linear_in_their_number(monkeypatch):
         calls.clear()
         text = "input: {shape: [4]}\nlayers:\n" + "".join(
             "  - Dense: {units: 2}  # netlint: disable=NL601\n" for _ in range(count))
-        run_rules(load_text(text))
+        lint_loaded(load_text(text))
         return len(calls)
 
     small, large = work(200), work(2_000)

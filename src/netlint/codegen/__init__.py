@@ -39,7 +39,7 @@ class Exported:
 
 
 def export_script(inferred: object, options: ScriptOptions | None = None) -> str:
-    """The training script of an inferred model (`netlint.api.infer(path).model`)."""
+    """The training script of an inferred model (`netlint.lint(path).inferred`)."""
     from netlint.codegen.script import training_script
 
     return training_script(inferred, options or ScriptOptions())  # type: ignore[arg-type]
@@ -85,32 +85,40 @@ def _refuse_declared(inferred: object) -> None:
                               layer.position)
 
 
-def lint(path: str | Path) -> tuple[object, list]:
-    """(InferredModel or None, findings sorted): what `netlint check` reports (with the
-    project's config), plus the loader's and the shape inference's own findings.
+def lint(source: str | Path | object) -> tuple[object, list]:
+    """(InferredModel or None, findings sorted) of a path or the pipeline's Linted: what
+    `netlint check` reports (with the project's config), plus the loader's and the shape
+    inference's own findings that it does not (a generic NL105 a rule explained, one the
+    config ignores): export refuses those too.
 
     The model is None only when the file could not be read into a model at all; a
     model with loader errors (NL001-NL004) is still inferred, for `--force`.
     """
-    from netlint import api
-    from netlint.inference import infer_shapes
+    from netlint.api import linted
+    from netlint.rules.config import ConfigError
 
-    result = api.infer(path)
-    findings = list(result.findings)
-    check = getattr(api, "check", None)
-    if check is not None:
-        from netlint.rules.config import ConfigError
-
-        try:
-            checked = check(Path(path))
-        except ConfigError as problem:
-            raise ExportError(f"netlint configuration: {problem}") from None
-        seen = {(f.code, f.line, f.column, f.message) for f in findings}
-        findings += [f for f in checked if (f.code, f.line, f.column, f.message) not in seen]
-    model = result.model
+    try:
+        result = linted(Path(source) if isinstance(source, str) else source)
+    except ConfigError as problem:
+        raise ExportError(f"netlint configuration: {problem}") from None
+    model = result.inferred
     if model is None and result.loaded.model is not None:
+        # the loader's errors stopped the pipeline before inference: inferred here
+        # (the only time for this file), for --force
+        from netlint.inference import infer_shapes
+
         model = infer_shapes(result.loaded.model)
+    reported = {_shown_as(f) for f in result.findings}
+    findings = result.findings + [f for f in result.core_findings
+                                  if _shown_as(f) not in reported]
     return model, sorted(findings, key=lambda f: f.sort_key())
+
+
+def _shown_as(finding: object) -> tuple:
+    """What tells two findings apart on the export's listing (not the severity a config
+    gave one: a loader error the config made a warning is listed once)."""
+    return (finding.code, finding.line,  # type: ignore[attr-defined]
+            finding.column, finding.message)  # type: ignore[attr-defined]
 
 
 def export_model(inferred: object, to: str = "script",
@@ -126,9 +134,10 @@ def export_model(inferred: object, to: str = "script",
     return export_script(inferred, options)
 
 
-def export_file(path: str | Path, *, to: str = "script", force: bool = False,
+def export_file(path: str | Path | object, *, to: str = "script", force: bool = False,
                 options: ScriptOptions | None = None) -> Exported:
-    """Lint `path` and export it; ExportRefused when it has errors (unless `force`)."""
+    """Lint `path` (or take the pipeline's Linted) and export it; ExportRefused when it has
+    errors (unless `force`)."""
     model, findings = lint(path)
     errors = [f for f in findings if f.severity == "error"]
     if model is None:

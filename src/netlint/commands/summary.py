@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from netlint.commands.common import existing_file, say
+from netlint.commands.common import existing_file, fail_usage, say
 
 
 class SummaryFormat(str, Enum):
@@ -22,19 +22,25 @@ def summary(
                                          help="text (Keras's table) or json"),
 ) -> None:
     """Print the table Keras 3's model.summary() prints: shapes and parameter counts."""
-    from netlint.api import infer
+    from netlint.pipeline import lint
+    from netlint.rules.config import ConfigError
     from netlint.summary_table import summary_dict, summary_text
 
-    result = infer(existing_file(file))
-    for finding in sorted(result.findings, key=lambda f: f.sort_key()):
+    try:
+        result = lint(existing_file(file))
+    except ConfigError as error:  # the project's lint config, read on the way
+        raise fail_usage(str(error)) from None
+    # the loader's and inference's own findings, as the table's footnotes
+    for finding in sorted(result.core_findings, key=lambda f: f.sort_key()):
         say(finding.text(), err=True)
-    if result.model is None:
+    model = result.inferred
+    if model is None:
         raise typer.Exit(1)
     if format is SummaryFormat.json:
-        typer.echo(json.dumps(summary_dict(result.model), indent=2, sort_keys=False))
+        typer.echo(json.dumps(summary_dict(model), indent=2, sort_keys=False))
     else:
-        say(summary_text(result.model), nl=False)
-    if result.model.errors:
+        say(summary_text(model), nl=False)
+    if model.errors:
         raise typer.Exit(1)
 
 

@@ -38,24 +38,15 @@ def build(inferred_model: object, options: DiagramOptions, marks: dict | None = 
     return view(inferred_model, options, marks or {})
 
 
-def _inferred(source: object):
-    """An api.Inferred for a path, a Loaded or an Inferred; DiagramError on loader errors."""
-    from netlint import api
+def _drawable(source: object):
+    """The pipeline's Linted for a path, a Loaded or a Linted; DiagramError when the
+    loader's errors stopped inference."""
+    from netlint.api import linted
 
-    result = source if isinstance(source, api.Inferred) else api.infer(source)
-    if result.model is None:
-        raise DiagramError([f for f in result.findings if f.severity == "error"])
+    result = linted(source)
+    if result.inferred is None:
+        raise DiagramError([f for f in result.loaded.findings if f.severity == "error"])
     return result
-
-
-def _error_findings(result: object, source: object) -> list:
-    """Errors to mark: the rule engine's when there is one (sharper codes), else the core's."""
-    from netlint.drawing.marks import rule_findings
-
-    findings = rule_findings(source if isinstance(source, (str, Path)) else result.loaded)
-    if findings is None:
-        findings = result.findings
-    return [f for f in findings if f.severity == "error"]
 
 
 def diagram_and_findings(source: str | Path | object, options: DiagramOptions,
@@ -67,10 +58,10 @@ def diagram_and_findings(source: str | Path | object, options: DiagramOptions,
     from netlint.drawing.marks import layer_marks
     from netlint.drawing.style import noting
 
-    result = _inferred(source)
-    findings = _error_findings(result, source)
+    result = _drawable(source)
+    findings = [f for f in result.findings if f.severity == "error"]  # what check reports
     with noting() as shortened:
-        dot_source = build(result.model, options, layer_marks(findings)).source
+        dot_source = build(result.inferred, options, layer_marks(findings)).source
     if notes is not None:
         notes += shortening_notes(shortened)
     return dot_source, findings
@@ -95,7 +86,7 @@ def shortening_notes(counts: dict) -> list[str]:
 
 def diagram(source: str | Path | object, options: DiagramOptions | None = None,
             **choices: object) -> str:
-    """DOT source for a model file, a `Loaded` or an `Inferred`.
+    """DOT source for a model file, a `Loaded` or a `Linted` (`netlint.lint`).
 
     Options as a DiagramOptions or as keywords (view="unrolled", max_steps=6, ...).
     Raises DiagramError when the loader found errors; shape errors still draw, marked.

@@ -1,16 +1,14 @@
 """Which layers to mark as wrong on a diagram, and with which finding codes.
 
 A diagram is often how people see what is wrong, so a model with shape errors
-still draws, with the failing layer marked. The rule engine's findings are
-used when `netlint.api.check` exists (they name the more specific rule, such
-as NL104); otherwise the core's NL105 shape findings.
+still draws, with the failing layer marked, from the pipeline's findings (the
+rule engine's, which name the more specific rule, such as NL104).
 """
 
 from __future__ import annotations
 
 from netlint.records import record
-
-GENERIC_SHAPE_CODE = "NL105"
+from netlint.rules.checks.incompatible_shape import GENERIC_SHAPE_CODE
 
 
 @record(frozen=True)
@@ -33,17 +31,3 @@ def layer_marks(findings: list) -> dict[str, Mark]:
         codes = tuple(sorted({f.code for f in specific}))
         marks[layer] = Mark(codes, specific[0].message, specific[0].fix)
     return marks
-
-
-def rule_findings(source: object) -> list | None:
-    """The rule engine's findings for a path or a `Loaded`; None without an engine.
-
-    A path lets the engine apply the user's config and suppressions as `netlint
-    check` does, so the diagram marks what check reports.
-    """
-    import netlint.api
-
-    check = getattr(netlint.api, "check", None)
-    if check is None:
-        return None
-    return list(check(source))

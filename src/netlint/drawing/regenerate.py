@@ -35,20 +35,20 @@ def has_recurrent_layer(model: object) -> bool:
 
 def expected_files(examples: Path = EXAMPLES) -> dict[str, str]:
     """File name in examples/diagrams -> its DOT source, for every example that loads."""
-    from netlint.api import infer
     from netlint.drawing import build
     from netlint.drawing.marks import layer_marks
+    from netlint.pipeline import lint
 
     files: dict[str, str] = {}
     for path in sorted(examples.glob("*.yaml")):
-        result = infer(path)
-        if result.model is None:
+        result = lint(path)
+        if result.inferred is None:
             print(f"netlint: skipping {path}: it does not load", file=sys.stderr)
             continue
-        views = ["graph"] + (["unrolled"] if has_recurrent_layer(result.model.model) else [])
-        marks = layer_marks(result.findings)  # the core's shape errors: no config involved
+        views = ["graph"] + (["unrolled"] if has_recurrent_layer(result.inferred.model) else [])
+        marks = layer_marks(result.core_findings)  # the core's shape errors: no config
         for view in views:
-            graph = build(result.model, DiagramOptions(view=view), marks)
+            graph = build(result.inferred, DiagramOptions(view=view), marks)
             files[f"{path.stem}.{view}.dot"] = graph.source
     return files
 

@@ -21,15 +21,15 @@ from collections.abc import Callable, Iterable
 from netlint.data import read_data
 from netlint.findings import SEVERITIES, Finding
 from netlint.graph import ModelSpec, Position
-from netlint.inference import infer_shapes
 from netlint.records import field, record, replace
 from netlint.rules import facts
+from netlint.rules.checks.incompatible_shape import GENERIC_SHAPE_CODE
 from netlint.rules.config import NO_CONFIG
 from netlint.rules.suppress import apply_suppressions
 
-# read_data, infer_shapes, NO_CONFIG and apply_suppressions are imported here, not in the
+# read_data, NO_CONFIG and apply_suppressions are imported here, not in the
 # functions that use them: an import statement runs on every call (~8,000 instructions
-# each, four per file), and the rules' modules import those modules anyway.
+# each, three per file), and the rules' modules import those modules anyway.
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
@@ -187,21 +187,25 @@ class Context:
                        message=message, path=self.path, position=position, fix=fix, layer=layer)
 
 
-def run_rules(loaded: Loaded, config: Config | None = None) -> list[Finding]:
-    """Every finding for one loaded file, after selection, suppression and overrides; sorted."""
+def run_rules(loaded: Loaded, inferred: InferredModel | None,
+              config: Config | None = None) -> list[Finding]:
+    """Every finding for one loaded file, after selection, suppression and overrides; sorted.
+
+    `inferred` is the file's inferred model (netlint.pipeline infers it once), None when
+    the loader's errors stopped inference: then only the loader's findings are reported."""
     rules = registry()
     settings = (config or NO_CONFIG).settings(rules, loaded.path)
     findings = list(loaded.findings)
-    if loaded.ok and loaded.model is not None:
-        findings.extend(_rule_findings(loaded, settings))
+    if inferred is not None:
+        findings.extend(_rule_findings(loaded, inferred, settings))
     findings = [f for f in findings if f.code in settings.enabled]
     findings = apply_suppressions(findings, loaded, settings.enabled, rules)
     findings = [_with_severity(f, settings.severity.get(f.code)) for f in findings]
     return _sorted_unique(findings)
 
 
-def _rule_findings(loaded: Loaded, settings: Settings) -> list[Finding]:
-    inferred = infer_shapes(loaded.model)
+def _rule_findings(loaded: Loaded, inferred: InferredModel,
+                   settings: Settings) -> list[Finding]:
     findings: list[Finding] = []
     ctx: Context | None = None
     for code, rule_, options in settings.plan:  # the enabled rules, in code order
@@ -226,9 +230,6 @@ def _rule_findings(loaded: Loaded, settings: Settings) -> list[Finding]:
         except Exception as exc:  # a bug in a rule; say which one, on which file
             raise RuleCrash(code, loaded.path, exc) from exc
     return drop_explained_shape_errors(findings)
-
-
-GENERIC_SHAPE_CODE = "NL105"
 
 
 def drop_explained_shape_errors(findings: list[Finding]) -> list[Finding]:

@@ -1,20 +1,35 @@
 """The shape errors inference recorded, one per layer that cannot take its input, as
-they are. The engine drops this finding for a layer that a more specific rule has
-already explained at error level (engine.drop_explained_shape_errors)."""
+they are: the one place NL105 findings are made. The engine drops this finding for a
+layer that a more specific rule has already explained at error level
+(engine.drop_explained_shape_errors)."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 from netlint.findings import Finding
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
+    from netlint.inference import InferredModel
     from netlint.rules.engine import Context
 
+GENERIC_SHAPE_CODE = "NL105"
+NAME = "incompatible-shape"  # the card's name (rules/NL105.yaml)
 
-def check(ctx: Context) -> Iterator[Finding]:
-    for node in ctx.inferred.errors:
+
+def shape_findings(inferred: InferredModel, path: str, *, name: str = NAME,
+                   severity: str = "error") -> list[Finding]:
+    """Layers that cannot take their input, as NL105 findings (the card's name and
+    severity unless the registered rule says otherwise)."""
+    out = []
+    for node in inferred.errors:
         spec = node.spec
-        yield ctx.report(node.error_message(),
-                         spec.position if spec else None, fix=node.error.fix, layer=node.name)
+        out.append(Finding(code=GENERIC_SHAPE_CODE, name=name, severity=severity,
+                           message=node.error_message(),
+                           path=path, position=spec.position if spec else None,
+                           fix=node.error.fix, layer=node.name))
+    return out
+
+
+def check(ctx: Context) -> list[Finding]:
+    return shape_findings(ctx.inferred, ctx.path, name=ctx.rule.name,
+                          severity=ctx.rule.severity)
