@@ -13,7 +13,7 @@ $(BIN)/python:
 
 # An editable install compiles no bytecode, as a wheel install does; compile it here, so a
 # machine that writes none at run time (PYTHONDONTWRITEBYTECODE=1) does not compile the
-# generated schema validator (spec/model_validator.py, 1 MB) on every check.
+# generated schema validator (loader/model_validator.py, 1 MB) on every check.
 COMPILE := $(BIN)/python -m compileall -q src/netlint
 
 install: $(BIN)/python

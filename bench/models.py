@@ -95,7 +95,7 @@ def many(folder: Path, count: int) -> list:
 def keras_script(model_file: Path) -> str:
     """Python that builds the same model with Keras (and prints its summary): what a
     user runs today to see the shapes. Generated from the loaded netlint model."""
-    from netlint.spec import load
+    from netlint.loader import load
 
     loaded = load(model_file)
     model = loaded.model
@@ -142,7 +142,7 @@ def residual(layers: int) -> str:
     the one before it. Names only where `from:` needs them, so 21,000 layers stay within
     the loader's 150,000 values. `{units: 16}`, not the shorthand `- Dense: 16`: the
     loader re-validates a rewritten positional argument in a document as long as the
-    layer's index (spec/normalised.py `_nest`), quadratic in the layers (4,000: 18 s)."""
+    layer's index (loader/normalised.py `_nest`), quadratic in the layers (4,000: 18 s)."""
     # one value more per block (activation: relu) and 21,000 layers are past the limit
     lines = ["# netlint: disable-file=NL601  # each block's two Dense layers are linear",
              "netlint: 1", f"description: {layers} layers in residual blocks",

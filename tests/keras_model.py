@@ -9,8 +9,8 @@ import keras
 
 from keras_oracle import SEPARATE_ARGUMENTS
 from netlint.api import infer
-from netlint.graph import LayerSpec, ModelSpec
-from netlint.spec import load_text
+from netlint.model.graph import LayerSpec, ModelSpec
+from netlint.loader import load_text
 
 # Keras 2 input arguments that the loader turned into the model input; Keras 3 rejects
 # batch_input_shape/batch_size on layers and ignores input_shape/input_dim after the first.
@@ -56,7 +56,7 @@ def build_keras_model(model: ModelSpec) -> tuple[dict, object]:
     in a user's script) and called in dependency order. Raises KerasRefused
     naming the first layer Keras rejects.
     """
-    from netlint.inference import dependency_order
+    from netlint.layers.inference import dependency_order
 
     keras.backend.clear_session()
     tensors = {}

@@ -44,7 +44,7 @@ def test_oracle_ran_enough_models():
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_example_matches_keras(path):
-    from netlint.spec import load
+    from netlint.loader import load
 
     loaded = load(path)
     if not loaded.ok:

@@ -17,8 +17,9 @@ The Python API is what the `netlint` command itself calls:
 
 Everything is imported on first use (module `__getattr__`), so `import netlint`
 costs nothing and `netlint --help` stays fast. The modules behind the functions
-have other names (`netlint.inference`, `netlint.summary_table`, `netlint.drawing`,
-`netlint.codegen`), so importing one never replaces a function of this package.
+have other names (`netlint.layers.inference`, `netlint.report.summary_table`,
+`netlint.drawing`, `netlint.codegen`), so importing one never replaces a function of
+this package (a `netlint/diagram/` or `netlint/export/` package would).
 """
 
 from __future__ import annotations
@@ -32,19 +33,19 @@ if TYPE_CHECKING:  # for type checkers and IDEs; nothing is imported at run time
     from netlint.api import Inferred, check, infer, summary
     from netlint.codegen import export_file as export
     from netlint.drawing import diagram
-    from netlint.findings import Finding
+    from netlint.model.findings import Finding
     from netlint.pipeline import Linted, lint
-    from netlint.records import asdict
-    from netlint.spec import Loaded, load, load_text
+    from netlint.plumbing.records import asdict
+    from netlint.loader import Loaded, load, load_text
 
 __all__ = ["load", "load_text", "lint", "check", "summary", "infer", "diagram", "export",
            "Finding", "asdict", "Loaded", "Linted", "Inferred", "__version__"]
 
 # public name -> (module, attribute): resolved on first access, then cached here
 _LAZY = {
-    "load": ("netlint.spec", "load"),
-    "load_text": ("netlint.spec", "load_text"),
-    "Loaded": ("netlint.spec", "Loaded"),
+    "load": ("netlint.loader", "load"),
+    "load_text": ("netlint.loader", "load_text"),
+    "Loaded": ("netlint.loader", "Loaded"),
     "lint": ("netlint.pipeline", "lint"),
     "Linted": ("netlint.pipeline", "Linted"),
     "check": ("netlint.api", "check"),
@@ -53,8 +54,8 @@ _LAZY = {
     "Inferred": ("netlint.api", "Inferred"),
     "diagram": ("netlint.drawing", "diagram"),
     "export": ("netlint.codegen", "export_file"),
-    "Finding": ("netlint.findings", "Finding"),
-    "asdict": ("netlint.records", "asdict"),
+    "Finding": ("netlint.model.findings", "Finding"),
+    "asdict": ("netlint.plumbing.records", "asdict"),
 }
 
 

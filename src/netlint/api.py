@@ -6,10 +6,10 @@ import os
 import re
 from collections.abc import Iterator
 
-from netlint.findings import Finding
+from netlint.model.findings import Finding
 from netlint.pipeline import Linted, is_text, lint, lint_file
-from netlint.records import record
-from netlint.spec import Loaded, load, load_text
+from netlint.plumbing.records import record
+from netlint.loader import Loaded, load, load_text
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ class Inferred:
         return self.linted.loaded
 
     @property
-    def model(self) -> object | None:  # netlint.inference.InferredModel
+    def model(self) -> object | None:  # netlint.layers.inference.InferredModel
         return self.linted.inferred
 
     @property
@@ -62,7 +62,7 @@ def infer(source: str | Path | Loaded) -> Inferred:
 def summary(source: str | Path | Loaded | Linted | Inferred, *,
             as_json: bool = False) -> str | dict | None:
     """Keras's `model.summary()` table (or its dict form); None when the model has errors."""
-    from netlint.summary_table import summary_dict, summary_text
+    from netlint.report.summary_table import summary_dict, summary_text
 
     model = linted(source).inferred
     if model is None:
@@ -151,7 +151,7 @@ def _has_layers_key(name: str) -> bool:
     `{"layers": [...]}`) is a mapping with a top-level `layers` key: read as the checker
     would read it. A file that cannot be read as YAML counts as a model file, so its
     problem is reported rather than the file silently skipped."""
-    from netlint.spec import load
+    from netlint.loader import load
 
     loaded = load(name)
     document = loaded.document

@@ -9,18 +9,18 @@ command loads, infers or runs the rules twice, and each shape error has one prod
 
 from __future__ import annotations
 
-from netlint.findings import Finding
-from netlint.inference import infer_shapes
-from netlint.records import record
+from netlint.model.findings import Finding
+from netlint.layers.inference import infer_shapes
+from netlint.plumbing.records import record
 from netlint.rules.checks.incompatible_shape import shape_findings
 from netlint.rules.engine import run_rules
-from netlint.spec import Loaded, load, load_text
+from netlint.loader import Loaded, load, load_text
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from netlint.inference import InferredModel
+    from netlint.layers.inference import InferredModel
 
 __all__ = ["Linted", "lint", "lint_file", "lint_loaded"]
 

@@ -18,9 +18,9 @@ from typer.testing import CliRunner
 from netlint.api import check
 from netlint.cli import app
 from netlint.codegen import ExportError, export_file
-from netlint.inference import infer_shapes
-from netlint.spec import load_text
-from netlint.spec.schema import editor_schema
+from netlint.layers.inference import infer_shapes
+from netlint.loader import load_text
+from netlint.loader.schema import editor_schema
 
 runner = CliRunner()
 

@@ -13,7 +13,7 @@ import pytest
 
 from netlint.api import check, infer
 from netlint.codegen import ExportError, ScriptOptions, export_model
-from netlint.spec import load_text
+from netlint.loader import load_text
 
 TEXT_CLASSIFIER = """\
 layers:

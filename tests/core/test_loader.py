@@ -5,8 +5,8 @@ import time
 import pytest
 import yaml
 
-from netlint.spec import load, load_text, yaml_source
-from netlint.spec.yaml_source import MAX_DEPTH
+from netlint.loader import load, load_text, yaml_source
+from netlint.loader.yaml_source import MAX_DEPTH
 
 
 def codes(loaded):
@@ -285,7 +285,7 @@ def test_every_position_matches_pyyamls_composer(model):
     where libyaml ends it at the next token, so only its start is compared)."""
     import yaml
 
-    from netlint.spec.yaml_source import read_yaml
+    from netlint.loader.yaml_source import read_yaml
 
     text = model.read_text(encoding="utf-8")
     document = read_yaml(text)
@@ -315,13 +315,13 @@ MERGE_KEY_DOCUMENTS = [
 def test_merge_keys_read_as_pyyaml_reads_them(text):
     import yaml
 
-    from netlint.spec.yaml_source import read_yaml
+    from netlint.loader.yaml_source import read_yaml
 
     assert read_yaml(text).value == yaml.load(text, Loader=yaml.SafeLoader)
 
 
 def test_a_merge_of_a_non_mapping_points_at_the_merged_value():
-    from netlint.spec.yaml_source import YamlProblem, read_yaml
+    from netlint.loader.yaml_source import YamlProblem, read_yaml
 
     with pytest.raises(YamlProblem) as caught:
         read_yaml("a:\n  <<: [1, 2]\n")

@@ -9,9 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 import netlint
-from netlint import inference, pipeline
+from netlint import pipeline
+from netlint.layers import inference
 from netlint.cli import app
-from netlint.spec import load
+from netlint.loader import load
 
 ROOT = Path(__file__).resolve().parents[2]
 BUGGY = ROOT / "examples" / "buggy" / "stacked-lstm.yaml"

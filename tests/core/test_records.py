@@ -1,4 +1,4 @@
-"""`netlint.records` behaves as `dataclasses` does for everything netlint uses.
+"""`netlint.plumbing.records` behaves as `dataclasses` does for everything netlint uses.
 
 Each case builds the same class both ways and compares what they do, so the
 expected behaviour is the standard library's, not numbers written down here.
@@ -13,7 +13,7 @@ from typing import ClassVar  # noqa: F401 - dataclasses looks it up by name
 
 import pytest
 
-from netlint import records
+from netlint.plumbing import records
 
 
 def _both(frozen: bool = False, order: bool = False) -> tuple[type, type]:

@@ -8,8 +8,8 @@ import pytest
 
 from keras_model import build_keras_model
 from netlint.api import infer
-from netlint.spec import load_text
-from netlint.summary_table import summary_dict, summary_text
+from netlint.loader import load_text
+from netlint.report.summary_table import summary_dict, summary_text
 
 MODELS = {
     "stacked": "input: {shape: [10, 64]}\nlayers:\n  - LSTM: {units: 32, return_sequences: true}\n"

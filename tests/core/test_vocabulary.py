@@ -13,7 +13,7 @@ import json
 import pytest
 
 from netlint import vocabulary
-from netlint.spec import load_text
+from netlint.loader import load_text
 from netlint.vocabulary import generate
 
 
@@ -117,7 +117,7 @@ def test_letter_case_is_ignored_where_keras_ignores_it():
 def test_suggestions_by_letters_share_the_files_budget(monkeypatch):
     """difflib costs up to a millisecond; a file of 500,000 wrong names must stay linear,
     so Keras-name suggestions draw on the loader's one budget per file."""
-    from netlint.spec import layer_items
+    from netlint.loader import layer_items
 
     monkeypatch.setattr(layer_items, "MAX_SUGGESTIONS", 1)
     text = USES["metric"].format('acurracy, "acurracy"')

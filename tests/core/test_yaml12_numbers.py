@@ -15,7 +15,7 @@ from hypothesis import given, settings, strategies as st
 from ruamel.yaml import YAML
 
 from netlint.api import check
-from netlint.spec import load_text
+from netlint.loader import load_text
 
 YAML12 = YAML(typ="safe", pure=True)
 

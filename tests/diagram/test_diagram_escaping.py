@@ -10,7 +10,7 @@ from diagram_helpers import needs_dot, render_svg
 from netlint.api import load_text
 from netlint.drawing import DiagramOptions, build, diagram
 from netlint.drawing.style import visible_text
-from netlint.inference import infer_shapes
+from netlint.layers.inference import infer_shapes
 
 HOSTILE = ['q"uote', "<tag>", "a&amp;b", "new\nline", "back\\slash", "end\\", "it's",
            "]]>", "x{y}|z", "tab\there", "--><!--"]

@@ -31,7 +31,7 @@ def python(code: str) -> str:
 def test_import_netlint_loads_nothing_heavy():
     loaded = json.loads(python(
         "import sys, json, netlint; print(json.dumps(sorted(sys.modules)))"))
-    heavy = {"netlint.api", "netlint.spec", "netlint.drawing", "netlint.codegen", "yaml",
+    heavy = {"netlint.api", "netlint.loader", "netlint.drawing", "netlint.codegen", "yaml",
              "jsonschema", "numpy", "typer", "graphviz", "typing"}
     assert not heavy & set(loaded), heavy & set(loaded)
 
@@ -101,8 +101,9 @@ def test_diagram_is_the_function_in_every_import_order(code):
 
 @pytest.mark.parametrize("code", [
     "import netlint; print(netlint.summary(PATH).split()[0])",
-    "import netlint.summary_table; print(netlint.summary(PATH).split()[0])",
-    "import netlint.inference, netlint; netlint.infer(PATH); print(netlint.summary(PATH)[:6])",
+    "import netlint.report.summary_table; print(netlint.summary(PATH).split()[0])",
+    "import netlint.layers.inference, netlint; netlint.infer(PATH); "
+    "print(netlint.summary(PATH)[:6])",
 ])
 def test_summary_is_the_function_in_every_import_order(code):
     assert python(code.replace("PATH", repr(str(CLEAN)))).split() == ["Model:"]
@@ -112,8 +113,8 @@ def test_summary_is_the_function_in_every_import_order(code):
 def test_api_names_are_plain_functions_and_no_module_shadows_them(name):
     import netlint.codegen
     import netlint.drawing
-    import netlint.inference
-    import netlint.summary_table  # noqa: F401 - imported to show it shadows nothing
+    import netlint.layers.inference
+    import netlint.report.summary_table  # noqa: F401 - imported to show it shadows nothing
 
     function = getattr(netlint, name)
     assert inspect.isfunction(function) and function.__module__ in (

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from netlint.api import check, infer
 from netlint.cli import app
-from netlint.spec import load
+from netlint.loader import load
 
 APPLICATIONS = [
     ("convnext", "ConvNeXtTiny", None),  # LayerScale (custom), ops Add: declared

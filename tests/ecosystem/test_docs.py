@@ -17,7 +17,7 @@ import yaml
 
 from netlint.api import check
 from netlint.docs import generate, main
-from netlint.spec import load_text
+from netlint.loader import load_text
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"

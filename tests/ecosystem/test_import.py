@@ -26,7 +26,7 @@ from netlint.importer.layers import Report
 from netlint.importer.values import INITIALIZER_DEFAULTS, object_value
 from netlint.layers import registry
 from netlint.layers.base import REGISTRY
-from netlint.spec import load, load_text
+from netlint.loader import load, load_text
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parent / "data"

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from netlint.api import check, infer
 from netlint.cli import app
 from netlint.importer import import_model
-from netlint.spec import load
+from netlint.loader import load
 
 runner = CliRunner()
 

@@ -186,7 +186,7 @@ def _eio(*_args, **_kwargs):
 def test_a_read_error_in_a_json_file_is_one_line(tmp_path, monkeypatch):
     source = tmp_path / "m.json"
     source.write_text(json.dumps(minimal()))
-    monkeypatch.setattr("netlint.spec.read_at_most", _eio)
+    monkeypatch.setattr("netlint.loader.read_at_most", _eio)
     refused(import_cli(source, tmp_path / "m.yaml"), str(source), "cannot read the file",
             os.strerror(errno.EIO))
 

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from keras_model import build_keras_model
 from netlint.api import infer
 from netlint.cli import app
-from netlint.spec import load
+from netlint.loader import load
 
 CORPUS_DIR = Path(__file__).resolve().parent / "keras_io"
 CORPUS = sorted(CORPUS_DIR.glob("*.yaml"))

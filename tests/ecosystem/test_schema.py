@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from netlint.cli import app
 from netlint.rules.cards import load_cards
-from netlint.spec import load_text
-from netlint.spec.schema import editor_schema, model_schema, schema_text
+from netlint.loader import load_text
+from netlint.loader.schema import editor_schema, model_schema, schema_text
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "schemas" / "netlint-model.schema.json"

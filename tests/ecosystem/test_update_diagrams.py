@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from netlint.cli import app
-from netlint.commands.update_diagrams import STAMP, dot_digest
+from netlint.cli.update_diagrams import STAMP, dot_digest
 from netlint.drawing import DiagramOptions, diagram
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,7 +116,7 @@ def test_usage_errors(model, tmp_path):
 
 def test_the_stamp_is_the_same_under_any_hash_seed(model):
     code = ("import sys; from netlint.drawing import diagram; "
-            "from netlint.commands.update_diagrams import dot_digest; "
+            "from netlint.cli.update_diagrams import dot_digest; "
             "print(dot_digest(diagram(sys.argv[1])))")
     digests = {subprocess.run([sys.executable, "-c", code, str(model)], text=True, check=True,
                               capture_output=True,

@@ -20,8 +20,8 @@ from model_strategies import random_model
 from netlint.api import infer
 from netlint.codegen import ScriptOptions, export_keras_json, export_script
 from netlint.codegen.emitter import ExportError
-from netlint.spec import load_text
-from netlint.summary_table import summary_dict
+from netlint.loader import load_text
+from netlint.report.summary_table import summary_dict
 from test_export_keras_json import _keras_table
 
 

@@ -15,7 +15,7 @@ from keras_oracle import LayerAnswer, netlint_layer
 
 from netlint.api import infer
 from netlint.layers.base import ShapeError
-from netlint.spec import load_text
+from netlint.loader import load_text
 
 IMAGE = (12, 10, 3)
 

@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from netlint.inference import infer_shapes
+from netlint.layers.inference import infer_shapes
 from netlint.layers.base import ShapeError
 from netlint.pipeline import lint_loaded
 from netlint.rules.config import Config
-from netlint.spec import load_text
+from netlint.loader import load_text
 
 CELLS = ("LSTMCell", "GRUCell", "SimpleRNNCell")
 

@@ -14,7 +14,7 @@ import pytest
 
 from netlint.api import infer
 from netlint.layers.string_inputs import READS_STRINGS, string_input_error, takes_strings
-from netlint.spec import load_text
+from netlint.loader import load_text
 
 NEEDS_TF = "Keras runs layers on strings with TensorFlow only: pip install -e '.[test-tf]'"
 # A working layer of each class asked about: its kwargs, and the per-sample shape of

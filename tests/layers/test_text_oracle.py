@@ -18,7 +18,7 @@ from keras_oracle import LayerAnswer, netlint_layer
 
 from netlint.api import infer
 from netlint.layers.base import ShapeError
-from netlint.spec import load_text
+from netlint.loader import load_text
 
 NEEDS_TF = "the text layers need TensorFlow for Keras to build them: " \
            "pip install -e '.[test-tf]'"

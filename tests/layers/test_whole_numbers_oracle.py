@@ -30,7 +30,7 @@ from netlint.layers.whole_numbers import (
     WHOLE_NAMES,
     is_whole_default,
 )
-from netlint.spec import load_text
+from netlint.loader import load_text
 
 BATCH = 3
 IMAGE = (9, 7, 3)

@@ -180,7 +180,7 @@ def _netlint_answer(spec, shape, batch):
     import json
 
     from netlint.api import infer
-    from netlint.spec import load_text
+    from netlint.loader import load_text
 
     model = {"input": {"shape": list(shape), **({"batch_size": batch} if batch else {})},
              "layers": [_layers_item(spec)]}
@@ -255,7 +255,7 @@ def test_a_written_backward_layer_takes_its_keras_name_like_any_constructed_laye
     # Keras names a layer when it is constructed: in Bidirectional(LSTM(..),
     # backward_layer=LSTM(..)) both LSTMs take a name, so the next LSTM is lstm_2
     from netlint.api import infer
-    from netlint.spec import load_text
+    from netlint.loader import load_text
 
     keras.backend.clear_session()
     inputs = keras.Input((5, 3))

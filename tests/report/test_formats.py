@@ -11,8 +11,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from netlint.findings import Finding
-from netlint.graph import Position
+from netlint.model.findings import Finding
+from netlint.model.graph import Position
 from netlint.report import render, tally
 from netlint.report.github import format_github
 from netlint.report.json_format import format_json

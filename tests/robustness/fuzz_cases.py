@@ -83,7 +83,7 @@ def seed_texts() -> list[tuple[str, str]]:
 def layer_vocabulary() -> tuple[list[str], dict[str, list[str]]]:
     """Class names (with the Keras 1/2 ones) and each class's argument names."""
     from netlint.layers import registry
-    from netlint.spec import legacy
+    from netlint.loader import legacy
 
     defs = registry.all_defs()
     names = sorted(defs) + sorted(legacy.LEGACY_LAYERS)

@@ -22,7 +22,7 @@ def problems(path: Path, finder: object = None) -> list[str]:
     """What breaks the invariant for this file (empty: all good)."""
     from netlint.api import check, summary
     from netlint.report import FORMATS, render
-    from netlint.spec import load
+    from netlint.loader import load
 
     out: list[str] = []
     try:

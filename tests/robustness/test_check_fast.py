@@ -1,4 +1,4 @@
-"""`netlint check FILE...` without typer (commands/check_fast.py) must behave exactly like typer.
+"""`netlint check FILE...` without typer (cli/check_fast.py) must behave exactly like typer.
 
 The fast path reads plain command lines itself and hands anything unusual to
 typer; these tests hold its option table to typer's own parameters and run the
@@ -19,8 +19,8 @@ import pytest
 import typer.main
 
 from netlint.cli import app
-from netlint.commands import check as check_cmd
-from netlint.commands import check_fast
+from netlint.cli import check as check_cmd
+from netlint.cli import check_fast
 
 ROOT = Path(__file__).resolve().parents[2]
 CLEAN = ROOT / "examples" / "mnist-convnet.yaml"

@@ -29,7 +29,7 @@ import contextlib, io, json, os, sys
 from pathlib import Path
 from typer.testing import CliRunner
 from netlint.cli import app
-from netlint.commands import check_fast
+from netlint.cli import check_fast
 
 root, many = Path(sys.argv[1]), Path(sys.argv[2])
 runner = CliRunner()

@@ -58,7 +58,7 @@ def test_the_cases_cover_every_kind_and_reach_the_rules():
     """A fuzzer that only ever produces unreadable files tests little: check the mix."""
     kinds = {}
     reached_rules = 0
-    from netlint.spec import load_text
+    from netlint.loader import load_text
 
     cases = 400
     for case in fuzz_cases.cases(cases, seed=2024):

@@ -14,7 +14,7 @@ MODEL = ROOT / "examples" / "stacked-lstm.yaml"
 # netlint's entry point with the summary table broken, as a bug would break it
 CRASHING = (
     "import sys\n"
-    "import netlint.summary_table as table\n"
+    "import netlint.report.summary_table as table\n"
     "def broken(*args, **kwargs):\n"
     "    raise ZeroDivisionError('division by zero')\n"
     "table.summary_text = table.summary_dict = broken\n"
@@ -57,7 +57,7 @@ def test_counts_beyond_a_float_and_beyond_printing_do_not_crash(tmp_path):
     from typer.testing import CliRunner
 
     from netlint.cli import app
-    from netlint.counts import byte_size_text, count_text
+    from netlint.plumbing.counts import byte_size_text, count_text
 
     model = _huge_model(tmp_path)
     for args in (["summary", str(model)], ["summary", "--format", "json", str(model)],
@@ -73,7 +73,7 @@ def test_counts_beyond_a_float_and_beyond_printing_do_not_crash(tmp_path):
 def test_counts_that_are_floats_are_written_as_counts():
     """JSON Schema calls 1.0 an integer, so `units: 1.0` passes the schema and counts
     come out as floats: the fuzz found summary crashing on them."""
-    from netlint.counts import byte_size_text, count_text, json_count
+    from netlint.plumbing.counts import byte_size_text, count_text, json_count
 
     assert count_text(9.0) == "9" and count_text(float("nan")) == "nan"
     assert byte_size_text(36.0) == "36.00 B" and json_count(2.0) == 2.0

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from netlint.spec import load, load_text
-from netlint.spec.yaml_source import (
+from netlint.loader import load, load_text
+from netlint.loader.yaml_source import (
     MAX_ALIAS_NODES,
     MAX_DEPTH,
     MAX_FILE_BYTES,

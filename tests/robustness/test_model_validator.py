@@ -1,4 +1,4 @@
-"""The generated schema validator (netlint.spec.model_validator) must agree with jsonschema.
+"""The generated schema validator (netlint.loader.model_validator) must agree with jsonschema.
 
 `validate()` trusts the generated validator when it says "valid" and only then
 skips jsonschema, so any document where the two disagree is a hole in the
@@ -18,10 +18,10 @@ import fuzz_cases
 import pytest
 from jsonschema import Draft7Validator
 
-from netlint.spec import generate_validator, model_validator
-from netlint.spec.schema import model_schema
-from netlint.spec.validate import conforms
-from netlint.spec.yaml_source import YamlProblem, read_yaml
+from netlint.loader import generate_validator, model_validator
+from netlint.loader.schema import model_schema
+from netlint.loader.validate import conforms
+from netlint.loader.yaml_source import YamlProblem, read_yaml
 
 
 class _Generated:
@@ -40,7 +40,7 @@ def both():
 def test_committed_schema_and_validator_are_generated_from_the_registry_as_it_is():
     for path, text in generate_validator.generated_files().items():
         assert path.read_text(encoding="utf-8") == text, \
-            f"{path.name} is stale: run `python -m netlint.spec.generate_validator`"
+            f"{path.name} is stale: run `python -m netlint.loader.generate_validator`"
     assert json.loads(generate_validator.SCHEMA_FILE.read_text(encoding="utf-8")) == model_schema()
 
 

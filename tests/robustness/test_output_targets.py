@@ -3,7 +3,7 @@
 `-o` may name a device (`/dev/null`, run as root in CI and containers), a FIFO, a
 symbolic link, `/dev/stdout` redirected to a file, or a file with a 255-byte name;
 a write may be killed half-way. Every command that writes (export, diagram, import,
-schema) goes through netlint.output_files; these tests drive the real commands.
+schema) goes through netlint.plumbing.output_files; these tests drive the real commands.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from netlint import output_files
+from netlint.plumbing import output_files
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "examples" / "stacked-lstm.yaml"
@@ -105,7 +105,7 @@ def test_a_write_killed_half_way_is_cleaned_up_by_the_next(tmp_path):
     stuck = subprocess.Popen([sys.executable, "-c", (
         "import os, sys, time\n"
         "from pathlib import Path\n"
-        "from netlint import output_files\n"
+        "from netlint.plumbing import output_files\n"
         "os.replace = lambda *a: time.sleep(600)\n"
         "output_files.write_atomic(Path(sys.argv[1]), b'half')\n"), str(out)])
     deadline = time.monotonic() + 60

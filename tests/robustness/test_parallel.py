@@ -1,6 +1,6 @@
 """Checking many files in worker processes says exactly what one process says.
 
-netlint.parallel hands files to worker processes when there are many; every
+netlint.plumbing.parallel hands files to worker processes when there are many; every
 result, including the ones that stop the run (a broken config file, a rule
 that crashes, an unreadable file), must reach the user at the same place in
 the same words, with the same exit code. A worker that dies stops the run with
@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from netlint import parallel
-from netlint.commands.check_run import run_check
+from netlint.plumbing import parallel
+from netlint.cli.check_run import run_check
 
 # forks: each test runs in a fresh interpreter, never forking this JAX-loaded one (conftest.py)
 pytestmark = [pytest.mark.skipif(not sys.platform.startswith("linux"),

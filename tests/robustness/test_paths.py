@@ -1,4 +1,4 @@
-"""netlint.paths gives the strings and answers pathlib gives, which the reports print.
+"""netlint.plumbing.paths gives the strings and answers pathlib gives, which the reports print.
 
 `netlint check` holds paths as strings rather than importing pathlib (6% of a
 one-file check); these compare each function with pathlib itself, on many
@@ -13,7 +13,7 @@ from pathlib import Path, PurePath, PurePosixPath
 
 import pytest
 
-from netlint import paths
+from netlint.plumbing import paths
 
 PARTS = ["", ".", "..", "a", "b.yaml", ".hidden", "x.", ".toml", "c.d.toml", "é"]
 SPELLINGS = sorted({

@@ -14,9 +14,9 @@ import time
 import pytest
 from typer.testing import CliRunner
 
-import netlint.spec
+import netlint.loader
 from netlint.cli import app
-from netlint.commands import check_fast
+from netlint.cli import check_fast
 
 runner = CliRunner()
 MODEL = "netlint: 1\ninput: {shape: [4]}\nlayers:\n  - Dense: 1\n"
@@ -28,7 +28,7 @@ def failing_read(monkeypatch):
     def read_at_most(descriptor, limit, expected):
         raise OSError(errno.EIO, EIO)
 
-    monkeypatch.setattr(netlint.spec, "read_at_most", read_at_most)
+    monkeypatch.setattr(netlint.loader, "read_at_most", read_at_most)
 
 
 @pytest.fixture
@@ -119,14 +119,14 @@ def test_a_folder_check_reports_a_file_it_cannot_read_instead_of_skipping_it(
     monkeypatch.setattr(api, "_head", head)
     assert [os.path.basename(n) for n in api.model_file_names(str(tmp_path))] == \
         ["broken.yaml", "good.yaml"]
-    monkeypatch.setattr(netlint.spec, "read_at_most", _failing_for("broken.yaml"))
+    monkeypatch.setattr(netlint.loader, "read_at_most", _failing_for("broken.yaml"))
     result = runner.invoke(app, ["check", str(tmp_path)], env={"GITHUB_ACTIONS": ""})
     assert result.exit_code == 1, result.output
     assert f"broken.yaml:1:1: NL001 [error] cannot read the file: {EIO}" in result.output
 
 
 def _failing_for(basename):
-    real = netlint.spec.read_at_most
+    real = netlint.loader.read_at_most
 
     def read_at_most(descriptor, limit, expected):
         if os.readlink(f"/proc/self/fd/{descriptor}").endswith(basename):

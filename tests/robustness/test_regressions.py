@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from netlint.api import check, model_files
-from netlint.spec import load, load_text, yaml_source
+from netlint.loader import load, load_text, yaml_source
 
 
 def codes(text: str) -> list[str]:

@@ -11,7 +11,7 @@ import threading
 import time
 
 import netlint
-from netlint.spec import layer_items
+from netlint.loader import layer_items
 
 WRONG = ("Dnese", "Desne", "LTSM", "Conv2d", "Flaten", "Dropot", "Embeding", "Reshpe")
 RIGHT = {"Dnese": "Dense", "Desne": "Dense", "LTSM": "LSTM", "Conv2d": "Conv2D",

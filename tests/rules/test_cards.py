@@ -30,7 +30,7 @@ import re
 import pytest
 
 from netlint.api import check
-from netlint.findings import LOADER_CODES, LOADER_SEVERITIES, SEVERITIES
+from netlint.model.findings import LOADER_CODES, LOADER_SEVERITIES, SEVERITIES
 from netlint.rules import generate_catalog
 from netlint.rules.cards import cards_dir, load_cards
 from netlint.rules.config import Config

@@ -1,4 +1,4 @@
-"""netlint.data: facts about `data:` entries, from declarations or .npy/.npz files.
+"""netlint.model.data: facts about `data:` entries, from declarations or .npy/.npz files.
 
 Files are small temporary arrays, except the bounded-memory tests, which shrink
 the chunk and scan sizes so that a few-MB file stands for a huge one.
@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from netlint import data_files as data_module
-from netlint.data import read_data
-from netlint.spec import load, load_text
+from netlint.model import data_files as data_module
+from netlint.model.data import read_data
+from netlint.loader import load, load_text
 
 
 def model_with(data_yaml: str, folder: Path | None = None, name: str = "model.yaml"):

@@ -10,12 +10,12 @@ from typer.testing import CliRunner
 
 from netlint.api import check
 from netlint.cli import app
-from netlint.findings import SEVERITIES
+from netlint.model.findings import SEVERITIES
 from netlint.pipeline import lint_loaded
 from netlint.rules import engine
 from netlint.rules.config import Config, ConfigError
 from netlint.rules.engine import Context, RuleCrash, registry
-from netlint.spec import load_text
+from netlint.loader import load_text
 
 runner = CliRunner()
 

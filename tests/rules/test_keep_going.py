@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from netlint.api import check, infer
-from netlint.spec import load_text
+from netlint.loader import load_text
 
 STACKED = ("input: {shape: [600, 8]}\nlayers:\n  - LSTM: {units: 32}\n  - LSTM: {units: 32}\n"
            "  - Dense: {units: 1}\n")

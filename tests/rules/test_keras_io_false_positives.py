@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from netlint.pipeline import lint_loaded
 from netlint.rules.config import Config
-from netlint.spec import load_text
+from netlint.loader import load_text
 
 
 def test_nl901_tells_to_write_the_files_own_leaky_relu_slope():

@@ -8,7 +8,7 @@ import keras
 import pytest
 
 from netlint.api import check
-from netlint.spec import legacy
+from netlint.loader import legacy
 
 
 @pytest.mark.parametrize("old", sorted(legacy.LEGACY_LAYERS))

@@ -11,7 +11,7 @@ import numpy as np
 
 from netlint.pipeline import lint_loaded
 from netlint.rules.config import Config
-from netlint.spec import load, load_text
+from netlint.loader import load, load_text
 
 
 def lint(text: str, options: dict | None = None, folder: Path | None = None) -> list:

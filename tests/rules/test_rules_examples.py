@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from netlint.findings import severity_rank
+from netlint.model.findings import severity_rank
 from netlint.pipeline import lint_loaded
 from netlint.rules.config import Config
 from netlint.rules.engine import registry
-from netlint.spec import load
+from netlint.loader import load
 
 ROOT = Path(__file__).resolve().parents[2]
 BUGGY = sorted((ROOT / "examples" / "buggy").glob("*.yaml"))

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from model_strategies import random_model
 
 from netlint.pipeline import lint_loaded
-from netlint.spec import load_text
+from netlint.loader import load_text
 
 losses = st.sampled_from([
     "mse", "mae", "huber", "binary_crossentropy", "categorical_crossentropy",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from netlint.pipeline import lint_loaded
 from netlint.rules.config import Config
-from netlint.spec import load_text
+from netlint.loader import load_text
 
 # SHAPE_ERROR on line 4: Reshape gets 4 values for 15 places, NL105 at 4:5 (no
 # specific rule claims it).

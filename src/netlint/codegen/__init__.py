@@ -14,7 +14,7 @@ from pathlib import Path
 
 from netlint.codegen.emitter import ExportError
 from netlint.codegen.script import BACKENDS, MIXED_POLICIES, ScriptOptions
-from netlint.records import field, record
+from netlint.plumbing.records import field, record
 
 __all__ = ["export_file", "export_model", "export_script", "export_keras_json", "lint",
            "ExportError", "ExportRefused", "Exported", "ScriptOptions", "TARGETS", "BACKENDS",
@@ -55,7 +55,7 @@ def export_keras_json(inferred: object, mixed_precision: str | None = None) -> s
 def _refuse_unknown_input_shape(inferred: object) -> None:
     """A model written without an input shape exports only when every layer could be
     built without one (Embedding first); otherwise the script would fail in Keras."""
-    from netlint.inference import DEFERRED
+    from netlint.layers.inference import DEFERRED
 
     model = inferred.model  # type: ignore[attr-defined]
     unbuilt = [n.name for n in inferred.layers  # type: ignore[attr-defined]
@@ -105,7 +105,7 @@ def lint(source: str | Path | object) -> tuple[object, list]:
     if model is None and result.loaded.model is not None:
         # the loader's errors stopped the pipeline before inference: inferred here
         # (the only time for this file), for --force
-        from netlint.inference import infer_shapes
+        from netlint.layers.inference import infer_shapes
 
         model = infer_shapes(result.loaded.model)
     reported = {_shown_as(f) for f in result.findings}

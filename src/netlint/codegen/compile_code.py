@@ -22,7 +22,7 @@ from netlint.codegen.emitter import (
 from netlint.codegen.layer_code import config_object
 from netlint.codegen.plan import TrainingPlan
 from netlint import vocabulary
-from netlint.graph import ModelSpec
+from netlint.model.graph import ModelSpec
 from netlint.layers import vocab
 
 CLASSIFICATION_LOSSES = ("sparse_categorical_crossentropy", "categorical_crossentropy",

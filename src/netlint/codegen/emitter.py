@@ -13,7 +13,7 @@ import keyword
 import math
 import re
 
-from netlint.records import record
+from netlint.plumbing.records import record
 
 LINE_WIDTH = 99
 INDENT = "    "

@@ -14,8 +14,8 @@ import math
 
 from netlint.codegen.emitter import ExportError, quoted
 from netlint.codegen.layer_code import CONFIG_KINDS, INPUT_KWARGS, holds_layers, written
-from netlint.graph import LayerSpec
-from netlint.inference import InferredModel, dependency_order
+from netlint.model.graph import LayerSpec
+from netlint.layers.inference import InferredModel, dependency_order
 from netlint.layers import registry
 from netlint.layers.base import owns_input_dim
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from netlint.codegen.emitter import Call, ExportError, Expr, Seq, call_kw, literal, quoted
 from netlint import vocabulary
-from netlint.graph import LayerSpec
+from netlint.model.graph import LayerSpec
 from netlint.layers import registry
 from netlint.layers.base import ShapeError, owns_input_dim
 from netlint.layers.inner_items import written_item

@@ -22,8 +22,8 @@ from netlint.codegen.emitter import (
 )
 from netlint.codegen.layer_code import gpu_notes, layer_expr
 from netlint.codegen.plan import fixed_batch
-from netlint.graph import InputSpec
-from netlint.inference import InferredModel, dependency_order
+from netlint.model.graph import InputSpec
+from netlint.layers.inference import InferredModel, dependency_order
 from netlint.layers import registry
 
 KERAS2_INPUT_ORIGINS = ("input_shape", "input_dim", "batch_input_shape")

@@ -7,12 +7,12 @@ sections, so the code writers only translate decisions into text.
 from __future__ import annotations
 
 from netlint.codegen.emitter import ExportError, quoted
-from netlint.graph import InputSpec, LayerSpec, ModelSpec
-from netlint.inference import InferredModel, infer_shapes
+from netlint.model.graph import InputSpec, LayerSpec, ModelSpec
+from netlint.layers.inference import InferredModel, infer_shapes
 from netlint.layers import registry
 from netlint.layers.base import is_embedding
-from netlint.records import record, replace
-from netlint.spec.layer_items import to_snake_case
+from netlint.plumbing.records import record, replace
+from netlint.loader.layer_items import to_snake_case
 
 # A free (None) axis needs some length in synthetic data; long enough for the usual
 # kernels and pools, short enough to train fast.

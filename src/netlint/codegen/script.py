@@ -24,8 +24,8 @@ from netlint.codegen.emitter import (
 )
 from netlint.codegen.model_code import build_model_function
 from netlint.codegen.plan import TrainingPlan, make_plan
-from netlint.inference import InferredModel
-from netlint.records import record
+from netlint.layers.inference import InferredModel
+from netlint.plumbing.records import record
 
 BACKENDS = ("jax", "torch", "tensorflow")
 MIXED_POLICIES = {"float16": "mixed_float16", "bfloat16": "mixed_bfloat16"}

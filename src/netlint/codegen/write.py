@@ -1,11 +1,11 @@
-"""Write an export atomically, never over the model file (see netlint.output_files)."""
+"""Write an export atomically, never over the model file (see netlint.plumbing.output_files)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from netlint import output_files
-from netlint.output_files import OutputError
+from netlint.plumbing import output_files
+from netlint.plumbing.output_files import OutputError
 
 __all__ = ["OutputError", "check_output", "write_atomic"]
 

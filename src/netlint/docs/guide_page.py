@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from netlint.records import record
+from netlint.plumbing.records import record
 
 MODELINE = "# yaml-language-server: $schema=netlint-model.schema.json\n"
 

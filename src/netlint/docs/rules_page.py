@@ -29,7 +29,7 @@ def _family(code: str) -> str:
 def _findings(model_text: str) -> list[str]:
     """What `netlint check model.yaml` prints for a card's model (config-free)."""
     from netlint.api import check
-    from netlint.spec import load_text
+    from netlint.loader import load_text
 
     loaded = load_text(model_text, "model.yaml")
     return [finding.text() for finding in sorted(check(loaded), key=lambda f: f.sort_key())]

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import graphviz
 
-from netlint.counts import count_text
+from netlint.plumbing.counts import count_text
 from netlint.drawing import labels
 from netlint.drawing.ids import node_ids
 from netlint.drawing.options import DiagramOptions
 from netlint.drawing.style import Style
 from netlint.drawing.tables import layer_table
-from netlint.inference import InferredModel
+from netlint.layers.inference import InferredModel
 
 
 def new_digraph(style: Style, rankdir: str, title_markup: str) -> graphviz.Digraph:

@@ -6,9 +6,9 @@ Shared by both views so a layer reads the same in each: `LSTM(32)`,
 
 from __future__ import annotations
 
-from netlint.counts import count_text
-from netlint.graph import LayerSpec
-from netlint.inference import InferredModel, LayerResult
+from netlint.plumbing.counts import count_text
+from netlint.model.graph import LayerSpec
+from netlint.layers.inference import InferredModel, LayerResult
 from netlint.layers.base import REQUIRED, format_shape
 from netlint.layers.registry import get
 

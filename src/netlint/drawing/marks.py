@@ -7,7 +7,7 @@ rule engine's, which name the more specific rule, such as NL104).
 
 from __future__ import annotations
 
-from netlint.records import record
+from netlint.plumbing.records import record
 from netlint.rules.checks.incompatible_shape import GENERIC_SHAPE_CODE
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from netlint.drawing.style import DEFAULT_FONT, THEMES, Style, make_style
 from netlint.drawing.tables import TableOptions
 from netlint.drawing.timeline import DEFAULT_MAX_STEPS, MAX_MAX_STEPS, MIN_MAX_STEPS
-from netlint.records import record
+from netlint.plumbing.records import record
 
 VIEWS = ("graph", "unrolled")
 RANKDIRS = ("TB", "LR", "BT", "RL")

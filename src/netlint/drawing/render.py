@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from netlint import output_files
+from netlint.plumbing import output_files
 
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
 INSTALL_HINT = (

@@ -13,9 +13,9 @@ single node, as in the graph view.
 
 from __future__ import annotations
 
-from netlint.inference import InferredModel, LayerResult
+from netlint.layers.inference import InferredModel, LayerResult
 from netlint.layers.registry import get
-from netlint.records import field, record
+from netlint.plumbing.records import field, record
 
 SOURCE, RECURRENT, BIDIRECTIONAL, STEPS = "source", "recurrent", "bidirectional", "steps"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from netlint.drawing import labels
 from netlint.drawing.sequences import BIDIRECTIONAL, RECURRENT, SOURCE, Group
-from netlint.inference import InferredModel
+from netlint.layers.inference import InferredModel
 
 MIN_CELL_WIDTH = 0.9  # inches
 _PADDING = 0.3  # inches, the box margin around the text

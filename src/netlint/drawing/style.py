@@ -14,7 +14,7 @@ import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from netlint.records import record
+from netlint.plumbing.records import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

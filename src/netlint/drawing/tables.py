@@ -7,12 +7,12 @@ piece of user text passes through `Style.text`.
 
 from __future__ import annotations
 
-from netlint.counts import count_text
+from netlint.plumbing.counts import count_text
 from netlint.drawing import labels
 from netlint.drawing.marks import Mark
 from netlint.drawing.style import Style
-from netlint.inference import InferredModel, LayerResult
-from netlint.records import record
+from netlint.layers.inference import InferredModel, LayerResult
+from netlint.plumbing.records import record
 
 
 @record(frozen=True)

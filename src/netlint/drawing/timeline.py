@@ -8,7 +8,7 @@ the real length in the row label and title (`T = 7000`). An open time axis
 
 from __future__ import annotations
 
-from netlint.records import record
+from netlint.plumbing.records import record
 
 DEFAULT_MAX_STEPS = 4
 MIN_MAX_STEPS = 2  # the first and the last step

@@ -28,8 +28,8 @@ from netlint.drawing.sequences import (
 )
 from netlint.drawing.sizing import column_gap, group_cell_width
 from netlint.drawing.tables import layer_table, mark_markup
-from netlint.inference import InferredModel
-from netlint.records import field, record
+from netlint.layers.inference import InferredModel
+from netlint.plumbing.records import field, record
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:

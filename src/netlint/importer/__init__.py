@@ -21,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from netlint.importer.source import ImportFailed, Source, read_source
-from netlint.records import field, record
+from netlint.plumbing.records import field, record
 
 __all__ = ["import_model", "import_source", "Imported", "ImportFailed"]
 

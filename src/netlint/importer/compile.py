@@ -11,7 +11,7 @@ from __future__ import annotations
 from netlint.importer.layers import Report
 from netlint.importer.values import custom_object, is_serialized_object, short, tidy
 from netlint.layers import vocab
-from netlint.spec.layer_items import to_snake_case
+from netlint.loader.layer_items import to_snake_case
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:

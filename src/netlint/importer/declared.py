@@ -17,8 +17,8 @@ from netlint.importer.values import custom_object, dtype_name, is_serialized_obj
 from netlint.layers.base import BASE_PARAMS
 from netlint.layers.declared import CUSTOM_NAME, OPS_PREFIX, PARAMS_KEY, SHAPE_KEY
 from netlint.layers.registry import get
-from netlint.spec import legacy
-from netlint.spec.layer_items import to_snake_case
+from netlint.loader import legacy
+from netlint.loader.layer_items import to_snake_case
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from netlint.importer.layers import Report, convert_layer
 from netlint.importer.values import dtype_name
 from netlint.layers.declared import name_prefix
 from netlint.layers.registry import get
-from netlint.spec.layer_items import Namer, to_snake_case
+from netlint.loader.layer_items import Namer, to_snake_case
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:

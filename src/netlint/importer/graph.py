@@ -25,8 +25,8 @@ from netlint.importer.tensors import (
     triple,
 )
 from netlint.importer.values import short
-from netlint.records import field, record
-from netlint.spec.layer_items import to_snake_case
+from netlint.plumbing.records import field, record
+from netlint.loader.layer_items import to_snake_case
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:

@@ -22,8 +22,8 @@ from netlint.importer.values import (
 )
 from netlint.layers.base import BASE_PARAMS, LayerDef
 from netlint.layers.registry import get
-from netlint.records import field, record
-from netlint.spec import legacy
+from netlint.plumbing.records import field, record
+from netlint.loader import legacy
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@
   the Keras 2 shapes of the config itself: `batch_input_shape`, list-form
   `inbound_nodes`).
 
-Bounded as `netlint check` bounds a model file (spec.load): a device or a socket
+Bounded as `netlint check` bounds a model file (loader.load): a device or a socket
 is refused unread, a regular file or a pipe is read at most MAX_CONFIG_BYTES, and
 inside a `.keras` zip the central directory and `config.json` are bounded before
 they are read.
@@ -23,7 +23,7 @@ import stat
 import zipfile
 import zlib
 
-from netlint.records import record
+from netlint.plumbing.records import record
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ def _too_large(where: str, size: int | None) -> ImportFailed:
 
 def _read_bounded(path: Path, size: int) -> bytes:
     """At most MAX_CONFIG_BYTES of the file, read as the loader reads a model file."""
-    from netlint.spec import read_at_most
+    from netlint.loader import read_at_most
 
     if size > MAX_CONFIG_BYTES:
         raise _too_large(str(path), size)

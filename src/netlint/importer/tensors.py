@@ -9,7 +9,7 @@ anything here reads them; what does not have it is skipped, never trusted.
 
 from __future__ import annotations
 
-from netlint.records import record
+from netlint.plumbing.records import record
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from functools import cached_property
 from math import prod
 
-from netlint.counts import count_text
-from netlint.records import field, record
+from netlint.plumbing.counts import count_text
+from netlint.plumbing.records import field, record
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ class LayerCall:
     backward: LayerCall | None = None  # Bidirectional's backward_layer, the same way
 
     def with_inputs(self, *shapes: tuple) -> LayerCall:
-        from netlint.records import replace
+        from netlint.plumbing.records import replace
 
         return replace(self, input_shapes=tuple(shapes))
 
@@ -189,7 +189,8 @@ def register(name: str, *, family: str, params: dict | None = None, positional: 
             # every class's inference runs inside the checks all classes share
             name=name, params=params_, infer=checked(fn, whole), family=family,
             positional=positional,
-            required=required or tuple(k for k, v in params_.items() if v is REQUIRED), min_inputs=min_inputs,
+            required=required or tuple(k for k, v in params_.items() if v is REQUIRED),
+            min_inputs=min_inputs,
             max_inputs=max_inputs, wraps_layer=wraps_layer, recurrent=recurrent,
             kinds=dict(kinds or {}), doc=doc or (fn.__doc__ or "").strip(),
             base_params=base_params, keras_class=keras_class, separate_inputs=separate_inputs,

@@ -29,7 +29,7 @@ from netlint.layers.conv_utils import (
     transpose_output_length,
     window_outputs,
 )
-from netlint.records import record
+from netlint.plumbing.records import record
 
 _BIAS_TAIL = {
     "activation": None, "use_bias": True, "kernel_initializer": "glorot_uniform",

@@ -34,7 +34,7 @@ from netlint.layers.base import (
     register,
 )
 from netlint.layers import registry
-from netlint.records import replace
+from netlint.plumbing.records import replace
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from netlint.layers.base import (
     format_shape,
     register,
 )
-from netlint.records import replace
+from netlint.plumbing.records import replace
 
 _INIT = {"beta_initializer": "zeros", "gamma_initializer": "ones", "beta_regularizer": None,
          "gamma_regularizer": None, "beta_constraint": None, "gamma_constraint": None}

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from netlint.layers.base import REQUIRED, Inferred, LayerCall, ShapeError, register
 from netlint.layers.inner_items import item_call
-from netlint.records import replace
+from netlint.plumbing.records import replace
 
 
 def _calls(call: LayerCall) -> list:

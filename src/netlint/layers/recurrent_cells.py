@@ -36,7 +36,7 @@ from netlint.layers.recurrent import (
 from netlint.layers import registry
 from netlint.layers.inner_items import item_call
 from netlint.layers.whole_numbers import check_whole_numbers
-from netlint.records import replace
+from netlint.plumbing.records import replace
 
 _REGULARIZERS = {"kernel_regularizer": None, "recurrent_regularizer": None,
                  "bias_regularizer": None}

@@ -16,7 +16,7 @@ from netlint.layers.registry import get
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
-    from netlint.graph import LayerSpec, ModelSpec
+    from netlint.model.graph import LayerSpec, ModelSpec
 
 STRING = "string"
 READS_STRINGS = frozenset({"TextVectorization", "StringLookup", "Hashing", "HashedCrossing"})

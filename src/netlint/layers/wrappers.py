@@ -17,7 +17,7 @@ from netlint.layers.base import (
     format_shape,
     register,
 )
-from netlint.records import replace
+from netlint.plumbing.records import replace
 
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 
-from netlint.findings import SEVERITIES, Finding
+from netlint.model.findings import SEVERITIES, Finding
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -25,7 +25,7 @@ def repo_relative(path: str) -> str | None:
     CI tools map findings to repository files by relative path. Strings spelled as pathlib
     spells them (see paths.py), not pathlib itself: importing it was 6% of a check.
     """
-    from netlint.paths import posix, relative_to, resolved, spelling
+    from netlint.plumbing.paths import posix, relative_to, resolved, spelling
 
     if os.path.isabs(path):
         relative = relative_to(resolved(path), resolved(os.getcwd()))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from netlint.findings import Finding
+from netlint.model.findings import Finding
 from netlint.report import sorted_findings, tally
 
 

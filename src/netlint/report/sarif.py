@@ -6,7 +6,7 @@ import json
 import os
 from urllib.parse import quote, quote_from_bytes
 
-from netlint.findings import Finding
+from netlint.model.findings import Finding
 from netlint.report import repo_relative, sorted_findings
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -53,7 +53,7 @@ def artifact_uri(path: str) -> str:
         return "unknown"
     relative = repo_relative(path)
     if relative is None:  # outside the working folder: an absolute file URI
-        from netlint.paths import resolved
+        from netlint.plumbing.paths import resolved
 
         # Path(path).resolve().as_uri(), without importing pathlib (6% of a check)
         return "file://" + quote_from_bytes(os.fsencode(resolved(path)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from netlint.findings import Finding
+from netlint.model.findings import Finding
 from netlint.report import sorted_findings, tally
 
 _PLURAL = {"error": "errors", "warning": "warnings", "info": "infos"}

@@ -30,8 +30,8 @@ def cards_dir() -> Path | None:
 
 def _cards_folder() -> str | None:
     """`cards_dir()` as a string: `netlint check --format sarif` reads the cards, and
-    importing pathlib was 6% of a one-file check (see netlint/paths.py)."""
-    from netlint.paths import is_dir, resolved
+    importing pathlib was 6% of a one-file check (see netlint/plumbing/paths.py)."""
+    from netlint.plumbing.paths import is_dir, resolved
 
     package = os.path.dirname(os.path.dirname(resolved(__file__)))
     for candidate in (os.path.join(package, "_data", "rules"),

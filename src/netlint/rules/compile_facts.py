@@ -7,8 +7,8 @@ from __future__ import annotations
 import functools
 
 from netlint import vocabulary
-from netlint.graph import ModelSpec, Position
-from netlint.records import record
+from netlint.model.graph import ModelSpec, Position
+from netlint.plumbing.records import record
 from netlint.rules.facts import snake_name
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name

@@ -15,8 +15,8 @@ import os
 import re
 import sys
 
-from netlint.paths import is_file, parent_of, resolved, spelling, suffix_of
-from netlint.records import replace
+from netlint.plumbing.paths import is_file, parent_of, resolved, spelling, suffix_of
+from netlint.plumbing.records import replace
 from netlint.rules.config_settings import (  # the public names, where they always were
     DEFAULT_FAIL_ON,
     KEYS,
@@ -89,7 +89,7 @@ MAX_CONFIG_BYTES = 1024 * 1024
 
 def read_config_text(path: str) -> str:
     """A config file's text, UTF-8 with or without a BOM; ConfigError past the bound."""
-    from netlint.spec import read_at_most
+    from netlint.loader import read_at_most
 
     descriptor = os.open(path, os.O_RDONLY)
     try:
@@ -117,7 +117,7 @@ def _toml_module() -> Any:
 
 
 def _read_yaml(path: str) -> Any:
-    from netlint.spec.yaml_source import YamlProblem, read_yaml
+    from netlint.loader.yaml_source import YamlProblem, read_yaml
 
     try:
         value = read_yaml(read_config_text(path)).value

@@ -15,9 +15,9 @@ import fnmatch
 import math
 import re
 
-from netlint.findings import SEVERITIES
-from netlint.paths import name_of, posix, relative_to, resolved, spelling
-from netlint.records import field, record, replace
+from netlint.model.findings import SEVERITIES
+from netlint.plumbing.paths import name_of, posix, relative_to, resolved, spelling
+from netlint.plumbing.records import field, record, replace
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:

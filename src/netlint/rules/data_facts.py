@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from itertools import permutations
 
-from netlint.data import DataEntry
-from netlint.graph import InputSpec
+from netlint.model.data import DataEntry
+from netlint.model.graph import InputSpec
 from netlint.rules.compile_facts import SPARSE_CE, file_losses
 from netlint.rules.facts import fmt_number
 

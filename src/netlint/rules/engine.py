@@ -18,10 +18,10 @@ import json
 import os
 from collections.abc import Callable, Iterable
 
-from netlint.data import read_data
-from netlint.findings import SEVERITIES, Finding
-from netlint.graph import ModelSpec, Position
-from netlint.records import field, record, replace
+from netlint.model.data import read_data
+from netlint.model.findings import SEVERITIES, Finding
+from netlint.model.graph import ModelSpec, Position
+from netlint.plumbing.records import field, record, replace
 from netlint.rules import facts
 from netlint.rules.checks.incompatible_shape import GENERIC_SHAPE_CODE
 from netlint.rules.config import NO_CONFIG
@@ -33,10 +33,10 @@ from netlint.rules.suppress import apply_suppressions
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
-    from netlint.data import DataInfo
-    from netlint.inference import InferredModel
+    from netlint.model.data import DataInfo
+    from netlint.layers.inference import InferredModel
     from netlint.rules.config import Config, Settings
-    from netlint.spec import Loaded
+    from netlint.loader import Loaded
 
 CATALOG = os.path.join(os.path.dirname(__file__), "catalog.json")
 CHECKS_PACKAGE = "netlint.rules.checks"

@@ -11,12 +11,12 @@ from __future__ import annotations
 import functools
 import re
 
-from netlint.graph import LayerSpec, ModelSpec, Position
-from netlint.inference import InferredModel, LayerResult
+from netlint.model.graph import LayerSpec, ModelSpec, Position
+from netlint.layers.inference import InferredModel, LayerResult
 from netlint.layers.base import format_shape
 from netlint.layers.registry import get as layer_def
-from netlint.records import record
-from netlint.spec.layer_items import to_snake_case
+from netlint.plumbing.records import record
+from netlint.loader.layer_items import to_snake_case
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:

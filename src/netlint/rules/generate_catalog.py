@@ -24,7 +24,7 @@ import os
 import re
 import sys
 
-from netlint.findings import SEVERITIES
+from netlint.model.findings import SEVERITIES
 from netlint.rules import facts
 from netlint.rules.cards import cards_dir, load_cards
 

@@ -7,10 +7,10 @@ merge): false alarms cost more than a missed hint.
 
 from __future__ import annotations
 
-from netlint.data import DataEntry
-from netlint.graph import Position
-from netlint.inference import LayerResult
-from netlint.records import record
+from netlint.model.data import DataEntry
+from netlint.model.graph import Position
+from netlint.layers.inference import LayerResult
+from netlint.plumbing.records import record
 from netlint.rules.compile_facts import LossFact, file_losses
 from netlint.rules.facts import ActivationFact, output_activation, output_units
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 import bisect
 import re
 
-from netlint.findings import Finding
-from netlint.graph import Position
-from netlint.records import field, record
+from netlint.model.findings import Finding
+from netlint.model.graph import Position
+from netlint.plumbing.records import field, record
 from netlint.rules.config import ConfigError, resolve_selector
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name

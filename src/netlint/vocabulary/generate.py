@@ -97,7 +97,7 @@ def candidates(kind: str) -> list[str]:
     from keras.src.utils.naming import to_snake_case
 
     if kind == "layer":  # the Keras 1/2 class names netlint reads: does Keras 3 still?
-        from netlint.spec.legacy import LEGACY_LAYERS
+        from netlint.loader.legacy import LEGACY_LAYERS
 
         return sorted(LEGACY_LAYERS)
     if kind == "argument":  # the Keras 1/2 argument names netlint reads
@@ -263,7 +263,8 @@ def _padding(name: str) -> str | None:
     `causal`; pooling takes valid/same."""
     import keras
 
-    for layer_class, image in ((keras.layers.Conv1D, (1, 6, 2)), (keras.layers.Conv2D, (1, 6, 6, 2))):
+    for layer_class, image in ((keras.layers.Conv1D, (1, 6, 2)),
+                               (keras.layers.Conv2D, (1, 6, 6, 2))):
         try:
             layer = layer_class(2, 3, padding=name)
             layer(_np().ones(image, "float32"))
@@ -283,7 +284,7 @@ def _layer(name: str) -> str | None:
 
 def _legacy_arguments() -> dict[str, str]:
     """Keras 1/2 argument name -> where it was written: a layer, the optimizer, fit."""
-    from netlint.spec import legacy
+    from netlint.loader import legacy
 
     found = {name: "layer" for name in (*legacy.LEGACY_KWARGS, *legacy.REMOVED_KWARGS)}
     for renames in legacy.LEGACY_CLASS_KWARGS.values():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.findings import Finding
+from netlint.model.findings import Finding
 from netlint.rules.compile_facts import BINARY_CE, CATEGORICAL_CE, CROSS_ENTROPY, SPARSE_CE
 from netlint.rules.heads import LOG_ACTIVATIONS, Head, heads
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.findings import Finding
+from netlint.model.findings import Finding
 from netlint.rules.compile_facts import CATEGORICAL_CE, SPARSE_CE
 from netlint.rules.data_facts import fits
 from netlint.rules.facts import format_shape, has_data, units_position

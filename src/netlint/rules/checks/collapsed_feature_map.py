@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.findings import Finding
-from netlint.inference import LayerResult
+from netlint.model.findings import Finding
+from netlint.layers.inference import LayerResult
 from netlint.layers.base import ShapeError
 from netlint.layers.conv_utils import normalize_tuple
 from netlint.layers.registry import get as layer_def

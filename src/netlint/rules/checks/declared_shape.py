@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.findings import Finding
-from netlint.graph import LayerSpec
+from netlint.model.findings import Finding
+from netlint.model.graph import LayerSpec
 from netlint.layers.declared import SHAPE_KEY, is_declared, is_ops
 from netlint.rules.facts import format_shape
 

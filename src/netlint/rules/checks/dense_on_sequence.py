@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.findings import Finding
-from netlint.inference import LayerResult
+from netlint.model.findings import Finding
+from netlint.layers.inference import LayerResult
 from netlint.layers.registry import get as layer_def
 from netlint.rules.data_facts import labels_per_sample
 from netlint.rules.facts import dense_head, feature_map_source, format_shape, real_source

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.findings import Finding
-from netlint.graph import LayerSpec
+from netlint.model.findings import Finding
+from netlint.model.graph import LayerSpec
 from netlint.rules.facts import file_specs
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name

@@ -5,11 +5,11 @@ layer that a more specific rule has already explained at error level
 
 from __future__ import annotations
 
-from netlint.findings import Finding
+from netlint.model.findings import Finding
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:
-    from netlint.inference import InferredModel
+    from netlint.layers.inference import InferredModel
     from netlint.rules.engine import Context
 
 GENERIC_SHAPE_CODE = "NL105"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.findings import Finding
+from netlint.model.findings import Finding
 from netlint.rules.data_facts import find_transpose, fits, keras_accepts_input
 from netlint.rules.facts import format_shape, has_data
 

@@ -5,7 +5,7 @@ each is an error. netlint reads them as their Keras 3 names, so the rest of the
 checks still run, and says what to write; a first layer's `input_shape` is only an
 info, since Keras 3 still accepts it.
 
-The loader (spec/legacy.py) already rewrote the old spellings and remembered
+The loader (loader/legacy.py) already rewrote the old spellings and remembered
 where they were (`LayerSpec.written_class`, `LayerSpec.legacy_kwargs`,
 `Section.legacy`, `InputSpec.origin`); this rule only says so.
 """
@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from netlint import vocabulary
-from netlint.findings import Finding
-from netlint.graph import InputSpec, LayerSpec
+from netlint.model.findings import Finding
+from netlint.model.graph import InputSpec, LayerSpec
 from netlint.rules.facts import file_specs
-from netlint.spec.legacy import REMOVED_KWARGS
+from netlint.loader.legacy import REMOVED_KWARGS
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ named differently (or, for CuDNN*, merged into LSTM/GRU). An error where Keras 3
 has no such name (CuDNNLSTM); an info where it keeps the old name as an alias
 (Convolution2D), as netlint.vocabulary records from Keras itself.
 
-The loader (spec/legacy.py) already rewrote the old spellings and remembered
+The loader (loader/legacy.py) already rewrote the old spellings and remembered
 where they were (`LayerSpec.written_class`, `LayerSpec.legacy_kwargs`,
 `Section.legacy`, `InputSpec.origin`); this rule only says so.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from netlint import vocabulary
-from netlint.findings import Finding
+from netlint.model.findings import Finding
 from netlint.rules.facts import file_specs
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name

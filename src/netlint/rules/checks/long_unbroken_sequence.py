@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from netlint.findings import Finding
+from netlint.model.findings import Finding
 from netlint.rules.facts import RnnView, has_recurrent, rnn_views, upstream
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.findings import Finding
+from netlint.model.findings import Finding
 from netlint.rules.data_facts import labels_per_sample
 from netlint.rules.facts import dense_head, feature_map_source, format_shape, spatial_rank
 

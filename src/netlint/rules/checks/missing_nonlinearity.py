@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.findings import Finding
-from netlint.graph import LayerSpec
+from netlint.model.findings import Finding
+from netlint.model.graph import LayerSpec
 from netlint.layers.registry import get as layer_def
 from netlint.rules.facts import RESHAPING, activation_name, layer_kwargs
 

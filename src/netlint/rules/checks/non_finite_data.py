@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.data import iter_entries
-from netlint.findings import Finding
+from netlint.model.data import iter_entries
+from netlint.model.findings import Finding
 from netlint.rules.facts import has_data
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.data import DataEntry
-from netlint.findings import Finding
+from netlint.model.data import DataEntry
+from netlint.model.findings import Finding
 from netlint.rules.compile_facts import CATEGORICAL_CE, SPARSE_CE, file_losses
 from netlint.rules.data_facts import fits, labels_fit, labels_per_sample
 from netlint.rules.facts import dense_head, format_shape, has_data, units_position

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.counts import count_text
-from netlint.findings import Finding
+from netlint.plumbing.counts import count_text
+from netlint.model.findings import Finding
 from netlint.rules.facts import format_shape, real_source, title
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from netlint.findings import Finding
+from netlint.model.findings import Finding
 from netlint.rules.facts import file_specs, fmt_number
 from netlint.rules.keras_identifiers import keras_identifier, plain_number
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.findings import Finding
+from netlint.model.findings import Finding
 from netlint.rules.compile_facts import REGRESSION_LOSSES
 from netlint.rules.facts import has_data
 from netlint.rules.heads import Head, heads

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.findings import Finding
+from netlint.model.findings import Finding
 from netlint.rules.facts import format_shape, has_recurrent, model_input_behind, plural, rnn_views
 
 TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.findings import Finding
+from netlint.model.findings import Finding
 from netlint.rules.facts import has_data
 from netlint.rules.heads import heads
 

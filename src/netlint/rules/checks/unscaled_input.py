@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from netlint.findings import Finding
+from netlint.model.findings import Finding
 from netlint.rules.data_facts import range_text
 from netlint.rules.facts import activation_name, descendants, fmt_number, has_data
 

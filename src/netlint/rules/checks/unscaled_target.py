@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.findings import Finding
+from netlint.model.findings import Finding
 from netlint.rules.data_facts import range_text
 from netlint.rules.facts import fmt_number, has_data
 from netlint.rules.heads import heads

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.findings import Finding
-from netlint.inference import DEFERRED
+from netlint.model.findings import Finding
+from netlint.layers.inference import DEFERRED
 from netlint.layers.base import is_embedding
 from netlint.rules.facts import RnnView, format_shape, has_recurrent, rnn_views, upstream
 

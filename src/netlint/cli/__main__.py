@@ -1,0 +1,5 @@
+"""`python -m netlint.cli ...`: the same as the `netlint` command."""
+
+from netlint.cli import main
+
+main()

@@ -1,1 +1,0 @@
-"""One module per CLI command; shared option helpers in common.py."""

@@ -1,0 +1,412 @@
+"""Turn the items of `layers:` into LayerSpecs: class, kwargs, names, legacy spellings.
+
+Each item is `{ClassName: kwargs, from: ...}`; kwargs may be a mapping, empty,
+a scalar (`- Dropout: 0.5`, Keras's first positional argument) or a list
+(positional arguments, as in pasted Keras 1 code `Convolution2D: [32, 3, 3]`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from netlint.model.findings import loader_finding
+from netlint.model.graph import LayerSpec, Position
+from netlint.layers import declared, registry
+from netlint.layers.base import default_name_class
+from netlint.plumbing.records import field, record
+from netlint.loader import legacy
+from netlint.loader.suggestion_budget import spend_suggestion, start_budget
+from netlint.loader.yaml_source import Document
+
+TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+if TYPE_CHECKING:
+    from typing import Any
+
+    from netlint.layers.base import LayerDef
+
+ITEM_KEYS = ("from",)
+# Arguments of a first layer that say what the model input is (Keras 2 style).
+INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size")
+INPUT_CLASSES = ("Input", "InputLayer")
+
+
+@functools.lru_cache(maxsize=512)  # a few class names, asked for once per layer
+def to_snake_case(name: str) -> str:
+    """Keras's default-name prefix for a class (keras.src.utils.naming)."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+@record
+class Namer:
+    """Keras's per-session name counter: lstm, lstm_1, lstm_2, ..."""
+
+    counts: dict = field(default_factory=dict)
+
+    def auto_name(self, class_name: str) -> str:
+        prefix = to_snake_case(class_name)
+        count = self.counts.get(prefix, 0)
+        self.counts[prefix] = count + 1
+        return prefix if count == 0 else f"{prefix}_{count}"
+
+
+# Did-you-means by letters one file may make (see suggestion_budget: one budget per load,
+# per thread). `load_text` calls reset_suggestions() before reading each file.
+MAX_SUGGESTIONS = 100
+
+
+def reset_suggestions() -> None:
+    start_budget(MAX_SUGGESTIONS)
+
+
+def suggest(name: str, choices: Any) -> str | None:
+    """The closest known spelling, case-insensitively (`LTSM` -> `LSTM`)."""
+    lowered = _lowered(tuple(choices))
+    if name.lower() in lowered:
+        return lowered[name.lower()]
+    if not spend_suggestion():
+        return None
+    match = _close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[match[0]] if match else None
+
+
+@functools.lru_cache(maxsize=64)  # the same few lists (class names, a layer's arguments)
+def _lowered(choices: tuple) -> dict:
+    return {c.lower(): c for c in choices}
+
+
+def did_you_mean(name: str, choices: Any) -> str | None:
+    best = suggest(name, choices)
+    return f"did you mean '{best}'?" if best else None
+
+
+@record
+class ItemReader:
+    """Reads layer items of one file, collecting findings instead of raising."""
+
+    doc: Document
+    namer: Namer = field(default_factory=Namer)
+    findings: list = field(default_factory=list)
+
+    def error(self, code: str, message: str, position: Position | None, *,
+              fix: str | None = None, layer: str | None = None) -> None:
+        self.findings.append(loader_finding(code, message, position, fix=fix, layer=layer))
+
+    def split_item(self, item: Any, path: tuple) -> tuple | None:
+        """(written class name, raw kwargs, from) of one `layers:` item, or None."""
+        if isinstance(item, str):
+            return item, {}, None  # `- Flatten`
+        if isinstance(item, dict) and len(item) == 1 and "from" not in item:
+            # the usual `- Dense: {...}`, without a list of one built for it and the
+            # position looked up for errors only (~1,500 instructions a layer)
+            (written, raw), = item.items()
+            return written, raw, None
+        if not isinstance(item, dict) or not item:
+            self.error("NL001", "a layer item must be a mapping like `- Dense: {units: 10}`",
+                       self.doc.position_of(path),
+                       fix="write the Keras class name, a colon, and its arguments")
+            return None
+        classes = [k for k in item if k not in ITEM_KEYS]
+        if len(classes) != 1:
+            what = "no layer class" if not classes else f"several ({', '.join(classes)})"
+            self.error("NL001", f"a layer item names exactly one Keras class; this one has "
+                       f"{what}", self.doc.position_of(path),
+                       fix="write one `- ClassName: {...}` item per layer")
+            return None
+        return classes[0], item[classes[0]], item.get("from")
+
+    def read(self, item: Any, path: tuple, index: int, inbound: tuple = ()) -> LayerSpec | None:
+        """The layer of one `layers:` item; `inbound` is what it takes when it has no
+        `from:` (the caller's "item above")."""
+        parts = self.split_item(item, path)
+        if parts is None:
+            return None
+        written, raw, written_from = parts
+        return self.read_layer(written, raw, path + (written,), index, inbound,
+                               None if written_from is None else (written_from, path + ("from",)))
+
+    def read_layer(self, written: str, raw: Any, path: tuple, index: int,
+                   inbound: tuple = (), written_from: tuple | None = None,
+                   nested: bool = False) -> LayerSpec | None:
+        """One layer (also used for the `layer:` of a wrapper, `nested`). `written_from` is
+        the item's `from:` value and its path, when it has one.
+
+        The LayerSpec is made once, with its final `inbound`: a `replace()` afterwards cost
+        ~24,000 instructions a layer, about half as much as reading it."""
+        key_pos = self.doc.key_position_of(path)
+        class_name = legacy.LEGACY_LAYERS.get(written, written)
+        if class_name in INPUT_CLASSES:
+            class_name = "InputLayer"
+        definition = registry.get(class_name)
+        if definition is None:
+            if declared.is_ops(written) or (isinstance(raw, dict) and declared.SHAPE_KEY in raw):
+                return self._declared(written, raw, path, index, inbound, written_from, nested)
+            self.error("NL002", f"Keras 3 has no layer '{written}'", key_pos,
+                       fix=_unknown_layer_fix(written))
+            return None
+        kwargs, positions, renamed = self._kwargs(written, class_name, definition, raw, path)
+        if kwargs is None:
+            return None
+        known = definition.all_params
+        ok = True
+        # the usual layer has no unknown argument and requires none: decided without a
+        # comprehension each (~800 instructions a layer)
+        unknown = () if kwargs.keys() <= known.keys() else \
+            [key for key in kwargs if key not in known and key not in INPUT_KWARGS]
+        for key in unknown:
+            hint = did_you_mean(key, known)
+            self.error("NL003", f"{class_name} takes no argument '{key}'",
+                       self.doc.key_position_of(path + (key,)),
+                       fix=hint or f"see `{class_name}`'s arguments in the Keras docs")
+            ok = False
+        missing = [k for k in definition.required if k not in kwargs] \
+            if definition.required else ()
+        if missing:
+            self.error("NL001", f"{class_name} needs {', '.join(missing)}", key_pos,
+                       fix=f"add {', '.join(f'{k}: ...' for k in missing)}")
+            ok = False
+        wrapped = backward = None
+        if definition.wraps_layer and isinstance(kwargs.get("layer"), dict) and ok:
+            wrapped = self._wrapped(kwargs["layer"], path + ("layer",), index)
+            if wrapped is None:
+                return None
+        # Bidirectional's own backward layer is read like `layer:`, after it: Keras names
+        # layers as they are constructed, `Bidirectional(LSTM(..), backward_layer=LSTM(..))`
+        if definition.wraps_layer and isinstance(kwargs.get("backward_layer"), (dict, str)) \
+                and ok:
+            backward = self._wrapped(kwargs["backward_layer"], path + ("backward_layer",), index)
+            if backward is None:
+                return None
+        cells = ()
+        if class_name in _CELL_ARGUMENTS and ok:
+            parts = self._cell_parts(class_name, kwargs, path, index)
+            if parts is None:
+                return None
+            wrapped, cells = parts
+        if not ok:
+            return None
+        # Keras names a layer when it is constructed: the inner layer of a wrapper first.
+        named = self._named_and_wired(kwargs, default_name_class(definition), written_from,
+                                      inbound)
+        if named is None:
+            return None
+        name, explicit, inbound, from_position = named
+        return LayerSpec(
+            name=name, class_name=class_name, kwargs=kwargs, inbound=inbound, position=key_pos,
+            kwarg_positions=positions, wrapped=wrapped, backward=backward,
+            written_class=written if written != class_name else None,
+            legacy_kwargs=renamed, explicit_name=explicit, index=index,
+            from_position=from_position, cells=cells)
+
+    def _named_and_wired(self, kwargs: dict, name_class: str, written_from: tuple | None,
+                         inbound: tuple) -> tuple | None:
+        """(name, whether written, inbound, position of `from:`): the `name:` taken out
+        of `kwargs` (else Keras's next default name for `name_class`), and what the item
+        consumes; None after a finding about its `from:`."""
+        explicit = isinstance(kwargs.get("name"), str)
+        name = kwargs.pop("name") if explicit else self.namer.auto_name(name_class)
+        kwargs.pop("name", None)
+        from_position = None
+        if written_from is not None:
+            consumed = self._from(written_from, inbound, name)
+            if consumed is None:
+                return None
+            inbound, from_position = consumed
+        return name, explicit, inbound, from_position
+
+    def _from(self, written_from: tuple, inbound: tuple, name: str) -> tuple | None:
+        """(inbound, position of `from:`) as the item's `from:` says; None after a finding."""
+        value, from_path = written_from
+        names = value if isinstance(value, list) else [value]
+        from_position = self.doc.position_of(from_path)
+        if not all(isinstance(n, str) for n in names):
+            self.error("NL001", "`from:` takes a layer or input name, or a list of names",
+                       from_position, layer=name)
+            return None
+        return tuple(names) or inbound, from_position  # `from: []` counts as no `from:`
+
+    def _declared(self, written: str, raw: Any, path: tuple, index: int, inbound: tuple,
+                  written_from: tuple | None, nested: bool) -> LayerSpec | None:
+        """A custom class or keras.ops node whose output the file declares: its arguments
+        kept as written (netlint cannot know them), the declaration checked."""
+        key_pos = self.doc.key_position_of(path)
+        if nested:  # a wrapper infers its layer on shapes of its own making
+            self.error("NL001", f"netlint cannot wrap {written}, whose shape it takes on "
+                       "trust", key_pos, fix="declare the wrapper's output instead: a custom "
+                       "layer item for the whole wrapped call")
+            return None
+        kwargs = dict(raw) if isinstance(raw, dict) else {} if raw is None else None
+        problems = [(None, f"{written} takes its arguments by name, and needs output_shape")] \
+            if kwargs is None else declared.declaration_problems(written, kwargs)
+        for key, message in problems:
+            where = self.doc.position_of(path + (key,)) if key else key_pos
+            self.error("NL001", message, where, fix=None if key else
+                       f"write `- {written}: {{output_shape: [...]}}`")
+        if problems:
+            return None
+        named = self._named_and_wired(kwargs, declared.name_prefix(written), written_from,
+                                      inbound)
+        if named is None:
+            return None
+        name, explicit, inbound, from_position = named
+        return LayerSpec(name=name, class_name=written, kwargs=kwargs, inbound=inbound,
+                         position=key_pos, kwarg_positions=self._positions(path, kwargs),
+                         explicit_name=explicit, index=index, from_position=from_position)
+
+    def _wrapped(self, value: dict | str, path: tuple, index: int) -> LayerSpec | None:
+        parts = self.split_item(value, path)
+        if parts is None:
+            return None
+        written, raw, _ = parts
+        return self.read_layer(written, raw, path + (written,), index, nested=True)
+
+    def _cell_parts(self, class_name: str, kwargs: dict, path: tuple,
+                    index: int) -> tuple | None:
+        """(wrapped, cells): RNN's `cell:` read like `layer:`, a list of cells made the
+        StackedRNNCells Keras makes of it; StackedRNNCells' `cells:` and Pipeline's
+        `layers:` one by one. None
+        after a finding. Other values are left for inference to refuse."""
+        key = _CELL_ARGUMENTS[class_name]
+        value = kwargs.get(key)
+        if isinstance(value, list):
+            cells = self._cell_list(value, path + (key,), index)
+            if cells is None or class_name != "RNN":  # StackedRNNCells, Pipeline
+                return None if cells is None else (None, cells)
+            # Keras names the stack after its cells and before the RNN
+            where = self.doc.key_position_of(path + (key,))
+            stack = LayerSpec(name=self.namer.auto_name("StackedRNNCells"),
+                              class_name="StackedRNNCells", kwargs={"cells": value}, inbound=(),
+                              position=where, kwarg_positions={"cells": where}, index=index,
+                              cells=cells)
+            return stack, ()
+        if isinstance(value, (dict, str)) and class_name == "RNN":
+            cell = self._wrapped(value, path + (key,), index)
+            return None if cell is None else (cell, ())
+        return None, ()
+
+    def _cell_list(self, value: list, path: tuple, index: int) -> tuple | None:
+        # every cell read, so that each one's mistakes are reported at once
+        cells = [self._wrapped(item, path + (number,), index)
+                 for number, item in enumerate(value)]
+        return None if any(cell is None for cell in cells) else tuple(cells)
+
+    def _kwargs(self, written: str, class_name: str, definition: LayerDef, raw: Any,
+                path: tuple) -> tuple:
+        """kwargs as Keras 3 spells them, their positions, and legacy renames."""
+        if raw is None:
+            raw = {}
+        if not isinstance(raw, dict):
+            values = raw if isinstance(raw, list) else [raw]
+            order = legacy.LEGACY_POSITIONAL.get(written, definition.positional)
+            if len(values) > len(order):
+                self.error("NL001", f"{written} takes at most {len(order)} positional "
+                           f"argument(s) ({', '.join(order) or 'none'}), got {len(values)}",
+                           self.doc.position_of(path),
+                           fix="write the arguments by name: {units: 10, ...}")
+                return None, None, None
+            raw = dict(zip(order, values))
+            positions = {k: self.doc.position_of(path + (i,)) for i, k in enumerate(order)}
+            written_as = {k: f"argument {i + 1}" for i, k in enumerate(raw)}
+        else:
+            positions = self._positions(path, raw)
+            written_as = {}  # argument -> how the file wrote it, when the loader rewrote it
+        renamed: dict = {}
+        known = definition.all_params  # shared by every layer of this class: read, never changed
+        if raw.keys() <= known.keys():
+            # the usual case, every argument spelled as in Keras 3: nothing to rename or
+            # drop (`_renamed` costs ~3,800 instructions a layer more)
+            kwargs = dict(raw)
+        else:
+            kwargs = self._renamed(class_name, raw, known, positions, written_as, renamed)
+        for parts, target in legacy.KERNEL_PARTS.items():
+            if parts[0] in kwargs and all(p in kwargs for p in parts):
+                kwargs[target] = [kwargs.pop(p) for p in parts]
+                positions[target] = positions.get(parts[0])
+                for p in parts:
+                    renamed[p] = target
+                written_as[target] = ", ".join(written_as.pop(p, p) for p in parts)
+        if written_as and not self._rewritten_ok(path, kwargs, positions, written_as):
+            return None, None, None
+        for key in _LOWER_CASED:
+            value = kwargs.get(key)
+            if value.__class__ is str and not value.islower():
+                kwargs[key] = value.lower()  # `SAME`: Keras lower-cases these itself
+        return kwargs, positions, renamed
+
+    def _positions(self, path: tuple, raw: dict) -> dict:
+        """argument -> Position of its value (`position_of` inlined for the argument written
+        in the file, the usual case: ~1,500 instructions a layer)."""
+        table = self.doc.positions
+        positions = {}
+        for key in raw:
+            where = path + (key,)
+            positions[key] = table[where] if where in table else self.doc.position_of(where)
+        return positions
+
+    @staticmethod
+    def _renamed(class_name: str, raw: dict, known: dict, positions: dict, written_as: dict,
+                 renamed: dict) -> dict:
+        """kwargs with Keras 1/2 names replaced and removed arguments dropped; `positions`,
+        `written_as` and `renamed` are updated to match."""
+        kwargs: dict = {}
+        renames = {**legacy.LEGACY_KWARGS, **legacy.LEGACY_CLASS_KWARGS.get(class_name, {})}
+        for key, value in raw.items():
+            new = key
+            if key not in known and key in renames:
+                new = renames[key]
+                renamed[key] = new
+                written_as[new] = written_as.pop(key, key)
+                if key == "dim_ordering":
+                    value = legacy.DATA_FORMAT_VALUES.get(value, value)
+            elif key not in known and key in legacy.REMOVED_KWARGS:
+                renamed[key] = None  # NL901 reports it; Keras 3 has no such argument
+                written_as.pop(key, None)
+                continue
+            kwargs[new] = value
+            positions[new] = positions.get(key)
+        return kwargs
+
+    def _rewritten_ok(self, path: tuple, kwargs: dict, positions: dict,
+                      written_as: dict) -> bool:
+        """Rewritten arguments meet the schema under their Keras 3 names (else NL001s)."""
+        from netlint.loader.normalised import check_rewritten
+
+        rewritten = {key: kwargs[key] for key in written_as if key in kwargs}
+        problems = check_rewritten(path, rewritten, positions, written_as)
+        self.findings.extend(problems)
+        return not problems
+
+
+# The classes that hold a list of inner layers (RNN cells, a Pipeline's layers), and the
+# argument they take them in: each inner item is read like a wrapper's `layer:`.
+_CELL_ARGUMENTS = {"RNN": "cell", "StackedRNNCells": "cells", "Pipeline": "layers"}
+
+# Arguments whose strings Keras reads in any letter case (`standardize_padding`,
+# `standardize_data_format`); netlint.vocabulary says which spellings it takes.
+_LOWER_CASED = ("padding", "data_format")
+
+
+# How alike a name and the Keras class it is closest to must be (difflib's ratio) to be
+# taken for a typo of it alone: LTSM/LSTM 0.75; MyScale/RandomGrayscale 0.64 is a custom
+# layer as likely.
+TYPO_RATIO = 0.75
+
+
+def _unknown_layer_fix(written: str) -> str:
+    custom = f"if '{written}' is a custom layer, {declared.DECLARE_HINT}"
+    best = suggest(written, registry.names())
+    if best is None:
+        return custom
+    import difflib  # only for a name Keras does not have
+
+    if difflib.SequenceMatcher(None, written.lower(), best.lower()).ratio() >= TYPO_RATIO:
+        return f"did you mean '{best}'?"
+    return f"did you mean '{best}'? Or {custom}"
+
+
+def _close_matches(word: str, candidates: list, n: int, cutoff: float) -> list:
+    import difflib  # only when a name is wrong: a suggestion is the rare path
+
+    return difflib.get_close_matches(word, candidates, n=n, cutoff=cutoff)
