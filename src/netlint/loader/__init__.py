@@ -10,7 +10,7 @@ from netlint.model.graph import ModelSpec, Position
 from netlint.plumbing.records import field, record
 from netlint.loader.yaml_source import MAX_FILE_BYTES, Document, YamlProblem, read_yaml
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 

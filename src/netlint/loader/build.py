@@ -11,10 +11,11 @@ from netlint.model.graph import InputSpec, LayerSpec, ModelSpec, Position, Secti
 from netlint.layers.base import owns_input_dim as layer_owns_input_dim
 from netlint.plumbing.records import replace
 from netlint.loader import legacy
-from netlint.loader.layer_items import ItemReader, did_you_mean
+from netlint.loader.layer_items import ItemReader
+from netlint.loader.suggestions import did_you_mean
 from netlint.loader.yaml_source import Document
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

@@ -3,6 +3,8 @@
 Each item is `{ClassName: kwargs, from: ...}`; kwargs may be a mapping, empty,
 a scalar (`- Dropout: 0.5`, Keras's first positional argument) or a list
 (positional arguments, as in pasted Keras 1 code `Convolution2D: [32, 3, 3]`).
+This module decides the class, the name, what the layer consumes and the
+layers it wraps; layer_kwargs rewrites the arguments as Keras 3 spells them.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from netlint.layers import declared, registry
 from netlint.layers.base import default_name_class
 from netlint.plumbing.records import field, record
 from netlint.loader import legacy
-from netlint.loader.suggestion_budget import spend_suggestion, start_budget
+from netlint.loader.layer_kwargs import argument_positions, read_kwargs
+from netlint.loader.suggestion_budget import start_budget
+from netlint.loader.suggestions import did_you_mean, suggest
 from netlint.loader.yaml_source import Document
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
@@ -59,27 +63,6 @@ MAX_SUGGESTIONS = 100
 
 def reset_suggestions() -> None:
     start_budget(MAX_SUGGESTIONS)
-
-
-def suggest(name: str, choices: Any) -> str | None:
-    """The closest known spelling, case-insensitively (`LTSM` -> `LSTM`)."""
-    lowered = _lowered(tuple(choices))
-    if name.lower() in lowered:
-        return lowered[name.lower()]
-    if not spend_suggestion():
-        return None
-    match = _close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
-    return lowered[match[0]] if match else None
-
-
-@functools.lru_cache(maxsize=64)  # the same few lists (class names, a layer's arguments)
-def _lowered(choices: tuple) -> dict:
-    return {c.lower(): c for c in choices}
-
-
-def did_you_mean(name: str, choices: Any) -> str | None:
-    best = suggest(name, choices)
-    return f"did you mean '{best}'?" if best else None
 
 
 @record
@@ -146,9 +129,32 @@ class ItemReader:
             self.error("NL002", f"Keras 3 has no layer '{written}'", key_pos,
                        fix=_unknown_layer_fix(written))
             return None
-        kwargs, positions, renamed = self._kwargs(written, class_name, definition, raw, path)
+        kwargs, positions, renamed = read_kwargs(self.doc, self.findings, written,
+                                                 class_name, definition, raw, path)
         if kwargs is None:
             return None
+        if not self._arguments_ok(class_name, definition, kwargs, path, key_pos):
+            return None
+        inner = self._inner_layers(class_name, definition, kwargs, path, index)
+        if inner is None:
+            return None
+        wrapped, backward, cells = inner
+        # Keras names a layer when it is constructed: the inner layer of a wrapper first.
+        named = self._named_and_wired(kwargs, default_name_class(definition), written_from,
+                                      inbound)
+        if named is None:
+            return None
+        name, explicit, inbound, from_position = named
+        return LayerSpec(
+            name=name, class_name=class_name, kwargs=kwargs, inbound=inbound, position=key_pos,
+            kwarg_positions=positions, wrapped=wrapped, backward=backward,
+            written_class=written if written != class_name else None,
+            legacy_kwargs=renamed, explicit_name=explicit, index=index,
+            from_position=from_position, cells=cells)
+
+    def _arguments_ok(self, class_name: str, definition: LayerDef, kwargs: dict,
+                      path: tuple, key_pos: Position | None) -> bool:
+        """No unknown argument (NL003 each) and none of the required ones missing (NL001)."""
         known = definition.all_params
         ok = True
         # the usual layer has no unknown argument and requires none: decided without a
@@ -167,38 +173,30 @@ class ItemReader:
             self.error("NL001", f"{class_name} needs {', '.join(missing)}", key_pos,
                        fix=f"add {', '.join(f'{k}: ...' for k in missing)}")
             ok = False
+        return ok
+
+    def _inner_layers(self, class_name: str, definition: LayerDef, kwargs: dict,
+                      path: tuple, index: int) -> tuple | None:
+        """(wrapped, backward, cells): the layers a wrapper or RNN holds, read in the order
+        Keras constructs them; None after a finding about one of them."""
         wrapped = backward = None
-        if definition.wraps_layer and isinstance(kwargs.get("layer"), dict) and ok:
+        if definition.wraps_layer and isinstance(kwargs.get("layer"), dict):
             wrapped = self._wrapped(kwargs["layer"], path + ("layer",), index)
             if wrapped is None:
                 return None
         # Bidirectional's own backward layer is read like `layer:`, after it: Keras names
         # layers as they are constructed, `Bidirectional(LSTM(..), backward_layer=LSTM(..))`
-        if definition.wraps_layer and isinstance(kwargs.get("backward_layer"), (dict, str)) \
-                and ok:
+        if definition.wraps_layer and isinstance(kwargs.get("backward_layer"), (dict, str)):
             backward = self._wrapped(kwargs["backward_layer"], path + ("backward_layer",), index)
             if backward is None:
                 return None
         cells = ()
-        if class_name in _CELL_ARGUMENTS and ok:
+        if class_name in _CELL_ARGUMENTS:
             parts = self._cell_parts(class_name, kwargs, path, index)
             if parts is None:
                 return None
             wrapped, cells = parts
-        if not ok:
-            return None
-        # Keras names a layer when it is constructed: the inner layer of a wrapper first.
-        named = self._named_and_wired(kwargs, default_name_class(definition), written_from,
-                                      inbound)
-        if named is None:
-            return None
-        name, explicit, inbound, from_position = named
-        return LayerSpec(
-            name=name, class_name=class_name, kwargs=kwargs, inbound=inbound, position=key_pos,
-            kwarg_positions=positions, wrapped=wrapped, backward=backward,
-            written_class=written if written != class_name else None,
-            legacy_kwargs=renamed, explicit_name=explicit, index=index,
-            from_position=from_position, cells=cells)
+        return wrapped, backward, cells
 
     def _named_and_wired(self, kwargs: dict, name_class: str, written_from: tuple | None,
                          inbound: tuple) -> tuple | None:
@@ -252,7 +250,8 @@ class ItemReader:
             return None
         name, explicit, inbound, from_position = named
         return LayerSpec(name=name, class_name=written, kwargs=kwargs, inbound=inbound,
-                         position=key_pos, kwarg_positions=self._positions(path, kwargs),
+                         position=key_pos,
+                         kwarg_positions=argument_positions(self.doc, path, kwargs),
                          explicit_name=explicit, index=index, from_position=from_position)
 
     def _wrapped(self, value: dict | str, path: tuple, index: int) -> LayerSpec | None:
@@ -292,101 +291,9 @@ class ItemReader:
                  for number, item in enumerate(value)]
         return None if any(cell is None for cell in cells) else tuple(cells)
 
-    def _kwargs(self, written: str, class_name: str, definition: LayerDef, raw: Any,
-                path: tuple) -> tuple:
-        """kwargs as Keras 3 spells them, their positions, and legacy renames."""
-        if raw is None:
-            raw = {}
-        if not isinstance(raw, dict):
-            values = raw if isinstance(raw, list) else [raw]
-            order = legacy.LEGACY_POSITIONAL.get(written, definition.positional)
-            if len(values) > len(order):
-                self.error("NL001", f"{written} takes at most {len(order)} positional "
-                           f"argument(s) ({', '.join(order) or 'none'}), got {len(values)}",
-                           self.doc.position_of(path),
-                           fix="write the arguments by name: {units: 10, ...}")
-                return None, None, None
-            raw = dict(zip(order, values))
-            positions = {k: self.doc.position_of(path + (i,)) for i, k in enumerate(order)}
-            written_as = {k: f"argument {i + 1}" for i, k in enumerate(raw)}
-        else:
-            positions = self._positions(path, raw)
-            written_as = {}  # argument -> how the file wrote it, when the loader rewrote it
-        renamed: dict = {}
-        known = definition.all_params  # shared by every layer of this class: read, never changed
-        if raw.keys() <= known.keys():
-            # the usual case, every argument spelled as in Keras 3: nothing to rename or
-            # drop (`_renamed` costs ~3,800 instructions a layer more)
-            kwargs = dict(raw)
-        else:
-            kwargs = self._renamed(class_name, raw, known, positions, written_as, renamed)
-        for parts, target in legacy.KERNEL_PARTS.items():
-            if parts[0] in kwargs and all(p in kwargs for p in parts):
-                kwargs[target] = [kwargs.pop(p) for p in parts]
-                positions[target] = positions.get(parts[0])
-                for p in parts:
-                    renamed[p] = target
-                written_as[target] = ", ".join(written_as.pop(p, p) for p in parts)
-        if written_as and not self._rewritten_ok(path, kwargs, positions, written_as):
-            return None, None, None
-        for key in _LOWER_CASED:
-            value = kwargs.get(key)
-            if value.__class__ is str and not value.islower():
-                kwargs[key] = value.lower()  # `SAME`: Keras lower-cases these itself
-        return kwargs, positions, renamed
-
-    def _positions(self, path: tuple, raw: dict) -> dict:
-        """argument -> Position of its value (`position_of` inlined for the argument written
-        in the file, the usual case: ~1,500 instructions a layer)."""
-        table = self.doc.positions
-        positions = {}
-        for key in raw:
-            where = path + (key,)
-            positions[key] = table[where] if where in table else self.doc.position_of(where)
-        return positions
-
-    @staticmethod
-    def _renamed(class_name: str, raw: dict, known: dict, positions: dict, written_as: dict,
-                 renamed: dict) -> dict:
-        """kwargs with Keras 1/2 names replaced and removed arguments dropped; `positions`,
-        `written_as` and `renamed` are updated to match."""
-        kwargs: dict = {}
-        renames = {**legacy.LEGACY_KWARGS, **legacy.LEGACY_CLASS_KWARGS.get(class_name, {})}
-        for key, value in raw.items():
-            new = key
-            if key not in known and key in renames:
-                new = renames[key]
-                renamed[key] = new
-                written_as[new] = written_as.pop(key, key)
-                if key == "dim_ordering":
-                    value = legacy.DATA_FORMAT_VALUES.get(value, value)
-            elif key not in known and key in legacy.REMOVED_KWARGS:
-                renamed[key] = None  # NL901 reports it; Keras 3 has no such argument
-                written_as.pop(key, None)
-                continue
-            kwargs[new] = value
-            positions[new] = positions.get(key)
-        return kwargs
-
-    def _rewritten_ok(self, path: tuple, kwargs: dict, positions: dict,
-                      written_as: dict) -> bool:
-        """Rewritten arguments meet the schema under their Keras 3 names (else NL001s)."""
-        from netlint.loader.normalised import check_rewritten
-
-        rewritten = {key: kwargs[key] for key in written_as if key in kwargs}
-        problems = check_rewritten(path, rewritten, positions, written_as)
-        self.findings.extend(problems)
-        return not problems
-
-
 # The classes that hold a list of inner layers (RNN cells, a Pipeline's layers), and the
 # argument they take them in: each inner item is read like a wrapper's `layer:`.
 _CELL_ARGUMENTS = {"RNN": "cell", "StackedRNNCells": "cells", "Pipeline": "layers"}
-
-# Arguments whose strings Keras reads in any letter case (`standardize_padding`,
-# `standardize_data_format`); netlint.vocabulary says which spellings it takes.
-_LOWER_CASED = ("padding", "data_format")
-
 
 # How alike a name and the Keras class it is closest to must be (difflib's ratio) to be
 # taken for a typo of it alone: LTSM/LSTM 0.75; MyScale/RandomGrayscale 0.64 is a custom
@@ -404,9 +311,3 @@ def _unknown_layer_fix(written: str) -> str:
     if difflib.SequenceMatcher(None, written.lower(), best.lower()).ratio() >= TYPO_RATIO:
         return f"did you mean '{best}'?"
     return f"did you mean '{best}'? Or {custom}"
-
-
-def _close_matches(word: str, candidates: list, n: int, cutoff: float) -> list:
-    import difflib  # only when a name is wrong: a suggestion is the rare path
-
-    return difflib.get_close_matches(word, candidates, n=n, cutoff=cutoff)

@@ -13,8 +13,11 @@ messages as the rest of the file.
 from __future__ import annotations
 
 from netlint.model.findings import Finding
+from netlint.plumbing.records import replace
+from netlint.loader.validate import conforms, dotted, validate
+from netlint.loader.yaml_source import Document
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
@@ -26,9 +29,6 @@ def check_rewritten(class_path: tuple, values: dict, positions: dict,
     """NL001 findings for `values` (argument -> value, Keras 3 names) of the layer at
     `class_path` (`("layers", 4, "Dense")`); `positions` says where each was written,
     `written_as` how (argument -> its Keras 1/2 name, or "argument 2" when positional)."""
-    from netlint.loader.validate import conforms, validate
-    from netlint.loader.yaml_source import Document
-
     # checked as the first item of `layers:`, whatever its place: a document padded with
     # placeholders up to item 20,000 made a file of shorthand layers (`- Dense: 16`)
     # cost time quadratic in its layers
@@ -52,9 +52,6 @@ def _as_first_item(class_path: tuple) -> tuple:
 
 def _named_at(finding: Finding, checked_at: tuple, class_path: tuple) -> Finding:
     """The finding's message naming the layer's own place (`layers[4].Dense.units`)."""
-    from netlint.plumbing.records import replace
-    from netlint.loader.validate import dotted
-
     shown, real = dotted(checked_at), dotted(class_path)
     if shown == real or not finding.message.startswith(shown):
         return finding
@@ -69,8 +66,6 @@ def _nest(path: tuple, leaf: Any) -> Any:
 
 
 def _say_how_written(finding: Finding, class_path: tuple, written_as: dict) -> Finding:
-    from netlint.plumbing.records import replace
-
     for key, original in written_as.items():
         if f".{key}" in finding.message or f".{key}[" in finding.message:
             note = f"written as {original}" if original.startswith("argument") else \

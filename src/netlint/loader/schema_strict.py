@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from netlint.layers.base import LayerDef
 from netlint.loader import legacy
+from netlint.loader.schema_arguments import layer_schema
 
 # Arguments the loader takes on any layer: a first layer's Keras 2 input description.
 _INPUT_ARGUMENTS = {
@@ -65,6 +66,13 @@ def _is_kernel_part(name: str) -> bool:
     return any(name in parts for parts in legacy.KERNEL_PARTS)
 
 
+def strict_layer_schema(definition: LayerDef) -> dict:
+    """The editor's schema of a layer's value: the loader's, its arguments closed."""
+    schema = layer_schema(definition)
+    close_arguments(schema["anyOf"][0], definition)
+    return schema
+
+
 def close_arguments(keywords: dict, definition: LayerDef) -> None:
     """Make a layer's argument mapping closed: only Keras's arguments (or old spellings)."""
     props = keywords["properties"]
@@ -81,13 +89,11 @@ def close_arguments(keywords: dict, definition: LayerDef) -> None:
 
 def legacy_classes(defs: dict[str, LayerDef]) -> dict[str, dict]:
     """Keras 1/2 class names the loader rewrites, each valid with its Keras 3 arguments."""
-    from netlint.loader.schema import layer_schema
-
     out = {}
     for old, new in sorted(legacy.LEGACY_LAYERS.items()):
         if old in defs or new not in defs:
             continue  # still a Keras 3 alias (it has its own entry), or nothing to point at
-        schema = layer_schema(defs[new], strict=True)
+        schema = strict_layer_schema(defs[new])
         message = f"`{old}` is the Keras 1/2 name of {new}: write {new} (NL902)"
         schema["description"] = message
         schema["deprecationMessage"] = message

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 
 from netlint.model.findings import Finding, loader_finding
-from netlint.loader.layer_items import did_you_mean, spend_suggestion
+from netlint.loader.suggestion_budget import spend_suggestion
+from netlint.loader.suggestions import did_you_mean
 from netlint.loader.yaml_source import Document
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
@@ -43,10 +44,10 @@ def conforms(value: Any) -> bool:
     # imported here, not at the top: a file refused while it is read (a YAML bomb, bad
     # syntax) never needs the 1 MB validator, which costs ~55 MB to compile where no
     # bytecode was written
-    from netlint.loader import model_validator
+    from netlint.loader.model_validator import validate as generated_validate
 
     try:
-        model_validator.validate(value)
+        generated_validate(value)
     except Exception:  # noqa: BLE001 - SchemaBroken, or a surprise: jsonschema decides
         return False
     return True
@@ -106,7 +107,7 @@ def _refused_keras_name(error: ValidationError, deepest: ValidationError
     """(message, fix) for a string Keras refuses where its vocabulary is expected
     (`metrics: [acurracy]`): the kind named, the suggestion from Keras's own names."""
     from netlint import vocabulary
-    from netlint.loader.schema import VOCABULARY_KEY
+    from netlint.loader.schema_arguments import VOCABULARY_KEY
 
     if not isinstance(deepest.instance, str):
         return None

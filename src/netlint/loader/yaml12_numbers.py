@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import sys
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

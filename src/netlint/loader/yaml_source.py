@@ -17,18 +17,20 @@ where PyYAML's YAML 1.1 would read a value otherwise an NL903 note says so.
 
 from __future__ import annotations
 
-import sys
-
 import yaml
-from yaml.constructor import SafeConstructor
-from yaml.resolver import Resolver
 
 from netlint.model.graph import Position
-from netlint.plumbing.records import field, record
 from netlint.loader.flow_depth import first_bracket_past
-from netlint.loader.yaml12_numbers import described, spelled_for_both, yaml12_number
+from netlint.loader.yaml_document import Document, YamlProblem, event_span
+from netlint.loader.yaml_scalars import SCALARS as _scalars
+from netlint.loader.yaml_scalars import TAG as _TAG
+from netlint.loader.yaml_scalars import UNKNOWN as _UNKNOWN
+from netlint.loader.yaml_scalars import scalar_value
+# the scalar cache and constructor, under the names tests/robustness reads them by
+from netlint.loader.yaml_scalars import CACHE_LIMIT as _CACHE_LIMIT  # noqa: F401
+from netlint.loader.yaml_scalars import CONSTRUCTOR as _CONSTRUCTOR  # noqa: F401
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
@@ -46,52 +48,10 @@ MAX_ALIAS_NODES = 10_000  # nodes that aliases may add on top of what is written
 # refused while it is read, so the time of everything after reading stays bounded.
 MAX_NODES = 150_000
 
-_TAG = "tag:yaml.org,2002:"
-_RESOLVER = Resolver()
-_CONSTRUCTOR = SafeConstructor()
 _SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
 _MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
 _SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
 _DOCUMENT_START = yaml.DocumentStartEvent
-
-
-class YamlProblem(Exception):
-    """The text cannot be read as a model file at all (syntax, bounds)."""
-
-    def __init__(self, message: str, position: Position | None, fix: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.position = position
-        self.fix = fix
-
-
-@record
-class Document:
-    """Plain values (dict/list/str/int/float/bool/None) and where each came from."""
-
-    value: Any
-    positions: dict = field(default_factory=dict)  # path -> Position of the value
-    key_positions: dict = field(default_factory=dict)  # path -> Position of its key
-    # (code, message, position, fix) for things that load but are probably not meant
-    warnings: list = field(default_factory=list)
-    comments: list = field(default_factory=list)  # (line, text) of `# netlint:` comments
-
-    def position_of(self, path: tuple) -> Position | None:
-        """The span of the node at `path`, or of its nearest written ancestor."""
-        while True:
-            if path in self.positions:
-                return self.positions[path]
-            if not path:
-                return None
-            path = path[:-1]
-
-    def key_position_of(self, path: tuple) -> Position | None:
-        return self.key_positions.get(path) or self.position_of(path)
-
-
-def _span(event: Any) -> Position:
-    start, end = event.start_mark, event.end_mark
-    return Position(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
 class _Frame:
@@ -154,7 +114,7 @@ class _Builder:
         self.documents += 1
         if self.documents > 1:
             raise YamlProblem("a model file holds one YAML document; found a second",
-                              _span(event), "split it into one file per model")
+                              event_span(event), "split it into one file per model")
 
     def _on_value(self, event: Any) -> None:
         """A scalar or an alias: its value goes to the root, the next item of a list, a
@@ -170,7 +130,7 @@ class _Builder:
             value = _scalars.get(event.value, _UNKNOWN) if event.tag is None and \
                 not event.style else _UNKNOWN
             if value is _UNKNOWN:
-                value = self._scalar(event)
+                value = scalar_value(event, self.doc.warnings)
             if event.anchor:
                 self.anchors[event.anchor] = (value, 1)
             count = 1
@@ -209,16 +169,17 @@ class _Builder:
             raise _too_many_values(event)
         stack = self.stack
         if len(stack) >= MAX_DEPTH:
-            raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", _span(event), _FLATTEN)
+            raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", event_span(event),
+                              _FLATTEN)
         path: tuple | None = ()
         if stack:
             path = stack[-1].child_path()
             if path is None:
                 raise YamlProblem("a key must be a plain name, not a list or mapping",
-                                  _span(event))
+                                  event_span(event))
         mapping = event.__class__ is _MAPPING_START
         if event.tag is not None and event.tag not in ("!", _TAG + ("map" if mapping else "seq")):
-            raise YamlProblem(f"tag {event.tag} is not allowed in a model file", _span(event),
+            raise YamlProblem(f"tag {event.tag} is not allowed in a model file", event_span(event),
                               "remove the tag; write plain values")
         self.doc.positions[path] = None  # its place in the order; the span comes at its end
         stack.append(_Frame({} if mapping else [], path, event))
@@ -262,13 +223,13 @@ class _Builder:
 
     def _alias(self, event: Any) -> tuple[Any, int]:
         if event.anchor not in self.anchors:
-            raise YamlProblem(f"alias *{event.anchor} refers to no anchor", _span(event))
+            raise YamlProblem(f"alias *{event.anchor} refers to no anchor", event_span(event))
         value, count = self.anchors[event.anchor]
         self.alias_nodes += count
         if self.alias_nodes > MAX_ALIAS_NODES:
             raise YamlProblem(
                 f"aliases expand to more than {MAX_ALIAS_NODES} nodes "
-                "(a 'billion laughs' file?)", _span(event),
+                "(a 'billion laughs' file?)", event_span(event),
                 "write the values out, or use fewer nested aliases")
         return value, count
 
@@ -302,115 +263,14 @@ class _Builder:
                 if key not in frame.keys_seen:
                     container[key] = item
 
-    def _scalar(self, event: Any) -> Any:
-        # the same few scalars fill every model file ("relu", "32", "true"): their values
-        # are remembered (see _scalars), unless they come with a warning, which must be
-        # given at each place
-        if event.tag is None and not event.style:
-            key: Any = event.value  # untagged and plain: the text alone decides the value
-        else:
-            key = (event.tag, event.value, event.implicit, event.style)
-        value = _scalars.get(key, _UNKNOWN)
-        if value is not _UNKNOWN:
-            return value
-        warnings = len(self.doc.warnings)
-        value = self._new_scalar(event)
-        if len(self.doc.warnings) == warnings:
-            if len(_scalars) >= _CACHE_LIMIT:
-                _scalars.clear()
-            _scalars[key] = value
-        return value
-
-    def _new_scalar(self, event: Any) -> Any:
-        tag = event.tag
-        text = event.value
-        if tag is None or tag == "!":
-            tag = _resolve_tag(text, event.implicit)
-        if not tag.startswith(_TAG):
-            raise YamlProblem(f"tag {tag} is not allowed in a model file", _span(event),
-                              "remove the tag; write plain values")
-        kind = tag[len(_TAG):]
-        if kind in ("str", "int", "float") and event.tag is None and not event.style:
-            value = self._plain_number(text, kind, tag, event)
-            if value is not _UNKNOWN:
-                return value
-        if kind == "str":
-            return text
-        if kind in ("int", "float", "bool", "null"):
-            try:
-                return _construct(tag, text)  # a NaN or inf: the schema reports it at its node
-            except (ValueError, KeyError, TypeError, OverflowError) as exc:
-                # `!!int abc`, `!!bool maybe`, or an integer of more digits than Python
-                # converts (4300): the text is not a value of the type it claims
-                raise YamlProblem(_bad_scalar(text, kind, exc), _span(event),
-                                  "quote it if it is text, or write a plain number") from None
-        if kind == "merge":
-            return text  # `<<`; _set_key treats it as a merge key
-        if kind == "timestamp":
-            return text  # a date where text was meant; the schema says what is expected
-        raise YamlProblem(f"YAML type !!{kind} is not allowed in a model file", _span(event))
-
-
-    def _plain_number(self, text: str, kind: str, tag: str, event: Any) -> Any:
-        """A plain scalar as YAML 1.2 reads it, where YAML 1.1 (PyYAML's resolver) reads
-        it otherwise, with an NL903 note; _UNKNOWN where the two agree.
-
-        YAML 1.2 (2009), JSON and most readers today say `1e-3` and `5.7e20` are
-        numbers, `010` is ten and `2:30` and `1_000` are text; PyYAML's YAML 1.1
-        says the opposite of each. A model file means what YAML 1.2 says, and the
-        note says how to write the value so that both agree."""
-        number = yaml12_number(text)
-        if number is None and kind == "str":
-            return _UNKNOWN  # text to both: the common case
-        try:
-            value11 = text if kind == "str" else _construct(tag, text)
-        except (ValueError, KeyError, TypeError, OverflowError):
-            return _UNKNOWN  # too many digits: reported where it is built
-        if number is not None and type(number) is type(value11) and \
-                (number == value11 or number != number and value11 != value11):  # NaN
-            return _UNKNOWN
-        value = text if number is None else number
-        self.doc.warnings.append((
-            "NL903", f"{text!r} is {described(value)} in YAML 1.2 (and JSON), but "
-            f"{described(value11)} to YAML 1.1 readers such as PyYAML",
-            _span(event), spelled_for_both(text, value, value11)))
-        return value
-
-
-def _bad_scalar(text: str, kind: str, exc: Exception) -> str:
-    shown = text if len(text) <= 40 else f"{text[:20]}...{text[-10:]} ({len(text)} characters)"
-    if kind == "int" and sum(c.isdigit() for c in text) > sys.get_int_max_str_digits():
-        return f"the number {shown} has too many digits to read"
-    return f"{shown!r} cannot be read as {'a' if kind != 'int' else 'an'} {kind}"
-
-
-# Scalar values remembered by _Builder._scalar: the text of an untagged plain scalar, or
-# (tag, text, implicit, style) of any other, -> value.
-# Bounded, so a huge file cannot grow it; values are immutable (str, int, float, bool,
-# None), so handing one out again is safe.
-_CACHE_LIMIT = 4096
-_scalars: dict = {}
-_UNKNOWN = object()
 # A frame's pending key for a merge key: ("<<",) as a path step, but a distinct object, so
 # `pending is _MERGE` tells it from a quoted '<<' key (an ordinary key)
 _MERGE = tuple(["<<"])  # noqa: C409 - a literal could be shared with another ("<<",)
 
 
 def _too_many_values(event: Any) -> YamlProblem:
-    return YamlProblem(f"the file holds more than {MAX_NODES:,} values", _span(event),
+    return YamlProblem(f"the file holds more than {MAX_NODES:,} values", event_span(event),
                        "a model file holds a few hundred; is this a data file?")
-
-
-def _resolve_tag(text: str, implicit: tuple) -> str:
-    return _RESOLVER.resolve(yaml.ScalarNode, text, implicit)
-
-
-def _construct(tag: str, text: str) -> Any:
-    """The value of an int/float/bool/null scalar, as PyYAML's SafeConstructor builds it.
-
-    The constructor is called directly: `construct_object` would also remember every
-    node it ever built, a leak across the files of a long run."""
-    return SafeConstructor.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, text))
 
 
 def read_yaml(text: str) -> Document:
