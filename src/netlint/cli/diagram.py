@@ -51,23 +51,14 @@ def diagram(
                                     help="graph boxes show each layer's dtype"),
 ) -> None:
     """Draw the model with Graphviz: layer graph with shapes, or recurrent layers unrolled."""
-    from netlint.drawing import DiagramError, DiagramOptions, diagram_and_findings
-    from netlint.drawing.render import RenderError, check_output, output_format
+    from netlint.drawing import DiagramError, diagram_and_findings
     from netlint.rules.config import ConfigError
 
     existing_file(file)
-    try:
-        options = DiagramOptions(view=view.value, rankdir=rankdir.value if rankdir else None,
-                                 theme=theme.value, font=font, plain_labels=plain_labels,
-                                 max_steps=max_steps, show_activation=show_activation,
-                                 show_dtype=show_dtype)
-        if output != "-":
-            output_format(Path(output))
-            check_output(Path(output), (file,))
-    except ValueError as error:
-        raise fail_usage(str(error)) from None
-    except RenderError as error:
-        raise fail_usage(error.message) from None
+    options = _options(file, output, view=view.value, rankdir=rankdir.value if rankdir else None,
+                       theme=theme.value, font=font, plain_labels=plain_labels,
+                       max_steps=max_steps, show_activation=show_activation,
+                       show_dtype=show_dtype)
     notes: list[str] = []
     try:
         dot_source, findings = diagram_and_findings(file, options, notes)
@@ -85,6 +76,25 @@ def diagram(
         # that draws a model with a known problem must not break); `check` fails on it
         say(f"netlint: drew {file}, which has {len(findings)} error(s); the layers "
                    f"they name are marked", err=True)
+
+
+def _options(file: Path, output: str, **choices: object) -> object:
+    """The DiagramOptions for the command's choices, once the output is known to be one
+    netlint can write (a known extension, not the model file itself); a usage error
+    (exit 2) saying why otherwise."""
+    from netlint.drawing import DiagramOptions
+    from netlint.drawing.render import RenderError, check_output, output_format
+
+    try:
+        options = DiagramOptions(**choices)
+        if output != "-":
+            output_format(Path(output))
+            check_output(Path(output), (file,))
+    except ValueError as error:
+        raise fail_usage(str(error)) from None
+    except RenderError as error:
+        raise fail_usage(error.message) from None
+    return options
 
 
 def _write(dot_source: str, output: str, file: Path) -> None:

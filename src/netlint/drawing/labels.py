@@ -6,11 +6,14 @@ Shared by both views so a layer reads the same in each: `LSTM(32)`,
 
 from __future__ import annotations
 
+import textwrap
+
 from netlint.plumbing.counts import count_text
 from netlint.model.graph import LayerSpec
 from netlint.layers.inference import InferredModel, LayerResult
 from netlint.layers.base import REQUIRED, format_shape
 from netlint.layers.registry import get
+from netlint.drawing.style import note, visible_text
 
 RNN_SHORT = {"SimpleRNN": "RNN"}
 MAX_SHAPES = 8  # shapes listed for a layer's inputs before the middle ones are elided
@@ -32,8 +35,6 @@ def shapes_text(shapes: tuple | None) -> str:
     if len(shapes) == 1:
         return format_shape(shapes[0])
     if len(shapes) > MAX_SHAPES:  # a Concatenate of 10,000 inputs: the first few, the last
-        from netlint.drawing.style import note
-
         note("shapes")
         shown = [format_shape(s) for s in shapes[:MAX_SHAPES - 2]]
         shown += [f"… {len(shapes) - MAX_SHAPES + 1:,} more", format_shape(shapes[-1])]
@@ -142,10 +143,6 @@ def step_shape(shape: tuple | None) -> str:
 
 def wrap_text(text: str, width: int = 46, max_lines: int = 3) -> list[str]:
     """Break a message into short lines for a label; the last line ends in … when cut."""
-    import textwrap
-
-    from netlint.drawing.style import visible_text
-
     # Only what can show is wrapped: textwrap splits an unbroken word in time quadratic
     # in its length (a 5 MB layer name quoted in a message took 50 s). One more line's
     # worth is kept, so a cut text still runs past the last line and ends in `…`.

@@ -14,7 +14,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from netlint.drawing import build
+from netlint.drawing.marks import layer_marks
 from netlint.drawing.options import DiagramOptions
+from netlint.drawing.render import INSTALL_HINT, RenderError, render_bytes, write_atomic
+from netlint.layers.registry import get
+from netlint.pipeline import lint
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLES = REPO / "examples"
@@ -23,8 +28,6 @@ SUFFIXES = (".graph.dot", ".graph.svg", ".unrolled.dot", ".unrolled.svg")
 
 def has_recurrent_layer(model: object) -> bool:
     """A recurrent layer anywhere, wrapped ones (Bidirectional(LSTM)) included."""
-    from netlint.layers.registry import get
-
     def recurrent(spec: object) -> bool:
         definition = get(spec.class_name)
         return bool(definition and definition.recurrent) or (
@@ -35,10 +38,6 @@ def has_recurrent_layer(model: object) -> bool:
 
 def expected_files(examples: Path = EXAMPLES) -> dict[str, str]:
     """File name in examples/diagrams -> its DOT source, for every example that loads."""
-    from netlint.drawing import build
-    from netlint.drawing.marks import layer_marks
-    from netlint.pipeline import lint
-
     files: dict[str, str] = {}
     for path in sorted(examples.glob("*.yaml")):
         result = lint(path)
@@ -55,8 +54,6 @@ def expected_files(examples: Path = EXAMPLES) -> dict[str, str]:
 
 def regenerate(examples: Path = EXAMPLES, check: bool = False) -> list[str]:
     """Write (or, with check, compare) every diagram; returns the names that changed."""
-    from netlint.drawing.render import render_bytes, write_atomic
-
     out = examples / "diagrams"
     wanted = expected_files(examples)
     changed = []
@@ -92,8 +89,6 @@ def main(argv: list[str] | None = None) -> int:
     if not args.examples.is_dir():
         print(f"netlint: {args.examples}: no such folder", file=sys.stderr)
         return 2
-    from netlint.drawing.render import INSTALL_HINT, RenderError
-
     try:
         changed = regenerate(args.examples, check=args.check)
     except RenderError as error:

@@ -13,7 +13,7 @@ import graphviz
 from netlint.drawing import labels
 from netlint.drawing.sequences import Row
 from netlint.drawing.timeline import Column, after, before
-from netlint.drawing.unrolled_view import INVISIBLE, Output, Unroller
+from netlint.drawing.unrolled_grid import INVISIBLE, Output, UnrolledGrid
 
 
 def _notes(kwargs: dict, last_only: bool, states: tuple) -> list[str]:
@@ -27,7 +27,7 @@ def _notes(kwargs: dict, last_only: bool, states: tuple) -> list[str]:
     return notes
 
 
-def _initial_state(u: Unroller, graph: graphviz.Digraph, node_id: str, states: tuple,
+def _initial_state(u: UnrolledGrid, graph: graphviz.Digraph, node_id: str, states: tuple,
                    stateful: bool, prime: str = "") -> None:
     style = u.style
     names = [style.sub(s + prime, "0") for s in states]
@@ -39,7 +39,7 @@ def _initial_state(u: Unroller, graph: graphviz.Digraph, node_id: str, states: t
         graph.node(node_id, label=style.label(" = ".join(names) + " = 0"), shape="plaintext")
 
 
-def _cells(u: Unroller, graph: graphviz.Digraph, row: Row, markup: str) -> dict:
+def _cells(u: UnrolledGrid, graph: graphviz.Digraph, row: Row, markup: str) -> dict:
     """One cell per column (an ellipsis where steps are elided); `markup` is escaped."""
     def cell(line: graphviz.Digraph, node_id: str, _column: Column, place: dict) -> None:
         line.node(node_id, label=u.style.label(markup), shape="box", style="rounded,filled",
@@ -59,7 +59,7 @@ def _produced(left: Column | None, right: Column | None, backward: bool) -> str 
     return None if left is None else (before(right) if left.ellipsis else left.symbol)
 
 
-def _link_states(u: Unroller, graph: graphviz.Digraph, chain: list, states: tuple,
+def _link_states(u: UnrolledGrid, graph: graphviz.Digraph, chain: list, states: tuple,
                  backward: bool) -> None:
     """State edges between neighbours in `chain`: (Column, or None for h_0, node id) pairs.
 
@@ -80,7 +80,7 @@ def _link_states(u: Unroller, graph: graphviz.Digraph, chain: list, states: tupl
         u.flat_edges(graph, left, right, edges)
 
 
-def draw_recurrent(u: Unroller, row: Row) -> None:
+def draw_recurrent(u: UnrolledGrid, row: Row) -> None:
     """A framed row: label, h_0 (on the right when it reads backwards), one cell per step."""
     node = u.inferred[row.name]
     kwargs = node.kwargs
@@ -109,14 +109,14 @@ def draw_recurrent(u: Unroller, row: Row) -> None:
                                   (cells[last.key],), last)
 
 
-def _output(u: Unroller, row: Row, cells: dict, last: tuple, last_column: Column,
+def _output(u: UnrolledGrid, row: Row, cells: dict, last: tuple, last_column: Column,
             lane: str = "") -> Output:
     if row.last_only:
         return Output(single=last, column_group=u.column_group(row.group, last_column))
     return u.sequence_output(row, cells, lane)
 
 
-def draw_bidirectional(u: Unroller, row: Row) -> None:
+def draw_bidirectional(u: UnrolledGrid, row: Row) -> None:
     """Both directions in one cell per step: forward state above (→), backward below (←).
 
     Two node rows would make the input of the backward row cross the forward row,
@@ -172,7 +172,7 @@ def draw_bidirectional(u: Unroller, row: Row) -> None:
                                   (merge[columns[-1].key],), columns[-1], "m")
 
 
-def _link_lanes(u: Unroller, graph: graphviz.Digraph, chain: list, states: tuple,
+def _link_lanes(u: UnrolledGrid, graph: graphviz.Digraph, chain: list, states: tuple,
                 back_states: tuple) -> None:
     """Between neighbours: the forward state (solid) and the backward state (dashed).
 
@@ -189,7 +189,7 @@ def _link_lanes(u: Unroller, graph: graphviz.Digraph, chain: list, states: tuple
         u.flat_edges(graph, left, right, edges)
 
 
-def _lane_attrs(u: Unroller, states: tuple, prime: str, produced: str | None,
+def _lane_attrs(u: UnrolledGrid, states: tuple, prime: str, produced: str | None,
                 attrs: dict) -> dict:
     if produced:
         names = ", ".join(u.style.sub(s + prime, produced) for s in states)
@@ -197,7 +197,7 @@ def _lane_attrs(u: Unroller, states: tuple, prime: str, produced: str | None,
     return attrs
 
 
-def _merge_cells(u: Unroller, frame: graphviz.Digraph, row: Row, mode: object) -> dict | None:
+def _merge_cells(u: UnrolledGrid, frame: graphviz.Digraph, row: Row, mode: object) -> dict | None:
     """One merge per step, or one merge of the two final states when only the last goes on."""
     if mode is None:
         return None

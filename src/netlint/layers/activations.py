@@ -8,14 +8,8 @@ on the first batch: netlint checks it against the input instead.
 
 from __future__ import annotations
 
-from netlint.layers.base import (
-    Inferred,
-    LayerCall,
-    ShapeError,
-    Weight,
-    format_shape,
-    register,
-)
+from netlint.layers.base import Inferred, LayerCall, ShapeError, Weight, format_shape
+from netlint.layers.registry import register
 
 
 def _number(value: object) -> bool:

@@ -9,15 +9,8 @@ the error points at the layer instead of at `fit`.
 
 from __future__ import annotations
 
-from netlint.layers.base import (
-    REQUIRED,
-    Inferred,
-    LayerCall,
-    ShapeError,
-    Weight,
-    format_shape,
-    register,
-)
+from netlint.layers.base import REQUIRED, Inferred, LayerCall, ShapeError, Weight, format_shape
+from netlint.layers.registry import register
 
 
 def _qvk(call: LayerCall) -> tuple:

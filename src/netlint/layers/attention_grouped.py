@@ -11,15 +11,8 @@ the same width, and projects back to it.
 from __future__ import annotations
 
 from netlint.layers.attention import _einsum, _mark_batch, _names, _NoFit, _qvk
-from netlint.layers.base import (
-    REQUIRED,
-    Inferred,
-    LayerCall,
-    ShapeError,
-    Weight,
-    format_shape,
-    register,
-)
+from netlint.layers.base import REQUIRED, Inferred, LayerCall, ShapeError, Weight, format_shape
+from netlint.layers.registry import register
 from netlint.layers.core_extra import analyze_einsum
 
 NAME = "GroupQueryAttention"

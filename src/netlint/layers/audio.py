@@ -15,17 +15,11 @@ from __future__ import annotations
 import math
 
 from netlint.layers.argument_checks import is_whole as _int
-from netlint.layers.base import (
-    Inferred,
-    LayerCall,
-    ShapeError,
-    Weight,
-    format_shape,
-    register,
-)
+from netlint.layers.base import Inferred, LayerCall, ShapeError, Weight, format_shape
+from netlint.layers.registry import register
 from netlint.layers.conv_utils import normalize_data_format, single_input
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

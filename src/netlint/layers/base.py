@@ -1,9 +1,12 @@
-"""The layer registry: one entry per Keras class, with Keras's own defaults.
+"""The layer registry's entries: one per Keras class, with Keras's own defaults.
 
 An entry knows three things about its Keras class: the keyword arguments it
 accepts (with Keras 3's defaults), the output shape for a given input shape,
 and the weights it creates (so parameter counts follow). Inference functions
 raise `ShapeError` with the reason when Keras would refuse the input.
+
+This is the bottom of layers/: every other module builds on these types, and this one
+imports none of them (layers.registry registers the entries and looks them up).
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ from functools import cached_property
 from math import prod
 
 from netlint.plumbing.counts import count_text
-from netlint.plumbing.records import field, record
+from netlint.plumbing.records import field, record, replace
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
@@ -105,15 +108,7 @@ class LayerCall:
     backward: LayerCall | None = None  # Bidirectional's backward_layer, the same way
 
     def with_inputs(self, *shapes: tuple) -> LayerCall:
-        from netlint.plumbing.records import replace
-
         return replace(self, input_shapes=tuple(shapes))
-
-    def run(self, *shapes: tuple) -> Inferred:
-        """Infer this (wrapped) layer on the given input shapes."""
-        from netlint.layers.registry import get
-
-        return get(self.class_name).infer(self.with_inputs(*shapes))
 
     @property
     def shape(self) -> tuple:
@@ -167,38 +162,8 @@ class LayerDef:
         return {**BASE_PARAMS, **self.params} if self.base_params else dict(self.params)
 
 
+# Keras class name -> entry; filled by layers.registry.register as each family loads.
 REGISTRY: dict[str, LayerDef] = {}
-
-
-def register(name: str, *, family: str, params: dict | None = None, positional: tuple = (),
-             required: tuple = (), min_inputs: int = 1, max_inputs: int | None = 1,
-             wraps_layer: bool = False, recurrent: bool = False, kinds: dict | None = None,
-             doc: str = "", base_params: bool = True, keras_class: str | None = None,
-             separate_inputs: bool = False) -> Callable[[InferFn], InferFn]:
-    """Register an inference function as the entry for Keras class `name`."""
-
-    def decorate(fn: InferFn) -> InferFn:
-        from netlint.layers.shared_checks import checked
-        from netlint.layers.whole_numbers import whole_arguments
-
-        if name in REGISTRY:
-            raise RuntimeError(f"layer {name} registered twice")
-        params_ = dict(params or {})
-        whole = whole_arguments(name, family, params_)
-        REGISTRY[name] = LayerDef(
-            # every class's inference runs inside the checks all classes share
-            name=name, params=params_, infer=checked(fn, whole), family=family,
-            positional=positional,
-            required=required or tuple(k for k, v in params_.items() if v is REQUIRED),
-            min_inputs=min_inputs,
-            max_inputs=max_inputs, wraps_layer=wraps_layer, recurrent=recurrent,
-            kinds=dict(kinds or {}), doc=doc or (fn.__doc__ or "").strip(),
-            base_params=base_params, keras_class=keras_class, separate_inputs=separate_inputs,
-            whole_numbers=whole,
-        )
-        return fn
-
-    return decorate
 
 
 def default_name_class(definition: LayerDef) -> str:
@@ -257,9 +222,3 @@ def last_dim(shape: tuple, class_name: str) -> int:
         raise ShapeError(f"{class_name} needs a known last axis to build its weights, "
                          f"got {format_shape(shape)}", kind="size")
     return dim
-
-
-def activation_names() -> tuple:
-    from netlint.layers.vocab import ACTIVATIONS
-
-    return ACTIVATIONS

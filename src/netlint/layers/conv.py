@@ -16,8 +16,8 @@ from netlint.layers.base import (
     Weight,
     alias,
     format_shape,
-    register,
 )
+from netlint.layers.registry import register
 from netlint.layers.conv_utils import (
     join,
     known_channels,

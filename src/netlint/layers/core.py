@@ -10,8 +10,8 @@ from netlint.layers.base import (
     Weight,
     format_shape,
     last_dim,
-    register,
 )
+from netlint.layers.registry import register
 
 _LORA = {"lora_rank": None, "lora_alpha": None, "quantization_config": None}
 

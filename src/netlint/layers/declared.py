@@ -31,12 +31,12 @@ from netlint.layers.base import (
     LayerDef,
     ShapeError,
     Weight,
-    register,
 )
+from netlint.layers.registry import register
 from netlint.layers import registry
 from netlint.plumbing.records import replace
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

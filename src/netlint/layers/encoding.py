@@ -9,18 +9,11 @@ from netlint.layers.argument_checks import is_number as _number
 from netlint.layers.argument_checks import is_whole as _int
 from netlint.layers.argument_checks import one_of as _one_of
 from netlint.layers.argument_checks import refuse as _refuse
-from netlint.layers.base import (
-    REQUIRED,
-    Inferred,
-    LayerCall,
-    ShapeError,
-    Weight,
-    format_shape,
-    register,
-)
+from netlint.layers.base import REQUIRED, Inferred, LayerCall, ShapeError, Weight, format_shape
+from netlint.layers.registry import register
 from netlint.layers.conv_utils import single_input
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

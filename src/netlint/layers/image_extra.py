@@ -9,11 +9,12 @@ tiling cannot run.
 from __future__ import annotations
 
 from netlint.layers.argument_checks import is_number as _number
-from netlint.layers.base import Inferred, LayerCall, ShapeError, register
+from netlint.layers.base import Inferred, LayerCall, ShapeError
+from netlint.layers.registry import register
 from netlint.layers.conv_utils import normalize_data_format
-from netlint.layers.preprocessing import image_input
+from netlint.layers.image_inputs import image_input
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

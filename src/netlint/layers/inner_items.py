@@ -9,8 +9,9 @@ takes, are needed here as in the loader, where a wrong one would stop inference.
 from __future__ import annotations
 
 from netlint.layers.base import LayerCall, LayerDef, ShapeError
+from netlint.layers.registry import get
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
@@ -19,8 +20,6 @@ def written_item(item: Any, holder: str, what: str = "layer") -> tuple[LayerDef,
     """(the class's registry entry, the arguments as written, by name) of an item
     `{ClassName: kwargs}` or a bare class name; ShapeError when it is not one. `holder`
     and `what` name where it was written, for the message."""
-    from netlint.layers.registry import get
-
     if isinstance(item, str):
         item = {item: {}}
     if not (isinstance(item, dict) and len(item) == 1):

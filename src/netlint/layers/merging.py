@@ -10,14 +10,8 @@ never broadcast): a model that crashes on its first batch is the finding.
 
 from __future__ import annotations
 
-from netlint.layers.base import (
-    REQUIRED,
-    Inferred,
-    LayerCall,
-    ShapeError,
-    format_shape,
-    register,
-)
+from netlint.layers.base import REQUIRED, Inferred, LayerCall, ShapeError, format_shape
+from netlint.layers.registry import register
 
 
 def _listed(shapes: tuple) -> str:

@@ -8,15 +8,8 @@ too (non-trainable ones, counted in the summary's total).
 
 from __future__ import annotations
 
-from netlint.layers.base import (
-    REQUIRED,
-    Inferred,
-    LayerCall,
-    ShapeError,
-    Weight,
-    format_shape,
-    register,
-)
+from netlint.layers.base import REQUIRED, Inferred, LayerCall, ShapeError, Weight, format_shape
+from netlint.layers.registry import get, infer_on, register
 from netlint.plumbing.records import replace
 
 _INIT = {"beta_initializer": "zeros", "gamma_initializer": "ones", "beta_regularizer": None,
@@ -184,8 +177,6 @@ def unit_normalization(call: LayerCall) -> Inferred:
 def _kernel_of(inner: LayerCall, result: Inferred) -> Weight:
     # Keras reads `layer.kernel` (or `.embeddings`): recurrent layers keep theirs on
     # the cell and wrappers on the inner layer, so neither has one to normalize
-    from netlint.layers.registry import get  # importing it at the top would be circular
-
     definition = get(inner.class_name)
     if definition is not None and not (definition.recurrent or definition.wraps_layer):
         for weight in result.weights:
@@ -208,7 +199,7 @@ def spectral_normalization(call: LayerCall) -> Inferred:
                          f"{iterations!r}", kind="value")
     inner = call.wrapped
     try:
-        result = inner.run(*call.input_shapes)
+        result = infer_on(inner, *call.input_shapes)
     except ShapeError as error:
         raise ShapeError(f"SpectralNormalization({inner.class_name}): {error.message}",
                          kind=error.kind, expected_rank=error.expected_rank,

@@ -16,7 +16,8 @@ no other argument but `name` (its __init__ has no **kwargs), so neither `dtype` 
 
 from __future__ import annotations
 
-from netlint.layers.base import REQUIRED, Inferred, LayerCall, ShapeError, register
+from netlint.layers.base import REQUIRED, Inferred, LayerCall, ShapeError
+from netlint.layers.registry import infer_on, register
 from netlint.layers.inner_items import item_call
 from netlint.plumbing.records import replace
 
@@ -35,7 +36,7 @@ def _calls(call: LayerCall) -> list:
 def _run(inner: LayerCall, index: int, shapes: tuple) -> Inferred:
     """One inner layer on `shapes`; its refusal told as the Pipeline's, with its place."""
     try:
-        return inner.run(*shapes)
+        return infer_on(inner, *shapes)
     except ShapeError as error:
         raise ShapeError(f"Pipeline layers[{index}] ({inner.class_name}): {error.message}",
                          kind=error.kind, expected_rank=error.expected_rank,

@@ -6,14 +6,8 @@ global pooling drops the spatial axes (or keeps them as 1 with keepdims).
 
 from __future__ import annotations
 
-from netlint.layers.base import (
-    REQUIRED,
-    Inferred,
-    LayerCall,
-    ShapeError,
-    alias,
-    register,
-)
+from netlint.layers.base import REQUIRED, Inferred, LayerCall, ShapeError, alias
+from netlint.layers.registry import register
 from netlint.layers.conv_utils import (
     DATA_FORMATS,
     join,

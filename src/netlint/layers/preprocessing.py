@@ -1,5 +1,6 @@
 """Image preprocessing: resizing, cropping and augmentation (Rescaling, Normalization,
-Discretization and CategoryEncoding are in encoding.py).
+Discretization and CategoryEncoding are in encoding.py; the checks every image layer
+shares, of its factor arguments and its image input, are in image_inputs.py).
 
 Keras's image layers take one image (rank 3) or a batch of images (rank 4). On a
 rank-3 tensor the leading axis, netlint's batch axis, is the image's height
@@ -11,21 +12,26 @@ it then cannot run (a colour transform on 4 channels, a perspective warp of a
 
 from __future__ import annotations
 
-from netlint.layers.base import (
-    REQUIRED,
-    Inferred,
-    LayerCall,
-    ShapeError,
-    format_shape,
-    register,
-)
+from netlint.layers.base import REQUIRED, Inferred, LayerCall, ShapeError, format_shape
+from netlint.layers.registry import register
 from netlint.layers.argument_checks import is_number as _number
 from netlint.layers.argument_checks import is_whole as _int
 from netlint.layers.argument_checks import one_of as _one_of
 from netlint.layers.argument_checks import refuse as _refuse
-from netlint.layers.conv_utils import normalize_data_format, single_input
+from netlint.layers.image_inputs import (
+    base_factor,
+    check_channels,
+    each_in_range,
+    factor_range,
+    image_axes,
+    image_data_format,
+    image_input,
+    no_factor,
+    number_in_range,
+    resized,
+)
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
@@ -41,117 +47,6 @@ _AFFINE_INTERPOLATION = ("nearest", "bilinear")
 _RESIZE_INTERPOLATION = ("bilinear", "nearest", "lanczos3", "lanczos5", "bicubic")
 
 
-# -- factor arguments, checked as each class's __init__ checks them -----------------
-
-def _range(call: LayerCall, name: str, low: float, high: float, *,
-           none_is_zero: bool = False, optional: bool = False) -> None:
-    """BaseImagePreprocessingLayer._set_factor: a number in [low, high], or two numbers
-    whose range reaches into it. The base class reads a missing factor as 0."""
-    value = call.kwargs.get(name)
-    if value is None and optional:
-        return
-    if value is None and none_is_zero:
-        value = 0.0
-    if isinstance(value, (list, tuple)):
-        if len(value) == 2 and all(map(_number, value)) \
-                and not (value[0] > high or value[1] < low):
-            return
-    elif _number(value) and low <= value <= high:
-        return
-    raise _refuse(call, name, f"a number in [{low}, {high}] or a list of two numbers "
-                              f"reaching into that range")
-
-
-def _each(call: LayerCall, name: str, low: float, high: float, *,
-          open_low: bool = False, optional: bool = False) -> None:
-    """A number, or a list of two, each in [low, high] ((low, high] with open_low)."""
-    value = call.kwargs.get(name)
-    if value is None and optional:
-        return
-    values = value if isinstance(value, (list, tuple)) and len(value) == 2 else [value]
-    if all(_number(v) and (low < v if open_low else low <= v) and v <= high for v in values):
-        return
-    bracket = "(" if open_low else "["
-    raise _refuse(call, name, f"a number in {bracket}{low}, {high}] or a list of two such")
-
-
-def _plain(call: LayerCall, name: str, low: float, high: float) -> None:
-    value = call.kwargs.get(name)
-    if not (_number(value) and low <= value <= high):
-        raise _refuse(call, name, f"a number in [{low}, {high}]")
-
-
-def _no_factor(call: LayerCall) -> None:
-    """Classes that set _USE_BASE_FACTOR = False refuse the base class's `factor`."""
-    if call.kwargs.get("factor") is not None:
-        raise ShapeError(f"{call.class_name} takes no `factor` argument, got "
-                         f"{call.kwargs.get('factor')!r}", kind="value")
-
-
-def _base_factor(call: LayerCall) -> None:
-    _range(call, "factor", -1, 1, none_is_zero=True)
-
-
-# -- image inputs ------------------------------------------------------------------
-
-def _data_format(call: LayerCall) -> str:
-    return normalize_data_format(call.kwargs.get("data_format"), call.class_name)
-
-
-def image_input(call: LayerCall) -> tuple:
-    """The one input of an image layer: an image of rank 3 or a batch of rank 4."""
-    shape = single_input(call)
-    if len(shape) not in (3, 4):
-        raise ShapeError(
-            f"{call.class_name} takes an image of rank 3 (height, width, channels) or a batch "
-            f"of rank 4 (batch, height, width, channels) but got {format_shape(shape)}",
-            kind="rank", expected_rank=4)
-    return shape
-
-
-def _axes(shape: tuple, data_format: str) -> tuple:
-    """Indices of (height, width, channels); a rank-3 image has no batch axis."""
-    first = len(shape) - 3
-    if data_format == "channels_first":
-        return first + 1, first + 2, first
-    return first, first + 1, first + 2
-
-
-def _channels(call: LayerCall, shape: tuple, axis: int, allowed: tuple, why: str) -> None:
-    channels = shape[axis]
-    if channels is not None and channels not in allowed:
-        need = " or ".join(map(str, allowed))
-        raise ShapeError(f"{call.class_name} needs {need} channels ({why}) but gets "
-                         f"{channels} on axis {axis} of {format_shape(shape)}", kind="size")
-
-
-def _size(call: LayerCall, name: str, low: int) -> int:
-    value = call.kwargs.get(name)
-    if not _int(value) or value < low:
-        raise _refuse(call, name, "a positive integer" if low else "an integer >= 0")
-    return value
-
-
-def _resized(call: LayerCall, low: int = 0, resizes_unless: Any = None) -> Inferred:
-    """Resizing's and the crops' output: height and width replaced, channels kept.
-
-    A crop to 0 rows slices out an empty image, but where the crop falls back to
-    resizing (`resizes_unless(input size, target size)` fails on an axis), Keras
-    divides by the 0."""
-    data_format = _data_format(call)
-    height, width = _size(call, "height", low), _size(call, "width", low)
-    shape = list(image_input(call))
-    h, w, _ = _axes(shape, data_format)
-    if resizes_unless is not None and 0 in (height, width) and any(
-            size is not None and not resizes_unless(size, target)
-            for size, target in ((shape[h], height), (shape[w], width))):
-        raise ShapeError(f"{call.class_name} to {height} x {width} resizes this "
-                         f"{format_shape(tuple(shape))} input, and Keras divides by the 0",
-                         kind="value")
-    shape[h], shape[w] = height, width
-    return Inferred(tuple(shape))
-
-
 @register("Resizing", family=FAMILY, positional=("height", "width"), params={
     "height": REQUIRED, "width": REQUIRED, "interpolation": "bilinear",
     "crop_to_aspect_ratio": False, "pad_to_aspect_ratio": False, "fill_mode": "constant",
@@ -159,13 +54,13 @@ def _resized(call: LayerCall, low: int = 0, resizes_unless: Any = None) -> Infer
 })
 def resizing(call: LayerCall) -> Inferred:
     """Resizes images to `height` x `width`; channels unchanged."""
-    _no_factor(call)
+    no_factor(call)
     _one_of(call, "interpolation", _RESIZE_INTERPOLATION)
     _one_of(call, "fill_mode", ("constant",))
     if call.kwargs.get("crop_to_aspect_ratio") and call.kwargs.get("pad_to_aspect_ratio"):
         raise ShapeError("Resizing takes crop_to_aspect_ratio or pad_to_aspect_ratio, not both",
                          kind="value")
-    return _resized(call, low=1)
+    return resized(call, low=1)
 
 
 @register("CenterCrop", family=FAMILY, positional=("height", "width"), params={
@@ -173,8 +68,8 @@ def resizing(call: LayerCall) -> Inferred:
 })
 def center_crop(call: LayerCall) -> Inferred:
     """Crops the centre `height` x `width` of images (resizing smaller ones up)."""
-    _no_factor(call)
-    return _resized(call, resizes_unless=lambda size, target: size >= target)
+    no_factor(call)
+    return resized(call, resizes_unless=lambda size, target: size >= target)
 
 
 @register("RandomCrop", family=FAMILY, positional=("height", "width"), params={
@@ -182,8 +77,8 @@ def center_crop(call: LayerCall) -> Inferred:
 })
 def random_crop(call: LayerCall) -> Inferred:
     """Crops a random `height` x `width` window of images while training."""
-    _base_factor(call)
-    return _resized(call, resizes_unless=lambda size, target: size > target)
+    base_factor(call)
+    return resized(call, resizes_unless=lambda size, target: size > target)
 
 
 def _image_layer(name: str, doc: str, params: dict, *, positional: tuple = (),
@@ -193,7 +88,7 @@ def _image_layer(name: str, doc: str, params: dict, *, positional: tuple = (),
     `check(call, shape, data_format)` refuses what that class cannot take."""
 
     def infer(call: LayerCall) -> Inferred:
-        data_format = _data_format(call)
+        data_format = image_data_format(call)
         if check is not None:
             check(call, None, data_format)  # arguments first, as Keras's __init__ does
         shape = image_input(call)
@@ -208,7 +103,7 @@ def _image_layer(name: str, doc: str, params: dict, *, positional: tuple = (),
 
 def _check_flip(call, shape, data_format):
     if shape is None:
-        _no_factor(call)
+        no_factor(call)
 
 
 def _affine(*factors: Any) -> Any:
@@ -226,12 +121,12 @@ def _affine(*factors: Any) -> Any:
 
 
 def _rgb(call, shape, data_format, allowed=(3,), why="it converts RGB to HSV"):
-    _channels(call, shape, _axes(shape, data_format)[2], allowed, why)
+    check_channels(call, shape, image_axes(shape, data_format)[2], allowed, why)
 
 
 def _two_pixels(call, shape, data_format):
     """The perspective warp solves for its corners: a 1-pixel axis makes that singular."""
-    h, w, _ = _axes(shape, data_format)
+    h, w, _ = image_axes(shape, data_format)
     for axis, what in ((h, "height"), (w, "width")):
         if shape[axis] is not None and shape[axis] < 2:
             raise ShapeError(f"{call.class_name} needs a {what} of at least 2 pixels but gets "
@@ -251,7 +146,7 @@ def _elastic_sizes(call, shape, data_format):
     1-pixel height fails in a batch of more than one."""
     if _upper(call.kwargs.get("factor")) == 0 or _upper(call.kwargs.get("scale")) == 0:
         return  # Keras skips the warp altogether
-    h, w, _ = _axes(shape, data_format)
+    h, w, _ = image_axes(shape, data_format)
     batch = shape[0] if len(shape) == 4 else 1
     height, width = shape[h], shape[w]
     # an unknown batch is taken as more than one image; an unknown height may be 1
@@ -280,40 +175,41 @@ _image_layer("RandomFlip", "Flips images horizontally and/or vertically while tr
 _image_layer("RandomRotation", "Rotates images by a random angle while training.", {
     "factor": REQUIRED, "fill_mode": "reflect", "interpolation": "bilinear", "seed": None,
     "fill_value": 0.0, "data_format": None,
-}, positional=("factor",), check=_affine(_base_factor))
+}, positional=("factor",), check=_affine(base_factor))
 
 _image_layer("RandomZoom", "Zooms images in or out by a random amount while training.", {
     "height_factor": REQUIRED, "width_factor": None, "fill_mode": "reflect",
     "interpolation": "bilinear", "seed": None, "fill_value": 0.0, "data_format": None,
 }, positional=("height_factor", "width_factor"), check=_affine(
-    _no_factor, lambda c: _each(c, "height_factor", -1, 1, open_low=True),
-    lambda c: _each(c, "width_factor", -1, 1, open_low=True, optional=True)))
+    no_factor, lambda c: each_in_range(c, "height_factor", -1, 1, open_low=True),
+    lambda c: each_in_range(c, "width_factor", -1, 1, open_low=True, optional=True)))
 
 _image_layer("RandomTranslation", "Shifts images by a random offset while training.", {
     "height_factor": REQUIRED, "width_factor": REQUIRED, "fill_mode": "reflect",
     "interpolation": "bilinear", "seed": None, "fill_value": 0.0, "data_format": None,
 }, positional=("height_factor", "width_factor"), check=_affine(
-    _no_factor, lambda c: _each(c, "height_factor", -1, 1),
-    lambda c: _each(c, "width_factor", -1, 1)))
+    no_factor, lambda c: each_in_range(c, "height_factor", -1, 1),
+    lambda c: each_in_range(c, "width_factor", -1, 1)))
 
 _image_layer("RandomShear", "Shears images by a random angle while training.", {
     "x_factor": 0.0, "y_factor": 0.0, "interpolation": "bilinear", "fill_mode": "reflect",
     "fill_value": 0.0, "data_format": None, "seed": None,
 }, positional=("x_factor", "y_factor"), check=_affine(
-    _no_factor, lambda c: _each(c, "x_factor", 0, 1), lambda c: _each(c, "y_factor", 0, 1)))
+    no_factor, lambda c: each_in_range(c, "x_factor", 0, 1),
+    lambda c: each_in_range(c, "y_factor", 0, 1)))
 
 _image_layer("RandomContrast", "Scales each image's contrast by a random factor while training.",
              {"factor": REQUIRED, **_VALUE_RANGE, "seed": None}, positional=("factor",),
-             check=_only_args(lambda c: _range(c, "factor", 0, 1)))
+             check=_only_args(lambda c: factor_range(c, "factor", 0, 1)))
 
 _image_layer("RandomBrightness", "Shifts each image's brightness at random while training.",
              {"factor": REQUIRED, **_VALUE_RANGE, "seed": None}, positional=("factor",),
-             check=_only_args(_base_factor))
+             check=_only_args(base_factor))
 
 
 def _check_grayscale(call, shape, data_format):
     if shape is None:
-        _plain(call, "factor", 0, 1)
+        number_in_range(call, "factor", 0, 1)
     else:
         _rgb(call, shape, data_format, (1, 3), "rgb_to_grayscale takes RGB or grayscale")
 
@@ -327,7 +223,7 @@ _image_layer("RandomGrayscale",
 def _hsv(low: float) -> Any:
     def check(call, shape, data_format):
         if shape is None:
-            _range(call, "factor", low, 1)
+            factor_range(call, "factor", low, 1)
         else:
             _rgb(call, shape, data_format)
 
@@ -343,20 +239,20 @@ _image_layer("RandomSaturation", "Scales the saturation of RGB images at random 
 
 _image_layer("RandomSharpness", "Sharpens or blurs images at random while training.",
              {"factor": REQUIRED, **_VALUE_RANGE, "data_format": None, "seed": None},
-             positional=("factor",), check=_only_args(lambda c: _range(c, "factor", 0, 1)))
+             positional=("factor",), check=_only_args(lambda c: factor_range(c, "factor", 0, 1)))
 
 
 def _check_jitter(call, shape, data_format):
     if shape is None:
-        _base_factor(call)
-        _range(call, "brightness_factor", -1, 1, optional=True)
-        _range(call, "contrast_factor", 0, 1, optional=True)
-        _range(call, "saturation_factor", -1, 1, optional=True)
-        _range(call, "hue_factor", 0, 1, optional=True)
+        base_factor(call)
+        factor_range(call, "brightness_factor", -1, 1, optional=True)
+        factor_range(call, "contrast_factor", 0, 1, optional=True)
+        factor_range(call, "saturation_factor", -1, 1, optional=True)
+        factor_range(call, "hue_factor", 0, 1, optional=True)
     elif call.kwargs.get("saturation_factor") is not None \
             or call.kwargs.get("hue_factor") is not None:
         # Keras builds its hue and saturation steps without the layer's data_format
-        _channels(call, shape, len(shape) - 1, (3,),
+        check_channels(call, shape, len(shape) - 1, (3,),
                   "its hue and saturation steps read the last axis as RGB, "
                   "whatever data_format says")
 
@@ -371,7 +267,7 @@ _image_layer("RandomColorJitter",
 
 def _check_degeneration(call, shape, data_format):
     if shape is None:
-        _range(call, "factor", -1, 1)
+        factor_range(call, "factor", -1, 1)
     else:
         _rgb(call, shape, data_format, (3,), "it blends RGB images with their grayscale")
 
@@ -383,24 +279,24 @@ _image_layer("RandomColorDegeneration",
 
 _image_layer("RandomInvert", "Inverts a random share of images while training.",
              {"factor": 1.0, **_VALUE_RANGE, "seed": None, "data_format": None},
-             positional=("factor",), check=_only_args(lambda c: _range(c, "factor", 0, 1)))
+             positional=("factor",), check=_only_args(lambda c: factor_range(c, "factor", 0, 1)))
 
 _image_layer("RandomPosterization",
              "Reduces images to a random number of bits per channel while training.",
              {"factor": REQUIRED, **_VALUE_RANGE, "data_format": None, "seed": None},
-             positional=("factor",), check=_only_args(lambda c: _range(c, "factor", 1, 8)))
+             positional=("factor",), check=_only_args(lambda c: factor_range(c, "factor", 1, 8)))
 
 _image_layer("RandomErasing", "Fills a random rectangle of each image while training.", {
     "factor": 1.0, "scale": (0.02, 0.33), "fill_value": None, **_VALUE_RANGE, "seed": None,
     "data_format": None,
 }, positional=("factor",), check=_only_args(
-    lambda c: _range(c, "factor", 0, 1), lambda c: _range(c, "scale", 0, 1)))
+    lambda c: factor_range(c, "factor", 0, 1), lambda c: factor_range(c, "scale", 0, 1)))
 
 _image_layer("RandomGaussianBlur", "Blurs images with a random Gaussian kernel while training.", {
     "factor": 1.0, "kernel_size": 3, "sigma": 1.0, **_VALUE_RANGE, "data_format": None,
     "seed": None,
 }, positional=("factor",), check=_only_args(
-    lambda c: _range(c, "factor", 0, 1), lambda c: _range(c, "sigma", 0, 1)))
+    lambda c: factor_range(c, "factor", 0, 1), lambda c: factor_range(c, "sigma", 0, 1)))
 
 
 def _warp(sizes: Any, *checks: Any) -> Any:
@@ -419,28 +315,30 @@ _image_layer("RandomPerspective", "Warps images by a random perspective while tr
     "factor": 1.0, "scale": 1.0, "interpolation": "bilinear", "fill_value": 0.0, "seed": None,
     "data_format": None,
 }, positional=("factor",), check=_warp(
-    _two_pixels, lambda c: _range(c, "factor", 0, 1), lambda c: _plain(c, "scale", 0, 1)))
+    _two_pixels, lambda c: factor_range(c, "factor", 0, 1),
+    lambda c: number_in_range(c, "scale", 0, 1)))
 
 _image_layer("RandomElasticTransform", "Distorts images by a random elastic field in training.", {
     "factor": 1.0, "scale": 1.0, "interpolation": "bilinear", "fill_mode": "reflect",
     "fill_value": 0.0, **_VALUE_RANGE, "seed": None, "data_format": None,
 }, positional=("factor",), check=_warp(
-    _elastic_sizes, lambda c: _range(c, "factor", 0, 1), lambda c: _range(c, "scale", 0, 1),
+    _elastic_sizes, lambda c: factor_range(c, "factor", 0, 1),
+    lambda c: factor_range(c, "scale", 0, 1),
     lambda c: _one_of(c, "fill_mode", ("constant", "nearest", "reflect", "wrap", "mirror"))))
 
 _image_layer("AutoContrast", "Stretches each image's values to the full value_range.",
-             dict(_VALUE_RANGE), check=_only_args(_no_factor))
+             dict(_VALUE_RANGE), check=_only_args(no_factor))
 _image_layer("Equalization", "Equalizes each image's histogram.",
-             {**_VALUE_RANGE, "bins": 256, "data_format": None}, check=_only_args(_base_factor))
+             {**_VALUE_RANGE, "bins": 256, "data_format": None}, check=_only_args(base_factor))
 _image_layer("Solarization", "Inverts image values above a random threshold while training.", {
     "addition_factor": 0.0, "threshold_factor": 0.0, **_VALUE_RANGE, "seed": None,
-}, check=_only_args(_no_factor, lambda c: _each(c, "addition_factor", 0, 1),
-                    lambda c: _each(c, "threshold_factor", 0, 1)))
+}, check=_only_args(no_factor, lambda c: each_in_range(c, "addition_factor", 0, 1),
+                    lambda c: each_in_range(c, "threshold_factor", 0, 1)))
 
 
 def _check_aug_mix(call, shape, data_format):
     if shape is None:
-        _each(call, "factor", 0, 1)
+        each_in_range(call, "factor", 0, 1)
         _one_of(call, "interpolation", _AFFINE_INTERPOLATION)
     elif call.kwargs.get("all_ops", True):
         # all_ops adds RandomColorDegeneration to the draw: a batch that picks it fails
@@ -455,7 +353,7 @@ _image_layer("AugMix", "Mixes several random augmentation chains of each image (
 
 def _check_rand_augment(call, shape, data_format):
     if shape is None:
-        _each(call, "factor", 0, 1)
+        each_in_range(call, "factor", 0, 1)
         _one_of(call, "interpolation", _AFFINE_INTERPOLATION)
     elif not _int(call.kwargs.get("num_ops")) or call.kwargs.get("num_ops") > 0:
         # every op runs on every batch (the draw only picks which result to keep),
@@ -470,9 +368,9 @@ _image_layer("RandAugment", "Applies num_ops random augmentations to each image 
 
 _image_layer("CutMix", "Pastes patches between the images of a batch while training.",
              {"factor": 1.0, "seed": None, "data_format": None},
-             check=_only_args(lambda c: _range(c, "factor", 0, 1)))
+             check=_only_args(lambda c: factor_range(c, "factor", 0, 1)))
 _image_layer("MixUp", "Blends the images of a batch pairwise while training.",
-             {"alpha": 0.2, "data_format": None, "seed": None}, check=_only_args(_base_factor))
+             {"alpha": 0.2, "data_format": None, "seed": None}, check=_only_args(base_factor))
 
 
 def _max_number(call: LayerCall) -> None:
@@ -483,4 +381,4 @@ def _max_number(call: LayerCall) -> None:
 _image_layer("MaxNumBoundingBoxes",
              "Pads or trims bounding boxes to max_number; images pass through.",
              {"max_number": REQUIRED, "fill_value": -1}, positional=("max_number",),
-             check=_only_args(_base_factor, _max_number))
+             check=_only_args(base_factor, _max_number))

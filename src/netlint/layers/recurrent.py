@@ -16,8 +16,8 @@ from netlint.layers.base import (
     Weight,
     format_shape,
     last_dim,
-    register,
 )
+from netlint.layers.registry import register
 from netlint.layers.conv_utils import (
     conv_output_length,
     normalize_data_format,

@@ -14,15 +14,8 @@ becomes a StackedRNNCells there), and a StackedRNNCells' `cells:` stay as writte
 
 from __future__ import annotations
 
-from netlint.layers.base import (
-    REQUIRED,
-    Inferred,
-    LayerCall,
-    ShapeError,
-    Weight,
-    last_dim,
-    register,
-)
+from netlint.layers.base import REQUIRED, Inferred, LayerCall, ShapeError, Weight, last_dim
+from netlint.layers.registry import register
 from netlint.layers.recurrent import (
     _CONSTRAINTS,
     _DROPOUT,

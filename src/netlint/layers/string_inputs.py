@@ -14,7 +14,7 @@ from __future__ import annotations
 from netlint.layers.base import ShapeError
 from netlint.layers.registry import get
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from netlint.model.graph import LayerSpec, ModelSpec
 

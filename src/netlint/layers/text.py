@@ -22,22 +22,16 @@ follows the numpy and JAX backends there, as for Resizing's "area".
 
 from __future__ import annotations
 
-from collections import Counter
-
 from netlint.layers.argument_checks import is_whole as _int
 from netlint.layers.argument_checks import refuse as _refuse
-from netlint.layers.base import (
-    REQUIRED,
-    Inferred,
-    LayerCall,
-    ShapeError,
-    format_shape,
-    register,
-)
+from netlint.layers.base import REQUIRED, Inferred, LayerCall, ShapeError, format_shape
+from netlint.layers.registry import register
 from netlint.layers.conv_utils import single_input
 from netlint.layers.encoding import encoded_shape
+from netlint.layers.index_lookup import computed_shape, declared_shape, index_lookup
+from netlint.layers.index_lookup import is_real_number as _number
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
@@ -46,10 +40,6 @@ FAMILY = "text"
 _MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 # Keras 2's names, which IndexLookup and TextVectorization still read (Hashing does not)
 _MODE_ALIASES = {"binary": "multi_hot", "tf-idf": "tf_idf"}
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _mode(call: LayerCall, allowed: tuple = _MODES, aliases: dict = _MODE_ALIASES) -> str:
@@ -94,115 +84,6 @@ def _as_declared(call: LayerCall, shape: tuple, declared: tuple, computed: tuple
 
 # -- StringLookup and IntegerLookup (Keras's IndexLookup) ---------------------------
 
-def _declared(shape: tuple, mode: str, depth: int | None) -> tuple:
-    """IndexLookup.compute_output_shape."""
-    if mode == "int":
-        return shape
-    if mode == "one_hot":
-        if len(shape) > 1 and shape[-1] == 1:
-            return shape[:-1] + (depth,)
-        return shape + (depth,)
-    return shape[:-1] + (depth,)
-
-
-def _computed(shape: tuple, mode: str, depth: int | None) -> tuple:
-    """numerical_utils.encode_categorical_inputs on a batch of that shape; tf_idf is
-    count times the IDF weights."""
-    if mode == "int":
-        return shape
-    return encoded_shape(shape, "count" if mode == "tf_idf" else mode, depth)
-
-
-def _terms(call: LayerCall, vocabulary: list, integer: bool) -> None:
-    ok = (lambda t: _number(t)) if integer else (lambda t: isinstance(t, str))
-    if not all(ok(term) for term in vocabulary):
-        need = "numbers" if integer else "strings"
-        raise ShapeError(f"{call.class_name} `vocabulary` must be a list of {need}, got "
-                         f"{vocabulary!r}", kind="value")
-
-
-def _vocabulary_size(call: LayerCall, args: dict, mode: str, integer: bool) -> int | None:
-    """IndexLookup.set_vocabulary's checks, and the size it records: None for a
-    vocabulary that adapt() or a file gives."""
-    vocabulary, idf = args["vocabulary"], args["idf_weights"]
-    if mode == "tf_idf" and vocabulary is not None and idf is None:
-        raise ShapeError(f"{call.class_name} output_mode='tf_idf' with a `vocabulary` needs "
-                         f"its `idf_weights` too", kind="value")
-    if vocabulary is None:
-        return None
-    if isinstance(vocabulary, str):
-        if mode == "tf_idf":
-            raise ShapeError(f"{call.class_name} output_mode='tf_idf' cannot read its "
-                             f"vocabulary from a file", kind="value")
-        return None
-    if not isinstance(vocabulary, (list, tuple)):
-        raise _refuse(call, "vocabulary", "a list of terms or a file path")
-    vocabulary = list(vocabulary)
-    _terms(call, vocabulary, integer)
-    if not vocabulary:
-        raise ShapeError(f"{call.class_name} cannot take an empty `vocabulary`", kind="value")
-    mask, oov, oovs = args["mask_token"], args["oov_token"], args["num_oov_indices"]
-    mask_slot = 1 if mask is not None and mode == "int" else 0
-    start = mask_slot + oovs
-    special = [mask] * mask_slot + [oov] * oovs
-    # the vocabulary may begin with the special terms, in exactly this order
-    terms = vocabulary[start:] if vocabulary[:start] == special else vocabulary
-    repeated = sorted(repr(t) for t, n in Counter(terms).items() if n > 1)
-    if repeated:
-        raise ShapeError(f"{call.class_name} `vocabulary` repeats {', '.join(repeated)}",
-                         kind="value")
-    if mask is not None and mask in terms:
-        raise ShapeError(f"{call.class_name} `vocabulary` holds the mask token {mask!r} "
-                         f"other than first", kind="value",
-                         fix=f"leave {mask!r} out of the vocabulary (Keras adds it)")
-    # the OOV token counts as a term unless the layer maps indices back to terms
-    if args["invert"] and oov is not None and oov in terms:
-        raise ShapeError(f"{call.class_name} `vocabulary` holds the OOV token {oov!r} other "
-                         f"than at its start", kind="value",
-                         fix=f"leave {oov!r} out of the vocabulary (Keras adds it)")
-    size = start + len(terms)
-    max_tokens = args["max_tokens"]
-    if max_tokens is not None and size > max_tokens:
-        raise ShapeError(f"{call.class_name} vocabulary of {size} terms ({len(terms)} given "
-                         f"+ {start} OOV/mask) exceeds max_tokens={max_tokens}", kind="value")
-    if mode == "tf_idf":
-        if not (isinstance(idf, (list, tuple)) and all(map(_number, idf))):
-            raise _refuse(call, "idf_weights", "a list of numbers")
-        if len(idf) != len(vocabulary):
-            raise ShapeError(f"{call.class_name} `idf_weights` has {len(idf)} values for a "
-                             f"vocabulary of {len(vocabulary)}", kind="value")
-    return size
-
-
-def _index_lookup(call: LayerCall, args: dict, mode: str, integer: bool) -> int | None:
-    """IndexLookup.__init__'s checks, on the arguments it gets (TextVectorization hands
-    its own to a StringLookup); the depth of an encoded output."""
-    max_tokens, oovs = args["max_tokens"], args["num_oov_indices"]
-    if max_tokens is not None and (not _number(max_tokens) or max_tokens <= 1):
-        raise _refuse(call, "max_tokens", "an integer above 1, or null")
-    if args["pad_to_max_tokens"] and max_tokens is None:
-        raise ShapeError(f"{call.class_name} pad_to_max_tokens=True needs `max_tokens`",
-                         kind="value")
-    if not _int(oovs) or oovs < 0:
-        raise _refuse(call, "num_oov_indices", "an integer >= 0")
-    if args["oov_method"] not in ("floormod", "farmhash"):
-        raise _refuse(call, "oov_method", "'floormod' or 'farmhash'")
-    if args["salt"] is not None and integer and args["oov_method"] != "farmhash":
-        raise ShapeError(f"{call.class_name} `salt` needs oov_method='farmhash'", kind="value")
-    if args["invert"] and mode != "int":
-        raise ShapeError(f"{call.class_name} invert=True needs output_mode='int', got "
-                         f"{mode!r}", kind="value")
-    if args["idf_weights"] is not None and mode != "tf_idf":
-        raise ShapeError(f"{call.class_name} `idf_weights` needs output_mode='tf_idf', got "
-                         f"{mode!r}", kind="value")
-    size = _vocabulary_size(call, args, mode, integer)
-    if not args["pad_to_max_tokens"] or mode == "int":
-        return size
-    if not _int(max_tokens):  # it becomes the size of an axis
-        raise _refuse(call, "max_tokens", "an integer with pad_to_max_tokens=True")
-    return max_tokens
-
-
 _LOOKUP_ARGS = ("max_tokens", "num_oov_indices", "mask_token", "oov_token", "vocabulary",
                 "idf_weights", "invert", "pad_to_max_tokens", "oov_method", "salt")
 
@@ -219,10 +100,10 @@ def _lookup(call: LayerCall, integer: bool) -> Inferred:
     _salt(call)
     mode = _mode(call)
     args = {key: call.kwargs.get(key) for key in _LOOKUP_ARGS}
-    depth = _index_lookup(call, args, mode, integer)
+    depth = index_lookup(call, args, mode, integer)
     shape = single_input(call)
-    return _as_declared(call, shape, _declared(shape, mode, depth),
-                        _computed(shape, mode, depth),
+    return _as_declared(call, shape, declared_shape(shape, mode, depth),
+                        computed_shape(shape, mode, depth),
                         why=f"output_mode={mode!r} encodes over axis 1",
                         fix="feed it (batch, terms) of rank 2, e.g. Reshape or Flatten first",
                         rank=2)
@@ -283,6 +164,22 @@ def text_vectorization(call: LayerCall) -> Inferred:
 
     output_mode "int" gives (batch, output_sequence_length); the others give (batch,
     vocabulary size) for one string per sample."""
+    split, mode, length = _vectorization_args(call)
+    args = {key: call.kwargs.get(key) for key in
+            ("max_tokens", "vocabulary", "idf_weights", "pad_to_max_tokens")}
+    # the StringLookup it makes: "" is its mask (padding), one OOV index
+    args.update(mask_token="", oov_token="[UNK]", num_oov_indices=1, invert=False,
+                oov_method="floormod", salt=None)
+    depth = index_lookup(call, args, mode, integer=False)
+    shape = single_input(call)
+    if mode == "int":
+        return _vectorized_ids(call, shape, split, length)
+    return _vectorized_encoding(call, shape, split, mode, depth)
+
+
+def _vectorization_args(call: LayerCall) -> tuple:
+    """TextVectorization.__init__'s checks of its own arguments: (split, output_mode,
+    output_sequence_length)."""
     _tensorflow_backend_only(call, "sparse", "ragged")
     if call.kwargs.get("standardize") not in (None, "lower_and_strip_punctuation", "lower",
                                               "strip_punctuation"):
@@ -305,49 +202,54 @@ def text_vectorization(call: LayerCall) -> Inferred:
     # bool passes, as Keras's isinstance(..., int) lets it
     if length is not None and (not isinstance(length, int) or length < 0):
         raise _refuse(call, "output_sequence_length", "an integer >= 0, or null")
-    args = {key: call.kwargs.get(key) for key in
-            ("max_tokens", "vocabulary", "idf_weights", "pad_to_max_tokens")}
-    # the StringLookup it makes: "" is its mask (padding), one OOV index
-    args.update(mask_token="", oov_token="[UNK]", num_oov_indices=1, invert=False,
-                oov_method="floormod", salt=None)
-    depth = _index_lookup(call, args, mode, integer=False)
-    shape = single_input(call)
+    return split, mode, length
+
+
+def _split_input(shape: tuple) -> None:
+    """A split needs strings of rank 1 or (batch, 1)."""
+    if len(shape) >= 2 and shape[-1] not in (1, None):
+        raise ShapeError(
+            f"TextVectorization splits strings of rank 1 or (batch, 1), got "
+            f"{format_shape(shape)}", kind="rank", expected_rank=1, fix=_ONE_STRING)
+
+
+def _vectorized_ids(call: LayerCall, shape: tuple, split: Any, length: Any) -> Inferred:
+    """output_mode "int": (batch, output_sequence_length) of token ids."""
     rank = len(shape)
-    if mode == "int":
-        declared = (shape[0], length)
-        if split is not None:
-            # it squeezes a last axis of 1, splits, and pads the tokens to the length
-            if rank >= 2 and shape[-1] not in (1, None):
-                raise ShapeError(
-                    f"TextVectorization splits strings of rank 1 or (batch, 1), got "
-                    f"{format_shape(shape)}", kind="rank", expected_rank=1, fix=_ONE_STRING)
-            computed = shape[:-1] + (length,) if rank >= 2 else (shape[0], length)
-            return _as_declared(call, shape, declared, computed, fix=_ONE_STRING, rank=1,
-                                why="each string of the axes before the last becomes a "
-                                    "row of tokens")
-        # split=None: each string is a token; it pads or trims the last axis (of a
-        # rank-1 input, the batch)
-        computed = shape[:-1] + (length,) if rank >= 2 else (length,)
-        return _as_declared(call, shape, declared, computed, rank=2,
-                            fix="with split: null give it (batch, tokens) of rank 2",
-                            why="with split=null it pads or trims the last axis")
+    declared = (shape[0], length)
+    if split is not None:
+        # it squeezes a last axis of 1, splits, and pads the tokens to the length
+        _split_input(shape)
+        computed = shape[:-1] + (length,) if rank >= 2 else (shape[0], length)
+        return _as_declared(call, shape, declared, computed, fix=_ONE_STRING, rank=1,
+                            why="each string of the axes before the last becomes a "
+                                "row of tokens")
+    # split=None: each string is a token; it pads or trims the last axis (of a
+    # rank-1 input, the batch)
+    computed = shape[:-1] + (length,) if rank >= 2 else (length,)
+    return _as_declared(call, shape, declared, computed, rank=2,
+                        fix="with split: null give it (batch, tokens) of rank 2",
+                        why="with split=null it pads or trims the last axis")
+
+
+def _vectorized_encoding(call: LayerCall, shape: tuple, split: Any, mode: str,
+                         depth: int | None) -> Inferred:
+    """The encoded modes: (batch, vocabulary size) for one string per sample."""
+    rank = len(shape)
     if split is not None:
         if mode == "one_hot":
             raise ShapeError("TextVectorization output_mode='one_hot' cannot encode split "
                              "strings: Keras fails on the first batch", kind="value",
                              fix="use output_mode 'multi_hot' or 'count', or split: null")
-        if rank >= 2 and shape[-1] not in (1, None):
-            raise ShapeError(
-                f"TextVectorization splits strings of rank 1 or (batch, 1), got "
-                f"{format_shape(shape)}", kind="rank", expected_rank=1, fix=_ONE_STRING)
+        _split_input(shape)
         # the split tokens are an axis of unknown length that the encoding folds
-        declared = _declared(shape + (None,), mode, depth)
-        computed = _computed(shape[:1] + shape[1:-1] + (None,) if rank >= 2 else shape + (None,),
-                             mode, depth)
+        declared = declared_shape(shape + (None,), mode, depth)
+        computed = computed_shape(
+            shape[:1] + shape[1:-1] + (None,) if rank >= 2 else shape + (None,), mode, depth)
         return _as_declared(call, shape, declared, computed, fix=_ONE_STRING, rank=1,
                             why="it squeezes the last axis of 1 before splitting")
-    declared = _declared(shape + (1,) if rank <= 1 else shape, mode, depth)
-    return _as_declared(call, shape, declared, _computed(shape, mode, depth), rank=2,
+    declared = declared_shape(shape + (1,) if rank <= 1 else shape, mode, depth)
+    return _as_declared(call, shape, declared, computed_shape(shape, mode, depth), rank=2,
                         fix="with split: null give it (batch, tokens) of rank 2",
                         why=f"output_mode={mode!r} encodes over axis 1")
 

@@ -9,14 +9,8 @@ too, as in Keras.
 
 from __future__ import annotations
 
-from netlint.layers.base import (
-    REQUIRED,
-    Inferred,
-    LayerCall,
-    ShapeError,
-    format_shape,
-    register,
-)
+from netlint.layers.base import REQUIRED, Inferred, LayerCall, ShapeError, format_shape
+from netlint.layers.registry import get, infer_on, register
 from netlint.plumbing.records import replace
 
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
@@ -31,7 +25,7 @@ def _inner(call: LayerCall) -> LayerCall:
 def _run_inner(call: LayerCall, inner: LayerCall, shape: tuple, extra_axes: int) -> Inferred:
     """Infer the inner layer; its errors are reported as the wrapper's, ranks adjusted."""
     try:
-        return inner.run(shape)
+        return infer_on(inner, shape)
     except ShapeError as error:
         rank = None if error.expected_rank is None else error.expected_rank + extra_axes
         raise ShapeError(f"{call.class_name}({inner.class_name}): {error.message}",
@@ -72,8 +66,6 @@ def time_distributed(call: LayerCall) -> Inferred:
 # -- Bidirectional ---------------------------------------------------------------------
 
 def _is_recurrent(class_name: str) -> bool:
-    from netlint.layers.registry import get
-
     definition = get(class_name)
     return definition is not None and definition.recurrent
 

@@ -1,0 +1,227 @@
+"""The grid the unrolled view is drawn on: one column per timestep, one framed row
+per layer, and the node ids, cells, frames and edges the rows are made of.
+
+Apart from unrolled_view.py (which walks the rows) and unrolled_rnn.py (which draws
+the recurrent ones) so that both build on it and neither imports the other back.
+"""
+
+from __future__ import annotations
+
+import graphviz
+
+from netlint.drawing import labels, timeline
+from netlint.drawing.graph_view import new_digraph, title_markup
+from netlint.drawing.ids import node_ids
+from netlint.drawing.marks import Mark
+from netlint.drawing.options import DiagramOptions
+from netlint.drawing.sequences import Group, Row, plan_rows
+from netlint.drawing.sizing import column_gap, group_cell_width
+from netlint.drawing.tables import mark_markup
+from netlint.layers.inference import InferredModel
+from netlint.plumbing.records import field, record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable
+
+
+INVISIBLE = {"style": "invis"}
+
+
+@record
+class Output:
+    """Where a drawn layer's output can be picked up by the layers that read it."""
+
+    cells: dict = field(default_factory=dict)  # column key -> node ids (per-step output)
+    frame: str | None = None  # the row's cluster: edges that take the whole sequence
+    anchor: str | None = None  # a node inside `frame` for those edges to attach to
+    header: str | None = None  # the row's label node, where an edge from the side attaches
+    single: tuple = ()  # node ids of a one-tensor output (a chain box, the last step)
+    column_group: str | None = None  # the `group` attr to keep a chain above its column
+
+
+class UnrolledGrid:
+    """The unrolled digraph being built, and the pieces its rows are drawn with; one
+    instance per diagram (unrolled_view.Unroller draws the rows on it)."""
+
+    def __init__(self, inferred: InferredModel, options: DiagramOptions, marks: dict):
+        self.inferred = inferred
+        self.options = options
+        self.style = options.style
+        self.marks = marks
+        self.plan = plan_rows(inferred)
+        self.ids = node_ids(self.plan.order)
+        self.columns = {g.index: timeline.columns(g.steps, options.max_steps)
+                        for g in self.plan.groups}
+        self.widths = {g.index: group_cell_width(inferred, g, self.style.font_size)
+                       for g in self.plan.groups}
+        self.outputs: dict[str, Output] = {}
+        self.tops: dict[int, dict] = {}  # group -> column key -> top node id so far
+        self.linked: set = set()  # (tail, head) pairs already joined
+        self.flip = options.direction in ("LR", "RL")
+        self.graph = new_digraph(self.style, options.direction,
+                                 title_markup(self.style, inferred, self._subtitle()))
+        self.graph.attr(nodesep=column_gap(inferred, self.plan.groups, self.style.font_size))
+
+    def _subtitle(self) -> str:
+        if not self.plan.groups:
+            return "no recurrent layer to unroll"
+        lengths = list(dict.fromkeys(self.length_text(g) for g in self.plan.groups))
+        return "unrolled over " + " and ".join(lengths)
+
+    @staticmethod
+    def length_text(group: Group) -> str:
+        if group.steps is None:
+            return "T timesteps (any length)"
+        return f"T = {group.steps} timestep" + ("" if group.steps == 1 else "s")
+
+    # -- ids, cells, frames -------------------------------------------------------------
+
+    def cell_id(self, name: str, column: timeline.Column, lane: str = "") -> str:
+        return f"{self.ids[name]}_{lane}t{column.key}"
+
+    def column_group(self, group: int, column: timeline.Column) -> str:
+        return f"g{group}c{column.key}"
+
+    def frame(self, name: str) -> str:
+        return f"cluster_{self.ids[name]}"
+
+    def frame_attrs(self, name: str) -> dict:
+        """A row's frame, drawn heavier when the layer has an error."""
+        theme = self.style.theme
+        marked = name in self.marks
+        return {"label": "", "style": "rounded,filled" if theme.name == "color" else "rounded",
+                "color": theme.error if marked else theme.frame, "fillcolor": theme.row_fill,
+                "penwidth": "2" if marked else "1"}
+
+    def row_header(self, graph: graphviz.Digraph, name: str, lines: list,
+                   lane: str = "") -> str:
+        """The row's label, once, as the leftmost node of the row (edges never cross it)."""
+        node_id = f"{self.ids[name]}_{lane}label"
+        mark: Mark | None = self.marks.get(name) if not lane else None
+        if mark is not None:
+            lines = lines + [mark_markup(self.style, mark, '<BR ALIGN="LEFT"/>')]
+        markup = "".join(line + '<BR ALIGN="LEFT"/>' for line in lines)
+        graph.node(node_id, label=self.style.label(markup), shape="plaintext")
+        return node_id
+
+    def layer_lines(self, name: str, *notes: str) -> list:
+        """`name Class(args)`, then `N params, note`, then one small line per further note.
+
+        The first note is plain text (escaped here); the further notes are markup.
+        """
+        node = self.inferred[name]
+        style = self.style
+        call = "Input" if node.is_input else labels.layer_call_text(node)
+        lines = [f"{style.bold(style.text(name))} {style.text(call)}"]
+        facts = [] if node.is_input else [labels.params_text(node.params)]
+        if notes and notes[0]:
+            facts.append(notes[0])
+        if facts:
+            lines.append(style.text(", ".join(facts)))
+        lines += [style.small(note) for note in notes[1:] if note]
+        return lines
+
+    def place(self, group: int, column: timeline.Column) -> dict:
+        """Attributes that put a cell in its column: the column's group, the group's width."""
+        return {"group": self.column_group(group, column), "width": self.widths[group]}
+
+    def ellipsis_node(self, graph: graphviz.Digraph, node_id: str, place: dict) -> None:
+        graph.node(node_id, label="…", shape="plaintext", **place)
+
+    def cells(self, graph: graphviz.Digraph, row: Row, draw: Callable,
+              columns: list | None = None, lane: str = "") -> dict:
+        """A row's cells, one per column (its group's, unless `columns` says which): an
+        ellipsis where steps are elided, else `draw(graph, node_id, column, place)`.
+        Returns column key -> node id."""
+        cells = {}
+        for column in self.columns[row.group] if columns is None else columns:
+            node_id = self.cell_id(row.name, column, lane)
+            place = self.place(row.group, column)
+            if column.ellipsis:
+                self.ellipsis_node(graph, node_id, place)
+            else:
+                draw(graph, node_id, column, place)
+            cells[column.key] = node_id
+        return cells
+
+    def edge(self, tail: str, head: str, **attrs: str) -> None:
+        self.graph.edge(tail, head, **attrs)
+        self.linked.add((tail, head))
+
+    def stack(self, group: int, bottoms: dict) -> None:
+        """Keep a row above the previous one in its group, column by column."""
+        previous = self.tops.get(group, {})
+        for key, bottom in bottoms.items():
+            below = previous.get(key)
+            if below is not None and (below, bottom) not in self.linked:
+                self.edge(below, bottom, **INVISIBLE)
+        self.tops[group] = dict(bottoms)
+
+    def feed_steps(self, name: str, group: int, heads: dict) -> None:
+        """Per-step edges from each input row's cell at t into this row's cell at t.
+
+        Only from the row just below: dot must route an edge that skips a row around
+        that row's frame, one detour per step. An input from further down is one edge
+        from its frame to this row's frame instead; the columns still line up.
+        """
+        below = self.tops.get(group, {})
+        for source in self.inferred[name].inbound:
+            out = self.outputs[source]
+            if not all(below.get(key) in tails for key, tails in out.cells.items()):
+                # label to label, frame to frame, and no say in the layout (a constraint
+                # here lets dot reorder the rows' nodes): the edge runs along the side
+                self.edge(out.header, f"{self.ids[name]}_label", ltail=out.frame,
+                          lhead=self.frame(name), constraint="false")
+                continue
+            for column in self.columns[group]:
+                for tail in out.cells.get(column.key, ()):
+                    for head in heads[column.key]:
+                        self.edge(tail, head, **(INVISIBLE if column.ellipsis else {}))
+
+    def order(self, graph: graphviz.Digraph, nodes: list) -> None:
+        """Invisible flat edges: dot keeps flat edges left to right, so time does too."""
+        for left, right in zip(nodes, nodes[1:]):
+            self.flat_edge(graph, left, right, **INVISIBLE)
+
+    def flat_edges(self, graph: graphviz.Digraph, left: str, right: str, edges: list) -> None:
+        """Parallel edges between neighbours (h and c; forward and backward).
+
+        Laid out top to bottom (LR/RL), dot puts the labels of parallel edges on top of
+        each other, so there the first edge carries all the labels, one per line, as an
+        external label (`xlabel`).
+        """
+        edges = [dict(attrs) for attrs in edges]
+        if self.flip and len(edges) > 1:
+            texts = [attrs.pop("label")[1:-1] for attrs in edges if "label" in attrs]
+            if texts:
+                edges[0]["label"] = self.style.label("<BR/>".join(texts))
+        for attrs in edges:
+            self.flat_edge(graph, left, right, **attrs)
+
+    def flat_edge(self, graph: graphviz.Digraph, left: str, right: str, **attrs: str) -> None:
+        """An edge between neighbours in a row, `left` earlier in time.
+
+        With LR/RL, dot turns the left-to-right order into bottom-to-top; declaring the
+        edge the other way round (with its arrow turned back) makes time read downwards.
+        """
+        if self.flip:
+            left, right = right, left
+            if "label" in attrs:  # a label proper would push the parallel edges together
+                attrs["xlabel"] = attrs.pop("label")
+            if attrs.get("style") != "invis":
+                if attrs.get("dir") == "back":
+                    del attrs["dir"]
+                else:
+                    attrs["dir"] = "back"
+        graph.edge(left, right, **attrs)
+
+    def sequence_output(self, row: Row, cells: dict, lane: str = "") -> Output:
+        """Per-step outputs of a row, with its frame for edges that take the whole sequence.
+
+        `lane` names the row's top lane (the merge of a Bidirectional), whose label is
+        where edges from the side attach.
+        """
+        last = self.columns[row.group][-1]
+        return Output(cells=cells, frame=self.frame(row.name), anchor=cells[last.key][0],
+                      header=f"{self.ids[row.name]}_{lane}label")
