@@ -20,13 +20,19 @@ costs nothing and `netlint --help` stays fast. The modules behind the functions
 have other names (`netlint.layers.inference`, `netlint.report.summary_table`,
 `netlint.drawing`, `netlint.codegen`), so importing one never replaces a function of
 this package (a `netlint/diagram/` or `netlint/export/` package would).
+
+Modules across the package begin with `TYPE_CHECKING = False` rather than
+`from typing import TYPE_CHECKING`: importing `typing` costs 8.5 ms of a ~70 ms
+one-file check (python -X importtime), and type checkers treat a module's own
+`TYPE_CHECKING` name the same way, so imports for annotations only sit under
+`if TYPE_CHECKING:` and never run.
 """
 
 from __future__ import annotations
 
 import importlib
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # for type checkers and IDEs; nothing is imported at run time
     from typing import Any
 

@@ -162,27 +162,6 @@ def test_a_clean_check_imports_neither_typer_nor_the_schema_validator():
     assert run.stdout.strip() == ""
 
 
-def test_a_check_does_not_import_pathlib(workspace):
-    # Importing pathlib (urllib.parse, ipaddress, fnmatch with it) was 18 M of the 292 M
-    # instructions of a one-file check; the check path holds paths as strings (paths.py).
-    # With config files present (.netlint.yaml, --config), text, json and github output.
-    code = textwrap.dedent("""\
-        import sys
-        from netlint.cli import main
-        try:
-            main()
-        except SystemExit:
-            pass
-        print("pathlib" in sys.modules, file=sys.stderr)
-    """)
-    for args in (["models/clean.yaml"], ["models"], ["./models/", "--format", "json"],
-                 [str(BUGGY), "--format", "github"],
-                 ["models//buggy.yaml", "--config", "netlint.toml"]):
-        run = subprocess.run([sys.executable, "-c", code, "check", *args], check=False,
-                             capture_output=True, text=True, env=_env(), cwd=workspace)
-        assert run.stderr.splitlines()[-1] == "False", (args, run.stderr)
-
-
 def test_a_schema_error_is_still_explained_by_jsonschema(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("input: {shape: [4]}\nlayers:\n  - Dense: {units: -3}\n")

@@ -14,7 +14,7 @@ import re
 import sys
 from collections.abc import Callable
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -48,7 +48,7 @@ def run_check(paths: list[str | Path], *, fmt: str | None = None, select: list[s
     """Lint `paths`, print the report, return the exit code (0 clean, 1 findings, 2 usage).
 
     Paths are strings from here on, spelled as pathlib spells them (`./a//b/` is `a/b`):
-    what the reports print. Importing pathlib was 6% of a one-file check (see paths.py)."""
+    what the reports print."""
     from netlint.report.text import visible
     from netlint.rules.config import ConfigError, ConfigFinder
 
@@ -113,19 +113,18 @@ def _command_line_config(select: list[str], ignore: list[str], fail_on: str | No
 def _expand(paths: list[str | Path], echo: Echo) -> tuple[list[str], list[str]]:
     """Files to check (folders searched), and the paths that do not exist; spelled as
     pathlib spells them."""
-    import stat
+    from pathlib import Path
 
     from netlint.api import model_file_names
-    from netlint.plumbing.paths import spelling, status
 
     files: list[str] = []
     missing: list[str] = []
-    for path in map(spelling, paths):
-        found_status = status(path)  # Path.exists() and is_dir() in one stat
-        if found_status is None:
+    for given in map(Path, paths):
+        path = str(given)
+        if not given.exists():
             echo(f"netlint: {path}: no such file or folder")
             missing.append(path)
-        elif stat.S_ISDIR(found_status.st_mode):
+        elif given.is_dir():
             found = model_file_names(path)
             if not found:
                 echo(f"netlint: {path}: no model files found (YAML files with a "

@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Callable
 

@@ -25,7 +25,7 @@ from netlint.layers.registry import get
 from netlint.plumbing.records import field, record
 from netlint.loader import legacy
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

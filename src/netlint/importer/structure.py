@@ -19,7 +19,7 @@ import re
 from netlint.importer.source import MODEL_CLASSES, ImportFailed
 from netlint.importer.tensors import MAX_INDEX
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from typing import Any

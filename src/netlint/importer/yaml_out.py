@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import yaml
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

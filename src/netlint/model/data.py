@@ -17,7 +17,7 @@ from netlint.model.data_files import Unreadable, ValueStats, read_array_file
 from netlint.model.graph import ModelSpec, Position, Section
 from netlint.plumbing.records import field, record, replace
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
@@ -171,13 +171,12 @@ def read_data(model: ModelSpec) -> DataInfo | None:
 
 
 def _model_folder(path: str) -> str:
-    """The folder data paths are relative to. Strings, not pathlib: most models have a
-    `data:` section, and importing pathlib was 6% of a one-file check (see paths.py)."""
+    """The folder data paths are relative to."""
     if not path or path.startswith("<"):
         return os.getcwd()
-    from netlint.plumbing.paths import resolved
+    from pathlib import Path
 
-    return os.path.dirname(resolved(path))
+    return str(Path(path).resolve().parent)
 
 
 def _declared(section: Section, name: str, raw: dict) -> DataEntry:

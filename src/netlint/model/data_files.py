@@ -13,7 +13,7 @@ import math
 
 from netlint.plumbing.records import record
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import zipfile
     from pathlib import Path

@@ -26,7 +26,7 @@ import os
 import sys
 from collections.abc import Iterator
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 

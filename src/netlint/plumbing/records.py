@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from operator import attrgetter
 
-TYPE_CHECKING = False  # typing costs ~8 ms to import; checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable, dataclass_transform
 else:

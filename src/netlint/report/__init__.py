@@ -7,42 +7,12 @@ writes it in one go and a failure never leaves half an output behind.
 
 from __future__ import annotations
 
-import os
-from collections import Counter
+from netlint.model.findings import Finding
+from netlint.report.common import repo_relative, sorted_findings, tally
 
-from netlint.model.findings import SEVERITIES, Finding
+__all__ = ["FORMATS", "render", "repo_relative", "sorted_findings", "tally"]
 
 FORMATS = ("text", "json", "sarif", "github")
-
-
-def sorted_findings(findings: list[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: (*f.sort_key(), f.severity))
-
-
-def repo_relative(path: str) -> str | None:
-    """`path` relative to the working folder, with forward slashes; None when outside it.
-
-    CI tools map findings to repository files by relative path. Strings spelled as pathlib
-    spells them (see paths.py), not pathlib itself: importing it was 6% of a check.
-    """
-    from netlint.plumbing.paths import posix, relative_to, resolved, spelling
-
-    if os.path.isabs(path):
-        relative = relative_to(resolved(path), resolved(os.getcwd()))
-        return None if relative is None else posix(relative)
-    return posix(spelling(path))
-
-
-def tally(findings: list[Finding], files: int) -> dict:
-    """Counts for summaries: totals by severity and by code, and the files concerned."""
-    by_severity = Counter(f.severity for f in findings)
-    return {
-        "files_checked": files,
-        "files_with_findings": len({f.path for f in findings}),
-        "total": len(findings),
-        "by_severity": {level: by_severity.get(level, 0) for level in reversed(SEVERITIES)},
-        "by_code": dict(sorted(Counter(f.code for f in findings).items())),
-    }
 
 
 def render(format_name: str, findings: list[Finding], files: int, *,

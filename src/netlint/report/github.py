@@ -9,7 +9,7 @@ control and bidirectional characters are shown as escapes, as in the text format
 from __future__ import annotations
 
 from netlint.model.findings import Finding
-from netlint.report import repo_relative, sorted_findings
+from netlint.report.common import repo_relative, sorted_findings
 from netlint.report.text import visible
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from netlint.model.findings import Finding
-from netlint.report import sorted_findings, tally
+from netlint.report.common import sorted_findings, tally
 
 
 def finding_dict(finding: Finding) -> dict:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-from urllib.parse import quote, quote_from_bytes
+from urllib.parse import quote_from_bytes
 
 from netlint.model.findings import Finding
-from netlint.report import repo_relative, sorted_findings
+from netlint.report.common import repo_relative, sorted_findings
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -53,10 +53,9 @@ def artifact_uri(path: str) -> str:
         return "unknown"
     relative = repo_relative(path)
     if relative is None:  # outside the working folder: an absolute file URI
-        from netlint.plumbing.paths import resolved
+        from pathlib import Path
 
-        # Path(path).resolve().as_uri(), without importing pathlib (6% of a check)
-        return "file://" + quote_from_bytes(os.fsencode(resolved(path)))
+        return Path(path).resolve().as_uri()
     # the name's bytes, as the file system has them: a name that is not UTF-8 (read
     # with surrogateescape) is percent-encoded byte for byte, never a crash
     return quote_from_bytes(os.fsencode(relative), safe="/")

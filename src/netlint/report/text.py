@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from netlint.model.findings import Finding
-from netlint.report import sorted_findings, tally
+from netlint.report.common import sorted_findings, tally
 
 _PLURAL = {"error": "errors", "warning": "warnings", "info": "infos"}
 

@@ -12,31 +12,22 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from pathlib import Path
 
 import yaml
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
-if TYPE_CHECKING:
-    from pathlib import Path
-
-
 def cards_dir() -> Path | None:
     """The folder holding the cards, or None when neither location exists."""
-    from pathlib import Path
-
     folder = _cards_folder()
     return None if folder is None else Path(folder)
 
 
 def _cards_folder() -> str | None:
-    """`cards_dir()` as a string: `netlint check --format sarif` reads the cards, and
-    importing pathlib was 6% of a one-file check (see netlint/plumbing/paths.py)."""
-    from netlint.plumbing.paths import is_dir, resolved
-
-    package = os.path.dirname(os.path.dirname(resolved(__file__)))
+    """`cards_dir()` as a string."""
+    package = os.path.dirname(os.path.dirname(str(Path(__file__).resolve())))
     for candidate in (os.path.join(package, "_data", "rules"),
                       os.path.join(os.path.dirname(os.path.dirname(package)), "rules")):
-        if is_dir(candidate):
+        if Path(candidate).is_dir():
             return candidate
     return None
 

@@ -11,7 +11,7 @@ from netlint.model.graph import ModelSpec, Position
 from netlint.plumbing.records import record
 from netlint.rules.facts import snake_name
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 import re
 import sys
+from pathlib import Path
 
-from netlint.plumbing.paths import is_file, parent_of, resolved, spelling, suffix_of
 from netlint.plumbing.records import replace
 from netlint.rules.config_settings import (  # the public names, where they always were
     DEFAULT_FAIL_ON,
@@ -29,9 +29,8 @@ from netlint.rules.config_settings import (  # the public names, where they alwa
     selector_list,
 )
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from pathlib import Path
     from typing import Any
 
 __all__ = ["DEFAULT_FAIL_ON", "KEYS", "NO_CONFIG", "YAML_NAMES", "Config", "ConfigError",
@@ -43,10 +42,11 @@ YAML_NAMES = (".netlint.yaml", ".netlint.yml")
 
 def load_config_file(path: str | Path) -> Config:
     """Read an explicit config file (`--config`): TOML or YAML."""
-    path = spelling(path)  # str(Path(path)), as messages have always named it
-    if not is_file(path):
+    file = Path(path)
+    path = str(file)  # as messages have always named it
+    if not file.is_file():
         raise ConfigError(f"{path}: config file not found")
-    if suffix_of(path) == ".toml":
+    if file.suffix == ".toml":
         table = _read_toml(path)
         tool = table.get("tool", {})
         if not isinstance(tool, dict):
@@ -56,8 +56,8 @@ def load_config_file(path: str | Path) -> Config:
         if section is None:
             raise ConfigError(f"{path}: has no [tool.netlint] table")
         where = f"{path} [tool.netlint]" if "tool" in table else path
-        return from_mapping(section, where, parent_of(path))
-    return from_mapping(_read_yaml(path), path, parent_of(path))
+        return from_mapping(section, where, str(file.parent))
+    return from_mapping(_read_yaml(path), path, str(file.parent))
 
 
 def _read_toml(path: str) -> dict:
@@ -161,18 +161,18 @@ class ConfigFinder:
         return entry[2]
 
     def for_file(self, path: str | Path) -> Config | None:
-        # Strings and os.path here, not pathlib: this runs for every file checked, and
+        # Strings and os.path where they do: this runs for every file checked, and
         # building Path objects was most of its cost in the many-files benchmark.
         name = os.fspath(path)
         if os.path.islink(name):  # its config is the one beside the file it points to
-            return self._for_folder(os.path.dirname(resolved(name)))
+            return self._for_folder(os.path.dirname(_resolved(name)))
         # otherwise resolve(file).parent == resolve(parent): resolved once per folder (a
         # relative one per working folder: an API caller may chdir between calls)
         parent = os.path.dirname(name) or "."
         key = parent if os.path.isabs(parent) else (os.getcwd(), parent)
         folder = self._resolved.get(key)
         if folder is None:
-            folder = self._resolved[key] = resolved(parent)
+            folder = self._resolved[key] = _resolved(parent)
         return self._for_folder(folder)
 
     def _for_folder(self, folder: str) -> Config | None:
@@ -196,10 +196,10 @@ class ConfigFinder:
 
     def _in_folder(self, folder: str) -> Config | None:
         for name in YAML_NAMES:
-            if is_file(os.path.join(folder, name)):
+            if Path(folder, name).is_file():
                 return load_config_file(os.path.join(folder, name))
         pyproject = os.path.join(folder, "pyproject.toml")
-        if not is_file(pyproject):
+        if not Path(pyproject).is_file():
             return None
         try:
             text = read_config_text(pyproject)
@@ -240,11 +240,14 @@ def layer_from(config: Any) -> Config:
         return NO_CONFIG
     if isinstance(config, Config):
         return config
-    # a Path is only ever given when pathlib is already imported: no need to import it here
-    pathlib = sys.modules.get("pathlib")
-    if isinstance(config, str) or (pathlib is not None and isinstance(config, pathlib.Path)):
+    if isinstance(config, (str, Path)):
         return replace(load_config_file(config), isolated=True)
     raise TypeError(f"config must be a Config or a path, not {type(config).__name__}")
+
+
+
+def _resolved(path: str) -> str:
+    return str(Path(path).resolve())
 
 
 def effective_config(overrides: Config, path: str | Path, finder: ConfigFinder) -> Config:

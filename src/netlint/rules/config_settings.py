@@ -14,12 +14,12 @@ from __future__ import annotations
 import fnmatch
 import math
 import re
+from pathlib import Path, PurePath
 
 from netlint.model.findings import SEVERITIES
-from netlint.plumbing.paths import name_of, posix, relative_to, resolved, spelling
 from netlint.plumbing.records import field, record, replace
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
@@ -183,7 +183,7 @@ def _per_file_ignored(layer: Config, rules: dict, path: str) -> set:
     if not layer.per_file_ignores:
         return set()
     relative = _relative_posix(path, layer.root)
-    name = name_of(relative)
+    name = PurePath(relative).name
     ignored: set = set()
     for pattern, selectors in layer.per_file_ignores:
         codes: set = set()
@@ -198,13 +198,12 @@ def _per_file_ignored(layer: Config, rules: dict, path: str) -> set:
 
 
 def _relative_posix(path: str, root: str | None) -> str:
-    # strings spelled as pathlib spells them (see paths.py), not pathlib itself: importing
-    # it was 6% of a one-file check
     if root:
-        relative = relative_to(resolved(path), resolved(root))
-        if relative is not None:
-            return posix(relative)
-    return posix(spelling(path))
+        try:
+            return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:  # not below the config's folder
+            pass
+    return PurePath(path).as_posix()
 
 
 def _severity(value: Any, where: str) -> str:

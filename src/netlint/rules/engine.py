@@ -31,7 +31,7 @@ from netlint.rules.suppress import apply_suppressions
 # functions that use them: an import statement runs on every call (~8,000 instructions
 # each, three per file), and the rules' modules import those modules anyway.
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from netlint.model.data import DataInfo
     from netlint.layers.inference import InferredModel

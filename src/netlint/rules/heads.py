@@ -14,7 +14,7 @@ from netlint.plumbing.records import record
 from netlint.rules.compile_facts import LossFact, file_losses
 from netlint.rules.facts import ActivationFact, output_activation, output_units
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from netlint.rules.engine import Context
 

@@ -11,7 +11,7 @@ from netlint.model.graph import LayerSpec
 from netlint.layers.declared import SHAPE_KEY, is_declared, is_ops
 from netlint.rules.facts import format_shape
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from netlint.rules.engine import Context
 

@@ -14,7 +14,7 @@ from netlint.layers.registry import get as layer_def
 from netlint.rules.data_facts import labels_per_sample
 from netlint.rules.facts import dense_head, feature_map_source, format_shape, real_source
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from netlint.rules.engine import Context
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from netlint.model.findings import Finding
 from netlint.rules.heads import heads
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from netlint.rules.engine import Context
 

@@ -12,7 +12,7 @@ from netlint.model.findings import Finding
 from netlint.rules.data_facts import find_transpose, fits, keras_accepts_input
 from netlint.rules.facts import format_shape, has_data
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from netlint.rules.engine import Context
 

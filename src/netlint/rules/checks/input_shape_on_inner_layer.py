@@ -12,7 +12,7 @@ from netlint.model.findings import Finding
 from netlint.layers.base import owns_input_dim
 from netlint.rules.facts import format_shape
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from netlint.rules.engine import Context
 

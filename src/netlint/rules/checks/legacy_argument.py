@@ -20,7 +20,7 @@ from netlint.model.graph import InputSpec, LayerSpec
 from netlint.rules.facts import file_specs
 from netlint.loader.legacy import REMOVED_KWARGS
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from netlint.rules.engine import Context
     from typing import Any

@@ -16,7 +16,7 @@ from netlint import vocabulary
 from netlint.model.findings import Finding
 from netlint.rules.facts import file_specs
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from netlint.rules.engine import Context
 

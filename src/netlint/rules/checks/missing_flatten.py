@@ -12,7 +12,7 @@ from netlint.model.findings import Finding
 from netlint.rules.data_facts import labels_per_sample
 from netlint.rules.facts import dense_head, feature_map_source, format_shape, spatial_rank
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from netlint.rules.engine import Context
 

@@ -10,7 +10,7 @@ from netlint.rules.compile_facts import CATEGORICAL_CE, SPARSE_CE, file_losses
 from netlint.rules.data_facts import fits, labels_fit, labels_per_sample
 from netlint.rules.facts import dense_head, format_shape, has_data, units_position
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from netlint.rules.engine import Context
 

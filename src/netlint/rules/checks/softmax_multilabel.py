@@ -8,7 +8,7 @@ from netlint.model.findings import Finding
 from netlint.rules.facts import has_data
 from netlint.rules.heads import heads
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from netlint.rules.engine import Context
 

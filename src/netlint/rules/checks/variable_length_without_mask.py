@@ -9,7 +9,7 @@ from netlint.layers.inference import DEFERRED
 from netlint.layers.base import is_embedding
 from netlint.rules.facts import RnnView, format_shape, has_recurrent, rnn_views, upstream
 
-TYPE_CHECKING = False  # importing typing costs ~8 ms per run; type checkers know this name
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from netlint.rules.engine import Context
 
