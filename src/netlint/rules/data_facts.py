@@ -6,6 +6,7 @@ data side, as numpy holds them; a `None` on either side matches any size.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import permutations
 
 from netlint.model.data import DataEntry
@@ -18,6 +19,17 @@ if TYPE_CHECKING:
     from netlint.rules.engine import Context
 
 SAMPLE_WORDS = ("samples", "batch")
+
+
+def inputs_with_data(ctx: Context) -> Iterator[tuple[InputSpec, DataEntry]]:
+    """Each model input with the `data:` entry that feeds it, in input order (none when
+    the file has no `data:` section)."""
+    if ctx.data is None:
+        return
+    for spec in ctx.model.inputs:
+        entry = ctx.data.for_input(ctx.model, spec.name)
+        if entry is not None:
+            yield spec, entry
 
 
 def fits(have: tuple, want: tuple) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from netlint.model.findings import Finding
-from netlint.rules.data_facts import find_transpose
+from netlint.rules.data_facts import find_transpose, inputs_with_data
 from netlint.rules.facts import format_shape, has_data
 
 TYPE_CHECKING = False
@@ -27,11 +27,8 @@ needs = has_data
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    if ctx.data is None:
-        return
-    for spec in ctx.model.inputs:
-        data = ctx.data.for_input(ctx.model, spec.name)
-        if data is None or not data.shape:
+    for spec, data in inputs_with_data(ctx):
+        if not data.shape:
             continue
         order = find_transpose(data, spec)
         if order is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from netlint.model.findings import Finding
-from netlint.rules.data_facts import find_transpose, fits, keras_accepts_input
+from netlint.rules.data_facts import find_transpose, fits, inputs_with_data, keras_accepts_input
 from netlint.rules.facts import format_shape, has_data
 
 TYPE_CHECKING = False
@@ -32,11 +32,8 @@ needs = has_data
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    if ctx.data is None:
-        return
-    for spec in ctx.model.inputs:
-        data = ctx.data.for_input(ctx.model, spec.name)
-        if data is None or not data.shape:
+    for spec, data in inputs_with_data(ctx):
+        if not data.shape:
             continue
         have, want = tuple(data.shape), tuple(spec.shape)
         if keras_accepts_input(have[1:], want) or find_transpose(data, spec) is not None:

@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterator
 
 from netlint.model.findings import Finding
-from netlint.rules.data_facts import range_text
+from netlint.rules.data_facts import inputs_with_data, range_text
 from netlint.rules.facts import activation_name, descendants, fmt_number, has_data
 
 TYPE_CHECKING = False
@@ -95,14 +95,11 @@ needs = has_data
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    if ctx.data is None:
-        return
     max_abs = float(ctx.options.get("max_abs", 100.0))
     min_abs = float(ctx.options.get("min_abs", 0.001))
     max_orders = int(ctx.options.get("max_orders", 6))
-    for spec in ctx.model.inputs:
-        entry = ctx.data.for_input(ctx.model, spec.name)
-        if entry is None or entry.value_range is None or _scaled_in_model(ctx, spec.name):
+    for spec, entry in inputs_with_data(ctx):
+        if entry.value_range is None or _scaled_in_model(ctx, spec.name):
             continue
         low, high = entry.value_range
         biggest = max(abs(low), abs(high))

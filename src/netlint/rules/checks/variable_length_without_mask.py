@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from netlint.model.findings import Finding
 from netlint.layers.inference import DEFERRED
 from netlint.layers.base import is_embedding
+from netlint.rules.data_facts import inputs_with_data
 from netlint.rules.facts import RnnView, format_shape, has_recurrent, rnn_views, upstream
 
 TYPE_CHECKING = False
@@ -27,14 +28,7 @@ def _any_length(rnn: RnnView) -> bool:
 
 def _padded_inputs(ctx: Context) -> dict[str, str]:
     """input name -> label of its data entry, for inputs whose data is declared padded."""
-    if ctx.data is None:
-        return {}
-    out = {}
-    for spec in ctx.model.inputs:
-        data = ctx.data.for_input(ctx.model, spec.name)
-        if data is not None and data.padded:
-            out[spec.name] = data.label
-    return out
+    return {spec.name: data.label for spec, data in inputs_with_data(ctx) if data.padded}
 
 
 needs = has_recurrent
