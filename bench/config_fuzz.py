@@ -11,10 +11,7 @@ suite runs the same cases (short); a failure here replays there by seed and inde
 
 from __future__ import annotations
 
-import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,29 +22,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "robustness"))
 
 import config_fuzz_cases  # noqa: E402
+from fuzz_runs import command_problems, fuzz_arguments  # noqa: E402
 
 
 def cli_problems(folder: Path, case: config_fuzz_cases.Case) -> list[str]:
-    run = subprocess.run([sys.executable, "-m", "netlint.cli", "check", str(folder)],
-                         capture_output=True, text=True, timeout=120,
-                         env={**os.environ, "GITHUB_ACTIONS": ""})
-    out = []
-    if run.returncode not in (0, 1, 2):
-        out.append(f"netlint check exited {run.returncode}")
-    if "Traceback" in run.stderr or "internal error" in run.stderr:
-        out.append(f"netlint check crashed:\n{run.stderr[-2000:]}")
+    out, run = command_problems(["check", str(folder)])
     if run.returncode == 2 and case.file not in run.stderr:
         out.append(f"exit 2 without naming {case.file}: {run.stderr[-500:]}")
     return out
 
-
 def main(argv: list | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=20000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--cli-every", type=int, default=500)
-    parser.add_argument("--keep", type=Path, help="copy failing configs into this folder")
-    args = parser.parse_args(argv)
+    args = fuzz_arguments(__doc__.splitlines()[0], "configs", argv)
 
     failures: list[tuple[str, list[str]]] = []
     kinds: Counter = Counter()

@@ -11,9 +11,6 @@ suite by its seed and index. Prints the count, the time and each failure.
 
 from __future__ import annotations
 
-import argparse
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,30 +21,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "robustness"))
 
 import fuzz_cases  # noqa: E402
+from fuzz_runs import command_problems, fuzz_arguments  # noqa: E402
 import fuzz_checks  # noqa: E402
 
 
 def cli_problems(path: Path) -> list[str]:
-    """The real command in a subprocess: exit 0/1/2, no traceback."""
-    run = subprocess.run([sys.executable, "-m", "netlint.cli", "check", str(path)],
-                         capture_output=True, text=True, timeout=120,
-                         env={**os.environ, "GITHUB_ACTIONS": ""})
-    out = []
-    if run.returncode not in (0, 1, 2):
-        out.append(f"netlint check exited {run.returncode}")
-    if "Traceback" in run.stderr or "Traceback" in run.stdout:
-        out.append(f"netlint check printed a traceback:\n{run.stderr[-2000:]}")
-    return out
-
+    return command_problems(["check", str(path)])[0]
 
 def main(argv: list | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=20000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--diagram-every", type=int, default=10)
-    parser.add_argument("--cli-every", type=int, default=500)
-    parser.add_argument("--keep", type=Path, help="copy failing cases into this folder")
-    args = parser.parse_args(argv)
+    args = fuzz_arguments(__doc__.splitlines()[0], "cases", argv, diagram=10)
 
     from netlint.rules.config import ConfigFinder
 

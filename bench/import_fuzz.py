@@ -11,9 +11,7 @@ time, the outcomes and each failure.
 
 from __future__ import annotations
 
-import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,28 +23,14 @@ sys.path.insert(0, str(ROOT / "tests" / "robustness"))
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
 import import_fuzz_cases  # noqa: E402
+from fuzz_runs import command_problems, fuzz_arguments  # noqa: E402
 
 
 def cli_problems(path: Path, target: Path) -> list[str]:
-    """The real command in a subprocess: exit 0/1/2, no traceback."""
-    run = subprocess.run([sys.executable, "-m", "netlint.cli", "import", str(path), "-o",
-                          str(target), "--force"], capture_output=True, text=True,
-                         timeout=120, env={**os.environ, "GITHUB_ACTIONS": ""})
-    out = []
-    if run.returncode not in (0, 1, 2):
-        out.append(f"netlint import exited {run.returncode}")
-    if "Traceback" in run.stderr or "internal error" in run.stderr:
-        out.append(f"netlint import crashed:\n{run.stderr[-2000:]}")
-    return out
-
+    return command_problems(["import", str(path), "-o", str(target), "--force"])[0]
 
 def main(argv: list | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=20000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--cli-every", type=int, default=500)
-    parser.add_argument("--keep", type=Path, help="copy failing cases into this folder")
-    args = parser.parse_args(argv)
+    args = fuzz_arguments(__doc__.splitlines()[0], "cases", argv)
 
     import_fuzz_cases.seeds()  # keras builds the seed models once, before the clock starts
     failures: list[tuple[str, list[str]]] = []
