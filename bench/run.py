@@ -106,6 +106,10 @@ def many_files(table: Table, env: dict, runs: int, count: int, scratch: Path) ->
                              "netlint": harness.netlint_argv("check", str(folder))}, runs, env)
     parse, netlint = found["parse"], found["netlint"]
     ratio = netlint.median_ms / parse.median_ms
+    # Issue 16 asked for <= 1.5x; 2x is what we hold. On 2 cores the per-file work (our
+    # event builder, the generated validator, inference, rules: ~0.4 ms against libyaml's
+    # 0.15 ms) halves at best, and the ProcessPoolExecutor the issue asked for costs ~27 ms
+    # to import before a worker starts. The hand-made fork pool that reached 1.2x is gone.
     table.add("2 many files", f"parse only: CSafeLoader x {count}", parse, f"{runs} runs")
     table.add("2 many files", f"netlint check <folder of {count}>", netlint,
               f"{ratio:.2f}x parse (<= 2x); {netlint.median_ms / count:.2f} ms/file",

@@ -1,7 +1,11 @@
 """`netlint check FILE...` without typer: the command line a pre-commit hook runs.
 
 Importing typer, building its click group and its pydantic-backed parameter
-adapters takes longer than linting a typical model (see bench/). A hook runs
+adapters takes longer than linting a typical model. Measured with typer 0.29.1
+(2 cores, median of 15, examples/mnist-convnet.yaml): this path 71 ms, the
+floor bench/ compares with (a process that imports typer and PyYAML and parses
+the file) 72 ms, the same check through typer 198 ms, and 188 ms with only
+`check` registered: typer builds a pydantic TypeAdapter per parameter. A hook runs
 `netlint check` with file names and maybe a few options on every commit, so
 `main()` first offers the arguments to `parse`: when every argument is a plain
 file name or one of the options below in a plain spelling with a valid value,
