@@ -11,6 +11,7 @@ from netlint.model.graph import LayerSpec, ModelSpec
 from netlint.layers.base import DTYPE_BYTES, LayerCall, ShapeError, format_shape
 # the registered class, or what a declared custom layer / ops node is inferred with
 from netlint.layers.declared import definition as get
+from netlint.layers.shared_calls import shared_call
 from netlint.layers.string_inputs import STRING, string_input_error
 from netlint.plumbing.records import field, record, replace
 
@@ -130,7 +131,7 @@ def dependency_order(model: ModelSpec) -> list[LayerSpec]:
         # the very first (a loop and issuperset, not generators: 36,000 -> 17,000
         # instructions for a 4-layer file)
         for index, ready in enumerate(pending):
-            if done.issuperset(ready.inbound):
+            if done.issuperset(ready.depends_on):
                 break
         else:  # unresolved reference or cycle: already an NL004 finding
             break
@@ -228,6 +229,8 @@ def infer_shapes(model: ModelSpec) -> InferredModel:
                 result = replace(result, output_shapes=None, weights=(), error=refused)
         if result is not None and deferred and _needs_a_size_keras_learns_at_fit(result):
             result = _infer_with_sizes_learned_at_fit(spec, shapes)
+        if result is not None and spec.shares is not None:  # built at the layer's own item
+            result = shared_call(result, nodes[spec.shares])
         if result is None:  # an input failed, or a size it needs stays unknown: skipped
             result = LayerResult(name=spec.name, class_name=spec.class_name,
                                  spec=spec, inbound=spec.inbound, skipped=True,

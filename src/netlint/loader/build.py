@@ -11,6 +11,7 @@ from netlint.model.graph import InputSpec, LayerSpec, ModelSpec, Position, Secti
 from netlint.layers.base import owns_input_dim as layer_owns_input_dim
 from netlint.plumbing.records import replace
 from netlint.loader import legacy
+from netlint.loader.layer_calls import CallReader, is_call_item
 from netlint.loader.layer_items import ItemReader
 from netlint.loader.suggestions import did_you_mean
 from netlint.loader.yaml_source import Document
@@ -144,11 +145,16 @@ class Builder:
             return []
         out: list[LayerSpec] = []
         previous: str | None = inputs[-1].name if len(inputs) == 1 else None
+        calls = CallReader(self.reader)
         for index, item in enumerate(items):
             # without `from:`, a layer takes the item above: given to the reader, so the
             # LayerSpec is made once (a replace() cost ~24,000 instructions a layer)
-            layer = self.reader.read(item, ("layers", index), index,
-                                     () if previous is None else (previous,))
+            above = () if previous is None else (previous,)
+            if is_call_item(item):
+                known = {**{i.name: i for i in inputs}, **{layer.name: layer for layer in out}}
+                layer = calls.read(item, ("layers", index), index, above, known)
+            else:
+                layer = self.reader.read(item, ("layers", index), index, above)
             if layer is None:  # already a finding; the next item keeps the chain
                 continue
             if layer.class_name == "InputLayer":
@@ -167,6 +173,7 @@ class Builder:
             if not layer.inbound:  # no `from:` and nothing above it
                 self._no_inbound(layer, inputs)
             out.append(layer)
+            calls.defines(layer)
             previous = layer.name
         return out
 
@@ -341,7 +348,7 @@ def find_cycle(layers: list) -> list | None:
     for start, layer in by_name.items():
         if state.get(start):
             continue
-        stack = [(start, iter(layer.inbound))]
+        stack = [(start, iter(layer.depends_on))]
         path = [start]
         state[start] = 1
         while stack:
@@ -355,7 +362,7 @@ def find_cycle(layers: list) -> list | None:
                 return path[path.index(ref):]
             elif ref in by_name and not state.get(ref):
                 state[ref] = 1
-                stack.append((ref, iter(by_name[ref].inbound)))
+                stack.append((ref, iter(by_name[ref].depends_on)))
                 path.append(ref)
     return None
 

@@ -208,13 +208,13 @@ class ItemReader:
         kwargs.pop("name", None)
         from_position = None
         if written_from is not None:
-            consumed = self._from(written_from, inbound, name)
+            consumed = self.read_from(written_from, inbound, name)
             if consumed is None:
                 return None
             inbound, from_position = consumed
         return name, explicit, inbound, from_position
 
-    def _from(self, written_from: tuple, inbound: tuple, name: str) -> tuple | None:
+    def read_from(self, written_from: tuple, inbound: tuple, name: str) -> tuple | None:
         """(inbound, position of `from:`) as the item's `from:` says; None after a finding."""
         value, from_path = written_from
         names = value if isinstance(value, list) else [value]

@@ -660,688 +660,742 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_layeritem(data, custom_formats={}, name_prefix=None):
-    data_any_of_count12 = 0
-    if not data_any_of_count12:
-        try:
-            if not isinstance(data, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data_len = len(data)
-                if data_len < 1:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain at least 1 properties")
-                data_keys = set(data.keys())
-                if "Activation" in data_keys:
-                    data_keys.remove("Activation")
-                    data__Activation = data["Activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_activation(data__Activation, custom_formats, (name_prefix or "data") + ".Activation")
-                if "ActivityRegularization" in data_keys:
-                    data_keys.remove("ActivityRegularization")
-                    data__ActivityRegularization = data["ActivityRegularization"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_activityregularization(data__ActivityRegularization, custom_formats, (name_prefix or "data") + ".ActivityRegularization")
-                if "AdaptiveAveragePooling1D" in data_keys:
-                    data_keys.remove("AdaptiveAveragePooling1D")
-                    data__AdaptiveAveragePooling1D = data["AdaptiveAveragePooling1D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling1d(data__AdaptiveAveragePooling1D, custom_formats, (name_prefix or "data") + ".AdaptiveAveragePooling1D")
-                if "AdaptiveAveragePooling2D" in data_keys:
-                    data_keys.remove("AdaptiveAveragePooling2D")
-                    data__AdaptiveAveragePooling2D = data["AdaptiveAveragePooling2D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling2d(data__AdaptiveAveragePooling2D, custom_formats, (name_prefix or "data") + ".AdaptiveAveragePooling2D")
-                if "AdaptiveAveragePooling3D" in data_keys:
-                    data_keys.remove("AdaptiveAveragePooling3D")
-                    data__AdaptiveAveragePooling3D = data["AdaptiveAveragePooling3D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling3d(data__AdaptiveAveragePooling3D, custom_formats, (name_prefix or "data") + ".AdaptiveAveragePooling3D")
-                if "AdaptiveMaxPooling1D" in data_keys:
-                    data_keys.remove("AdaptiveMaxPooling1D")
-                    data__AdaptiveMaxPooling1D = data["AdaptiveMaxPooling1D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling1d(data__AdaptiveMaxPooling1D, custom_formats, (name_prefix or "data") + ".AdaptiveMaxPooling1D")
-                if "AdaptiveMaxPooling2D" in data_keys:
-                    data_keys.remove("AdaptiveMaxPooling2D")
-                    data__AdaptiveMaxPooling2D = data["AdaptiveMaxPooling2D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling2d(data__AdaptiveMaxPooling2D, custom_formats, (name_prefix or "data") + ".AdaptiveMaxPooling2D")
-                if "AdaptiveMaxPooling3D" in data_keys:
-                    data_keys.remove("AdaptiveMaxPooling3D")
-                    data__AdaptiveMaxPooling3D = data["AdaptiveMaxPooling3D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling3d(data__AdaptiveMaxPooling3D, custom_formats, (name_prefix or "data") + ".AdaptiveMaxPooling3D")
-                if "Add" in data_keys:
-                    data_keys.remove("Add")
-                    data__Add = data["Add"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_add(data__Add, custom_formats, (name_prefix or "data") + ".Add")
-                if "AdditiveAttention" in data_keys:
-                    data_keys.remove("AdditiveAttention")
-                    data__AdditiveAttention = data["AdditiveAttention"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_additiveattention(data__AdditiveAttention, custom_formats, (name_prefix or "data") + ".AdditiveAttention")
-                if "AlphaDropout" in data_keys:
-                    data_keys.remove("AlphaDropout")
-                    data__AlphaDropout = data["AlphaDropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_alphadropout(data__AlphaDropout, custom_formats, (name_prefix or "data") + ".AlphaDropout")
-                if "Attention" in data_keys:
-                    data_keys.remove("Attention")
-                    data__Attention = data["Attention"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_attention(data__Attention, custom_formats, (name_prefix or "data") + ".Attention")
-                if "AugMix" in data_keys:
-                    data_keys.remove("AugMix")
-                    data__AugMix = data["AugMix"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_augmix(data__AugMix, custom_formats, (name_prefix or "data") + ".AugMix")
-                if "AutoContrast" in data_keys:
-                    data_keys.remove("AutoContrast")
-                    data__AutoContrast = data["AutoContrast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_autocontrast(data__AutoContrast, custom_formats, (name_prefix or "data") + ".AutoContrast")
-                if "Average" in data_keys:
-                    data_keys.remove("Average")
-                    data__Average = data["Average"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_average(data__Average, custom_formats, (name_prefix or "data") + ".Average")
-                if "AveragePooling1D" in data_keys:
-                    data_keys.remove("AveragePooling1D")
-                    data__AveragePooling1D = data["AveragePooling1D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling1d(data__AveragePooling1D, custom_formats, (name_prefix or "data") + ".AveragePooling1D")
-                if "AveragePooling2D" in data_keys:
-                    data_keys.remove("AveragePooling2D")
-                    data__AveragePooling2D = data["AveragePooling2D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling2d(data__AveragePooling2D, custom_formats, (name_prefix or "data") + ".AveragePooling2D")
-                if "AveragePooling3D" in data_keys:
-                    data_keys.remove("AveragePooling3D")
-                    data__AveragePooling3D = data["AveragePooling3D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling3d(data__AveragePooling3D, custom_formats, (name_prefix or "data") + ".AveragePooling3D")
-                if "AvgPool1D" in data_keys:
-                    data_keys.remove("AvgPool1D")
-                    data__AvgPool1D = data["AvgPool1D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling1d(data__AvgPool1D, custom_formats, (name_prefix or "data") + ".AvgPool1D")
-                if "AvgPool2D" in data_keys:
-                    data_keys.remove("AvgPool2D")
-                    data__AvgPool2D = data["AvgPool2D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling2d(data__AvgPool2D, custom_formats, (name_prefix or "data") + ".AvgPool2D")
-                if "AvgPool3D" in data_keys:
-                    data_keys.remove("AvgPool3D")
-                    data__AvgPool3D = data["AvgPool3D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling3d(data__AvgPool3D, custom_formats, (name_prefix or "data") + ".AvgPool3D")
-                if "BatchNormalization" in data_keys:
-                    data_keys.remove("BatchNormalization")
-                    data__BatchNormalization = data["BatchNormalization"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_batchnormalization(data__BatchNormalization, custom_formats, (name_prefix or "data") + ".BatchNormalization")
-                if "Bidirectional" in data_keys:
-                    data_keys.remove("Bidirectional")
-                    data__Bidirectional = data["Bidirectional"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_bidirectional(data__Bidirectional, custom_formats, (name_prefix or "data") + ".Bidirectional")
-                if "CategoryEncoding" in data_keys:
-                    data_keys.remove("CategoryEncoding")
-                    data__CategoryEncoding = data["CategoryEncoding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_categoryencoding(data__CategoryEncoding, custom_formats, (name_prefix or "data") + ".CategoryEncoding")
-                if "CenterCrop" in data_keys:
-                    data_keys.remove("CenterCrop")
-                    data__CenterCrop = data["CenterCrop"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_centercrop(data__CenterCrop, custom_formats, (name_prefix or "data") + ".CenterCrop")
-                if "Concatenate" in data_keys:
-                    data_keys.remove("Concatenate")
-                    data__Concatenate = data["Concatenate"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_concatenate(data__Concatenate, custom_formats, (name_prefix or "data") + ".Concatenate")
-                if "ContrastLimitedAdaptiveHistogramEqualization" in data_keys:
-                    data_keys.remove("ContrastLimitedAdaptiveHistogramEqualization")
-                    data__ContrastLimitedAdaptiveHistogramEqualization = data["ContrastLimitedAdaptiveHistogramEqualization"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_contrastlimitedadaptivehistogramequalization(data__ContrastLimitedAdaptiveHistogramEqualization, custom_formats, (name_prefix or "data") + ".ContrastLimitedAdaptiveHistogramEqualization")
-                if "Conv1D" in data_keys:
-                    data_keys.remove("Conv1D")
-                    data__Conv1D = data["Conv1D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv1d(data__Conv1D, custom_formats, (name_prefix or "data") + ".Conv1D")
-                if "Conv1DTranspose" in data_keys:
-                    data_keys.remove("Conv1DTranspose")
-                    data__Conv1DTranspose = data["Conv1DTranspose"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv1dtranspose(data__Conv1DTranspose, custom_formats, (name_prefix or "data") + ".Conv1DTranspose")
-                if "Conv2D" in data_keys:
-                    data_keys.remove("Conv2D")
-                    data__Conv2D = data["Conv2D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv2d(data__Conv2D, custom_formats, (name_prefix or "data") + ".Conv2D")
-                if "Conv2DTranspose" in data_keys:
-                    data_keys.remove("Conv2DTranspose")
-                    data__Conv2DTranspose = data["Conv2DTranspose"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv2dtranspose(data__Conv2DTranspose, custom_formats, (name_prefix or "data") + ".Conv2DTranspose")
-                if "Conv3D" in data_keys:
-                    data_keys.remove("Conv3D")
-                    data__Conv3D = data["Conv3D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3d(data__Conv3D, custom_formats, (name_prefix or "data") + ".Conv3D")
-                if "Conv3DTranspose" in data_keys:
-                    data_keys.remove("Conv3DTranspose")
-                    data__Conv3DTranspose = data["Conv3DTranspose"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3dtranspose(data__Conv3DTranspose, custom_formats, (name_prefix or "data") + ".Conv3DTranspose")
-                if "ConvLSTM1D" in data_keys:
-                    data_keys.remove("ConvLSTM1D")
-                    data__ConvLSTM1D = data["ConvLSTM1D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm1d(data__ConvLSTM1D, custom_formats, (name_prefix or "data") + ".ConvLSTM1D")
-                if "ConvLSTM2D" in data_keys:
-                    data_keys.remove("ConvLSTM2D")
-                    data__ConvLSTM2D = data["ConvLSTM2D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm2d(data__ConvLSTM2D, custom_formats, (name_prefix or "data") + ".ConvLSTM2D")
-                if "ConvLSTM3D" in data_keys:
-                    data_keys.remove("ConvLSTM3D")
-                    data__ConvLSTM3D = data["ConvLSTM3D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm3d(data__ConvLSTM3D, custom_formats, (name_prefix or "data") + ".ConvLSTM3D")
-                if "Convolution1D" in data_keys:
-                    data_keys.remove("Convolution1D")
-                    data__Convolution1D = data["Convolution1D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv1d(data__Convolution1D, custom_formats, (name_prefix or "data") + ".Convolution1D")
-                if "Convolution1DTranspose" in data_keys:
-                    data_keys.remove("Convolution1DTranspose")
-                    data__Convolution1DTranspose = data["Convolution1DTranspose"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv1dtranspose(data__Convolution1DTranspose, custom_formats, (name_prefix or "data") + ".Convolution1DTranspose")
-                if "Convolution2D" in data_keys:
-                    data_keys.remove("Convolution2D")
-                    data__Convolution2D = data["Convolution2D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv2d(data__Convolution2D, custom_formats, (name_prefix or "data") + ".Convolution2D")
-                if "Convolution2DTranspose" in data_keys:
-                    data_keys.remove("Convolution2DTranspose")
-                    data__Convolution2DTranspose = data["Convolution2DTranspose"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv2dtranspose(data__Convolution2DTranspose, custom_formats, (name_prefix or "data") + ".Convolution2DTranspose")
-                if "Convolution3D" in data_keys:
-                    data_keys.remove("Convolution3D")
-                    data__Convolution3D = data["Convolution3D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3d(data__Convolution3D, custom_formats, (name_prefix or "data") + ".Convolution3D")
-                if "Convolution3DTranspose" in data_keys:
-                    data_keys.remove("Convolution3DTranspose")
-                    data__Convolution3DTranspose = data["Convolution3DTranspose"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3dtranspose(data__Convolution3DTranspose, custom_formats, (name_prefix or "data") + ".Convolution3DTranspose")
-                if "Cropping1D" in data_keys:
-                    data_keys.remove("Cropping1D")
-                    data__Cropping1D = data["Cropping1D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cropping1d(data__Cropping1D, custom_formats, (name_prefix or "data") + ".Cropping1D")
-                if "Cropping2D" in data_keys:
-                    data_keys.remove("Cropping2D")
-                    data__Cropping2D = data["Cropping2D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cropping2d(data__Cropping2D, custom_formats, (name_prefix or "data") + ".Cropping2D")
-                if "Cropping3D" in data_keys:
-                    data_keys.remove("Cropping3D")
-                    data__Cropping3D = data["Cropping3D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cropping3d(data__Cropping3D, custom_formats, (name_prefix or "data") + ".Cropping3D")
-                if "CutMix" in data_keys:
-                    data_keys.remove("CutMix")
-                    data__CutMix = data["CutMix"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cutmix(data__CutMix, custom_formats, (name_prefix or "data") + ".CutMix")
-                if "Dense" in data_keys:
-                    data_keys.remove("Dense")
-                    data__Dense = data["Dense"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_dense(data__Dense, custom_formats, (name_prefix or "data") + ".Dense")
-                if "DepthwiseConv1D" in data_keys:
-                    data_keys.remove("DepthwiseConv1D")
-                    data__DepthwiseConv1D = data["DepthwiseConv1D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_depthwiseconv1d(data__DepthwiseConv1D, custom_formats, (name_prefix or "data") + ".DepthwiseConv1D")
-                if "DepthwiseConv2D" in data_keys:
-                    data_keys.remove("DepthwiseConv2D")
-                    data__DepthwiseConv2D = data["DepthwiseConv2D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_depthwiseconv2d(data__DepthwiseConv2D, custom_formats, (name_prefix or "data") + ".DepthwiseConv2D")
-                if "Discretization" in data_keys:
-                    data_keys.remove("Discretization")
-                    data__Discretization = data["Discretization"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_discretization(data__Discretization, custom_formats, (name_prefix or "data") + ".Discretization")
-                if "Dot" in data_keys:
-                    data_keys.remove("Dot")
-                    data__Dot = data["Dot"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_dot(data__Dot, custom_formats, (name_prefix or "data") + ".Dot")
-                if "Dropout" in data_keys:
-                    data_keys.remove("Dropout")
-                    data__Dropout = data["Dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_dropout(data__Dropout, custom_formats, (name_prefix or "data") + ".Dropout")
-                if "ELU" in data_keys:
-                    data_keys.remove("ELU")
-                    data__ELU = data["ELU"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_elu(data__ELU, custom_formats, (name_prefix or "data") + ".ELU")
-                if "EinsumDense" in data_keys:
-                    data_keys.remove("EinsumDense")
-                    data__EinsumDense = data["EinsumDense"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_einsumdense(data__EinsumDense, custom_formats, (name_prefix or "data") + ".EinsumDense")
-                if "Embedding" in data_keys:
-                    data_keys.remove("Embedding")
-                    data__Embedding = data["Embedding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_embedding(data__Embedding, custom_formats, (name_prefix or "data") + ".Embedding")
-                if "Equalization" in data_keys:
-                    data_keys.remove("Equalization")
-                    data__Equalization = data["Equalization"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_equalization(data__Equalization, custom_formats, (name_prefix or "data") + ".Equalization")
-                if "Flatten" in data_keys:
-                    data_keys.remove("Flatten")
-                    data__Flatten = data["Flatten"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_flatten(data__Flatten, custom_formats, (name_prefix or "data") + ".Flatten")
-                if "GRU" in data_keys:
-                    data_keys.remove("GRU")
-                    data__GRU = data["GRU"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_gru(data__GRU, custom_formats, (name_prefix or "data") + ".GRU")
-                if "GRUCell" in data_keys:
-                    data_keys.remove("GRUCell")
-                    data__GRUCell = data["GRUCell"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_grucell(data__GRUCell, custom_formats, (name_prefix or "data") + ".GRUCell")
-                if "GaussianDropout" in data_keys:
-                    data_keys.remove("GaussianDropout")
-                    data__GaussianDropout = data["GaussianDropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_gaussiandropout(data__GaussianDropout, custom_formats, (name_prefix or "data") + ".GaussianDropout")
-                if "GaussianNoise" in data_keys:
-                    data_keys.remove("GaussianNoise")
-                    data__GaussianNoise = data["GaussianNoise"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_gaussiannoise(data__GaussianNoise, custom_formats, (name_prefix or "data") + ".GaussianNoise")
-                if "GlobalAveragePooling1D" in data_keys:
-                    data_keys.remove("GlobalAveragePooling1D")
-                    data__GlobalAveragePooling1D = data["GlobalAveragePooling1D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling1d(data__GlobalAveragePooling1D, custom_formats, (name_prefix or "data") + ".GlobalAveragePooling1D")
-                if "GlobalAveragePooling2D" in data_keys:
-                    data_keys.remove("GlobalAveragePooling2D")
-                    data__GlobalAveragePooling2D = data["GlobalAveragePooling2D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling2d(data__GlobalAveragePooling2D, custom_formats, (name_prefix or "data") + ".GlobalAveragePooling2D")
-                if "GlobalAveragePooling3D" in data_keys:
-                    data_keys.remove("GlobalAveragePooling3D")
-                    data__GlobalAveragePooling3D = data["GlobalAveragePooling3D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling3d(data__GlobalAveragePooling3D, custom_formats, (name_prefix or "data") + ".GlobalAveragePooling3D")
-                if "GlobalAvgPool1D" in data_keys:
-                    data_keys.remove("GlobalAvgPool1D")
-                    data__GlobalAvgPool1D = data["GlobalAvgPool1D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling1d(data__GlobalAvgPool1D, custom_formats, (name_prefix or "data") + ".GlobalAvgPool1D")
-                if "GlobalAvgPool2D" in data_keys:
-                    data_keys.remove("GlobalAvgPool2D")
-                    data__GlobalAvgPool2D = data["GlobalAvgPool2D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling2d(data__GlobalAvgPool2D, custom_formats, (name_prefix or "data") + ".GlobalAvgPool2D")
-                if "GlobalAvgPool3D" in data_keys:
-                    data_keys.remove("GlobalAvgPool3D")
-                    data__GlobalAvgPool3D = data["GlobalAvgPool3D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling3d(data__GlobalAvgPool3D, custom_formats, (name_prefix or "data") + ".GlobalAvgPool3D")
-                if "GlobalMaxPool1D" in data_keys:
-                    data_keys.remove("GlobalMaxPool1D")
-                    data__GlobalMaxPool1D = data["GlobalMaxPool1D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling1d(data__GlobalMaxPool1D, custom_formats, (name_prefix or "data") + ".GlobalMaxPool1D")
-                if "GlobalMaxPool2D" in data_keys:
-                    data_keys.remove("GlobalMaxPool2D")
-                    data__GlobalMaxPool2D = data["GlobalMaxPool2D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling2d(data__GlobalMaxPool2D, custom_formats, (name_prefix or "data") + ".GlobalMaxPool2D")
-                if "GlobalMaxPool3D" in data_keys:
-                    data_keys.remove("GlobalMaxPool3D")
-                    data__GlobalMaxPool3D = data["GlobalMaxPool3D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling3d(data__GlobalMaxPool3D, custom_formats, (name_prefix or "data") + ".GlobalMaxPool3D")
-                if "GlobalMaxPooling1D" in data_keys:
-                    data_keys.remove("GlobalMaxPooling1D")
-                    data__GlobalMaxPooling1D = data["GlobalMaxPooling1D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling1d(data__GlobalMaxPooling1D, custom_formats, (name_prefix or "data") + ".GlobalMaxPooling1D")
-                if "GlobalMaxPooling2D" in data_keys:
-                    data_keys.remove("GlobalMaxPooling2D")
-                    data__GlobalMaxPooling2D = data["GlobalMaxPooling2D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling2d(data__GlobalMaxPooling2D, custom_formats, (name_prefix or "data") + ".GlobalMaxPooling2D")
-                if "GlobalMaxPooling3D" in data_keys:
-                    data_keys.remove("GlobalMaxPooling3D")
-                    data__GlobalMaxPooling3D = data["GlobalMaxPooling3D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling3d(data__GlobalMaxPooling3D, custom_formats, (name_prefix or "data") + ".GlobalMaxPooling3D")
-                if "GroupNormalization" in data_keys:
-                    data_keys.remove("GroupNormalization")
-                    data__GroupNormalization = data["GroupNormalization"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_groupnormalization(data__GroupNormalization, custom_formats, (name_prefix or "data") + ".GroupNormalization")
-                if "GroupQueryAttention" in data_keys:
-                    data_keys.remove("GroupQueryAttention")
-                    data__GroupQueryAttention = data["GroupQueryAttention"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_groupqueryattention(data__GroupQueryAttention, custom_formats, (name_prefix or "data") + ".GroupQueryAttention")
-                if "HashedCrossing" in data_keys:
-                    data_keys.remove("HashedCrossing")
-                    data__HashedCrossing = data["HashedCrossing"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_hashedcrossing(data__HashedCrossing, custom_formats, (name_prefix or "data") + ".HashedCrossing")
-                if "Hashing" in data_keys:
-                    data_keys.remove("Hashing")
-                    data__Hashing = data["Hashing"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_hashing(data__Hashing, custom_formats, (name_prefix or "data") + ".Hashing")
-                if "Identity" in data_keys:
-                    data_keys.remove("Identity")
-                    data__Identity = data["Identity"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_identity(data__Identity, custom_formats, (name_prefix or "data") + ".Identity")
-                if "Input" in data_keys:
-                    data_keys.remove("Input")
-                    data__Input = data["Input"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_inputlayer(data__Input, custom_formats, (name_prefix or "data") + ".Input")
-                if "InputLayer" in data_keys:
-                    data_keys.remove("InputLayer")
-                    data__InputLayer = data["InputLayer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_inputlayer(data__InputLayer, custom_formats, (name_prefix or "data") + ".InputLayer")
-                if "IntegerLookup" in data_keys:
-                    data_keys.remove("IntegerLookup")
-                    data__IntegerLookup = data["IntegerLookup"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_integerlookup(data__IntegerLookup, custom_formats, (name_prefix or "data") + ".IntegerLookup")
-                if "LSTM" in data_keys:
-                    data_keys.remove("LSTM")
-                    data__LSTM = data["LSTM"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_lstm(data__LSTM, custom_formats, (name_prefix or "data") + ".LSTM")
-                if "LSTMCell" in data_keys:
-                    data_keys.remove("LSTMCell")
-                    data__LSTMCell = data["LSTMCell"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_lstmcell(data__LSTMCell, custom_formats, (name_prefix or "data") + ".LSTMCell")
-                if "Lambda" in data_keys:
-                    data_keys.remove("Lambda")
-                    data__Lambda = data["Lambda"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_lambda(data__Lambda, custom_formats, (name_prefix or "data") + ".Lambda")
-                if "LayerNormalization" in data_keys:
-                    data_keys.remove("LayerNormalization")
-                    data__LayerNormalization = data["LayerNormalization"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_layernormalization(data__LayerNormalization, custom_formats, (name_prefix or "data") + ".LayerNormalization")
-                if "LeakyReLU" in data_keys:
-                    data_keys.remove("LeakyReLU")
-                    data__LeakyReLU = data["LeakyReLU"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_leakyrelu(data__LeakyReLU, custom_formats, (name_prefix or "data") + ".LeakyReLU")
-                if "Masking" in data_keys:
-                    data_keys.remove("Masking")
-                    data__Masking = data["Masking"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_masking(data__Masking, custom_formats, (name_prefix or "data") + ".Masking")
-                if "MaxNumBoundingBoxes" in data_keys:
-                    data_keys.remove("MaxNumBoundingBoxes")
-                    data__MaxNumBoundingBoxes = data["MaxNumBoundingBoxes"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxnumboundingboxes(data__MaxNumBoundingBoxes, custom_formats, (name_prefix or "data") + ".MaxNumBoundingBoxes")
-                if "MaxPool1D" in data_keys:
-                    data_keys.remove("MaxPool1D")
-                    data__MaxPool1D = data["MaxPool1D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling1d(data__MaxPool1D, custom_formats, (name_prefix or "data") + ".MaxPool1D")
-                if "MaxPool2D" in data_keys:
-                    data_keys.remove("MaxPool2D")
-                    data__MaxPool2D = data["MaxPool2D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling2d(data__MaxPool2D, custom_formats, (name_prefix or "data") + ".MaxPool2D")
-                if "MaxPool3D" in data_keys:
-                    data_keys.remove("MaxPool3D")
-                    data__MaxPool3D = data["MaxPool3D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling3d(data__MaxPool3D, custom_formats, (name_prefix or "data") + ".MaxPool3D")
-                if "MaxPooling1D" in data_keys:
-                    data_keys.remove("MaxPooling1D")
-                    data__MaxPooling1D = data["MaxPooling1D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling1d(data__MaxPooling1D, custom_formats, (name_prefix or "data") + ".MaxPooling1D")
-                if "MaxPooling2D" in data_keys:
-                    data_keys.remove("MaxPooling2D")
-                    data__MaxPooling2D = data["MaxPooling2D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling2d(data__MaxPooling2D, custom_formats, (name_prefix or "data") + ".MaxPooling2D")
-                if "MaxPooling3D" in data_keys:
-                    data_keys.remove("MaxPooling3D")
-                    data__MaxPooling3D = data["MaxPooling3D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling3d(data__MaxPooling3D, custom_formats, (name_prefix or "data") + ".MaxPooling3D")
-                if "Maximum" in data_keys:
-                    data_keys.remove("Maximum")
-                    data__Maximum = data["Maximum"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maximum(data__Maximum, custom_formats, (name_prefix or "data") + ".Maximum")
-                if "MelSpectrogram" in data_keys:
-                    data_keys.remove("MelSpectrogram")
-                    data__MelSpectrogram = data["MelSpectrogram"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_melspectrogram(data__MelSpectrogram, custom_formats, (name_prefix or "data") + ".MelSpectrogram")
-                if "Minimum" in data_keys:
-                    data_keys.remove("Minimum")
-                    data__Minimum = data["Minimum"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_minimum(data__Minimum, custom_formats, (name_prefix or "data") + ".Minimum")
-                if "MixUp" in data_keys:
-                    data_keys.remove("MixUp")
-                    data__MixUp = data["MixUp"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_mixup(data__MixUp, custom_formats, (name_prefix or "data") + ".MixUp")
-                if "MultiHeadAttention" in data_keys:
-                    data_keys.remove("MultiHeadAttention")
-                    data__MultiHeadAttention = data["MultiHeadAttention"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_multiheadattention(data__MultiHeadAttention, custom_formats, (name_prefix or "data") + ".MultiHeadAttention")
-                if "Multiply" in data_keys:
-                    data_keys.remove("Multiply")
-                    data__Multiply = data["Multiply"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_multiply(data__Multiply, custom_formats, (name_prefix or "data") + ".Multiply")
-                if "Normalization" in data_keys:
-                    data_keys.remove("Normalization")
-                    data__Normalization = data["Normalization"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_normalization(data__Normalization, custom_formats, (name_prefix or "data") + ".Normalization")
-                if "PReLU" in data_keys:
-                    data_keys.remove("PReLU")
-                    data__PReLU = data["PReLU"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_prelu(data__PReLU, custom_formats, (name_prefix or "data") + ".PReLU")
-                if "Permute" in data_keys:
-                    data_keys.remove("Permute")
-                    data__Permute = data["Permute"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_permute(data__Permute, custom_formats, (name_prefix or "data") + ".Permute")
-                if "Pipeline" in data_keys:
-                    data_keys.remove("Pipeline")
-                    data__Pipeline = data["Pipeline"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_pipeline(data__Pipeline, custom_formats, (name_prefix or "data") + ".Pipeline")
-                if "RMSNormalization" in data_keys:
-                    data_keys.remove("RMSNormalization")
-                    data__RMSNormalization = data["RMSNormalization"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_rmsnormalization(data__RMSNormalization, custom_formats, (name_prefix or "data") + ".RMSNormalization")
-                if "RNN" in data_keys:
-                    data_keys.remove("RNN")
-                    data__RNN = data["RNN"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_rnn(data__RNN, custom_formats, (name_prefix or "data") + ".RNN")
-                if "RandAugment" in data_keys:
-                    data_keys.remove("RandAugment")
-                    data__RandAugment = data["RandAugment"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randaugment(data__RandAugment, custom_formats, (name_prefix or "data") + ".RandAugment")
-                if "RandomBrightness" in data_keys:
-                    data_keys.remove("RandomBrightness")
-                    data__RandomBrightness = data["RandomBrightness"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randombrightness(data__RandomBrightness, custom_formats, (name_prefix or "data") + ".RandomBrightness")
-                if "RandomColorDegeneration" in data_keys:
-                    data_keys.remove("RandomColorDegeneration")
-                    data__RandomColorDegeneration = data["RandomColorDegeneration"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomcolordegeneration(data__RandomColorDegeneration, custom_formats, (name_prefix or "data") + ".RandomColorDegeneration")
-                if "RandomColorJitter" in data_keys:
-                    data_keys.remove("RandomColorJitter")
-                    data__RandomColorJitter = data["RandomColorJitter"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomcolorjitter(data__RandomColorJitter, custom_formats, (name_prefix or "data") + ".RandomColorJitter")
-                if "RandomContrast" in data_keys:
-                    data_keys.remove("RandomContrast")
-                    data__RandomContrast = data["RandomContrast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomcontrast(data__RandomContrast, custom_formats, (name_prefix or "data") + ".RandomContrast")
-                if "RandomCrop" in data_keys:
-                    data_keys.remove("RandomCrop")
-                    data__RandomCrop = data["RandomCrop"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomcrop(data__RandomCrop, custom_formats, (name_prefix or "data") + ".RandomCrop")
-                if "RandomElasticTransform" in data_keys:
-                    data_keys.remove("RandomElasticTransform")
-                    data__RandomElasticTransform = data["RandomElasticTransform"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomelastictransform(data__RandomElasticTransform, custom_formats, (name_prefix or "data") + ".RandomElasticTransform")
-                if "RandomErasing" in data_keys:
-                    data_keys.remove("RandomErasing")
-                    data__RandomErasing = data["RandomErasing"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomerasing(data__RandomErasing, custom_formats, (name_prefix or "data") + ".RandomErasing")
-                if "RandomFlip" in data_keys:
-                    data_keys.remove("RandomFlip")
-                    data__RandomFlip = data["RandomFlip"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomflip(data__RandomFlip, custom_formats, (name_prefix or "data") + ".RandomFlip")
-                if "RandomGaussianBlur" in data_keys:
-                    data_keys.remove("RandomGaussianBlur")
-                    data__RandomGaussianBlur = data["RandomGaussianBlur"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomgaussianblur(data__RandomGaussianBlur, custom_formats, (name_prefix or "data") + ".RandomGaussianBlur")
-                if "RandomGrayscale" in data_keys:
-                    data_keys.remove("RandomGrayscale")
-                    data__RandomGrayscale = data["RandomGrayscale"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomgrayscale(data__RandomGrayscale, custom_formats, (name_prefix or "data") + ".RandomGrayscale")
-                if "RandomHue" in data_keys:
-                    data_keys.remove("RandomHue")
-                    data__RandomHue = data["RandomHue"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomhue(data__RandomHue, custom_formats, (name_prefix or "data") + ".RandomHue")
-                if "RandomInvert" in data_keys:
-                    data_keys.remove("RandomInvert")
-                    data__RandomInvert = data["RandomInvert"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randominvert(data__RandomInvert, custom_formats, (name_prefix or "data") + ".RandomInvert")
-                if "RandomPerspective" in data_keys:
-                    data_keys.remove("RandomPerspective")
-                    data__RandomPerspective = data["RandomPerspective"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomperspective(data__RandomPerspective, custom_formats, (name_prefix or "data") + ".RandomPerspective")
-                if "RandomPosterization" in data_keys:
-                    data_keys.remove("RandomPosterization")
-                    data__RandomPosterization = data["RandomPosterization"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomposterization(data__RandomPosterization, custom_formats, (name_prefix or "data") + ".RandomPosterization")
-                if "RandomRotation" in data_keys:
-                    data_keys.remove("RandomRotation")
-                    data__RandomRotation = data["RandomRotation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomrotation(data__RandomRotation, custom_formats, (name_prefix or "data") + ".RandomRotation")
-                if "RandomSaturation" in data_keys:
-                    data_keys.remove("RandomSaturation")
-                    data__RandomSaturation = data["RandomSaturation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomsaturation(data__RandomSaturation, custom_formats, (name_prefix or "data") + ".RandomSaturation")
-                if "RandomSharpness" in data_keys:
-                    data_keys.remove("RandomSharpness")
-                    data__RandomSharpness = data["RandomSharpness"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomsharpness(data__RandomSharpness, custom_formats, (name_prefix or "data") + ".RandomSharpness")
-                if "RandomShear" in data_keys:
-                    data_keys.remove("RandomShear")
-                    data__RandomShear = data["RandomShear"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomshear(data__RandomShear, custom_formats, (name_prefix or "data") + ".RandomShear")
-                if "RandomTranslation" in data_keys:
-                    data_keys.remove("RandomTranslation")
-                    data__RandomTranslation = data["RandomTranslation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomtranslation(data__RandomTranslation, custom_formats, (name_prefix or "data") + ".RandomTranslation")
-                if "RandomZoom" in data_keys:
-                    data_keys.remove("RandomZoom")
-                    data__RandomZoom = data["RandomZoom"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomzoom(data__RandomZoom, custom_formats, (name_prefix or "data") + ".RandomZoom")
-                if "ReLU" in data_keys:
-                    data_keys.remove("ReLU")
-                    data__ReLU = data["ReLU"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_relu(data__ReLU, custom_formats, (name_prefix or "data") + ".ReLU")
-                if "RepeatVector" in data_keys:
-                    data_keys.remove("RepeatVector")
-                    data__RepeatVector = data["RepeatVector"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_repeatvector(data__RepeatVector, custom_formats, (name_prefix or "data") + ".RepeatVector")
-                if "Rescaling" in data_keys:
-                    data_keys.remove("Rescaling")
-                    data__Rescaling = data["Rescaling"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_rescaling(data__Rescaling, custom_formats, (name_prefix or "data") + ".Rescaling")
-                if "Reshape" in data_keys:
-                    data_keys.remove("Reshape")
-                    data__Reshape = data["Reshape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_reshape(data__Reshape, custom_formats, (name_prefix or "data") + ".Reshape")
-                if "Resizing" in data_keys:
-                    data_keys.remove("Resizing")
-                    data__Resizing = data["Resizing"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_resizing(data__Resizing, custom_formats, (name_prefix or "data") + ".Resizing")
-                if "ReversibleEmbedding" in data_keys:
-                    data_keys.remove("ReversibleEmbedding")
-                    data__ReversibleEmbedding = data["ReversibleEmbedding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_reversibleembedding(data__ReversibleEmbedding, custom_formats, (name_prefix or "data") + ".ReversibleEmbedding")
-                if "STFTSpectrogram" in data_keys:
-                    data_keys.remove("STFTSpectrogram")
-                    data__STFTSpectrogram = data["STFTSpectrogram"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_stftspectrogram(data__STFTSpectrogram, custom_formats, (name_prefix or "data") + ".STFTSpectrogram")
-                if "SeparableConv1D" in data_keys:
-                    data_keys.remove("SeparableConv1D")
-                    data__SeparableConv1D = data["SeparableConv1D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_separableconv1d(data__SeparableConv1D, custom_formats, (name_prefix or "data") + ".SeparableConv1D")
-                if "SeparableConv2D" in data_keys:
-                    data_keys.remove("SeparableConv2D")
-                    data__SeparableConv2D = data["SeparableConv2D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_separableconv2d(data__SeparableConv2D, custom_formats, (name_prefix or "data") + ".SeparableConv2D")
-                if "SeparableConvolution1D" in data_keys:
-                    data_keys.remove("SeparableConvolution1D")
-                    data__SeparableConvolution1D = data["SeparableConvolution1D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_separableconv1d(data__SeparableConvolution1D, custom_formats, (name_prefix or "data") + ".SeparableConvolution1D")
-                if "SeparableConvolution2D" in data_keys:
-                    data_keys.remove("SeparableConvolution2D")
-                    data__SeparableConvolution2D = data["SeparableConvolution2D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_separableconv2d(data__SeparableConvolution2D, custom_formats, (name_prefix or "data") + ".SeparableConvolution2D")
-                if "SimpleRNN" in data_keys:
-                    data_keys.remove("SimpleRNN")
-                    data__SimpleRNN = data["SimpleRNN"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_simplernn(data__SimpleRNN, custom_formats, (name_prefix or "data") + ".SimpleRNN")
-                if "SimpleRNNCell" in data_keys:
-                    data_keys.remove("SimpleRNNCell")
-                    data__SimpleRNNCell = data["SimpleRNNCell"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_simplernncell(data__SimpleRNNCell, custom_formats, (name_prefix or "data") + ".SimpleRNNCell")
-                if "Softmax" in data_keys:
-                    data_keys.remove("Softmax")
-                    data__Softmax = data["Softmax"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_softmax(data__Softmax, custom_formats, (name_prefix or "data") + ".Softmax")
-                if "Solarization" in data_keys:
-                    data_keys.remove("Solarization")
-                    data__Solarization = data["Solarization"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_solarization(data__Solarization, custom_formats, (name_prefix or "data") + ".Solarization")
-                if "SpatialDropout1D" in data_keys:
-                    data_keys.remove("SpatialDropout1D")
-                    data__SpatialDropout1D = data["SpatialDropout1D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_spatialdropout1d(data__SpatialDropout1D, custom_formats, (name_prefix or "data") + ".SpatialDropout1D")
-                if "SpatialDropout2D" in data_keys:
-                    data_keys.remove("SpatialDropout2D")
-                    data__SpatialDropout2D = data["SpatialDropout2D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_spatialdropout2d(data__SpatialDropout2D, custom_formats, (name_prefix or "data") + ".SpatialDropout2D")
-                if "SpatialDropout3D" in data_keys:
-                    data_keys.remove("SpatialDropout3D")
-                    data__SpatialDropout3D = data["SpatialDropout3D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_spatialdropout3d(data__SpatialDropout3D, custom_formats, (name_prefix or "data") + ".SpatialDropout3D")
-                if "SpectralNormalization" in data_keys:
-                    data_keys.remove("SpectralNormalization")
-                    data__SpectralNormalization = data["SpectralNormalization"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_spectralnormalization(data__SpectralNormalization, custom_formats, (name_prefix or "data") + ".SpectralNormalization")
-                if "StackedRNNCells" in data_keys:
-                    data_keys.remove("StackedRNNCells")
-                    data__StackedRNNCells = data["StackedRNNCells"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_stackedrnncells(data__StackedRNNCells, custom_formats, (name_prefix or "data") + ".StackedRNNCells")
-                if "StringLookup" in data_keys:
-                    data_keys.remove("StringLookup")
-                    data__StringLookup = data["StringLookup"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_stringlookup(data__StringLookup, custom_formats, (name_prefix or "data") + ".StringLookup")
-                if "Subtract" in data_keys:
-                    data_keys.remove("Subtract")
-                    data__Subtract = data["Subtract"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_subtract(data__Subtract, custom_formats, (name_prefix or "data") + ".Subtract")
-                if "TextVectorization" in data_keys:
-                    data_keys.remove("TextVectorization")
-                    data__TextVectorization = data["TextVectorization"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_textvectorization(data__TextVectorization, custom_formats, (name_prefix or "data") + ".TextVectorization")
-                if "TimeDistributed" in data_keys:
-                    data_keys.remove("TimeDistributed")
-                    data__TimeDistributed = data["TimeDistributed"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_timedistributed(data__TimeDistributed, custom_formats, (name_prefix or "data") + ".TimeDistributed")
-                if "UnitNormalization" in data_keys:
-                    data_keys.remove("UnitNormalization")
-                    data__UnitNormalization = data["UnitNormalization"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_unitnormalization(data__UnitNormalization, custom_formats, (name_prefix or "data") + ".UnitNormalization")
-                if "UpSampling1D" in data_keys:
-                    data_keys.remove("UpSampling1D")
-                    data__UpSampling1D = data["UpSampling1D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_upsampling1d(data__UpSampling1D, custom_formats, (name_prefix or "data") + ".UpSampling1D")
-                if "UpSampling2D" in data_keys:
-                    data_keys.remove("UpSampling2D")
-                    data__UpSampling2D = data["UpSampling2D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_upsampling2d(data__UpSampling2D, custom_formats, (name_prefix or "data") + ".UpSampling2D")
-                if "UpSampling3D" in data_keys:
-                    data_keys.remove("UpSampling3D")
-                    data__UpSampling3D = data["UpSampling3D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_upsampling3d(data__UpSampling3D, custom_formats, (name_prefix or "data") + ".UpSampling3D")
-                if "ZeroPadding1D" in data_keys:
-                    data_keys.remove("ZeroPadding1D")
-                    data__ZeroPadding1D = data["ZeroPadding1D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_zeropadding1d(data__ZeroPadding1D, custom_formats, (name_prefix or "data") + ".ZeroPadding1D")
-                if "ZeroPadding2D" in data_keys:
-                    data_keys.remove("ZeroPadding2D")
-                    data__ZeroPadding2D = data["ZeroPadding2D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_zeropadding2d(data__ZeroPadding2D, custom_formats, (name_prefix or "data") + ".ZeroPadding2D")
-                if "ZeroPadding3D" in data_keys:
-                    data_keys.remove("ZeroPadding3D")
-                    data__ZeroPadding3D = data["ZeroPadding3D"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_zeropadding3d(data__ZeroPadding3D, custom_formats, (name_prefix or "data") + ".ZeroPadding3D")
-                if "from" in data_keys:
-                    data_keys.remove("from")
-                    data__from = data["from"]
-                    data__from_any_of_count13 = 0
-                    if not data__from_any_of_count13:
-                        try:
-                            if not isinstance(data__from, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".from must be string")
-                            data__from_any_of_count13 += 1
-                        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__from_any_of_count13:
-                        try:
-                            if not isinstance(data__from, (list, tuple)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".from must be array")
-                            data__from_is_list = isinstance(data__from, (list, tuple))
-                            if data__from_is_list:
-                                data__from_len = len(data__from)
-                                for data__from_x, data__from_item in enumerate(data__from):
-                                    if not isinstance(data__from_item, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".from[{data__from_x}]".format(**locals()) + " must be string")
-                            data__from_any_of_count13 += 1
-                        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__from_any_of_count13:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".from cannot be validated by any definition")
-            data_any_of_count12 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count12:
-        try:
-            if not isinstance(data, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
-            data_any_of_count12 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count12:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
+    try:
+        if not isinstance(data, (dict)):
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+        data_is_dict = isinstance(data, dict)
+        if data_is_dict:
+            data__missing_keys = set(['call']) - data.keys()
+            if data__missing_keys:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+    except (JsonSchemaValueException, JsonSchemaValuesException):
+        data_any_of_count12 = 0
+        if not data_any_of_count12:
+            try:
+                if not isinstance(data, (dict)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+                data_is_dict = isinstance(data, dict)
+                if data_is_dict:
+                    data_len = len(data)
+                    if data_len < 1:
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain at least 1 properties")
+                    data_keys = set(data.keys())
+                    if "Activation" in data_keys:
+                        data_keys.remove("Activation")
+                        data__Activation = data["Activation"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_activation(data__Activation, custom_formats, (name_prefix or "data") + ".Activation")
+                    if "ActivityRegularization" in data_keys:
+                        data_keys.remove("ActivityRegularization")
+                        data__ActivityRegularization = data["ActivityRegularization"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_activityregularization(data__ActivityRegularization, custom_formats, (name_prefix or "data") + ".ActivityRegularization")
+                    if "AdaptiveAveragePooling1D" in data_keys:
+                        data_keys.remove("AdaptiveAveragePooling1D")
+                        data__AdaptiveAveragePooling1D = data["AdaptiveAveragePooling1D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling1d(data__AdaptiveAveragePooling1D, custom_formats, (name_prefix or "data") + ".AdaptiveAveragePooling1D")
+                    if "AdaptiveAveragePooling2D" in data_keys:
+                        data_keys.remove("AdaptiveAveragePooling2D")
+                        data__AdaptiveAveragePooling2D = data["AdaptiveAveragePooling2D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling2d(data__AdaptiveAveragePooling2D, custom_formats, (name_prefix or "data") + ".AdaptiveAveragePooling2D")
+                    if "AdaptiveAveragePooling3D" in data_keys:
+                        data_keys.remove("AdaptiveAveragePooling3D")
+                        data__AdaptiveAveragePooling3D = data["AdaptiveAveragePooling3D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling3d(data__AdaptiveAveragePooling3D, custom_formats, (name_prefix or "data") + ".AdaptiveAveragePooling3D")
+                    if "AdaptiveMaxPooling1D" in data_keys:
+                        data_keys.remove("AdaptiveMaxPooling1D")
+                        data__AdaptiveMaxPooling1D = data["AdaptiveMaxPooling1D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling1d(data__AdaptiveMaxPooling1D, custom_formats, (name_prefix or "data") + ".AdaptiveMaxPooling1D")
+                    if "AdaptiveMaxPooling2D" in data_keys:
+                        data_keys.remove("AdaptiveMaxPooling2D")
+                        data__AdaptiveMaxPooling2D = data["AdaptiveMaxPooling2D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling2d(data__AdaptiveMaxPooling2D, custom_formats, (name_prefix or "data") + ".AdaptiveMaxPooling2D")
+                    if "AdaptiveMaxPooling3D" in data_keys:
+                        data_keys.remove("AdaptiveMaxPooling3D")
+                        data__AdaptiveMaxPooling3D = data["AdaptiveMaxPooling3D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling3d(data__AdaptiveMaxPooling3D, custom_formats, (name_prefix or "data") + ".AdaptiveMaxPooling3D")
+                    if "Add" in data_keys:
+                        data_keys.remove("Add")
+                        data__Add = data["Add"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_add(data__Add, custom_formats, (name_prefix or "data") + ".Add")
+                    if "AdditiveAttention" in data_keys:
+                        data_keys.remove("AdditiveAttention")
+                        data__AdditiveAttention = data["AdditiveAttention"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_additiveattention(data__AdditiveAttention, custom_formats, (name_prefix or "data") + ".AdditiveAttention")
+                    if "AlphaDropout" in data_keys:
+                        data_keys.remove("AlphaDropout")
+                        data__AlphaDropout = data["AlphaDropout"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_alphadropout(data__AlphaDropout, custom_formats, (name_prefix or "data") + ".AlphaDropout")
+                    if "Attention" in data_keys:
+                        data_keys.remove("Attention")
+                        data__Attention = data["Attention"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_attention(data__Attention, custom_formats, (name_prefix or "data") + ".Attention")
+                    if "AugMix" in data_keys:
+                        data_keys.remove("AugMix")
+                        data__AugMix = data["AugMix"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_augmix(data__AugMix, custom_formats, (name_prefix or "data") + ".AugMix")
+                    if "AutoContrast" in data_keys:
+                        data_keys.remove("AutoContrast")
+                        data__AutoContrast = data["AutoContrast"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_autocontrast(data__AutoContrast, custom_formats, (name_prefix or "data") + ".AutoContrast")
+                    if "Average" in data_keys:
+                        data_keys.remove("Average")
+                        data__Average = data["Average"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_average(data__Average, custom_formats, (name_prefix or "data") + ".Average")
+                    if "AveragePooling1D" in data_keys:
+                        data_keys.remove("AveragePooling1D")
+                        data__AveragePooling1D = data["AveragePooling1D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling1d(data__AveragePooling1D, custom_formats, (name_prefix or "data") + ".AveragePooling1D")
+                    if "AveragePooling2D" in data_keys:
+                        data_keys.remove("AveragePooling2D")
+                        data__AveragePooling2D = data["AveragePooling2D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling2d(data__AveragePooling2D, custom_formats, (name_prefix or "data") + ".AveragePooling2D")
+                    if "AveragePooling3D" in data_keys:
+                        data_keys.remove("AveragePooling3D")
+                        data__AveragePooling3D = data["AveragePooling3D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling3d(data__AveragePooling3D, custom_formats, (name_prefix or "data") + ".AveragePooling3D")
+                    if "AvgPool1D" in data_keys:
+                        data_keys.remove("AvgPool1D")
+                        data__AvgPool1D = data["AvgPool1D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling1d(data__AvgPool1D, custom_formats, (name_prefix or "data") + ".AvgPool1D")
+                    if "AvgPool2D" in data_keys:
+                        data_keys.remove("AvgPool2D")
+                        data__AvgPool2D = data["AvgPool2D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling2d(data__AvgPool2D, custom_formats, (name_prefix or "data") + ".AvgPool2D")
+                    if "AvgPool3D" in data_keys:
+                        data_keys.remove("AvgPool3D")
+                        data__AvgPool3D = data["AvgPool3D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling3d(data__AvgPool3D, custom_formats, (name_prefix or "data") + ".AvgPool3D")
+                    if "BatchNormalization" in data_keys:
+                        data_keys.remove("BatchNormalization")
+                        data__BatchNormalization = data["BatchNormalization"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_batchnormalization(data__BatchNormalization, custom_formats, (name_prefix or "data") + ".BatchNormalization")
+                    if "Bidirectional" in data_keys:
+                        data_keys.remove("Bidirectional")
+                        data__Bidirectional = data["Bidirectional"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_bidirectional(data__Bidirectional, custom_formats, (name_prefix or "data") + ".Bidirectional")
+                    if "CategoryEncoding" in data_keys:
+                        data_keys.remove("CategoryEncoding")
+                        data__CategoryEncoding = data["CategoryEncoding"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_categoryencoding(data__CategoryEncoding, custom_formats, (name_prefix or "data") + ".CategoryEncoding")
+                    if "CenterCrop" in data_keys:
+                        data_keys.remove("CenterCrop")
+                        data__CenterCrop = data["CenterCrop"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_centercrop(data__CenterCrop, custom_formats, (name_prefix or "data") + ".CenterCrop")
+                    if "Concatenate" in data_keys:
+                        data_keys.remove("Concatenate")
+                        data__Concatenate = data["Concatenate"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_concatenate(data__Concatenate, custom_formats, (name_prefix or "data") + ".Concatenate")
+                    if "ContrastLimitedAdaptiveHistogramEqualization" in data_keys:
+                        data_keys.remove("ContrastLimitedAdaptiveHistogramEqualization")
+                        data__ContrastLimitedAdaptiveHistogramEqualization = data["ContrastLimitedAdaptiveHistogramEqualization"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_contrastlimitedadaptivehistogramequalization(data__ContrastLimitedAdaptiveHistogramEqualization, custom_formats, (name_prefix or "data") + ".ContrastLimitedAdaptiveHistogramEqualization")
+                    if "Conv1D" in data_keys:
+                        data_keys.remove("Conv1D")
+                        data__Conv1D = data["Conv1D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv1d(data__Conv1D, custom_formats, (name_prefix or "data") + ".Conv1D")
+                    if "Conv1DTranspose" in data_keys:
+                        data_keys.remove("Conv1DTranspose")
+                        data__Conv1DTranspose = data["Conv1DTranspose"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv1dtranspose(data__Conv1DTranspose, custom_formats, (name_prefix or "data") + ".Conv1DTranspose")
+                    if "Conv2D" in data_keys:
+                        data_keys.remove("Conv2D")
+                        data__Conv2D = data["Conv2D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv2d(data__Conv2D, custom_formats, (name_prefix or "data") + ".Conv2D")
+                    if "Conv2DTranspose" in data_keys:
+                        data_keys.remove("Conv2DTranspose")
+                        data__Conv2DTranspose = data["Conv2DTranspose"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv2dtranspose(data__Conv2DTranspose, custom_formats, (name_prefix or "data") + ".Conv2DTranspose")
+                    if "Conv3D" in data_keys:
+                        data_keys.remove("Conv3D")
+                        data__Conv3D = data["Conv3D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3d(data__Conv3D, custom_formats, (name_prefix or "data") + ".Conv3D")
+                    if "Conv3DTranspose" in data_keys:
+                        data_keys.remove("Conv3DTranspose")
+                        data__Conv3DTranspose = data["Conv3DTranspose"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3dtranspose(data__Conv3DTranspose, custom_formats, (name_prefix or "data") + ".Conv3DTranspose")
+                    if "ConvLSTM1D" in data_keys:
+                        data_keys.remove("ConvLSTM1D")
+                        data__ConvLSTM1D = data["ConvLSTM1D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm1d(data__ConvLSTM1D, custom_formats, (name_prefix or "data") + ".ConvLSTM1D")
+                    if "ConvLSTM2D" in data_keys:
+                        data_keys.remove("ConvLSTM2D")
+                        data__ConvLSTM2D = data["ConvLSTM2D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm2d(data__ConvLSTM2D, custom_formats, (name_prefix or "data") + ".ConvLSTM2D")
+                    if "ConvLSTM3D" in data_keys:
+                        data_keys.remove("ConvLSTM3D")
+                        data__ConvLSTM3D = data["ConvLSTM3D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm3d(data__ConvLSTM3D, custom_formats, (name_prefix or "data") + ".ConvLSTM3D")
+                    if "Convolution1D" in data_keys:
+                        data_keys.remove("Convolution1D")
+                        data__Convolution1D = data["Convolution1D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv1d(data__Convolution1D, custom_formats, (name_prefix or "data") + ".Convolution1D")
+                    if "Convolution1DTranspose" in data_keys:
+                        data_keys.remove("Convolution1DTranspose")
+                        data__Convolution1DTranspose = data["Convolution1DTranspose"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv1dtranspose(data__Convolution1DTranspose, custom_formats, (name_prefix or "data") + ".Convolution1DTranspose")
+                    if "Convolution2D" in data_keys:
+                        data_keys.remove("Convolution2D")
+                        data__Convolution2D = data["Convolution2D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv2d(data__Convolution2D, custom_formats, (name_prefix or "data") + ".Convolution2D")
+                    if "Convolution2DTranspose" in data_keys:
+                        data_keys.remove("Convolution2DTranspose")
+                        data__Convolution2DTranspose = data["Convolution2DTranspose"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv2dtranspose(data__Convolution2DTranspose, custom_formats, (name_prefix or "data") + ".Convolution2DTranspose")
+                    if "Convolution3D" in data_keys:
+                        data_keys.remove("Convolution3D")
+                        data__Convolution3D = data["Convolution3D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3d(data__Convolution3D, custom_formats, (name_prefix or "data") + ".Convolution3D")
+                    if "Convolution3DTranspose" in data_keys:
+                        data_keys.remove("Convolution3DTranspose")
+                        data__Convolution3DTranspose = data["Convolution3DTranspose"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3dtranspose(data__Convolution3DTranspose, custom_formats, (name_prefix or "data") + ".Convolution3DTranspose")
+                    if "Cropping1D" in data_keys:
+                        data_keys.remove("Cropping1D")
+                        data__Cropping1D = data["Cropping1D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cropping1d(data__Cropping1D, custom_formats, (name_prefix or "data") + ".Cropping1D")
+                    if "Cropping2D" in data_keys:
+                        data_keys.remove("Cropping2D")
+                        data__Cropping2D = data["Cropping2D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cropping2d(data__Cropping2D, custom_formats, (name_prefix or "data") + ".Cropping2D")
+                    if "Cropping3D" in data_keys:
+                        data_keys.remove("Cropping3D")
+                        data__Cropping3D = data["Cropping3D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cropping3d(data__Cropping3D, custom_formats, (name_prefix or "data") + ".Cropping3D")
+                    if "CutMix" in data_keys:
+                        data_keys.remove("CutMix")
+                        data__CutMix = data["CutMix"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cutmix(data__CutMix, custom_formats, (name_prefix or "data") + ".CutMix")
+                    if "Dense" in data_keys:
+                        data_keys.remove("Dense")
+                        data__Dense = data["Dense"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_dense(data__Dense, custom_formats, (name_prefix or "data") + ".Dense")
+                    if "DepthwiseConv1D" in data_keys:
+                        data_keys.remove("DepthwiseConv1D")
+                        data__DepthwiseConv1D = data["DepthwiseConv1D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_depthwiseconv1d(data__DepthwiseConv1D, custom_formats, (name_prefix or "data") + ".DepthwiseConv1D")
+                    if "DepthwiseConv2D" in data_keys:
+                        data_keys.remove("DepthwiseConv2D")
+                        data__DepthwiseConv2D = data["DepthwiseConv2D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_depthwiseconv2d(data__DepthwiseConv2D, custom_formats, (name_prefix or "data") + ".DepthwiseConv2D")
+                    if "Discretization" in data_keys:
+                        data_keys.remove("Discretization")
+                        data__Discretization = data["Discretization"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_discretization(data__Discretization, custom_formats, (name_prefix or "data") + ".Discretization")
+                    if "Dot" in data_keys:
+                        data_keys.remove("Dot")
+                        data__Dot = data["Dot"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_dot(data__Dot, custom_formats, (name_prefix or "data") + ".Dot")
+                    if "Dropout" in data_keys:
+                        data_keys.remove("Dropout")
+                        data__Dropout = data["Dropout"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_dropout(data__Dropout, custom_formats, (name_prefix or "data") + ".Dropout")
+                    if "ELU" in data_keys:
+                        data_keys.remove("ELU")
+                        data__ELU = data["ELU"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_elu(data__ELU, custom_formats, (name_prefix or "data") + ".ELU")
+                    if "EinsumDense" in data_keys:
+                        data_keys.remove("EinsumDense")
+                        data__EinsumDense = data["EinsumDense"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_einsumdense(data__EinsumDense, custom_formats, (name_prefix or "data") + ".EinsumDense")
+                    if "Embedding" in data_keys:
+                        data_keys.remove("Embedding")
+                        data__Embedding = data["Embedding"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_embedding(data__Embedding, custom_formats, (name_prefix or "data") + ".Embedding")
+                    if "Equalization" in data_keys:
+                        data_keys.remove("Equalization")
+                        data__Equalization = data["Equalization"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_equalization(data__Equalization, custom_formats, (name_prefix or "data") + ".Equalization")
+                    if "Flatten" in data_keys:
+                        data_keys.remove("Flatten")
+                        data__Flatten = data["Flatten"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_flatten(data__Flatten, custom_formats, (name_prefix or "data") + ".Flatten")
+                    if "GRU" in data_keys:
+                        data_keys.remove("GRU")
+                        data__GRU = data["GRU"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_gru(data__GRU, custom_formats, (name_prefix or "data") + ".GRU")
+                    if "GRUCell" in data_keys:
+                        data_keys.remove("GRUCell")
+                        data__GRUCell = data["GRUCell"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_grucell(data__GRUCell, custom_formats, (name_prefix or "data") + ".GRUCell")
+                    if "GaussianDropout" in data_keys:
+                        data_keys.remove("GaussianDropout")
+                        data__GaussianDropout = data["GaussianDropout"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_gaussiandropout(data__GaussianDropout, custom_formats, (name_prefix or "data") + ".GaussianDropout")
+                    if "GaussianNoise" in data_keys:
+                        data_keys.remove("GaussianNoise")
+                        data__GaussianNoise = data["GaussianNoise"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_gaussiannoise(data__GaussianNoise, custom_formats, (name_prefix or "data") + ".GaussianNoise")
+                    if "GlobalAveragePooling1D" in data_keys:
+                        data_keys.remove("GlobalAveragePooling1D")
+                        data__GlobalAveragePooling1D = data["GlobalAveragePooling1D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling1d(data__GlobalAveragePooling1D, custom_formats, (name_prefix or "data") + ".GlobalAveragePooling1D")
+                    if "GlobalAveragePooling2D" in data_keys:
+                        data_keys.remove("GlobalAveragePooling2D")
+                        data__GlobalAveragePooling2D = data["GlobalAveragePooling2D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling2d(data__GlobalAveragePooling2D, custom_formats, (name_prefix or "data") + ".GlobalAveragePooling2D")
+                    if "GlobalAveragePooling3D" in data_keys:
+                        data_keys.remove("GlobalAveragePooling3D")
+                        data__GlobalAveragePooling3D = data["GlobalAveragePooling3D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling3d(data__GlobalAveragePooling3D, custom_formats, (name_prefix or "data") + ".GlobalAveragePooling3D")
+                    if "GlobalAvgPool1D" in data_keys:
+                        data_keys.remove("GlobalAvgPool1D")
+                        data__GlobalAvgPool1D = data["GlobalAvgPool1D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling1d(data__GlobalAvgPool1D, custom_formats, (name_prefix or "data") + ".GlobalAvgPool1D")
+                    if "GlobalAvgPool2D" in data_keys:
+                        data_keys.remove("GlobalAvgPool2D")
+                        data__GlobalAvgPool2D = data["GlobalAvgPool2D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling2d(data__GlobalAvgPool2D, custom_formats, (name_prefix or "data") + ".GlobalAvgPool2D")
+                    if "GlobalAvgPool3D" in data_keys:
+                        data_keys.remove("GlobalAvgPool3D")
+                        data__GlobalAvgPool3D = data["GlobalAvgPool3D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling3d(data__GlobalAvgPool3D, custom_formats, (name_prefix or "data") + ".GlobalAvgPool3D")
+                    if "GlobalMaxPool1D" in data_keys:
+                        data_keys.remove("GlobalMaxPool1D")
+                        data__GlobalMaxPool1D = data["GlobalMaxPool1D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling1d(data__GlobalMaxPool1D, custom_formats, (name_prefix or "data") + ".GlobalMaxPool1D")
+                    if "GlobalMaxPool2D" in data_keys:
+                        data_keys.remove("GlobalMaxPool2D")
+                        data__GlobalMaxPool2D = data["GlobalMaxPool2D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling2d(data__GlobalMaxPool2D, custom_formats, (name_prefix or "data") + ".GlobalMaxPool2D")
+                    if "GlobalMaxPool3D" in data_keys:
+                        data_keys.remove("GlobalMaxPool3D")
+                        data__GlobalMaxPool3D = data["GlobalMaxPool3D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling3d(data__GlobalMaxPool3D, custom_formats, (name_prefix or "data") + ".GlobalMaxPool3D")
+                    if "GlobalMaxPooling1D" in data_keys:
+                        data_keys.remove("GlobalMaxPooling1D")
+                        data__GlobalMaxPooling1D = data["GlobalMaxPooling1D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling1d(data__GlobalMaxPooling1D, custom_formats, (name_prefix or "data") + ".GlobalMaxPooling1D")
+                    if "GlobalMaxPooling2D" in data_keys:
+                        data_keys.remove("GlobalMaxPooling2D")
+                        data__GlobalMaxPooling2D = data["GlobalMaxPooling2D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling2d(data__GlobalMaxPooling2D, custom_formats, (name_prefix or "data") + ".GlobalMaxPooling2D")
+                    if "GlobalMaxPooling3D" in data_keys:
+                        data_keys.remove("GlobalMaxPooling3D")
+                        data__GlobalMaxPooling3D = data["GlobalMaxPooling3D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling3d(data__GlobalMaxPooling3D, custom_formats, (name_prefix or "data") + ".GlobalMaxPooling3D")
+                    if "GroupNormalization" in data_keys:
+                        data_keys.remove("GroupNormalization")
+                        data__GroupNormalization = data["GroupNormalization"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_groupnormalization(data__GroupNormalization, custom_formats, (name_prefix or "data") + ".GroupNormalization")
+                    if "GroupQueryAttention" in data_keys:
+                        data_keys.remove("GroupQueryAttention")
+                        data__GroupQueryAttention = data["GroupQueryAttention"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_groupqueryattention(data__GroupQueryAttention, custom_formats, (name_prefix or "data") + ".GroupQueryAttention")
+                    if "HashedCrossing" in data_keys:
+                        data_keys.remove("HashedCrossing")
+                        data__HashedCrossing = data["HashedCrossing"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_hashedcrossing(data__HashedCrossing, custom_formats, (name_prefix or "data") + ".HashedCrossing")
+                    if "Hashing" in data_keys:
+                        data_keys.remove("Hashing")
+                        data__Hashing = data["Hashing"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_hashing(data__Hashing, custom_formats, (name_prefix or "data") + ".Hashing")
+                    if "Identity" in data_keys:
+                        data_keys.remove("Identity")
+                        data__Identity = data["Identity"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_identity(data__Identity, custom_formats, (name_prefix or "data") + ".Identity")
+                    if "Input" in data_keys:
+                        data_keys.remove("Input")
+                        data__Input = data["Input"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_inputlayer(data__Input, custom_formats, (name_prefix or "data") + ".Input")
+                    if "InputLayer" in data_keys:
+                        data_keys.remove("InputLayer")
+                        data__InputLayer = data["InputLayer"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_inputlayer(data__InputLayer, custom_formats, (name_prefix or "data") + ".InputLayer")
+                    if "IntegerLookup" in data_keys:
+                        data_keys.remove("IntegerLookup")
+                        data__IntegerLookup = data["IntegerLookup"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_integerlookup(data__IntegerLookup, custom_formats, (name_prefix or "data") + ".IntegerLookup")
+                    if "LSTM" in data_keys:
+                        data_keys.remove("LSTM")
+                        data__LSTM = data["LSTM"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_lstm(data__LSTM, custom_formats, (name_prefix or "data") + ".LSTM")
+                    if "LSTMCell" in data_keys:
+                        data_keys.remove("LSTMCell")
+                        data__LSTMCell = data["LSTMCell"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_lstmcell(data__LSTMCell, custom_formats, (name_prefix or "data") + ".LSTMCell")
+                    if "Lambda" in data_keys:
+                        data_keys.remove("Lambda")
+                        data__Lambda = data["Lambda"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_lambda(data__Lambda, custom_formats, (name_prefix or "data") + ".Lambda")
+                    if "LayerNormalization" in data_keys:
+                        data_keys.remove("LayerNormalization")
+                        data__LayerNormalization = data["LayerNormalization"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_layernormalization(data__LayerNormalization, custom_formats, (name_prefix or "data") + ".LayerNormalization")
+                    if "LeakyReLU" in data_keys:
+                        data_keys.remove("LeakyReLU")
+                        data__LeakyReLU = data["LeakyReLU"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_leakyrelu(data__LeakyReLU, custom_formats, (name_prefix or "data") + ".LeakyReLU")
+                    if "Masking" in data_keys:
+                        data_keys.remove("Masking")
+                        data__Masking = data["Masking"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_masking(data__Masking, custom_formats, (name_prefix or "data") + ".Masking")
+                    if "MaxNumBoundingBoxes" in data_keys:
+                        data_keys.remove("MaxNumBoundingBoxes")
+                        data__MaxNumBoundingBoxes = data["MaxNumBoundingBoxes"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxnumboundingboxes(data__MaxNumBoundingBoxes, custom_formats, (name_prefix or "data") + ".MaxNumBoundingBoxes")
+                    if "MaxPool1D" in data_keys:
+                        data_keys.remove("MaxPool1D")
+                        data__MaxPool1D = data["MaxPool1D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling1d(data__MaxPool1D, custom_formats, (name_prefix or "data") + ".MaxPool1D")
+                    if "MaxPool2D" in data_keys:
+                        data_keys.remove("MaxPool2D")
+                        data__MaxPool2D = data["MaxPool2D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling2d(data__MaxPool2D, custom_formats, (name_prefix or "data") + ".MaxPool2D")
+                    if "MaxPool3D" in data_keys:
+                        data_keys.remove("MaxPool3D")
+                        data__MaxPool3D = data["MaxPool3D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling3d(data__MaxPool3D, custom_formats, (name_prefix or "data") + ".MaxPool3D")
+                    if "MaxPooling1D" in data_keys:
+                        data_keys.remove("MaxPooling1D")
+                        data__MaxPooling1D = data["MaxPooling1D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling1d(data__MaxPooling1D, custom_formats, (name_prefix or "data") + ".MaxPooling1D")
+                    if "MaxPooling2D" in data_keys:
+                        data_keys.remove("MaxPooling2D")
+                        data__MaxPooling2D = data["MaxPooling2D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling2d(data__MaxPooling2D, custom_formats, (name_prefix or "data") + ".MaxPooling2D")
+                    if "MaxPooling3D" in data_keys:
+                        data_keys.remove("MaxPooling3D")
+                        data__MaxPooling3D = data["MaxPooling3D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling3d(data__MaxPooling3D, custom_formats, (name_prefix or "data") + ".MaxPooling3D")
+                    if "Maximum" in data_keys:
+                        data_keys.remove("Maximum")
+                        data__Maximum = data["Maximum"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maximum(data__Maximum, custom_formats, (name_prefix or "data") + ".Maximum")
+                    if "MelSpectrogram" in data_keys:
+                        data_keys.remove("MelSpectrogram")
+                        data__MelSpectrogram = data["MelSpectrogram"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_melspectrogram(data__MelSpectrogram, custom_formats, (name_prefix or "data") + ".MelSpectrogram")
+                    if "Minimum" in data_keys:
+                        data_keys.remove("Minimum")
+                        data__Minimum = data["Minimum"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_minimum(data__Minimum, custom_formats, (name_prefix or "data") + ".Minimum")
+                    if "MixUp" in data_keys:
+                        data_keys.remove("MixUp")
+                        data__MixUp = data["MixUp"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_mixup(data__MixUp, custom_formats, (name_prefix or "data") + ".MixUp")
+                    if "MultiHeadAttention" in data_keys:
+                        data_keys.remove("MultiHeadAttention")
+                        data__MultiHeadAttention = data["MultiHeadAttention"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_multiheadattention(data__MultiHeadAttention, custom_formats, (name_prefix or "data") + ".MultiHeadAttention")
+                    if "Multiply" in data_keys:
+                        data_keys.remove("Multiply")
+                        data__Multiply = data["Multiply"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_multiply(data__Multiply, custom_formats, (name_prefix or "data") + ".Multiply")
+                    if "Normalization" in data_keys:
+                        data_keys.remove("Normalization")
+                        data__Normalization = data["Normalization"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_normalization(data__Normalization, custom_formats, (name_prefix or "data") + ".Normalization")
+                    if "PReLU" in data_keys:
+                        data_keys.remove("PReLU")
+                        data__PReLU = data["PReLU"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_prelu(data__PReLU, custom_formats, (name_prefix or "data") + ".PReLU")
+                    if "Permute" in data_keys:
+                        data_keys.remove("Permute")
+                        data__Permute = data["Permute"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_permute(data__Permute, custom_formats, (name_prefix or "data") + ".Permute")
+                    if "Pipeline" in data_keys:
+                        data_keys.remove("Pipeline")
+                        data__Pipeline = data["Pipeline"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_pipeline(data__Pipeline, custom_formats, (name_prefix or "data") + ".Pipeline")
+                    if "RMSNormalization" in data_keys:
+                        data_keys.remove("RMSNormalization")
+                        data__RMSNormalization = data["RMSNormalization"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_rmsnormalization(data__RMSNormalization, custom_formats, (name_prefix or "data") + ".RMSNormalization")
+                    if "RNN" in data_keys:
+                        data_keys.remove("RNN")
+                        data__RNN = data["RNN"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_rnn(data__RNN, custom_formats, (name_prefix or "data") + ".RNN")
+                    if "RandAugment" in data_keys:
+                        data_keys.remove("RandAugment")
+                        data__RandAugment = data["RandAugment"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randaugment(data__RandAugment, custom_formats, (name_prefix or "data") + ".RandAugment")
+                    if "RandomBrightness" in data_keys:
+                        data_keys.remove("RandomBrightness")
+                        data__RandomBrightness = data["RandomBrightness"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randombrightness(data__RandomBrightness, custom_formats, (name_prefix or "data") + ".RandomBrightness")
+                    if "RandomColorDegeneration" in data_keys:
+                        data_keys.remove("RandomColorDegeneration")
+                        data__RandomColorDegeneration = data["RandomColorDegeneration"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomcolordegeneration(data__RandomColorDegeneration, custom_formats, (name_prefix or "data") + ".RandomColorDegeneration")
+                    if "RandomColorJitter" in data_keys:
+                        data_keys.remove("RandomColorJitter")
+                        data__RandomColorJitter = data["RandomColorJitter"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomcolorjitter(data__RandomColorJitter, custom_formats, (name_prefix or "data") + ".RandomColorJitter")
+                    if "RandomContrast" in data_keys:
+                        data_keys.remove("RandomContrast")
+                        data__RandomContrast = data["RandomContrast"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomcontrast(data__RandomContrast, custom_formats, (name_prefix or "data") + ".RandomContrast")
+                    if "RandomCrop" in data_keys:
+                        data_keys.remove("RandomCrop")
+                        data__RandomCrop = data["RandomCrop"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomcrop(data__RandomCrop, custom_formats, (name_prefix or "data") + ".RandomCrop")
+                    if "RandomElasticTransform" in data_keys:
+                        data_keys.remove("RandomElasticTransform")
+                        data__RandomElasticTransform = data["RandomElasticTransform"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomelastictransform(data__RandomElasticTransform, custom_formats, (name_prefix or "data") + ".RandomElasticTransform")
+                    if "RandomErasing" in data_keys:
+                        data_keys.remove("RandomErasing")
+                        data__RandomErasing = data["RandomErasing"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomerasing(data__RandomErasing, custom_formats, (name_prefix or "data") + ".RandomErasing")
+                    if "RandomFlip" in data_keys:
+                        data_keys.remove("RandomFlip")
+                        data__RandomFlip = data["RandomFlip"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomflip(data__RandomFlip, custom_formats, (name_prefix or "data") + ".RandomFlip")
+                    if "RandomGaussianBlur" in data_keys:
+                        data_keys.remove("RandomGaussianBlur")
+                        data__RandomGaussianBlur = data["RandomGaussianBlur"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomgaussianblur(data__RandomGaussianBlur, custom_formats, (name_prefix or "data") + ".RandomGaussianBlur")
+                    if "RandomGrayscale" in data_keys:
+                        data_keys.remove("RandomGrayscale")
+                        data__RandomGrayscale = data["RandomGrayscale"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomgrayscale(data__RandomGrayscale, custom_formats, (name_prefix or "data") + ".RandomGrayscale")
+                    if "RandomHue" in data_keys:
+                        data_keys.remove("RandomHue")
+                        data__RandomHue = data["RandomHue"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomhue(data__RandomHue, custom_formats, (name_prefix or "data") + ".RandomHue")
+                    if "RandomInvert" in data_keys:
+                        data_keys.remove("RandomInvert")
+                        data__RandomInvert = data["RandomInvert"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randominvert(data__RandomInvert, custom_formats, (name_prefix or "data") + ".RandomInvert")
+                    if "RandomPerspective" in data_keys:
+                        data_keys.remove("RandomPerspective")
+                        data__RandomPerspective = data["RandomPerspective"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomperspective(data__RandomPerspective, custom_formats, (name_prefix or "data") + ".RandomPerspective")
+                    if "RandomPosterization" in data_keys:
+                        data_keys.remove("RandomPosterization")
+                        data__RandomPosterization = data["RandomPosterization"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomposterization(data__RandomPosterization, custom_formats, (name_prefix or "data") + ".RandomPosterization")
+                    if "RandomRotation" in data_keys:
+                        data_keys.remove("RandomRotation")
+                        data__RandomRotation = data["RandomRotation"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomrotation(data__RandomRotation, custom_formats, (name_prefix or "data") + ".RandomRotation")
+                    if "RandomSaturation" in data_keys:
+                        data_keys.remove("RandomSaturation")
+                        data__RandomSaturation = data["RandomSaturation"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomsaturation(data__RandomSaturation, custom_formats, (name_prefix or "data") + ".RandomSaturation")
+                    if "RandomSharpness" in data_keys:
+                        data_keys.remove("RandomSharpness")
+                        data__RandomSharpness = data["RandomSharpness"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomsharpness(data__RandomSharpness, custom_formats, (name_prefix or "data") + ".RandomSharpness")
+                    if "RandomShear" in data_keys:
+                        data_keys.remove("RandomShear")
+                        data__RandomShear = data["RandomShear"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomshear(data__RandomShear, custom_formats, (name_prefix or "data") + ".RandomShear")
+                    if "RandomTranslation" in data_keys:
+                        data_keys.remove("RandomTranslation")
+                        data__RandomTranslation = data["RandomTranslation"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomtranslation(data__RandomTranslation, custom_formats, (name_prefix or "data") + ".RandomTranslation")
+                    if "RandomZoom" in data_keys:
+                        data_keys.remove("RandomZoom")
+                        data__RandomZoom = data["RandomZoom"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomzoom(data__RandomZoom, custom_formats, (name_prefix or "data") + ".RandomZoom")
+                    if "ReLU" in data_keys:
+                        data_keys.remove("ReLU")
+                        data__ReLU = data["ReLU"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_relu(data__ReLU, custom_formats, (name_prefix or "data") + ".ReLU")
+                    if "RepeatVector" in data_keys:
+                        data_keys.remove("RepeatVector")
+                        data__RepeatVector = data["RepeatVector"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_repeatvector(data__RepeatVector, custom_formats, (name_prefix or "data") + ".RepeatVector")
+                    if "Rescaling" in data_keys:
+                        data_keys.remove("Rescaling")
+                        data__Rescaling = data["Rescaling"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_rescaling(data__Rescaling, custom_formats, (name_prefix or "data") + ".Rescaling")
+                    if "Reshape" in data_keys:
+                        data_keys.remove("Reshape")
+                        data__Reshape = data["Reshape"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_reshape(data__Reshape, custom_formats, (name_prefix or "data") + ".Reshape")
+                    if "Resizing" in data_keys:
+                        data_keys.remove("Resizing")
+                        data__Resizing = data["Resizing"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_resizing(data__Resizing, custom_formats, (name_prefix or "data") + ".Resizing")
+                    if "ReversibleEmbedding" in data_keys:
+                        data_keys.remove("ReversibleEmbedding")
+                        data__ReversibleEmbedding = data["ReversibleEmbedding"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_reversibleembedding(data__ReversibleEmbedding, custom_formats, (name_prefix or "data") + ".ReversibleEmbedding")
+                    if "STFTSpectrogram" in data_keys:
+                        data_keys.remove("STFTSpectrogram")
+                        data__STFTSpectrogram = data["STFTSpectrogram"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_stftspectrogram(data__STFTSpectrogram, custom_formats, (name_prefix or "data") + ".STFTSpectrogram")
+                    if "SeparableConv1D" in data_keys:
+                        data_keys.remove("SeparableConv1D")
+                        data__SeparableConv1D = data["SeparableConv1D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_separableconv1d(data__SeparableConv1D, custom_formats, (name_prefix or "data") + ".SeparableConv1D")
+                    if "SeparableConv2D" in data_keys:
+                        data_keys.remove("SeparableConv2D")
+                        data__SeparableConv2D = data["SeparableConv2D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_separableconv2d(data__SeparableConv2D, custom_formats, (name_prefix or "data") + ".SeparableConv2D")
+                    if "SeparableConvolution1D" in data_keys:
+                        data_keys.remove("SeparableConvolution1D")
+                        data__SeparableConvolution1D = data["SeparableConvolution1D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_separableconv1d(data__SeparableConvolution1D, custom_formats, (name_prefix or "data") + ".SeparableConvolution1D")
+                    if "SeparableConvolution2D" in data_keys:
+                        data_keys.remove("SeparableConvolution2D")
+                        data__SeparableConvolution2D = data["SeparableConvolution2D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_separableconv2d(data__SeparableConvolution2D, custom_formats, (name_prefix or "data") + ".SeparableConvolution2D")
+                    if "SimpleRNN" in data_keys:
+                        data_keys.remove("SimpleRNN")
+                        data__SimpleRNN = data["SimpleRNN"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_simplernn(data__SimpleRNN, custom_formats, (name_prefix or "data") + ".SimpleRNN")
+                    if "SimpleRNNCell" in data_keys:
+                        data_keys.remove("SimpleRNNCell")
+                        data__SimpleRNNCell = data["SimpleRNNCell"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_simplernncell(data__SimpleRNNCell, custom_formats, (name_prefix or "data") + ".SimpleRNNCell")
+                    if "Softmax" in data_keys:
+                        data_keys.remove("Softmax")
+                        data__Softmax = data["Softmax"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_softmax(data__Softmax, custom_formats, (name_prefix or "data") + ".Softmax")
+                    if "Solarization" in data_keys:
+                        data_keys.remove("Solarization")
+                        data__Solarization = data["Solarization"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_solarization(data__Solarization, custom_formats, (name_prefix or "data") + ".Solarization")
+                    if "SpatialDropout1D" in data_keys:
+                        data_keys.remove("SpatialDropout1D")
+                        data__SpatialDropout1D = data["SpatialDropout1D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_spatialdropout1d(data__SpatialDropout1D, custom_formats, (name_prefix or "data") + ".SpatialDropout1D")
+                    if "SpatialDropout2D" in data_keys:
+                        data_keys.remove("SpatialDropout2D")
+                        data__SpatialDropout2D = data["SpatialDropout2D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_spatialdropout2d(data__SpatialDropout2D, custom_formats, (name_prefix or "data") + ".SpatialDropout2D")
+                    if "SpatialDropout3D" in data_keys:
+                        data_keys.remove("SpatialDropout3D")
+                        data__SpatialDropout3D = data["SpatialDropout3D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_spatialdropout3d(data__SpatialDropout3D, custom_formats, (name_prefix or "data") + ".SpatialDropout3D")
+                    if "SpectralNormalization" in data_keys:
+                        data_keys.remove("SpectralNormalization")
+                        data__SpectralNormalization = data["SpectralNormalization"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_spectralnormalization(data__SpectralNormalization, custom_formats, (name_prefix or "data") + ".SpectralNormalization")
+                    if "StackedRNNCells" in data_keys:
+                        data_keys.remove("StackedRNNCells")
+                        data__StackedRNNCells = data["StackedRNNCells"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_stackedrnncells(data__StackedRNNCells, custom_formats, (name_prefix or "data") + ".StackedRNNCells")
+                    if "StringLookup" in data_keys:
+                        data_keys.remove("StringLookup")
+                        data__StringLookup = data["StringLookup"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_stringlookup(data__StringLookup, custom_formats, (name_prefix or "data") + ".StringLookup")
+                    if "Subtract" in data_keys:
+                        data_keys.remove("Subtract")
+                        data__Subtract = data["Subtract"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_subtract(data__Subtract, custom_formats, (name_prefix or "data") + ".Subtract")
+                    if "TextVectorization" in data_keys:
+                        data_keys.remove("TextVectorization")
+                        data__TextVectorization = data["TextVectorization"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_textvectorization(data__TextVectorization, custom_formats, (name_prefix or "data") + ".TextVectorization")
+                    if "TimeDistributed" in data_keys:
+                        data_keys.remove("TimeDistributed")
+                        data__TimeDistributed = data["TimeDistributed"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_timedistributed(data__TimeDistributed, custom_formats, (name_prefix or "data") + ".TimeDistributed")
+                    if "UnitNormalization" in data_keys:
+                        data_keys.remove("UnitNormalization")
+                        data__UnitNormalization = data["UnitNormalization"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_unitnormalization(data__UnitNormalization, custom_formats, (name_prefix or "data") + ".UnitNormalization")
+                    if "UpSampling1D" in data_keys:
+                        data_keys.remove("UpSampling1D")
+                        data__UpSampling1D = data["UpSampling1D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_upsampling1d(data__UpSampling1D, custom_formats, (name_prefix or "data") + ".UpSampling1D")
+                    if "UpSampling2D" in data_keys:
+                        data_keys.remove("UpSampling2D")
+                        data__UpSampling2D = data["UpSampling2D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_upsampling2d(data__UpSampling2D, custom_formats, (name_prefix or "data") + ".UpSampling2D")
+                    if "UpSampling3D" in data_keys:
+                        data_keys.remove("UpSampling3D")
+                        data__UpSampling3D = data["UpSampling3D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_upsampling3d(data__UpSampling3D, custom_formats, (name_prefix or "data") + ".UpSampling3D")
+                    if "ZeroPadding1D" in data_keys:
+                        data_keys.remove("ZeroPadding1D")
+                        data__ZeroPadding1D = data["ZeroPadding1D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_zeropadding1d(data__ZeroPadding1D, custom_formats, (name_prefix or "data") + ".ZeroPadding1D")
+                    if "ZeroPadding2D" in data_keys:
+                        data_keys.remove("ZeroPadding2D")
+                        data__ZeroPadding2D = data["ZeroPadding2D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_zeropadding2d(data__ZeroPadding2D, custom_formats, (name_prefix or "data") + ".ZeroPadding2D")
+                    if "ZeroPadding3D" in data_keys:
+                        data_keys.remove("ZeroPadding3D")
+                        data__ZeroPadding3D = data["ZeroPadding3D"]
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_zeropadding3d(data__ZeroPadding3D, custom_formats, (name_prefix or "data") + ".ZeroPadding3D")
+                    if "from" in data_keys:
+                        data_keys.remove("from")
+                        data__from = data["from"]
+                        data__from_any_of_count13 = 0
+                        if not data__from_any_of_count13:
+                            try:
+                                if not isinstance(data__from, (str)):
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".from must be string")
+                                data__from_any_of_count13 += 1
+                            except (JsonSchemaValueException, JsonSchemaValuesException): pass
+                        if not data__from_any_of_count13:
+                            try:
+                                if not isinstance(data__from, (list, tuple)):
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".from must be array")
+                                data__from_is_list = isinstance(data__from, (list, tuple))
+                                if data__from_is_list:
+                                    data__from_len = len(data__from)
+                                    for data__from_x, data__from_item in enumerate(data__from):
+                                        if not isinstance(data__from_item, (str)):
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".from[{data__from_x}]".format(**locals()) + " must be string")
+                                data__from_any_of_count13 += 1
+                            except (JsonSchemaValueException, JsonSchemaValuesException): pass
+                        if not data__from_any_of_count13:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".from cannot be validated by any definition")
+                data_any_of_count12 += 1
+            except (JsonSchemaValueException, JsonSchemaValuesException): pass
+        if not data_any_of_count12:
+            try:
+                if not isinstance(data, (str)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+                data_any_of_count12 += 1
+            except (JsonSchemaValueException, JsonSchemaValuesException): pass
+        if not data_any_of_count12:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
+    else:
+        if not isinstance(data, (dict)):
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+        data_is_dict = isinstance(data, dict)
+        if data_is_dict:
+            data__missing_keys = set(['call']) - data.keys()
+            if data__missing_keys:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+            data_keys = set(data.keys())
+            if "call" in data_keys:
+                data_keys.remove("call")
+                data__call = data["call"]
+                if not isinstance(data__call, (str)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".call must be string")
+            if "from" in data_keys:
+                data_keys.remove("from")
+                data__from = data["from"]
+                data__from_any_of_count14 = 0
+                if not data__from_any_of_count14:
+                    try:
+                        if not isinstance(data__from, (str)):
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".from must be string")
+                        data__from_any_of_count14 += 1
+                    except (JsonSchemaValueException, JsonSchemaValuesException): pass
+                if not data__from_any_of_count14:
+                    try:
+                        if not isinstance(data__from, (list, tuple)):
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".from must be array")
+                        data__from_is_list = isinstance(data__from, (list, tuple))
+                        if data__from_is_list:
+                            data__from_len = len(data__from)
+                            for data__from_x, data__from_item in enumerate(data__from):
+                                if not isinstance(data__from_item, (str)):
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".from[{data__from_x}]".format(**locals()) + " must be string")
+                        data__from_any_of_count14 += 1
+                    except (JsonSchemaValueException, JsonSchemaValuesException): pass
+                if not data__from_any_of_count14:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".from cannot be validated by any definition")
+            if "name" in data_keys:
+                data_keys.remove("name")
+                data__name = data["name"]
+                if not isinstance(data__name, (str)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".name must be string")
+            if data_keys:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_zeropadding3d(data, custom_formats={}, name_prefix=None):
-    data_any_of_count14 = 0
-    if not data_any_of_count14:
+    data_any_of_count15 = 0
+    if not data_any_of_count15:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -1384,15 +1438,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-            data_any_of_count14 += 1
+            data_any_of_count15 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count14:
+    if not data_any_of_count15:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count14 += 1
+            data_any_of_count15 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count14:
+    if not data_any_of_count15:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -1400,9 +1454,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count14 += 1
+            data_any_of_count15 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count14:
+    if not data_any_of_count15:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -1411,53 +1465,53 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_dataformat(data, custom_formats={}, name_prefix=None):
-    data_any_of_count15 = 0
-    if not data_any_of_count15:
+    data_any_of_count16 = 0
+    if not data_any_of_count16:
         try:
-            data_any_of_count16 = 0
-            if not data_any_of_count16:
+            data_any_of_count17 = 0
+            if not data_any_of_count17:
                 try:
                     if not isinstance(data, (str)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
                     if not (isinstance(data, str) and data == 'channels_first' or isinstance(data, str) and data == 'channels_last'):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be one of ['channels_first', 'channels_last']")
-                    data_any_of_count16 += 1
+                    data_any_of_count17 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            if not data_any_of_count16:
+            if not data_any_of_count17:
                 try:
                     if not isinstance(data, (str)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
                     if isinstance(data, str):
                         if not REGEX_PATTERNS['^(?:[cC][hH][aA][nN][nN][eE][lL][sS]_[fF][iI][rR][sS][tT]|[cC][hH][aA][nN][nN][eE][lL][sS]_[lL][aA][sS][tT])$'].search(data):
                             raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^(?:[cC][hH][aA][nN][nN][eE][lL][sS]_[fF][iI][rR][sS][tT]|[cC][hH][aA][nN][nN][eE][lL][sS]_[lL][aA][sS][tT])$")
-                    data_any_of_count16 += 1
+                    data_any_of_count17 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            if not data_any_of_count16:
+            if not data_any_of_count17:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
-            data_any_of_count15 += 1
+            data_any_of_count16 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count15:
+    if not data_any_of_count16:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count15 += 1
+            data_any_of_count16 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count15:
+    if not data_any_of_count16:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_sides(data, custom_formats={}, name_prefix=None):
-    data_any_of_count17 = 0
-    if not data_any_of_count17:
+    data_any_of_count18 = 0
+    if not data_any_of_count18:
         try:
             if not isinstance(data, (int)) and not (isinstance(data, float) and data.is_integer()) or isinstance(data, bool):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
             if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
                 if data < 0:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must be bigger than or equal to 0")
-            data_any_of_count17 += 1
+            data_any_of_count18 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count17:
+    if not data_any_of_count18:
         try:
             if not isinstance(data, (list, tuple)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array")
@@ -1469,17 +1523,17 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if data_len > 3:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain less than or equal to 3 items")
                 for data_x, data_item in enumerate(data):
-                    data_item_any_of_count18 = 0
-                    if not data_item_any_of_count18:
+                    data_item_any_of_count19 = 0
+                    if not data_item_any_of_count19:
                         try:
                             if not isinstance(data_item, (int)) and not (isinstance(data_item, float) and data_item.is_integer()) or isinstance(data_item, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be integer")
                             if isinstance(data_item, (int, float, Decimal)) and not isinstance(data_item, bool):
                                 if data_item < 0:
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be bigger than or equal to 0")
-                            data_item_any_of_count18 += 1
+                            data_item_any_of_count19 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data_item_any_of_count18:
+                    if not data_item_any_of_count19:
                         try:
                             if not isinstance(data_item, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be array")
@@ -1496,13 +1550,13 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     if isinstance(data_item_item, (int, float, Decimal)) and not isinstance(data_item_item, bool):
                                         if data_item_item < 0:
                                             raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}][{data_item_x}]".format(**locals()) + " must be bigger than or equal to 0")
-                            data_item_any_of_count18 += 1
+                            data_item_any_of_count19 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data_item_any_of_count18:
+                    if not data_item_any_of_count19:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " cannot be validated by any definition")
-            data_any_of_count17 += 1
+            data_any_of_count18 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count17:
+    if not data_any_of_count18:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -1518,23 +1572,23 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         if data_len > 8:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain less than or equal to 8 items")
         for data_x, data_item in enumerate(data):
-            data_item_any_of_count19 = 0
-            if not data_item_any_of_count19:
+            data_item_any_of_count20 = 0
+            if not data_item_any_of_count20:
                 try:
                     if not isinstance(data_item, (int)) and not (isinstance(data_item, float) and data_item.is_integer()) or isinstance(data_item, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be integer")
                     if isinstance(data_item, (int, float, Decimal)) and not isinstance(data_item, bool):
                         if data_item < 1:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be bigger than or equal to 1")
-                    data_item_any_of_count19 += 1
+                    data_item_any_of_count20 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            if not data_item_any_of_count19:
+            if not data_item_any_of_count20:
                 try:
                     if not isinstance(data_item, (NoneType)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be null")
-                    data_item_any_of_count19 += 1
+                    data_item_any_of_count20 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            if not data_item_any_of_count19:
+            if not data_item_any_of_count20:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " cannot be validated by any definition")
     return data
 
@@ -1543,32 +1597,32 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_regularizer(data, custom_formats={}, name_prefix=None):
-    data_any_of_count20 = 0
-    if not data_any_of_count20:
+    data_any_of_count21 = 0
+    if not data_any_of_count21:
         try:
-            data_any_of_count21 = 0
-            if not data_any_of_count21:
+            data_any_of_count22 = 0
+            if not data_any_of_count22:
                 try:
                     if not isinstance(data, (str)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
                     if not (isinstance(data, str) and data == 'L1L2' or isinstance(data, str) and data == 'OrthogonalRegularizer' or isinstance(data, str) and data == 'Regularizer' or isinstance(data, str) and data == 'l1' or isinstance(data, str) and data == 'l1l2' or isinstance(data, str) and data == 'l2' or isinstance(data, str) and data == 'orthogonal_regularizer' or isinstance(data, str) and data == 'regularizer'):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be one of ['L1L2', 'OrthogonalRegularizer', 'Regularizer', 'l1', 'l1l2', 'l2', 'orthogonal_regularizer', 'regularizer']")
-                    data_any_of_count21 += 1
+                    data_any_of_count22 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            if not data_any_of_count21:
+            if not data_any_of_count22:
                 try:
                     if not isinstance(data, (str)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
                     if isinstance(data, str):
                         if not REGEX_PATTERNS['^(?:[lL]1|[lL]2)$'].search(data):
                             raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^(?:[lL]1|[lL]2)$")
-                    data_any_of_count21 += 1
+                    data_any_of_count22 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            if not data_any_of_count21:
+            if not data_any_of_count22:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
-            data_any_of_count20 += 1
+            data_any_of_count21 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count20:
+    if not data_any_of_count21:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -1579,15 +1633,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain at least 1 properties")
                 if data_len > 1:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain less than or equal to 1 properties")
-            data_any_of_count20 += 1
+            data_any_of_count21 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count20:
+    if not data_any_of_count21:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count20 += 1
+            data_any_of_count21 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count20:
+    if not data_any_of_count21:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -1606,22 +1660,22 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_dtype(data, custom_formats={}, name_prefix=None):
-    data_any_of_count22 = 0
-    if not data_any_of_count22:
+    data_any_of_count23 = 0
+    if not data_any_of_count23:
         try:
             if not isinstance(data, (str)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
             if not (isinstance(data, str) and data == 'float16' or isinstance(data, str) and data == 'bfloat16' or isinstance(data, str) and data == 'float32' or isinstance(data, str) and data == 'float64' or isinstance(data, str) and data == 'int8' or isinstance(data, str) and data == 'int16' or isinstance(data, str) and data == 'int32' or isinstance(data, str) and data == 'int64' or isinstance(data, str) and data == 'uint8' or isinstance(data, str) and data == 'bool' or isinstance(data, str) and data == 'string' or isinstance(data, str) and data == 'mixed_float16' or isinstance(data, str) and data == 'mixed_bfloat16'):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be one of ['float16', 'bfloat16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'bool', 'string', 'mixed_float16', 'mixed_bfloat16']")
-            data_any_of_count22 += 1
+            data_any_of_count23 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count22:
+    if not data_any_of_count23:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count22 += 1
+            data_any_of_count23 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count22:
+    if not data_any_of_count23:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -1634,73 +1688,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_zeropadding2d(data, custom_formats={}, name_prefix=None):
-    data_any_of_count23 = 0
-    if not data_any_of_count23:
-        try:
-            if not isinstance(data, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "padding" in data_keys:
-                    data_keys.remove("padding")
-                    data__padding = data["padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_sides(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-            data_any_of_count23 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count23:
-        try:
-            if not isinstance(data, (NoneType)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count23 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count23:
-        try:
-            try:
-                if not isinstance(data, (dict, NoneType)):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
-            except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            else:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count23 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count23:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_zeropadding1d(data, custom_formats={}, name_prefix=None):
     data_any_of_count24 = 0
     if not data_any_of_count24:
         try:
@@ -1767,9 +1754,76 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_upsampling3d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_zeropadding1d(data, custom_formats={}, name_prefix=None):
     data_any_of_count25 = 0
     if not data_any_of_count25:
+        try:
+            if not isinstance(data, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data_keys = set(data.keys())
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
+                if "dtype" in data_keys:
+                    data_keys.remove("dtype")
+                    data__dtype = data["dtype"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
+                if "trainable" in data_keys:
+                    data_keys.remove("trainable")
+                    data__trainable = data["trainable"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
+                if "autocast" in data_keys:
+                    data_keys.remove("autocast")
+                    data__autocast = data["autocast"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
+                if "activity_regularizer" in data_keys:
+                    data_keys.remove("activity_regularizer")
+                    data__activityregularizer = data["activity_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
+                if "input_shape" in data_keys:
+                    data_keys.remove("input_shape")
+                    data__inputshape = data["input_shape"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
+                if "input_dim" in data_keys:
+                    data_keys.remove("input_dim")
+                    data__inputdim = data["input_dim"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
+                if "padding" in data_keys:
+                    data_keys.remove("padding")
+                    data__padding = data["padding"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_sides(data__padding, custom_formats, (name_prefix or "data") + ".padding")
+                if "data_format" in data_keys:
+                    data_keys.remove("data_format")
+                    data__dataformat = data["data_format"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
+            data_any_of_count25 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count25:
+        try:
+            if not isinstance(data, (NoneType)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
+            data_any_of_count25 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count25:
+        try:
+            try:
+                if not isinstance(data, (dict, NoneType)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
+            except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            else:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
+            data_any_of_count25 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count25:
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_upsampling3d(data, custom_formats={}, name_prefix=None):
+    data_any_of_count26 = 0
+    if not data_any_of_count26:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -1812,15 +1866,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-            data_any_of_count25 += 1
+            data_any_of_count26 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count25:
+    if not data_any_of_count26:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count25 += 1
+            data_any_of_count26 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count25:
+    if not data_any_of_count26:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -1828,24 +1882,24 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count25 += 1
+            data_any_of_count26 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count25:
+    if not data_any_of_count26:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data, custom_formats={}, name_prefix=None):
-    data_any_of_count26 = 0
-    if not data_any_of_count26:
+    data_any_of_count27 = 0
+    if not data_any_of_count27:
         try:
             if not isinstance(data, (int)) and not (isinstance(data, float) and data.is_integer()) or isinstance(data, bool):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
             if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
                 if data < 1:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must be bigger than or equal to 1")
-            data_any_of_count26 += 1
+            data_any_of_count27 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count26:
+    if not data_any_of_count27:
         try:
             if not isinstance(data, (list, tuple)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array")
@@ -1862,15 +1916,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     if isinstance(data_item, (int, float, Decimal)) and not isinstance(data_item, bool):
                         if data_item < 1:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be bigger than or equal to 1")
-            data_any_of_count26 += 1
+            data_any_of_count27 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count26:
+    if not data_any_of_count27:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_upsampling2d(data, custom_formats={}, name_prefix=None):
-    data_any_of_count27 = 0
-    if not data_any_of_count27:
+    data_any_of_count28 = 0
+    if not data_any_of_count28:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -1918,15 +1972,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__interpolation = data["interpolation"]
                     if not (isinstance(data__interpolation, str) and data__interpolation == 'nearest' or isinstance(data__interpolation, str) and data__interpolation == 'bilinear' or isinstance(data__interpolation, str) and data__interpolation == 'bicubic' or isinstance(data__interpolation, str) and data__interpolation == 'lanczos3' or isinstance(data__interpolation, str) and data__interpolation == 'lanczos5'):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".interpolation must be one of ['nearest', 'bilinear', 'bicubic', 'lanczos3', 'lanczos5']")
-            data_any_of_count27 += 1
+            data_any_of_count28 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count27:
+    if not data_any_of_count28:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count27 += 1
+            data_any_of_count28 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count27:
+    if not data_any_of_count28:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -1934,15 +1988,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count27 += 1
+            data_any_of_count28 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count27:
+    if not data_any_of_count28:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_upsampling1d(data, custom_formats={}, name_prefix=None):
-    data_any_of_count28 = 0
-    if not data_any_of_count28:
+    data_any_of_count29 = 0
+    if not data_any_of_count29:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -1981,15 +2035,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("size")
                     data__size = data["size"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data__size, custom_formats, (name_prefix or "data") + ".size")
-            data_any_of_count28 += 1
+            data_any_of_count29 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count28:
+    if not data_any_of_count29:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count28 += 1
+            data_any_of_count29 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count28:
+    if not data_any_of_count29:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -1997,15 +2051,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count28 += 1
+            data_any_of_count29 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count28:
+    if not data_any_of_count29:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_unitnormalization(data, custom_formats={}, name_prefix=None):
-    data_any_of_count29 = 0
-    if not data_any_of_count29:
+    data_any_of_count30 = 0
+    if not data_any_of_count30:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -2044,15 +2098,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("axis")
                     data__axis = data["axis"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_axis(data__axis, custom_formats, (name_prefix or "data") + ".axis")
-            data_any_of_count29 += 1
+            data_any_of_count30 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count29:
+    if not data_any_of_count30:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count29 += 1
+            data_any_of_count30 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count29:
+    if not data_any_of_count30:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -2060,21 +2114,21 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count29 += 1
+            data_any_of_count30 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count29:
+    if not data_any_of_count30:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_axis(data, custom_formats={}, name_prefix=None):
-    data_any_of_count30 = 0
-    if not data_any_of_count30:
+    data_any_of_count31 = 0
+    if not data_any_of_count31:
         try:
             if not isinstance(data, (int)) and not (isinstance(data, float) and data.is_integer()) or isinstance(data, bool):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
-            data_any_of_count30 += 1
+            data_any_of_count31 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count30:
+    if not data_any_of_count31:
         try:
             if not isinstance(data, (list, tuple)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array")
@@ -2084,15 +2138,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 for data_x, data_item in enumerate(data):
                     if not isinstance(data_item, (int)) and not (isinstance(data_item, float) and data_item.is_integer()) or isinstance(data_item, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be integer")
-            data_any_of_count30 += 1
+            data_any_of_count31 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count30:
+    if not data_any_of_count31:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_timedistributed(data, custom_formats={}, name_prefix=None):
-    data_any_of_count31 = 0
-    if not data_any_of_count31:
+    data_any_of_count32 = 0
+    if not data_any_of_count32:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -2131,15 +2185,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("layer")
                     data__layer = data["layer"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_layer(data__layer, custom_formats, (name_prefix or "data") + ".layer")
-            data_any_of_count31 += 1
+            data_any_of_count32 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count31:
+    if not data_any_of_count32:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count31 += 1
+            data_any_of_count32 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count31:
+    if not data_any_of_count32:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -2147,9 +2201,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count31 += 1
+            data_any_of_count32 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count31:
+    if not data_any_of_count32:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -2158,8 +2212,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_textvectorization(data, custom_formats={}, name_prefix=None):
-    data_any_of_count32 = 0
-    if not data_any_of_count32:
+    data_any_of_count33 = 0
+    if not data_any_of_count33:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -2235,15 +2289,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "encoding" in data_keys:
                     data_keys.remove("encoding")
                     data__encoding = data["encoding"]
-            data_any_of_count32 += 1
+            data_any_of_count33 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count32:
+    if not data_any_of_count33:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count32 += 1
+            data_any_of_count33 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count32:
+    if not data_any_of_count33:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -2251,9 +2305,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count32 += 1
+            data_any_of_count33 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count32:
+    if not data_any_of_count33:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -2263,8 +2317,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_subtract(data, custom_formats={}, name_prefix=None):
-    data_any_of_count33 = 0
-    if not data_any_of_count33:
+    data_any_of_count34 = 0
+    if not data_any_of_count34:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -2299,15 +2353,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("input_dim")
                     data__inputdim = data["input_dim"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-            data_any_of_count33 += 1
+            data_any_of_count34 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count33:
+    if not data_any_of_count34:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count33 += 1
+            data_any_of_count34 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count33:
+    if not data_any_of_count34:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -2315,15 +2369,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count33 += 1
+            data_any_of_count34 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count33:
+    if not data_any_of_count34:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_stringlookup(data, custom_formats={}, name_prefix=None):
-    data_any_of_count34 = 0
-    if not data_any_of_count34:
+    data_any_of_count35 = 0
+    if not data_any_of_count35:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -2404,15 +2458,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "oov_method" in data_keys:
                     data_keys.remove("oov_method")
                     data__oovmethod = data["oov_method"]
-            data_any_of_count34 += 1
+            data_any_of_count35 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count34:
+    if not data_any_of_count35:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count34 += 1
+            data_any_of_count35 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count34:
+    if not data_any_of_count35:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -2420,15 +2474,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count34 += 1
+            data_any_of_count35 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count34:
+    if not data_any_of_count35:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_stackedrnncells(data, custom_formats={}, name_prefix=None):
-    data_any_of_count35 = 0
-    if not data_any_of_count35:
+    data_any_of_count36 = 0
+    if not data_any_of_count36:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -2466,15 +2520,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "cells" in data_keys:
                     data_keys.remove("cells")
                     data__cells = data["cells"]
-            data_any_of_count35 += 1
+            data_any_of_count36 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count35:
+    if not data_any_of_count36:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count35 += 1
+            data_any_of_count36 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count35:
+    if not data_any_of_count36:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -2482,15 +2536,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count35 += 1
+            data_any_of_count36 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count35:
+    if not data_any_of_count36:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_spectralnormalization(data, custom_formats={}, name_prefix=None):
-    data_any_of_count36 = 0
-    if not data_any_of_count36:
+    data_any_of_count37 = 0
+    if not data_any_of_count37:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -2534,15 +2588,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__poweriterations = data["power_iterations"]
                     if not isinstance(data__poweriterations, (int)) and not (isinstance(data__poweriterations, float) and data__poweriterations.is_integer()) or isinstance(data__poweriterations, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".power_iterations must be integer")
-            data_any_of_count36 += 1
+            data_any_of_count37 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count36:
+    if not data_any_of_count37:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count36 += 1
+            data_any_of_count37 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count36:
+    if not data_any_of_count37:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -2550,77 +2604,13 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count36 += 1
+            data_any_of_count37 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count36:
+    if not data_any_of_count37:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_spatialdropout3d(data, custom_formats={}, name_prefix=None):
-    data_any_of_count37 = 0
-    if not data_any_of_count37:
-        try:
-            if not isinstance(data, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data_keys = set(data.keys())
-                if "rate" in data_keys:
-                    data_keys.remove("rate")
-                    data__rate = data["rate"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_rate(data__rate, custom_formats, (name_prefix or "data") + ".rate")
-                if "seed" in data_keys:
-                    data_keys.remove("seed")
-                    data__seed = data["seed"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-            data_any_of_count37 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count37:
-        try:
-            if not isinstance(data, (NoneType)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count37 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count37:
-        try:
-            try:
-                if not isinstance(data, (dict, NoneType)):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
-            except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            else:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count37 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count37:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data, custom_formats={}, name_prefix=None):
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_rate(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (int, float, Decimal)) or isinstance(data, bool):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be number")
-    if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
-        if data < 0:
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must be bigger than or equal to 0")
-        if data > 1:
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must be smaller than or equal to 1")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_spatialdropout2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count38 = 0
     if not data_any_of_count38:
         try:
@@ -2671,7 +2661,20 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_spatialdropout1d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data, custom_formats={}, name_prefix=None):
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_rate(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (int, float, Decimal)) or isinstance(data, bool):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be number")
+    if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
+        if data < 0:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must be bigger than or equal to 0")
+        if data > 1:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must be smaller than or equal to 1")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_spatialdropout2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count39 = 0
     if not data_any_of_count39:
         try:
@@ -2696,6 +2699,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("dtype")
                     data__dtype = data["dtype"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
+                if "data_format" in data_keys:
+                    data_keys.remove("data_format")
+                    data__dataformat = data["data_format"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
             data_any_of_count39 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count39:
@@ -2718,9 +2725,56 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_solarization(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_spatialdropout1d(data, custom_formats={}, name_prefix=None):
     data_any_of_count40 = 0
     if not data_any_of_count40:
+        try:
+            if not isinstance(data, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data_keys = set(data.keys())
+                if "rate" in data_keys:
+                    data_keys.remove("rate")
+                    data__rate = data["rate"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_rate(data__rate, custom_formats, (name_prefix or "data") + ".rate")
+                if "seed" in data_keys:
+                    data_keys.remove("seed")
+                    data__seed = data["seed"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
+                if "dtype" in data_keys:
+                    data_keys.remove("dtype")
+                    data__dtype = data["dtype"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
+            data_any_of_count40 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count40:
+        try:
+            if not isinstance(data, (NoneType)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
+            data_any_of_count40 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count40:
+        try:
+            try:
+                if not isinstance(data, (dict, NoneType)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
+            except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            else:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
+            data_any_of_count40 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count40:
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_solarization(data, custom_formats={}, name_prefix=None):
+    data_any_of_count41 = 0
+    if not data_any_of_count41:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -2758,14 +2812,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "addition_factor" in data_keys:
                     data_keys.remove("addition_factor")
                     data__additionfactor = data["addition_factor"]
-                    data__additionfactor_any_of_count41 = 0
-                    if not data__additionfactor_any_of_count41:
+                    data__additionfactor_any_of_count42 = 0
+                    if not data__additionfactor_any_of_count42:
                         try:
                             if not isinstance(data__additionfactor, (int, float, Decimal)) or isinstance(data__additionfactor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".addition_factor must be number")
-                            data__additionfactor_any_of_count41 += 1
+                            data__additionfactor_any_of_count42 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__additionfactor_any_of_count41:
+                    if not data__additionfactor_any_of_count42:
                         try:
                             if not isinstance(data__additionfactor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".addition_factor must be array")
@@ -2777,21 +2831,21 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__additionfactor_x, data__additionfactor_item in enumerate(data__additionfactor):
                                     if not isinstance(data__additionfactor_item, (int, float, Decimal)) or isinstance(data__additionfactor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".addition_factor[{data__additionfactor_x}]".format(**locals()) + " must be number")
-                            data__additionfactor_any_of_count41 += 1
+                            data__additionfactor_any_of_count42 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__additionfactor_any_of_count41:
+                    if not data__additionfactor_any_of_count42:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".addition_factor cannot be validated by any definition")
                 if "threshold_factor" in data_keys:
                     data_keys.remove("threshold_factor")
                     data__thresholdfactor = data["threshold_factor"]
-                    data__thresholdfactor_any_of_count42 = 0
-                    if not data__thresholdfactor_any_of_count42:
+                    data__thresholdfactor_any_of_count43 = 0
+                    if not data__thresholdfactor_any_of_count43:
                         try:
                             if not isinstance(data__thresholdfactor, (int, float, Decimal)) or isinstance(data__thresholdfactor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".threshold_factor must be number")
-                            data__thresholdfactor_any_of_count42 += 1
+                            data__thresholdfactor_any_of_count43 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__thresholdfactor_any_of_count42:
+                    if not data__thresholdfactor_any_of_count43:
                         try:
                             if not isinstance(data__thresholdfactor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".threshold_factor must be array")
@@ -2803,9 +2857,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__thresholdfactor_x, data__thresholdfactor_item in enumerate(data__thresholdfactor):
                                     if not isinstance(data__thresholdfactor_item, (int, float, Decimal)) or isinstance(data__thresholdfactor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".threshold_factor[{data__thresholdfactor_x}]".format(**locals()) + " must be number")
-                            data__thresholdfactor_any_of_count42 += 1
+                            data__thresholdfactor_any_of_count43 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__thresholdfactor_any_of_count42:
+                    if not data__thresholdfactor_any_of_count43:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".threshold_factor cannot be validated by any definition")
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
@@ -2817,14 +2871,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count43 = 0
-                    if not data__factor_any_of_count43:
+                    data__factor_any_of_count44 = 0
+                    if not data__factor_any_of_count44:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count43 += 1
+                            data__factor_any_of_count44 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count43:
+                    if not data__factor_any_of_count44:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -2836,9 +2890,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count43 += 1
+                            data__factor_any_of_count44 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count43:
+                    if not data__factor_any_of_count44:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
@@ -2847,15 +2901,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-            data_any_of_count40 += 1
+            data_any_of_count41 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count40:
+    if not data_any_of_count41:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count40 += 1
+            data_any_of_count41 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count40:
+    if not data_any_of_count41:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -2863,15 +2917,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count40 += 1
+            data_any_of_count41 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count40:
+    if not data_any_of_count41:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_softmax(data, custom_formats={}, name_prefix=None):
-    data_any_of_count44 = 0
-    if not data_any_of_count44:
+    data_any_of_count45 = 0
+    if not data_any_of_count45:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -2910,15 +2964,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("axis")
                     data__axis = data["axis"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_axis(data__axis, custom_formats, (name_prefix or "data") + ".axis")
-            data_any_of_count44 += 1
+            data_any_of_count45 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count44:
+    if not data_any_of_count45:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count44 += 1
+            data_any_of_count45 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count44:
+    if not data_any_of_count45:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -2926,15 +2980,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count44 += 1
+            data_any_of_count45 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count44:
+    if not data_any_of_count45:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_simplernncell(data, custom_formats={}, name_prefix=None):
-    data_any_of_count45 = 0
-    if not data_any_of_count45:
+    data_any_of_count46 = 0
+    if not data_any_of_count46:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -3029,15 +3083,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("seed")
                     data__seed = data["seed"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-            data_any_of_count45 += 1
+            data_any_of_count46 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count45:
+    if not data_any_of_count46:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count45 += 1
+            data_any_of_count46 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count45:
+    if not data_any_of_count46:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -3045,9 +3099,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count45 += 1
+            data_any_of_count46 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count45:
+    if not data_any_of_count46:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -3076,23 +3130,23 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_constraint(data, custom_formats={}, name_prefix=None):
-    data_any_of_count46 = 0
-    if not data_any_of_count46:
+    data_any_of_count47 = 0
+    if not data_any_of_count47:
         try:
-            data_any_of_count47 = 0
-            if not data_any_of_count47:
+            data_any_of_count48 = 0
+            if not data_any_of_count48:
                 try:
                     if not isinstance(data, (str)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
                     if not (isinstance(data, str) and data == 'Constraint' or isinstance(data, str) and data == 'MaxNorm' or isinstance(data, str) and data == 'MinMaxNorm' or isinstance(data, str) and data == 'NonNeg' or isinstance(data, str) and data == 'UnitNorm' or isinstance(data, str) and data == 'constraint' or isinstance(data, str) and data == 'max_norm' or isinstance(data, str) and data == 'min_max_norm' or isinstance(data, str) and data == 'non_neg' or isinstance(data, str) and data == 'unit_norm'):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be one of ['Constraint', 'MaxNorm', 'MinMaxNorm', 'NonNeg', 'UnitNorm', 'constraint', 'max_norm', 'min_max_norm', 'non_neg', 'unit_norm']")
-                    data_any_of_count47 += 1
+                    data_any_of_count48 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            if not data_any_of_count47:
+            if not data_any_of_count48:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
-            data_any_of_count46 += 1
+            data_any_of_count47 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count46:
+    if not data_any_of_count47:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -3103,15 +3157,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain at least 1 properties")
                 if data_len > 1:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain less than or equal to 1 properties")
-            data_any_of_count46 += 1
+            data_any_of_count47 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count46:
+    if not data_any_of_count47:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count46 += 1
+            data_any_of_count47 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count46:
+    if not data_any_of_count47:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -3140,23 +3194,23 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_initializer(data, custom_formats={}, name_prefix=None):
-    data_any_of_count48 = 0
-    if not data_any_of_count48:
+    data_any_of_count49 = 0
+    if not data_any_of_count49:
         try:
-            data_any_of_count49 = 0
-            if not data_any_of_count49:
+            data_any_of_count50 = 0
+            if not data_any_of_count50:
                 try:
                     if not isinstance(data, (str)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
                     if not (isinstance(data, str) and data == 'GlorotNormal' or isinstance(data, str) and data == 'GlorotUniform' or isinstance(data, str) and data == 'HeNormal' or isinstance(data, str) and data == 'HeUniform' or isinstance(data, str) and data == 'Identity' or isinstance(data, str) and data == 'IdentityInitializer' or isinstance(data, str) and data == 'LecunNormal' or isinstance(data, str) and data == 'LecunUniform' or isinstance(data, str) and data == 'Ones' or isinstance(data, str) and data == 'Orthogonal' or isinstance(data, str) and data == 'OrthogonalInitializer' or isinstance(data, str) and data == 'RandomNormal' or isinstance(data, str) and data == 'RandomUniform' or isinstance(data, str) and data == 'STFT' or isinstance(data, str) and data == 'STFTInitializer' or isinstance(data, str) and data == 'TruncatedNormal' or isinstance(data, str) and data == 'VarianceScaling' or isinstance(data, str) and data == 'Zeros' or isinstance(data, str) and data == 'glorot_normal' or isinstance(data, str) and data == 'glorot_uniform' or isinstance(data, str) and data == 'he_normal' or isinstance(data, str) and data == 'he_uniform' or isinstance(data, str) and data == 'identity' or isinstance(data, str) and data == 'lecun_normal' or isinstance(data, str) and data == 'lecun_uniform' or isinstance(data, str) and data == 'normal' or isinstance(data, str) and data == 'one' or isinstance(data, str) and data == 'ones' or isinstance(data, str) and data == 'orthogonal' or isinstance(data, str) and data == 'random_normal' or isinstance(data, str) and data == 'random_uniform' or isinstance(data, str) and data == 'stft' or isinstance(data, str) and data == 'truncated_normal' or isinstance(data, str) and data == 'uniform' or isinstance(data, str) and data == 'variance_scaling' or isinstance(data, str) and data == 'zero' or isinstance(data, str) and data == 'zeros'):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be one of ['GlorotNormal', 'GlorotUniform', 'HeNormal', 'HeUniform', 'Identity', 'IdentityInitializer', 'LecunNormal', 'LecunUniform', 'Ones', 'Orthogonal', 'OrthogonalInitializer', 'RandomNormal', 'RandomUniform', 'STFT', 'STFTInitializer', 'TruncatedNormal', 'VarianceScaling', 'Zeros', 'glorot_normal', 'glorot_uniform', 'he_normal', 'he_uniform', 'identity', 'lecun_normal', 'lecun_uniform', 'normal', 'one', 'ones', 'orthogonal', 'random_normal', 'random_uniform', 'stft', 'truncated_normal', 'uniform', 'variance_scaling', 'zero', 'zeros']")
-                    data_any_of_count49 += 1
+                    data_any_of_count50 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            if not data_any_of_count49:
+            if not data_any_of_count50:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
-            data_any_of_count48 += 1
+            data_any_of_count49 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count48:
+    if not data_any_of_count49:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -3167,15 +3221,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain at least 1 properties")
                 if data_len > 1:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain less than or equal to 1 properties")
-            data_any_of_count48 += 1
+            data_any_of_count49 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count48:
+    if not data_any_of_count49:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count48 += 1
+            data_any_of_count49 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count48:
+    if not data_any_of_count49:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -3197,23 +3251,23 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_activationfunction(data, custom_formats={}, name_prefix=None):
-    data_any_of_count50 = 0
-    if not data_any_of_count50:
+    data_any_of_count51 = 0
+    if not data_any_of_count51:
         try:
-            data_any_of_count51 = 0
-            if not data_any_of_count51:
+            data_any_of_count52 = 0
+            if not data_any_of_count52:
                 try:
                     if not isinstance(data, (str)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
                     if not (isinstance(data, str) and data == 'celu' or isinstance(data, str) and data == 'elu' or isinstance(data, str) and data == 'exponential' or isinstance(data, str) and data == 'gelu' or isinstance(data, str) and data == 'glu' or isinstance(data, str) and data == 'hard_shrink' or isinstance(data, str) and data == 'hard_sigmoid' or isinstance(data, str) and data == 'hard_silu' or isinstance(data, str) and data == 'hard_swish' or isinstance(data, str) and data == 'hard_tanh' or isinstance(data, str) and data == 'leaky_relu' or isinstance(data, str) and data == 'linear' or isinstance(data, str) and data == 'log_sigmoid' or isinstance(data, str) and data == 'log_softmax' or isinstance(data, str) and data == 'mish' or isinstance(data, str) and data == 'relu' or isinstance(data, str) and data == 'relu6' or isinstance(data, str) and data == 'selu' or isinstance(data, str) and data == 'sigmoid' or isinstance(data, str) and data == 'silu' or isinstance(data, str) and data == 'soft_shrink' or isinstance(data, str) and data == 'softmax' or isinstance(data, str) and data == 'softplus' or isinstance(data, str) and data == 'softsign' or isinstance(data, str) and data == 'sparse_plus' or isinstance(data, str) and data == 'sparse_sigmoid' or isinstance(data, str) and data == 'sparsemax' or isinstance(data, str) and data == 'squareplus' or isinstance(data, str) and data == 'swish' or isinstance(data, str) and data == 'tanh' or isinstance(data, str) and data == 'tanh_shrink'):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be one of ['celu', 'elu', 'exponential', 'gelu', 'glu', 'hard_shrink', 'hard_sigmoid', 'hard_silu', 'hard_swish', 'hard_tanh', 'leaky_relu', 'linear', 'log_sigmoid', 'log_softmax', 'mish', 'relu', 'relu6', 'selu', 'sigmoid', 'silu', 'soft_shrink', 'softmax', 'softplus', 'softsign', 'sparse_plus', 'sparse_sigmoid', 'sparsemax', 'squareplus', 'swish', 'tanh', 'tanh_shrink']")
-                    data_any_of_count51 += 1
+                    data_any_of_count52 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            if not data_any_of_count51:
+            if not data_any_of_count52:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
-            data_any_of_count50 += 1
+            data_any_of_count51 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count50:
+    if not data_any_of_count51:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -3224,15 +3278,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain at least 1 properties")
                 if data_len > 1:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain less than or equal to 1 properties")
-            data_any_of_count50 += 1
+            data_any_of_count51 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count50:
+    if not data_any_of_count51:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count50 += 1
+            data_any_of_count51 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count50:
+    if not data_any_of_count51:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -3245,8 +3299,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_simplernn(data, custom_formats={}, name_prefix=None):
-    data_any_of_count52 = 0
-    if not data_any_of_count52:
+    data_any_of_count53 = 0
+    if not data_any_of_count53:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -3365,15 +3419,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("zero_output_for_mask")
                     data__zerooutputformask = data["zero_output_for_mask"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_zero_output_for_mask(data__zerooutputformask, custom_formats, (name_prefix or "data") + ".zero_output_for_mask")
-            data_any_of_count52 += 1
+            data_any_of_count53 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count52:
+    if not data_any_of_count53:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count52 += 1
+            data_any_of_count53 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count52:
+    if not data_any_of_count53:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -3381,9 +3435,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count52 += 1
+            data_any_of_count53 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count52:
+    if not data_any_of_count53:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -3418,8 +3472,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_separableconv2d(data, custom_formats={}, name_prefix=None):
-    data_any_of_count53 = 0
-    if not data_any_of_count53:
+    data_any_of_count54 = 0
+    if not data_any_of_count54:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -3526,15 +3580,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("bias_constraint")
                     data__biasconstraint = data["bias_constraint"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-            data_any_of_count53 += 1
+            data_any_of_count54 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count53:
+    if not data_any_of_count54:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count53 += 1
+            data_any_of_count54 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count53:
+    if not data_any_of_count54:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -3542,9 +3596,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count53 += 1
+            data_any_of_count54 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count53:
+    if not data_any_of_count54:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -3589,25 +3643,25 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data, custom_formats={}, name_prefix=None):
-    data_any_of_count54 = 0
-    if not data_any_of_count54:
+    data_any_of_count55 = 0
+    if not data_any_of_count55:
         try:
             if not isinstance(data, (str)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
             if not (isinstance(data, str) and data == 'causal' or isinstance(data, str) and data == 'same' or isinstance(data, str) and data == 'valid'):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be one of ['causal', 'same', 'valid']")
-            data_any_of_count54 += 1
+            data_any_of_count55 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count54:
+    if not data_any_of_count55:
         try:
             if not isinstance(data, (str)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
             if isinstance(data, str):
                 if not REGEX_PATTERNS['^(?:[cC][aA][uU][sS][aA][lL]|[sS][aA][mM][eE]|[vV][aA][lL][iI][dD])$'].search(data):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^(?:[cC][aA][uU][sS][aA][lL]|[sS][aA][mM][eE]|[vV][aA][lL][iI][dD])$")
-            data_any_of_count54 += 1
+            data_any_of_count55 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count54:
+    if not data_any_of_count55:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -3628,8 +3682,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_separableconv1d(data, custom_formats={}, name_prefix=None):
-    data_any_of_count55 = 0
-    if not data_any_of_count55:
+    data_any_of_count56 = 0
+    if not data_any_of_count56:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -3736,15 +3790,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("bias_constraint")
                     data__biasconstraint = data["bias_constraint"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-            data_any_of_count55 += 1
+            data_any_of_count56 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count55:
+    if not data_any_of_count56:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count55 += 1
+            data_any_of_count56 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count55:
+    if not data_any_of_count56:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -3752,9 +3806,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count55 += 1
+            data_any_of_count56 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count55:
+    if not data_any_of_count56:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -3767,8 +3821,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_stftspectrogram(data, custom_formats={}, name_prefix=None):
-    data_any_of_count56 = 0
-    if not data_any_of_count56:
+    data_any_of_count57 = 0
+    if not data_any_of_count57:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -3841,15 +3895,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-            data_any_of_count56 += 1
+            data_any_of_count57 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count56:
+    if not data_any_of_count57:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count56 += 1
+            data_any_of_count57 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count56:
+    if not data_any_of_count57:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -3857,15 +3911,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count56 += 1
+            data_any_of_count57 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count56:
+    if not data_any_of_count57:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_reversibleembedding(data, custom_formats={}, name_prefix=None):
-    data_any_of_count57 = 0
-    if not data_any_of_count57:
+    data_any_of_count58 = 0
+    if not data_any_of_count58:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -3947,15 +4001,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("quantization_config")
                     data__quantizationconfig = data["quantization_config"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_quantization_config(data__quantizationconfig, custom_formats, (name_prefix or "data") + ".quantization_config")
-            data_any_of_count57 += 1
+            data_any_of_count58 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count57:
+    if not data_any_of_count58:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count57 += 1
+            data_any_of_count58 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count57:
+    if not data_any_of_count58:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -3963,9 +4017,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count57 += 1
+            data_any_of_count58 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count57:
+    if not data_any_of_count58:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -4007,8 +4061,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_resizing(data, custom_formats={}, name_prefix=None):
-    data_any_of_count58 = 0
-    if not data_any_of_count58:
+    data_any_of_count59 = 0
+    if not data_any_of_count59:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -4079,14 +4133,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count59 = 0
-                    if not data__factor_any_of_count59:
+                    data__factor_any_of_count60 = 0
+                    if not data__factor_any_of_count60:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count59 += 1
+                            data__factor_any_of_count60 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count59:
+                    if not data__factor_any_of_count60:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -4098,9 +4152,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count59 += 1
+                            data__factor_any_of_count60 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count59:
+                    if not data__factor_any_of_count60:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
@@ -4109,15 +4163,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-            data_any_of_count58 += 1
+            data_any_of_count59 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count58:
+    if not data_any_of_count59:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count58 += 1
+            data_any_of_count59 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count58:
+    if not data_any_of_count59:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -4125,9 +4179,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count58 += 1
+            data_any_of_count59 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count58:
+    if not data_any_of_count59:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -4137,8 +4191,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_reshape(data, custom_formats={}, name_prefix=None):
-    data_any_of_count60 = 0
-    if not data_any_of_count60:
+    data_any_of_count61 = 0
+    if not data_any_of_count61:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -4187,15 +4241,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                             if isinstance(data__targetshape_item, (int, float, Decimal)) and not isinstance(data__targetshape_item, bool):
                                 if data__targetshape_item < -1:
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".target_shape[{data__targetshape_x}]".format(**locals()) + " must be bigger than or equal to -1")
-            data_any_of_count60 += 1
+            data_any_of_count61 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count60:
+    if not data_any_of_count61:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count60 += 1
+            data_any_of_count61 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count60:
+    if not data_any_of_count61:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -4203,15 +4257,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count60 += 1
+            data_any_of_count61 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count60:
+    if not data_any_of_count61:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_rescaling(data, custom_formats={}, name_prefix=None):
-    data_any_of_count61 = 0
-    if not data_any_of_count61:
+    data_any_of_count62 = 0
+    if not data_any_of_count62:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -4249,14 +4303,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "scale" in data_keys:
                     data_keys.remove("scale")
                     data__scale = data["scale"]
-                    data__scale_any_of_count62 = 0
-                    if not data__scale_any_of_count62:
+                    data__scale_any_of_count63 = 0
+                    if not data__scale_any_of_count63:
                         try:
                             if not isinstance(data__scale, (int, float, Decimal)) or isinstance(data__scale, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".scale must be number")
-                            data__scale_any_of_count62 += 1
+                            data__scale_any_of_count63 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__scale_any_of_count62:
+                    if not data__scale_any_of_count63:
                         try:
                             if not isinstance(data__scale, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".scale must be array")
@@ -4268,21 +4322,21 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__scale_x, data__scale_item in enumerate(data__scale):
                                     if not isinstance(data__scale_item, (int, float, Decimal)) or isinstance(data__scale_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".scale[{data__scale_x}]".format(**locals()) + " must be number")
-                            data__scale_any_of_count62 += 1
+                            data__scale_any_of_count63 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__scale_any_of_count62:
+                    if not data__scale_any_of_count63:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".scale cannot be validated by any definition")
                 if "offset" in data_keys:
                     data_keys.remove("offset")
                     data__offset = data["offset"]
-                    data__offset_any_of_count63 = 0
-                    if not data__offset_any_of_count63:
+                    data__offset_any_of_count64 = 0
+                    if not data__offset_any_of_count64:
                         try:
                             if not isinstance(data__offset, (int, float, Decimal)) or isinstance(data__offset, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".offset must be number")
-                            data__offset_any_of_count63 += 1
+                            data__offset_any_of_count64 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__offset_any_of_count63:
+                    if not data__offset_any_of_count64:
                         try:
                             if not isinstance(data__offset, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".offset must be array")
@@ -4294,19 +4348,19 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__offset_x, data__offset_item in enumerate(data__offset):
                                     if not isinstance(data__offset_item, (int, float, Decimal)) or isinstance(data__offset_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".offset[{data__offset_x}]".format(**locals()) + " must be number")
-                            data__offset_any_of_count63 += 1
+                            data__offset_any_of_count64 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__offset_any_of_count63:
+                    if not data__offset_any_of_count64:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".offset cannot be validated by any definition")
-            data_any_of_count61 += 1
+            data_any_of_count62 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count61:
+    if not data_any_of_count62:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count61 += 1
+            data_any_of_count62 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count61:
+    if not data_any_of_count62:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -4314,15 +4368,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count61 += 1
+            data_any_of_count62 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count61:
+    if not data_any_of_count62:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_repeatvector(data, custom_formats={}, name_prefix=None):
-    data_any_of_count64 = 0
-    if not data_any_of_count64:
+    data_any_of_count65 = 0
+    if not data_any_of_count65:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -4365,15 +4419,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     if isinstance(data__n, (int, float, Decimal)) and not isinstance(data__n, bool):
                         if data__n < 1:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".n must be bigger than or equal to 1")
-            data_any_of_count64 += 1
+            data_any_of_count65 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count64:
+    if not data_any_of_count65:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count64 += 1
+            data_any_of_count65 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count64:
+    if not data_any_of_count65:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -4381,15 +4435,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count64 += 1
+            data_any_of_count65 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count64:
+    if not data_any_of_count65:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_relu(data, custom_formats={}, name_prefix=None):
-    data_any_of_count65 = 0
-    if not data_any_of_count65:
+    data_any_of_count66 = 0
+    if not data_any_of_count66:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -4437,15 +4491,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__threshold = data["threshold"]
                     if not isinstance(data__threshold, (int, float, Decimal)) or isinstance(data__threshold, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".threshold must be number")
-            data_any_of_count65 += 1
+            data_any_of_count66 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count65:
+    if not data_any_of_count66:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count65 += 1
+            data_any_of_count66 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count65:
+    if not data_any_of_count66:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -4453,15 +4507,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count65 += 1
+            data_any_of_count66 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count65:
+    if not data_any_of_count66:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomzoom(data, custom_formats={}, name_prefix=None):
-    data_any_of_count66 = 0
-    if not data_any_of_count66:
+    data_any_of_count67 = 0
+    if not data_any_of_count67:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -4525,14 +4579,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count67 = 0
-                    if not data__factor_any_of_count67:
+                    data__factor_any_of_count68 = 0
+                    if not data__factor_any_of_count68:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count67 += 1
+                            data__factor_any_of_count68 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count67:
+                    if not data__factor_any_of_count68:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -4544,22 +4598,22 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count67 += 1
+                            data__factor_any_of_count68 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count67:
+                    if not data__factor_any_of_count68:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count66 += 1
+            data_any_of_count67 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count66:
+    if not data_any_of_count67:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count66 += 1
+            data_any_of_count67 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count66:
+    if not data_any_of_count67:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -4567,15 +4621,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count66 += 1
+            data_any_of_count67 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count66:
+    if not data_any_of_count67:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomtranslation(data, custom_formats={}, name_prefix=None):
-    data_any_of_count68 = 0
-    if not data_any_of_count68:
+    data_any_of_count69 = 0
+    if not data_any_of_count69:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -4639,14 +4693,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count69 = 0
-                    if not data__factor_any_of_count69:
+                    data__factor_any_of_count70 = 0
+                    if not data__factor_any_of_count70:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count69 += 1
+                            data__factor_any_of_count70 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count69:
+                    if not data__factor_any_of_count70:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -4658,22 +4712,22 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count69 += 1
+                            data__factor_any_of_count70 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count69:
+                    if not data__factor_any_of_count70:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count68 += 1
+            data_any_of_count69 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count68:
+    if not data_any_of_count69:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count68 += 1
+            data_any_of_count69 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count68:
+    if not data_any_of_count69:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -4681,15 +4735,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count68 += 1
+            data_any_of_count69 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count68:
+    if not data_any_of_count69:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomshear(data, custom_formats={}, name_prefix=None):
-    data_any_of_count70 = 0
-    if not data_any_of_count70:
+    data_any_of_count71 = 0
+    if not data_any_of_count71:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -4727,14 +4781,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "x_factor" in data_keys:
                     data_keys.remove("x_factor")
                     data__xfactor = data["x_factor"]
-                    data__xfactor_any_of_count71 = 0
-                    if not data__xfactor_any_of_count71:
+                    data__xfactor_any_of_count72 = 0
+                    if not data__xfactor_any_of_count72:
                         try:
                             if not isinstance(data__xfactor, (int, float, Decimal)) or isinstance(data__xfactor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".x_factor must be number")
-                            data__xfactor_any_of_count71 += 1
+                            data__xfactor_any_of_count72 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__xfactor_any_of_count71:
+                    if not data__xfactor_any_of_count72:
                         try:
                             if not isinstance(data__xfactor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".x_factor must be array")
@@ -4746,21 +4800,21 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__xfactor_x, data__xfactor_item in enumerate(data__xfactor):
                                     if not isinstance(data__xfactor_item, (int, float, Decimal)) or isinstance(data__xfactor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".x_factor[{data__xfactor_x}]".format(**locals()) + " must be number")
-                            data__xfactor_any_of_count71 += 1
+                            data__xfactor_any_of_count72 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__xfactor_any_of_count71:
+                    if not data__xfactor_any_of_count72:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".x_factor cannot be validated by any definition")
                 if "y_factor" in data_keys:
                     data_keys.remove("y_factor")
                     data__yfactor = data["y_factor"]
-                    data__yfactor_any_of_count72 = 0
-                    if not data__yfactor_any_of_count72:
+                    data__yfactor_any_of_count73 = 0
+                    if not data__yfactor_any_of_count73:
                         try:
                             if not isinstance(data__yfactor, (int, float, Decimal)) or isinstance(data__yfactor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".y_factor must be number")
-                            data__yfactor_any_of_count72 += 1
+                            data__yfactor_any_of_count73 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__yfactor_any_of_count72:
+                    if not data__yfactor_any_of_count73:
                         try:
                             if not isinstance(data__yfactor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".y_factor must be array")
@@ -4772,9 +4826,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__yfactor_x, data__yfactor_item in enumerate(data__yfactor):
                                     if not isinstance(data__yfactor_item, (int, float, Decimal)) or isinstance(data__yfactor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".y_factor[{data__yfactor_x}]".format(**locals()) + " must be number")
-                            data__yfactor_any_of_count72 += 1
+                            data__yfactor_any_of_count73 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__yfactor_any_of_count72:
+                    if not data__yfactor_any_of_count73:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".y_factor cannot be validated by any definition")
                 if "interpolation" in data_keys:
                     data_keys.remove("interpolation")
@@ -4799,14 +4853,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count73 = 0
-                    if not data__factor_any_of_count73:
+                    data__factor_any_of_count74 = 0
+                    if not data__factor_any_of_count74:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count73 += 1
+                            data__factor_any_of_count74 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count73:
+                    if not data__factor_any_of_count74:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -4818,22 +4872,22 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count73 += 1
+                            data__factor_any_of_count74 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count73:
+                    if not data__factor_any_of_count74:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count70 += 1
+            data_any_of_count71 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count70:
+    if not data_any_of_count71:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count70 += 1
+            data_any_of_count71 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count70:
+    if not data_any_of_count71:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -4841,15 +4895,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count70 += 1
+            data_any_of_count71 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count70:
+    if not data_any_of_count71:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomsharpness(data, custom_formats={}, name_prefix=None):
-    data_any_of_count74 = 0
-    if not data_any_of_count74:
+    data_any_of_count75 = 0
+    if not data_any_of_count75:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -4887,14 +4941,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count75 = 0
-                    if not data__factor_any_of_count75:
+                    data__factor_any_of_count76 = 0
+                    if not data__factor_any_of_count76:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count75 += 1
+                            data__factor_any_of_count76 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count75:
+                    if not data__factor_any_of_count76:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -4906,9 +4960,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count75 += 1
+                            data__factor_any_of_count76 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count75:
+                    if not data__factor_any_of_count76:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
@@ -4924,15 +4978,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count74 += 1
+            data_any_of_count75 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count74:
+    if not data_any_of_count75:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count74 += 1
+            data_any_of_count75 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count74:
+    if not data_any_of_count75:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -4940,15 +4994,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count74 += 1
+            data_any_of_count75 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count74:
+    if not data_any_of_count75:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomsaturation(data, custom_formats={}, name_prefix=None):
-    data_any_of_count76 = 0
-    if not data_any_of_count76:
+    data_any_of_count77 = 0
+    if not data_any_of_count77:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -4986,14 +5040,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count77 = 0
-                    if not data__factor_any_of_count77:
+                    data__factor_any_of_count78 = 0
+                    if not data__factor_any_of_count78:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count77 += 1
+                            data__factor_any_of_count78 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count77:
+                    if not data__factor_any_of_count78:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -5005,9 +5059,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count77 += 1
+                            data__factor_any_of_count78 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count77:
+                    if not data__factor_any_of_count78:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
@@ -5023,15 +5077,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count76 += 1
+            data_any_of_count77 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count76:
+    if not data_any_of_count77:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count76 += 1
+            data_any_of_count77 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count76:
+    if not data_any_of_count77:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -5039,15 +5093,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count76 += 1
+            data_any_of_count77 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count76:
+    if not data_any_of_count77:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomrotation(data, custom_formats={}, name_prefix=None):
-    data_any_of_count78 = 0
-    if not data_any_of_count78:
+    data_any_of_count79 = 0
+    if not data_any_of_count79:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -5085,14 +5139,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count79 = 0
-                    if not data__factor_any_of_count79:
+                    data__factor_any_of_count80 = 0
+                    if not data__factor_any_of_count80:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count79 += 1
+                            data__factor_any_of_count80 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count79:
+                    if not data__factor_any_of_count80:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -5104,9 +5158,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count79 += 1
+                            data__factor_any_of_count80 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count79:
+                    if not data__factor_any_of_count80:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "fill_mode" in data_keys:
                     data_keys.remove("fill_mode")
@@ -5131,15 +5185,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count78 += 1
+            data_any_of_count79 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count78:
+    if not data_any_of_count79:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count78 += 1
+            data_any_of_count79 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count78:
+    if not data_any_of_count79:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -5147,15 +5201,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count78 += 1
+            data_any_of_count79 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count78:
+    if not data_any_of_count79:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomposterization(data, custom_formats={}, name_prefix=None):
-    data_any_of_count80 = 0
-    if not data_any_of_count80:
+    data_any_of_count81 = 0
+    if not data_any_of_count81:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -5193,14 +5247,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count81 = 0
-                    if not data__factor_any_of_count81:
+                    data__factor_any_of_count82 = 0
+                    if not data__factor_any_of_count82:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count81 += 1
+                            data__factor_any_of_count82 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count81:
+                    if not data__factor_any_of_count82:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -5212,9 +5266,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count81 += 1
+                            data__factor_any_of_count82 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count81:
+                    if not data__factor_any_of_count82:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
@@ -5230,15 +5284,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count80 += 1
+            data_any_of_count81 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count80:
+    if not data_any_of_count81:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count80 += 1
+            data_any_of_count81 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count80:
+    if not data_any_of_count81:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -5246,15 +5300,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count80 += 1
+            data_any_of_count81 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count80:
+    if not data_any_of_count81:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomperspective(data, custom_formats={}, name_prefix=None):
-    data_any_of_count82 = 0
-    if not data_any_of_count82:
+    data_any_of_count83 = 0
+    if not data_any_of_count83:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -5292,14 +5346,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count83 = 0
-                    if not data__factor_any_of_count83:
+                    data__factor_any_of_count84 = 0
+                    if not data__factor_any_of_count84:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count83 += 1
+                            data__factor_any_of_count84 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count83:
+                    if not data__factor_any_of_count84:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -5311,9 +5365,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count83 += 1
+                            data__factor_any_of_count84 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count83:
+                    if not data__factor_any_of_count84:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "scale" in data_keys:
                     data_keys.remove("scale")
@@ -5339,15 +5393,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count82 += 1
+            data_any_of_count83 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count82:
+    if not data_any_of_count83:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count82 += 1
+            data_any_of_count83 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count82:
+    if not data_any_of_count83:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -5355,21 +5409,21 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count82 += 1
+            data_any_of_count83 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count82:
+    if not data_any_of_count83:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_scale_2(data, custom_formats={}, name_prefix=None):
-    data_any_of_count84 = 0
-    if not data_any_of_count84:
+    data_any_of_count85 = 0
+    if not data_any_of_count85:
         try:
             if not isinstance(data, (int, float, Decimal)) or isinstance(data, bool):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be number")
-            data_any_of_count84 += 1
+            data_any_of_count85 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count84:
+    if not data_any_of_count85:
         try:
             if not isinstance(data, (list, tuple)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array")
@@ -5381,15 +5435,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 for data_x, data_item in enumerate(data):
                     if not isinstance(data_item, (int, float, Decimal)) or isinstance(data_item, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be number")
-            data_any_of_count84 += 1
+            data_any_of_count85 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count84:
+    if not data_any_of_count85:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randominvert(data, custom_formats={}, name_prefix=None):
-    data_any_of_count85 = 0
-    if not data_any_of_count85:
+    data_any_of_count86 = 0
+    if not data_any_of_count86:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -5427,14 +5481,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count86 = 0
-                    if not data__factor_any_of_count86:
+                    data__factor_any_of_count87 = 0
+                    if not data__factor_any_of_count87:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count86 += 1
+                            data__factor_any_of_count87 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count86:
+                    if not data__factor_any_of_count87:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -5446,9 +5500,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count86 += 1
+                            data__factor_any_of_count87 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count86:
+                    if not data__factor_any_of_count87:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
@@ -5464,15 +5518,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count85 += 1
+            data_any_of_count86 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count85:
+    if not data_any_of_count86:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count85 += 1
+            data_any_of_count86 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count85:
+    if not data_any_of_count86:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -5480,15 +5534,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count85 += 1
+            data_any_of_count86 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count85:
+    if not data_any_of_count86:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomhue(data, custom_formats={}, name_prefix=None):
-    data_any_of_count87 = 0
-    if not data_any_of_count87:
+    data_any_of_count88 = 0
+    if not data_any_of_count88:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -5526,14 +5580,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count88 = 0
-                    if not data__factor_any_of_count88:
+                    data__factor_any_of_count89 = 0
+                    if not data__factor_any_of_count89:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count88 += 1
+                            data__factor_any_of_count89 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count88:
+                    if not data__factor_any_of_count89:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -5545,9 +5599,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count88 += 1
+                            data__factor_any_of_count89 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count88:
+                    if not data__factor_any_of_count89:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
@@ -5563,15 +5617,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count87 += 1
+            data_any_of_count88 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count87:
+    if not data_any_of_count88:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count87 += 1
+            data_any_of_count88 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count87:
+    if not data_any_of_count88:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -5579,15 +5633,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count87 += 1
+            data_any_of_count88 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count87:
+    if not data_any_of_count88:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomgrayscale(data, custom_formats={}, name_prefix=None):
-    data_any_of_count89 = 0
-    if not data_any_of_count89:
+    data_any_of_count90 = 0
+    if not data_any_of_count90:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -5625,14 +5679,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count90 = 0
-                    if not data__factor_any_of_count90:
+                    data__factor_any_of_count91 = 0
+                    if not data__factor_any_of_count91:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count90 += 1
+                            data__factor_any_of_count91 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count90:
+                    if not data__factor_any_of_count91:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -5644,9 +5698,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count90 += 1
+                            data__factor_any_of_count91 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count90:
+                    if not data__factor_any_of_count91:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
@@ -5659,15 +5713,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count89 += 1
+            data_any_of_count90 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count89:
+    if not data_any_of_count90:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count89 += 1
+            data_any_of_count90 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count89:
+    if not data_any_of_count90:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -5675,15 +5729,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count89 += 1
+            data_any_of_count90 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count89:
+    if not data_any_of_count90:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomgaussianblur(data, custom_formats={}, name_prefix=None):
-    data_any_of_count91 = 0
-    if not data_any_of_count91:
+    data_any_of_count92 = 0
+    if not data_any_of_count92:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -5721,14 +5775,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count92 = 0
-                    if not data__factor_any_of_count92:
+                    data__factor_any_of_count93 = 0
+                    if not data__factor_any_of_count93:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count92 += 1
+                            data__factor_any_of_count93 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count92:
+                    if not data__factor_any_of_count93:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -5740,9 +5794,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count92 += 1
+                            data__factor_any_of_count93 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count92:
+                    if not data__factor_any_of_count93:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "kernel_size" in data_keys:
                     data_keys.remove("kernel_size")
@@ -5751,14 +5805,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "sigma" in data_keys:
                     data_keys.remove("sigma")
                     data__sigma = data["sigma"]
-                    data__sigma_any_of_count93 = 0
-                    if not data__sigma_any_of_count93:
+                    data__sigma_any_of_count94 = 0
+                    if not data__sigma_any_of_count94:
                         try:
                             if not isinstance(data__sigma, (int, float, Decimal)) or isinstance(data__sigma, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".sigma must be number")
-                            data__sigma_any_of_count93 += 1
+                            data__sigma_any_of_count94 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__sigma_any_of_count93:
+                    if not data__sigma_any_of_count94:
                         try:
                             if not isinstance(data__sigma, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".sigma must be array")
@@ -5770,9 +5824,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__sigma_x, data__sigma_item in enumerate(data__sigma):
                                     if not isinstance(data__sigma_item, (int, float, Decimal)) or isinstance(data__sigma_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".sigma[{data__sigma_x}]".format(**locals()) + " must be number")
-                            data__sigma_any_of_count93 += 1
+                            data__sigma_any_of_count94 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__sigma_any_of_count93:
+                    if not data__sigma_any_of_count94:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".sigma cannot be validated by any definition")
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
@@ -5788,15 +5842,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count91 += 1
+            data_any_of_count92 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count91:
+    if not data_any_of_count92:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count91 += 1
+            data_any_of_count92 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count91:
+    if not data_any_of_count92:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -5804,15 +5858,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count91 += 1
+            data_any_of_count92 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count91:
+    if not data_any_of_count92:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomflip(data, custom_formats={}, name_prefix=None):
-    data_any_of_count94 = 0
-    if not data_any_of_count94:
+    data_any_of_count95 = 0
+    if not data_any_of_count95:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -5861,14 +5915,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count95 = 0
-                    if not data__factor_any_of_count95:
+                    data__factor_any_of_count96 = 0
+                    if not data__factor_any_of_count96:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count95 += 1
+                            data__factor_any_of_count96 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count95:
+                    if not data__factor_any_of_count96:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -5880,22 +5934,22 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count95 += 1
+                            data__factor_any_of_count96 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count95:
+                    if not data__factor_any_of_count96:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count94 += 1
+            data_any_of_count95 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count94:
+    if not data_any_of_count95:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count94 += 1
+            data_any_of_count95 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count94:
+    if not data_any_of_count95:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -5903,15 +5957,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count94 += 1
+            data_any_of_count95 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count94:
+    if not data_any_of_count95:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomerasing(data, custom_formats={}, name_prefix=None):
-    data_any_of_count96 = 0
-    if not data_any_of_count96:
+    data_any_of_count97 = 0
+    if not data_any_of_count97:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -5949,14 +6003,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count97 = 0
-                    if not data__factor_any_of_count97:
+                    data__factor_any_of_count98 = 0
+                    if not data__factor_any_of_count98:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count97 += 1
+                            data__factor_any_of_count98 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count97:
+                    if not data__factor_any_of_count98:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -5968,9 +6022,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count97 += 1
+                            data__factor_any_of_count98 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count97:
+                    if not data__factor_any_of_count98:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "scale" in data_keys:
                     data_keys.remove("scale")
@@ -5992,15 +6046,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count96 += 1
+            data_any_of_count97 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count96:
+    if not data_any_of_count97:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count96 += 1
+            data_any_of_count97 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count96:
+    if not data_any_of_count97:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -6008,15 +6062,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count96 += 1
+            data_any_of_count97 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count96:
+    if not data_any_of_count97:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomelastictransform(data, custom_formats={}, name_prefix=None):
-    data_any_of_count98 = 0
-    if not data_any_of_count98:
+    data_any_of_count99 = 0
+    if not data_any_of_count99:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -6054,14 +6108,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count99 = 0
-                    if not data__factor_any_of_count99:
+                    data__factor_any_of_count100 = 0
+                    if not data__factor_any_of_count100:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count99 += 1
+                            data__factor_any_of_count100 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count99:
+                    if not data__factor_any_of_count100:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -6073,9 +6127,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count99 += 1
+                            data__factor_any_of_count100 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count99:
+                    if not data__factor_any_of_count100:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "scale" in data_keys:
                     data_keys.remove("scale")
@@ -6107,15 +6161,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count98 += 1
+            data_any_of_count99 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count98:
+    if not data_any_of_count99:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count98 += 1
+            data_any_of_count99 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count98:
+    if not data_any_of_count99:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -6123,15 +6177,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count98 += 1
+            data_any_of_count99 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count98:
+    if not data_any_of_count99:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomcrop(data, custom_formats={}, name_prefix=None):
-    data_any_of_count100 = 0
-    if not data_any_of_count100:
+    data_any_of_count101 = 0
+    if not data_any_of_count101:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -6179,14 +6233,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count101 = 0
-                    if not data__factor_any_of_count101:
+                    data__factor_any_of_count102 = 0
+                    if not data__factor_any_of_count102:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count101 += 1
+                            data__factor_any_of_count102 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count101:
+                    if not data__factor_any_of_count102:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -6198,9 +6252,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count101 += 1
+                            data__factor_any_of_count102 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count101:
+                    if not data__factor_any_of_count102:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
@@ -6209,15 +6263,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-            data_any_of_count100 += 1
+            data_any_of_count101 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count100:
+    if not data_any_of_count101:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count100 += 1
+            data_any_of_count101 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count100:
+    if not data_any_of_count101:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -6225,15 +6279,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count100 += 1
+            data_any_of_count101 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count100:
+    if not data_any_of_count101:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomcontrast(data, custom_formats={}, name_prefix=None):
-    data_any_of_count102 = 0
-    if not data_any_of_count102:
+    data_any_of_count103 = 0
+    if not data_any_of_count103:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -6271,14 +6325,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count103 = 0
-                    if not data__factor_any_of_count103:
+                    data__factor_any_of_count104 = 0
+                    if not data__factor_any_of_count104:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count103 += 1
+                            data__factor_any_of_count104 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count103:
+                    if not data__factor_any_of_count104:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -6290,9 +6344,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count103 += 1
+                            data__factor_any_of_count104 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count103:
+                    if not data__factor_any_of_count104:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
@@ -6308,15 +6362,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-            data_any_of_count102 += 1
+            data_any_of_count103 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count102:
+    if not data_any_of_count103:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count102 += 1
+            data_any_of_count103 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count102:
+    if not data_any_of_count103:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -6324,15 +6378,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count102 += 1
+            data_any_of_count103 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count102:
+    if not data_any_of_count103:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomcolorjitter(data, custom_formats={}, name_prefix=None):
-    data_any_of_count104 = 0
-    if not data_any_of_count104:
+    data_any_of_count105 = 0
+    if not data_any_of_count105:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -6393,14 +6447,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count105 = 0
-                    if not data__factor_any_of_count105:
+                    data__factor_any_of_count106 = 0
+                    if not data__factor_any_of_count106:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count105 += 1
+                            data__factor_any_of_count106 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count105:
+                    if not data__factor_any_of_count106:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -6412,22 +6466,22 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count105 += 1
+                            data__factor_any_of_count106 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count105:
+                    if not data__factor_any_of_count106:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count104 += 1
+            data_any_of_count105 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count104:
+    if not data_any_of_count105:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count104 += 1
+            data_any_of_count105 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count104:
+    if not data_any_of_count105:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -6435,15 +6489,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count104 += 1
+            data_any_of_count105 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count104:
+    if not data_any_of_count105:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomcolordegeneration(data, custom_formats={}, name_prefix=None):
-    data_any_of_count106 = 0
-    if not data_any_of_count106:
+    data_any_of_count107 = 0
+    if not data_any_of_count107:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -6481,14 +6535,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count107 = 0
-                    if not data__factor_any_of_count107:
+                    data__factor_any_of_count108 = 0
+                    if not data__factor_any_of_count108:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count107 += 1
+                            data__factor_any_of_count108 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count107:
+                    if not data__factor_any_of_count108:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -6500,9 +6554,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count107 += 1
+                            data__factor_any_of_count108 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count107:
+                    if not data__factor_any_of_count108:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
@@ -6518,15 +6572,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count106 += 1
+            data_any_of_count107 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count106:
+    if not data_any_of_count107:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count106 += 1
+            data_any_of_count107 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count106:
+    if not data_any_of_count107:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -6534,15 +6588,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count106 += 1
+            data_any_of_count107 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count106:
+    if not data_any_of_count107:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randombrightness(data, custom_formats={}, name_prefix=None):
-    data_any_of_count108 = 0
-    if not data_any_of_count108:
+    data_any_of_count109 = 0
+    if not data_any_of_count109:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -6580,14 +6634,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count109 = 0
-                    if not data__factor_any_of_count109:
+                    data__factor_any_of_count110 = 0
+                    if not data__factor_any_of_count110:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count109 += 1
+                            data__factor_any_of_count110 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count109:
+                    if not data__factor_any_of_count110:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -6599,9 +6653,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count109 += 1
+                            data__factor_any_of_count110 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count109:
+                    if not data__factor_any_of_count110:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "value_range" in data_keys:
                     data_keys.remove("value_range")
@@ -6617,15 +6671,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-            data_any_of_count108 += 1
+            data_any_of_count109 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count108:
+    if not data_any_of_count109:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count108 += 1
+            data_any_of_count109 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count108:
+    if not data_any_of_count109:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -6633,15 +6687,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count108 += 1
+            data_any_of_count109 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count108:
+    if not data_any_of_count109:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randaugment(data, custom_formats={}, name_prefix=None):
-    data_any_of_count110 = 0
-    if not data_any_of_count110:
+    data_any_of_count111 = 0
+    if not data_any_of_count111:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -6687,14 +6741,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count111 = 0
-                    if not data__factor_any_of_count111:
+                    data__factor_any_of_count112 = 0
+                    if not data__factor_any_of_count112:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count111 += 1
+                            data__factor_any_of_count112 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count111:
+                    if not data__factor_any_of_count112:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -6706,9 +6760,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count111 += 1
+                            data__factor_any_of_count112 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count111:
+                    if not data__factor_any_of_count112:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "interpolation" in data_keys:
                     data_keys.remove("interpolation")
@@ -6725,15 +6779,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count110 += 1
+            data_any_of_count111 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count110:
+    if not data_any_of_count111:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count110 += 1
+            data_any_of_count111 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count110:
+    if not data_any_of_count111:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -6741,15 +6795,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count110 += 1
+            data_any_of_count111 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count110:
+    if not data_any_of_count111:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_rnn(data, custom_formats={}, name_prefix=None):
-    data_any_of_count112 = 0
-    if not data_any_of_count112:
+    data_any_of_count113 = 0
+    if not data_any_of_count113:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -6811,15 +6865,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("zero_output_for_mask")
                     data__zerooutputformask = data["zero_output_for_mask"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_zero_output_for_mask(data__zerooutputformask, custom_formats, (name_prefix or "data") + ".zero_output_for_mask")
-            data_any_of_count112 += 1
+            data_any_of_count113 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count112:
+    if not data_any_of_count113:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count112 += 1
+            data_any_of_count113 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count112:
+    if not data_any_of_count113:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -6827,15 +6881,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count112 += 1
+            data_any_of_count113 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count112:
+    if not data_any_of_count113:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_rmsnormalization(data, custom_formats={}, name_prefix=None):
-    data_any_of_count113 = 0
-    if not data_any_of_count113:
+    data_any_of_count114 = 0
+    if not data_any_of_count114:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -6879,15 +6933,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__epsilon = data["epsilon"]
                     if not isinstance(data__epsilon, (int, float, Decimal)) or isinstance(data__epsilon, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".epsilon must be number")
-            data_any_of_count113 += 1
+            data_any_of_count114 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count113:
+    if not data_any_of_count114:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count113 += 1
+            data_any_of_count114 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count113:
+    if not data_any_of_count114:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -6895,15 +6949,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count113 += 1
+            data_any_of_count114 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count113:
+    if not data_any_of_count114:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_pipeline(data, custom_formats={}, name_prefix=None):
-    data_any_of_count114 = 0
-    if not data_any_of_count114:
+    data_any_of_count115 = 0
+    if not data_any_of_count115:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -6917,15 +6971,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("name")
                     data__name = data["name"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-            data_any_of_count114 += 1
+            data_any_of_count115 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count114:
+    if not data_any_of_count115:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count114 += 1
+            data_any_of_count115 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count114:
+    if not data_any_of_count115:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -6933,15 +6987,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count114 += 1
+            data_any_of_count115 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count114:
+    if not data_any_of_count115:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_permute(data, custom_formats={}, name_prefix=None):
-    data_any_of_count115 = 0
-    if not data_any_of_count115:
+    data_any_of_count116 = 0
+    if not data_any_of_count116:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -6990,15 +7044,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                             if isinstance(data__dims_item, (int, float, Decimal)) and not isinstance(data__dims_item, bool):
                                 if data__dims_item < 1:
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".dims[{data__dims_x}]".format(**locals()) + " must be bigger than or equal to 1")
-            data_any_of_count115 += 1
+            data_any_of_count116 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count115:
+    if not data_any_of_count116:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count115 += 1
+            data_any_of_count116 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count115:
+    if not data_any_of_count116:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -7006,15 +7060,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count115 += 1
+            data_any_of_count116 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count115:
+    if not data_any_of_count116:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_prelu(data, custom_formats={}, name_prefix=None):
-    data_any_of_count116 = 0
-    if not data_any_of_count116:
+    data_any_of_count117 = 0
+    if not data_any_of_count117:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -7064,15 +7118,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "shared_axes" in data_keys:
                     data_keys.remove("shared_axes")
                     data__sharedaxes = data["shared_axes"]
-            data_any_of_count116 += 1
+            data_any_of_count117 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count116:
+    if not data_any_of_count117:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count116 += 1
+            data_any_of_count117 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count116:
+    if not data_any_of_count117:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -7080,15 +7134,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count116 += 1
+            data_any_of_count117 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count116:
+    if not data_any_of_count117:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_normalization(data, custom_formats={}, name_prefix=None):
-    data_any_of_count117 = 0
-    if not data_any_of_count117:
+    data_any_of_count118 = 0
+    if not data_any_of_count118:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -7126,17 +7180,17 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "axis" in data_keys:
                     data_keys.remove("axis")
                     data__axis = data["axis"]
-                    data__axis_any_of_count118 = 0
-                    if not data__axis_any_of_count118:
+                    data__axis_any_of_count119 = 0
+                    if not data__axis_any_of_count119:
                         try:
-                            data__axis_any_of_count119 = 0
-                            if not data__axis_any_of_count119:
+                            data__axis_any_of_count120 = 0
+                            if not data__axis_any_of_count120:
                                 try:
                                     if not isinstance(data__axis, (int)) and not (isinstance(data__axis, float) and data__axis.is_integer()) or isinstance(data__axis, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".axis must be integer")
-                                    data__axis_any_of_count119 += 1
+                                    data__axis_any_of_count120 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                            if not data__axis_any_of_count119:
+                            if not data__axis_any_of_count120:
                                 try:
                                     if not isinstance(data__axis, (list, tuple)):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".axis must be array")
@@ -7146,19 +7200,19 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                         for data__axis_x, data__axis_item in enumerate(data__axis):
                                             if not isinstance(data__axis_item, (int)) and not (isinstance(data__axis_item, float) and data__axis_item.is_integer()) or isinstance(data__axis_item, bool):
                                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".axis[{data__axis_x}]".format(**locals()) + " must be integer")
-                                    data__axis_any_of_count119 += 1
+                                    data__axis_any_of_count120 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                            if not data__axis_any_of_count119:
+                            if not data__axis_any_of_count120:
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".axis cannot be validated by any definition")
-                            data__axis_any_of_count118 += 1
+                            data__axis_any_of_count119 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__axis_any_of_count118:
+                    if not data__axis_any_of_count119:
                         try:
                             if not isinstance(data__axis, (NoneType)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".axis must be null")
-                            data__axis_any_of_count118 += 1
+                            data__axis_any_of_count119 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__axis_any_of_count118:
+                    if not data__axis_any_of_count119:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".axis cannot be validated by any definition")
                 if "mean" in data_keys:
                     data_keys.remove("mean")
@@ -7171,15 +7225,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__invert = data["invert"]
                     if not isinstance(data__invert, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".invert must be boolean")
-            data_any_of_count117 += 1
+            data_any_of_count118 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count117:
+    if not data_any_of_count118:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count117 += 1
+            data_any_of_count118 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count117:
+    if not data_any_of_count118:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -7187,15 +7241,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count117 += 1
+            data_any_of_count118 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count117:
+    if not data_any_of_count118:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_multiply(data, custom_formats={}, name_prefix=None):
-    data_any_of_count120 = 0
-    if not data_any_of_count120:
+    data_any_of_count121 = 0
+    if not data_any_of_count121:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -7230,15 +7284,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("input_dim")
                     data__inputdim = data["input_dim"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-            data_any_of_count120 += 1
+            data_any_of_count121 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count120:
+    if not data_any_of_count121:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count120 += 1
+            data_any_of_count121 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count120:
+    if not data_any_of_count121:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -7246,15 +7300,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count120 += 1
+            data_any_of_count121 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count120:
+    if not data_any_of_count121:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_multiheadattention(data, custom_formats={}, name_prefix=None):
-    data_any_of_count121 = 0
-    if not data_any_of_count121:
+    data_any_of_count122 = 0
+    if not data_any_of_count122:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -7363,15 +7417,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("seed")
                     data__seed = data["seed"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-            data_any_of_count121 += 1
+            data_any_of_count122 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count121:
+    if not data_any_of_count122:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count121 += 1
+            data_any_of_count122 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count121:
+    if not data_any_of_count122:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -7379,9 +7433,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count121 += 1
+            data_any_of_count122 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count121:
+    if not data_any_of_count122:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -7400,8 +7454,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_mixup(data, custom_formats={}, name_prefix=None):
-    data_any_of_count122 = 0
-    if not data_any_of_count122:
+    data_any_of_count123 = 0
+    if not data_any_of_count123:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -7452,14 +7506,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count123 = 0
-                    if not data__factor_any_of_count123:
+                    data__factor_any_of_count124 = 0
+                    if not data__factor_any_of_count124:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count123 += 1
+                            data__factor_any_of_count124 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count123:
+                    if not data__factor_any_of_count124:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -7471,22 +7525,22 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count123 += 1
+                            data__factor_any_of_count124 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count123:
+                    if not data__factor_any_of_count124:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count122 += 1
+            data_any_of_count123 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count122:
+    if not data_any_of_count123:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count122 += 1
+            data_any_of_count123 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count122:
+    if not data_any_of_count123:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -7494,15 +7548,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count122 += 1
+            data_any_of_count123 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count122:
+    if not data_any_of_count123:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_minimum(data, custom_formats={}, name_prefix=None):
-    data_any_of_count124 = 0
-    if not data_any_of_count124:
+    data_any_of_count125 = 0
+    if not data_any_of_count125:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -7537,15 +7591,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("input_dim")
                     data__inputdim = data["input_dim"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-            data_any_of_count124 += 1
+            data_any_of_count125 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count124:
+    if not data_any_of_count125:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count124 += 1
+            data_any_of_count125 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count124:
+    if not data_any_of_count125:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -7553,15 +7607,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count124 += 1
+            data_any_of_count125 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count124:
+    if not data_any_of_count125:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_melspectrogram(data, custom_formats={}, name_prefix=None):
-    data_any_of_count125 = 0
-    if not data_any_of_count125:
+    data_any_of_count126 = 0
+    if not data_any_of_count126:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -7655,15 +7709,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__refpower = data["ref_power"]
                     if not isinstance(data__refpower, (int, float, Decimal)) or isinstance(data__refpower, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".ref_power must be number")
-            data_any_of_count125 += 1
+            data_any_of_count126 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count125:
+    if not data_any_of_count126:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count125 += 1
+            data_any_of_count126 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count125:
+    if not data_any_of_count126:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -7671,72 +7725,13 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count125 += 1
+            data_any_of_count126 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count125:
+    if not data_any_of_count126:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maximum(data, custom_formats={}, name_prefix=None):
-    data_any_of_count126 = 0
-    if not data_any_of_count126:
-        try:
-            if not isinstance(data, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-            data_any_of_count126 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count126:
-        try:
-            if not isinstance(data, (NoneType)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count126 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count126:
-        try:
-            try:
-                if not isinstance(data, (dict, NoneType)):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
-            except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            else:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count126 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count126:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling3d(data, custom_formats={}, name_prefix=None):
     data_any_of_count127 = 0
     if not data_any_of_count127:
         try:
@@ -7773,22 +7768,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("input_dim")
                     data__inputdim = data["input_dim"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "pool_size" in data_keys:
-                    data_keys.remove("pool_size")
-                    data__poolsize = data["pool_size"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data__poolsize, custom_formats, (name_prefix or "data") + ".pool_size")
-                if "strides" in data_keys:
-                    data_keys.remove("strides")
-                    data__strides = data["strides"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides(data__strides, custom_formats, (name_prefix or "data") + ".strides")
-                if "padding" in data_keys:
-                    data_keys.remove("padding")
-                    data__padding = data["padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
             data_any_of_count127 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count127:
@@ -7811,11 +7790,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides(data, custom_formats={}, name_prefix=None):
-    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data, custom_formats, (name_prefix or "data") + "")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling2d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling3d(data, custom_formats={}, name_prefix=None):
     data_any_of_count128 = 0
     if not data_any_of_count128:
         try:
@@ -7890,7 +7865,11 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling1d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides(data, custom_formats={}, name_prefix=None):
+    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data, custom_formats, (name_prefix or "data") + "")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count129 = 0
     if not data_any_of_count129:
         try:
@@ -7965,9 +7944,84 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxnumboundingboxes(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling1d(data, custom_formats={}, name_prefix=None):
     data_any_of_count130 = 0
     if not data_any_of_count130:
+        try:
+            if not isinstance(data, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data_keys = set(data.keys())
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
+                if "dtype" in data_keys:
+                    data_keys.remove("dtype")
+                    data__dtype = data["dtype"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
+                if "trainable" in data_keys:
+                    data_keys.remove("trainable")
+                    data__trainable = data["trainable"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
+                if "autocast" in data_keys:
+                    data_keys.remove("autocast")
+                    data__autocast = data["autocast"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
+                if "activity_regularizer" in data_keys:
+                    data_keys.remove("activity_regularizer")
+                    data__activityregularizer = data["activity_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
+                if "input_shape" in data_keys:
+                    data_keys.remove("input_shape")
+                    data__inputshape = data["input_shape"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
+                if "input_dim" in data_keys:
+                    data_keys.remove("input_dim")
+                    data__inputdim = data["input_dim"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
+                if "pool_size" in data_keys:
+                    data_keys.remove("pool_size")
+                    data__poolsize = data["pool_size"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data__poolsize, custom_formats, (name_prefix or "data") + ".pool_size")
+                if "strides" in data_keys:
+                    data_keys.remove("strides")
+                    data__strides = data["strides"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides(data__strides, custom_formats, (name_prefix or "data") + ".strides")
+                if "padding" in data_keys:
+                    data_keys.remove("padding")
+                    data__padding = data["padding"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
+                if "data_format" in data_keys:
+                    data_keys.remove("data_format")
+                    data__dataformat = data["data_format"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
+            data_any_of_count130 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count130:
+        try:
+            if not isinstance(data, (NoneType)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
+            data_any_of_count130 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count130:
+        try:
+            try:
+                if not isinstance(data, (dict, NoneType)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
+            except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            else:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
+            data_any_of_count130 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count130:
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxnumboundingboxes(data, custom_formats={}, name_prefix=None):
+    data_any_of_count131 = 0
+    if not data_any_of_count131:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -8013,14 +8067,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count131 = 0
-                    if not data__factor_any_of_count131:
+                    data__factor_any_of_count132 = 0
+                    if not data__factor_any_of_count132:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count131 += 1
+                            data__factor_any_of_count132 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count131:
+                    if not data__factor_any_of_count132:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -8032,9 +8086,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count131 += 1
+                            data__factor_any_of_count132 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count131:
+                    if not data__factor_any_of_count132:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
@@ -8043,15 +8097,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-            data_any_of_count130 += 1
+            data_any_of_count131 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count130:
+    if not data_any_of_count131:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count130 += 1
+            data_any_of_count131 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count130:
+    if not data_any_of_count131:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -8059,15 +8113,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count130 += 1
+            data_any_of_count131 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count130:
+    if not data_any_of_count131:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_masking(data, custom_formats={}, name_prefix=None):
-    data_any_of_count132 = 0
-    if not data_any_of_count132:
+    data_any_of_count133 = 0
+    if not data_any_of_count133:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -8107,15 +8161,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__maskvalue = data["mask_value"]
                     if not isinstance(data__maskvalue, (int, float, Decimal)) or isinstance(data__maskvalue, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".mask_value must be number")
-            data_any_of_count132 += 1
+            data_any_of_count133 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count132:
+    if not data_any_of_count133:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count132 += 1
+            data_any_of_count133 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count132:
+    if not data_any_of_count133:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -8123,15 +8177,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count132 += 1
+            data_any_of_count133 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count132:
+    if not data_any_of_count133:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_leakyrelu(data, custom_formats={}, name_prefix=None):
-    data_any_of_count133 = 0
-    if not data_any_of_count133:
+    data_any_of_count134 = 0
+    if not data_any_of_count134:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -8171,15 +8225,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__negativeslope = data["negative_slope"]
                     if not isinstance(data__negativeslope, (int, float, Decimal)) or isinstance(data__negativeslope, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".negative_slope must be number")
-            data_any_of_count133 += 1
+            data_any_of_count134 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count133:
+    if not data_any_of_count134:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count133 += 1
+            data_any_of_count134 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count133:
+    if not data_any_of_count134:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -8187,15 +8241,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count133 += 1
+            data_any_of_count134 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count133:
+    if not data_any_of_count134:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_layernormalization(data, custom_formats={}, name_prefix=None):
-    data_any_of_count134 = 0
-    if not data_any_of_count134:
+    data_any_of_count135 = 0
+    if not data_any_of_count135:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -8275,15 +8329,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__rmsscaling = data["rms_scaling"]
                     if not isinstance(data__rmsscaling, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".rms_scaling must be boolean")
-            data_any_of_count134 += 1
+            data_any_of_count135 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count134:
+    if not data_any_of_count135:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count134 += 1
+            data_any_of_count135 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count134:
+    if not data_any_of_count135:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -8291,9 +8345,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count134 += 1
+            data_any_of_count135 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count134:
+    if not data_any_of_count135:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -8337,8 +8391,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_lambda(data, custom_formats={}, name_prefix=None):
-    data_any_of_count135 = 0
-    if not data_any_of_count135:
+    data_any_of_count136 = 0
+    if not data_any_of_count136:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -8379,8 +8433,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "output_shape" in data_keys:
                     data_keys.remove("output_shape")
                     data__outputshape = data["output_shape"]
-                    data__outputshape_any_of_count136 = 0
-                    if not data__outputshape_any_of_count136:
+                    data__outputshape_any_of_count137 = 0
+                    if not data__outputshape_any_of_count137:
                         try:
                             if not isinstance(data__outputshape, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape must be array")
@@ -8390,27 +8444,27 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 if data__outputshape_len > 8:
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape must contain less than or equal to 8 items")
                                 for data__outputshape_x, data__outputshape_item in enumerate(data__outputshape):
-                                    data__outputshape_item_any_of_count137 = 0
-                                    if not data__outputshape_item_any_of_count137:
+                                    data__outputshape_item_any_of_count138 = 0
+                                    if not data__outputshape_item_any_of_count138:
                                         try:
                                             if not isinstance(data__outputshape_item, (int)) and not (isinstance(data__outputshape_item, float) and data__outputshape_item.is_integer()) or isinstance(data__outputshape_item, bool):
                                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}]".format(**locals()) + " must be integer")
                                             if isinstance(data__outputshape_item, (int, float, Decimal)) and not isinstance(data__outputshape_item, bool):
                                                 if data__outputshape_item < 1:
                                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}]".format(**locals()) + " must be bigger than or equal to 1")
-                                            data__outputshape_item_any_of_count137 += 1
+                                            data__outputshape_item_any_of_count138 += 1
                                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                                    if not data__outputshape_item_any_of_count137:
+                                    if not data__outputshape_item_any_of_count138:
                                         try:
                                             if not isinstance(data__outputshape_item, (NoneType)):
                                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}]".format(**locals()) + " must be null")
-                                            data__outputshape_item_any_of_count137 += 1
+                                            data__outputshape_item_any_of_count138 += 1
                                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                                    if not data__outputshape_item_any_of_count137:
+                                    if not data__outputshape_item_any_of_count138:
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}]".format(**locals()) + " cannot be validated by any definition")
-                            data__outputshape_any_of_count136 += 1
+                            data__outputshape_any_of_count137 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__outputshape_any_of_count136:
+                    if not data__outputshape_any_of_count137:
                         try:
                             if not isinstance(data__outputshape, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape must be array")
@@ -8428,27 +8482,27 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                         if data__outputshape_item_len > 8:
                                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}]".format(**locals()) + " must contain less than or equal to 8 items")
                                         for data__outputshape_item_x, data__outputshape_item_item in enumerate(data__outputshape_item):
-                                            data__outputshape_item_item_any_of_count138 = 0
-                                            if not data__outputshape_item_item_any_of_count138:
+                                            data__outputshape_item_item_any_of_count139 = 0
+                                            if not data__outputshape_item_item_any_of_count139:
                                                 try:
                                                     if not isinstance(data__outputshape_item_item, (int)) and not (isinstance(data__outputshape_item_item, float) and data__outputshape_item_item.is_integer()) or isinstance(data__outputshape_item_item, bool):
                                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}][{data__outputshape_item_x}]".format(**locals()) + " must be integer")
                                                     if isinstance(data__outputshape_item_item, (int, float, Decimal)) and not isinstance(data__outputshape_item_item, bool):
                                                         if data__outputshape_item_item < 1:
                                                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}][{data__outputshape_item_x}]".format(**locals()) + " must be bigger than or equal to 1")
-                                                    data__outputshape_item_item_any_of_count138 += 1
+                                                    data__outputshape_item_item_any_of_count139 += 1
                                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                                            if not data__outputshape_item_item_any_of_count138:
+                                            if not data__outputshape_item_item_any_of_count139:
                                                 try:
                                                     if not isinstance(data__outputshape_item_item, (NoneType)):
                                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}][{data__outputshape_item_x}]".format(**locals()) + " must be null")
-                                                    data__outputshape_item_item_any_of_count138 += 1
+                                                    data__outputshape_item_item_any_of_count139 += 1
                                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                                            if not data__outputshape_item_item_any_of_count138:
+                                            if not data__outputshape_item_item_any_of_count139:
                                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}][{data__outputshape_item_x}]".format(**locals()) + " cannot be validated by any definition")
-                            data__outputshape_any_of_count136 += 1
+                            data__outputshape_any_of_count137 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__outputshape_any_of_count136:
+                    if not data__outputshape_any_of_count137:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape cannot be validated by any definition")
                 if "mask" in data_keys:
                     data_keys.remove("mask")
@@ -8456,15 +8510,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "arguments" in data_keys:
                     data_keys.remove("arguments")
                     data__arguments = data["arguments"]
-            data_any_of_count135 += 1
+            data_any_of_count136 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count135:
+    if not data_any_of_count136:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count135 += 1
+            data_any_of_count136 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count135:
+    if not data_any_of_count136:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -8472,149 +8526,13 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count135 += 1
+            data_any_of_count136 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count135:
+    if not data_any_of_count136:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_lstmcell(data, custom_formats={}, name_prefix=None):
-    data_any_of_count139 = 0
-    if not data_any_of_count139:
-        try:
-            if not isinstance(data, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "units" in data_keys:
-                    data_keys.remove("units")
-                    data__units = data["units"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_units(data__units, custom_formats, (name_prefix or "data") + ".units")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "recurrent_activation" in data_keys:
-                    data_keys.remove("recurrent_activation")
-                    data__recurrentactivation = data["recurrent_activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation(data__recurrentactivation, custom_formats, (name_prefix or "data") + ".recurrent_activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "recurrent_initializer" in data_keys:
-                    data_keys.remove("recurrent_initializer")
-                    data__recurrentinitializer = data["recurrent_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer(data__recurrentinitializer, custom_formats, (name_prefix or "data") + ".recurrent_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "unit_forget_bias" in data_keys:
-                    data_keys.remove("unit_forget_bias")
-                    data__unitforgetbias = data["unit_forget_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unit_forget_bias(data__unitforgetbias, custom_formats, (name_prefix or "data") + ".unit_forget_bias")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "recurrent_regularizer" in data_keys:
-                    data_keys.remove("recurrent_regularizer")
-                    data__recurrentregularizer = data["recurrent_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer(data__recurrentregularizer, custom_formats, (name_prefix or "data") + ".recurrent_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "recurrent_constraint" in data_keys:
-                    data_keys.remove("recurrent_constraint")
-                    data__recurrentconstraint = data["recurrent_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint(data__recurrentconstraint, custom_formats, (name_prefix or "data") + ".recurrent_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-                if "dropout" in data_keys:
-                    data_keys.remove("dropout")
-                    data__dropout = data["dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout(data__dropout, custom_formats, (name_prefix or "data") + ".dropout")
-                if "recurrent_dropout" in data_keys:
-                    data_keys.remove("recurrent_dropout")
-                    data__recurrentdropout = data["recurrent_dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout(data__recurrentdropout, custom_formats, (name_prefix or "data") + ".recurrent_dropout")
-                if "seed" in data_keys:
-                    data_keys.remove("seed")
-                    data__seed = data["seed"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-            data_any_of_count139 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count139:
-        try:
-            if not isinstance(data, (NoneType)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count139 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count139:
-        try:
-            try:
-                if not isinstance(data, (dict, NoneType)):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
-            except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            else:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count139 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count139:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unit_forget_bias(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (bool)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be boolean")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation(data, custom_formats={}, name_prefix=None):
-    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_activationfunction(data, custom_formats, (name_prefix or "data") + "")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_lstm(data, custom_formats={}, name_prefix=None):
     data_any_of_count140 = 0
     if not data_any_of_count140:
         try:
@@ -8719,6 +8637,142 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("seed")
                     data__seed = data["seed"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
+            data_any_of_count140 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count140:
+        try:
+            if not isinstance(data, (NoneType)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
+            data_any_of_count140 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count140:
+        try:
+            try:
+                if not isinstance(data, (dict, NoneType)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
+            except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            else:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
+            data_any_of_count140 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count140:
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unit_forget_bias(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (bool)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be boolean")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation(data, custom_formats={}, name_prefix=None):
+    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_activationfunction(data, custom_formats, (name_prefix or "data") + "")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_lstm(data, custom_formats={}, name_prefix=None):
+    data_any_of_count141 = 0
+    if not data_any_of_count141:
+        try:
+            if not isinstance(data, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data_keys = set(data.keys())
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
+                if "dtype" in data_keys:
+                    data_keys.remove("dtype")
+                    data__dtype = data["dtype"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
+                if "trainable" in data_keys:
+                    data_keys.remove("trainable")
+                    data__trainable = data["trainable"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
+                if "autocast" in data_keys:
+                    data_keys.remove("autocast")
+                    data__autocast = data["autocast"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
+                if "activity_regularizer" in data_keys:
+                    data_keys.remove("activity_regularizer")
+                    data__activityregularizer = data["activity_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
+                if "input_shape" in data_keys:
+                    data_keys.remove("input_shape")
+                    data__inputshape = data["input_shape"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
+                if "input_dim" in data_keys:
+                    data_keys.remove("input_dim")
+                    data__inputdim = data["input_dim"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
+                if "units" in data_keys:
+                    data_keys.remove("units")
+                    data__units = data["units"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_units(data__units, custom_formats, (name_prefix or "data") + ".units")
+                if "activation" in data_keys:
+                    data_keys.remove("activation")
+                    data__activation = data["activation"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2(data__activation, custom_formats, (name_prefix or "data") + ".activation")
+                if "recurrent_activation" in data_keys:
+                    data_keys.remove("recurrent_activation")
+                    data__recurrentactivation = data["recurrent_activation"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation(data__recurrentactivation, custom_formats, (name_prefix or "data") + ".recurrent_activation")
+                if "use_bias" in data_keys:
+                    data_keys.remove("use_bias")
+                    data__usebias = data["use_bias"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
+                if "kernel_initializer" in data_keys:
+                    data_keys.remove("kernel_initializer")
+                    data__kernelinitializer = data["kernel_initializer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
+                if "recurrent_initializer" in data_keys:
+                    data_keys.remove("recurrent_initializer")
+                    data__recurrentinitializer = data["recurrent_initializer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer(data__recurrentinitializer, custom_formats, (name_prefix or "data") + ".recurrent_initializer")
+                if "bias_initializer" in data_keys:
+                    data_keys.remove("bias_initializer")
+                    data__biasinitializer = data["bias_initializer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
+                if "unit_forget_bias" in data_keys:
+                    data_keys.remove("unit_forget_bias")
+                    data__unitforgetbias = data["unit_forget_bias"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unit_forget_bias(data__unitforgetbias, custom_formats, (name_prefix or "data") + ".unit_forget_bias")
+                if "kernel_regularizer" in data_keys:
+                    data_keys.remove("kernel_regularizer")
+                    data__kernelregularizer = data["kernel_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
+                if "recurrent_regularizer" in data_keys:
+                    data_keys.remove("recurrent_regularizer")
+                    data__recurrentregularizer = data["recurrent_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer(data__recurrentregularizer, custom_formats, (name_prefix or "data") + ".recurrent_regularizer")
+                if "bias_regularizer" in data_keys:
+                    data_keys.remove("bias_regularizer")
+                    data__biasregularizer = data["bias_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
+                if "kernel_constraint" in data_keys:
+                    data_keys.remove("kernel_constraint")
+                    data__kernelconstraint = data["kernel_constraint"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
+                if "recurrent_constraint" in data_keys:
+                    data_keys.remove("recurrent_constraint")
+                    data__recurrentconstraint = data["recurrent_constraint"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint(data__recurrentconstraint, custom_formats, (name_prefix or "data") + ".recurrent_constraint")
+                if "bias_constraint" in data_keys:
+                    data_keys.remove("bias_constraint")
+                    data__biasconstraint = data["bias_constraint"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
+                if "dropout" in data_keys:
+                    data_keys.remove("dropout")
+                    data__dropout = data["dropout"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout(data__dropout, custom_formats, (name_prefix or "data") + ".dropout")
+                if "recurrent_dropout" in data_keys:
+                    data_keys.remove("recurrent_dropout")
+                    data__recurrentdropout = data["recurrent_dropout"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout(data__recurrentdropout, custom_formats, (name_prefix or "data") + ".recurrent_dropout")
+                if "seed" in data_keys:
+                    data_keys.remove("seed")
+                    data__seed = data["seed"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
                 if "return_sequences" in data_keys:
                     data_keys.remove("return_sequences")
                     data__returnsequences = data["return_sequences"]
@@ -8747,15 +8801,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("zero_output_for_mask")
                     data__zerooutputformask = data["zero_output_for_mask"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_zero_output_for_mask(data__zerooutputformask, custom_formats, (name_prefix or "data") + ".zero_output_for_mask")
-            data_any_of_count140 += 1
+            data_any_of_count141 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count140:
+    if not data_any_of_count141:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count140 += 1
+            data_any_of_count141 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count140:
+    if not data_any_of_count141:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -8763,9 +8817,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count140 += 1
+            data_any_of_count141 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count140:
+    if not data_any_of_count141:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -8775,8 +8829,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_integerlookup(data, custom_formats={}, name_prefix=None):
-    data_any_of_count141 = 0
-    if not data_any_of_count141:
+    data_any_of_count142 = 0
+    if not data_any_of_count142:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -8859,15 +8913,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "salt" in data_keys:
                     data_keys.remove("salt")
                     data__salt = data["salt"]
-            data_any_of_count141 += 1
+            data_any_of_count142 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count141:
+    if not data_any_of_count142:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count141 += 1
+            data_any_of_count142 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count141:
+    if not data_any_of_count142:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -8875,15 +8929,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count141 += 1
+            data_any_of_count142 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count141:
+    if not data_any_of_count142:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_inputlayer(data, custom_formats={}, name_prefix=None):
-    data_any_of_count142 = 0
-    if not data_any_of_count142:
+    data_any_of_count143 = 0
+    if not data_any_of_count143:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -8934,33 +8988,33 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     if data__batchinputshape_is_list:
                         data__batchinputshape_len = len(data__batchinputshape)
                         for data__batchinputshape_x, data__batchinputshape_item in enumerate(data__batchinputshape):
-                            data__batchinputshape_item_any_of_count143 = 0
-                            if not data__batchinputshape_item_any_of_count143:
+                            data__batchinputshape_item_any_of_count144 = 0
+                            if not data__batchinputshape_item_any_of_count144:
                                 try:
                                     if not isinstance(data__batchinputshape_item, (int)) and not (isinstance(data__batchinputshape_item, float) and data__batchinputshape_item.is_integer()) or isinstance(data__batchinputshape_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".batch_input_shape[{data__batchinputshape_x}]".format(**locals()) + " must be integer")
                                     if isinstance(data__batchinputshape_item, (int, float, Decimal)) and not isinstance(data__batchinputshape_item, bool):
                                         if data__batchinputshape_item < 1:
                                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".batch_input_shape[{data__batchinputshape_x}]".format(**locals()) + " must be bigger than or equal to 1")
-                                    data__batchinputshape_item_any_of_count143 += 1
+                                    data__batchinputshape_item_any_of_count144 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                            if not data__batchinputshape_item_any_of_count143:
+                            if not data__batchinputshape_item_any_of_count144:
                                 try:
                                     if not isinstance(data__batchinputshape_item, (NoneType)):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".batch_input_shape[{data__batchinputshape_x}]".format(**locals()) + " must be null")
-                                    data__batchinputshape_item_any_of_count143 += 1
+                                    data__batchinputshape_item_any_of_count144 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                            if not data__batchinputshape_item_any_of_count143:
+                            if not data__batchinputshape_item_any_of_count144:
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".batch_input_shape[{data__batchinputshape_x}]".format(**locals()) + " cannot be validated by any definition")
-            data_any_of_count142 += 1
+            data_any_of_count143 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count142:
+    if not data_any_of_count143:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count142 += 1
+            data_any_of_count143 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count142:
+    if not data_any_of_count143:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -8968,15 +9022,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count142 += 1
+            data_any_of_count143 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count142:
+    if not data_any_of_count143:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_identity(data, custom_formats={}, name_prefix=None):
-    data_any_of_count144 = 0
-    if not data_any_of_count144:
+    data_any_of_count145 = 0
+    if not data_any_of_count145:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -9011,15 +9065,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("input_dim")
                     data__inputdim = data["input_dim"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-            data_any_of_count144 += 1
+            data_any_of_count145 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count144:
+    if not data_any_of_count145:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count144 += 1
+            data_any_of_count145 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count144:
+    if not data_any_of_count145:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -9027,15 +9081,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count144 += 1
+            data_any_of_count145 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count144:
+    if not data_any_of_count145:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_hashing(data, custom_formats={}, name_prefix=None):
-    data_any_of_count145 = 0
-    if not data_any_of_count145:
+    data_any_of_count146 = 0
+    if not data_any_of_count146:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -9086,15 +9140,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("sparse")
                     data__sparse = data["sparse"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_sparse(data__sparse, custom_formats, (name_prefix or "data") + ".sparse")
-            data_any_of_count145 += 1
+            data_any_of_count146 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count145:
+    if not data_any_of_count146:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count145 += 1
+            data_any_of_count146 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count145:
+    if not data_any_of_count146:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -9102,15 +9156,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count145 += 1
+            data_any_of_count146 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count145:
+    if not data_any_of_count146:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_hashedcrossing(data, custom_formats={}, name_prefix=None):
-    data_any_of_count146 = 0
-    if not data_any_of_count146:
+    data_any_of_count147 = 0
+    if not data_any_of_count147:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -9155,15 +9209,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("sparse")
                     data__sparse = data["sparse"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_sparse(data__sparse, custom_formats, (name_prefix or "data") + ".sparse")
-            data_any_of_count146 += 1
+            data_any_of_count147 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count146:
+    if not data_any_of_count147:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count146 += 1
+            data_any_of_count147 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count146:
+    if not data_any_of_count147:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -9171,15 +9225,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count146 += 1
+            data_any_of_count147 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count146:
+    if not data_any_of_count147:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_groupqueryattention(data, custom_formats={}, name_prefix=None):
-    data_any_of_count147 = 0
-    if not data_any_of_count147:
+    data_any_of_count148 = 0
+    if not data_any_of_count148:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -9271,15 +9325,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("seed")
                     data__seed = data["seed"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-            data_any_of_count147 += 1
+            data_any_of_count148 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count147:
+    if not data_any_of_count148:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count147 += 1
+            data_any_of_count148 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count147:
+    if not data_any_of_count148:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -9287,15 +9341,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count147 += 1
+            data_any_of_count148 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count147:
+    if not data_any_of_count148:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_groupnormalization(data, custom_formats={}, name_prefix=None):
-    data_any_of_count148 = 0
-    if not data_any_of_count148:
+    data_any_of_count149 = 0
+    if not data_any_of_count149:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -9378,15 +9432,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("gamma_constraint")
                     data__gammaconstraint = data["gamma_constraint"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_gamma_constraint(data__gammaconstraint, custom_formats, (name_prefix or "data") + ".gamma_constraint")
-            data_any_of_count148 += 1
+            data_any_of_count149 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count148:
+    if not data_any_of_count149:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count148 += 1
+            data_any_of_count149 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count148:
+    if not data_any_of_count149:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -9394,85 +9448,13 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count148 += 1
+            data_any_of_count149 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count148:
+    if not data_any_of_count149:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling3d(data, custom_formats={}, name_prefix=None):
-    data_any_of_count149 = 0
-    if not data_any_of_count149:
-        try:
-            if not isinstance(data, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-                if "keepdims" in data_keys:
-                    data_keys.remove("keepdims")
-                    data__keepdims = data["keepdims"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_keepdims(data__keepdims, custom_formats, (name_prefix or "data") + ".keepdims")
-            data_any_of_count149 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count149:
-        try:
-            if not isinstance(data, (NoneType)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count149 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count149:
-        try:
-            try:
-                if not isinstance(data, (dict, NoneType)):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
-            except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            else:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count149 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count149:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_keepdims(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (bool)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be boolean")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count150 = 0
     if not data_any_of_count150:
         try:
@@ -9539,7 +9521,12 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling1d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_keepdims(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (bool)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be boolean")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count151 = 0
     if not data_any_of_count151:
         try:
@@ -9606,7 +9593,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling3d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling1d(data, custom_formats={}, name_prefix=None):
     data_any_of_count152 = 0
     if not data_any_of_count152:
         try:
@@ -9673,7 +9660,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling2d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling3d(data, custom_formats={}, name_prefix=None):
     data_any_of_count153 = 0
     if not data_any_of_count153:
         try:
@@ -9740,7 +9727,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling1d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count154 = 0
     if not data_any_of_count154:
         try:
@@ -9807,9 +9794,76 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_gaussiannoise(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling1d(data, custom_formats={}, name_prefix=None):
     data_any_of_count155 = 0
     if not data_any_of_count155:
+        try:
+            if not isinstance(data, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data_keys = set(data.keys())
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
+                if "dtype" in data_keys:
+                    data_keys.remove("dtype")
+                    data__dtype = data["dtype"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
+                if "trainable" in data_keys:
+                    data_keys.remove("trainable")
+                    data__trainable = data["trainable"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
+                if "autocast" in data_keys:
+                    data_keys.remove("autocast")
+                    data__autocast = data["autocast"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
+                if "activity_regularizer" in data_keys:
+                    data_keys.remove("activity_regularizer")
+                    data__activityregularizer = data["activity_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
+                if "input_shape" in data_keys:
+                    data_keys.remove("input_shape")
+                    data__inputshape = data["input_shape"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
+                if "input_dim" in data_keys:
+                    data_keys.remove("input_dim")
+                    data__inputdim = data["input_dim"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
+                if "data_format" in data_keys:
+                    data_keys.remove("data_format")
+                    data__dataformat = data["data_format"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
+                if "keepdims" in data_keys:
+                    data_keys.remove("keepdims")
+                    data__keepdims = data["keepdims"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_keepdims(data__keepdims, custom_formats, (name_prefix or "data") + ".keepdims")
+            data_any_of_count155 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count155:
+        try:
+            if not isinstance(data, (NoneType)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
+            data_any_of_count155 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count155:
+        try:
+            try:
+                if not isinstance(data, (dict, NoneType)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
+            except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            else:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
+            data_any_of_count155 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count155:
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_gaussiannoise(data, custom_formats={}, name_prefix=None):
+    data_any_of_count156 = 0
+    if not data_any_of_count156:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -9851,15 +9905,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("seed")
                     data__seed = data["seed"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-            data_any_of_count155 += 1
+            data_any_of_count156 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count155:
+    if not data_any_of_count156:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count155 += 1
+            data_any_of_count156 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count155:
+    if not data_any_of_count156:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -9867,15 +9921,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count155 += 1
+            data_any_of_count156 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count155:
+    if not data_any_of_count156:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_gaussiandropout(data, custom_formats={}, name_prefix=None):
-    data_any_of_count156 = 0
-    if not data_any_of_count156:
+    data_any_of_count157 = 0
+    if not data_any_of_count157:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -9918,15 +9972,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("seed")
                     data__seed = data["seed"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-            data_any_of_count156 += 1
+            data_any_of_count157 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count156:
+    if not data_any_of_count157:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count156 += 1
+            data_any_of_count157 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count156:
+    if not data_any_of_count157:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -9934,145 +9988,13 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count156 += 1
+            data_any_of_count157 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count156:
+    if not data_any_of_count157:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_grucell(data, custom_formats={}, name_prefix=None):
-    data_any_of_count157 = 0
-    if not data_any_of_count157:
-        try:
-            if not isinstance(data, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "units" in data_keys:
-                    data_keys.remove("units")
-                    data__units = data["units"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_units(data__units, custom_formats, (name_prefix or "data") + ".units")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "recurrent_activation" in data_keys:
-                    data_keys.remove("recurrent_activation")
-                    data__recurrentactivation = data["recurrent_activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation(data__recurrentactivation, custom_formats, (name_prefix or "data") + ".recurrent_activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "recurrent_initializer" in data_keys:
-                    data_keys.remove("recurrent_initializer")
-                    data__recurrentinitializer = data["recurrent_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer(data__recurrentinitializer, custom_formats, (name_prefix or "data") + ".recurrent_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "recurrent_regularizer" in data_keys:
-                    data_keys.remove("recurrent_regularizer")
-                    data__recurrentregularizer = data["recurrent_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer(data__recurrentregularizer, custom_formats, (name_prefix or "data") + ".recurrent_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "recurrent_constraint" in data_keys:
-                    data_keys.remove("recurrent_constraint")
-                    data__recurrentconstraint = data["recurrent_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint(data__recurrentconstraint, custom_formats, (name_prefix or "data") + ".recurrent_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-                if "dropout" in data_keys:
-                    data_keys.remove("dropout")
-                    data__dropout = data["dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout(data__dropout, custom_formats, (name_prefix or "data") + ".dropout")
-                if "recurrent_dropout" in data_keys:
-                    data_keys.remove("recurrent_dropout")
-                    data__recurrentdropout = data["recurrent_dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout(data__recurrentdropout, custom_formats, (name_prefix or "data") + ".recurrent_dropout")
-                if "reset_after" in data_keys:
-                    data_keys.remove("reset_after")
-                    data__resetafter = data["reset_after"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_reset_after(data__resetafter, custom_formats, (name_prefix or "data") + ".reset_after")
-                if "seed" in data_keys:
-                    data_keys.remove("seed")
-                    data__seed = data["seed"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-            data_any_of_count157 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count157:
-        try:
-            if not isinstance(data, (NoneType)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count157 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count157:
-        try:
-            try:
-                if not isinstance(data, (dict, NoneType)):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
-            except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            else:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count157 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count157:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_reset_after(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (bool)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be boolean")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_gru(data, custom_formats={}, name_prefix=None):
     data_any_of_count158 = 0
     if not data_any_of_count158:
         try:
@@ -10169,6 +10091,138 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("recurrent_dropout")
                     data__recurrentdropout = data["recurrent_dropout"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout(data__recurrentdropout, custom_formats, (name_prefix or "data") + ".recurrent_dropout")
+                if "reset_after" in data_keys:
+                    data_keys.remove("reset_after")
+                    data__resetafter = data["reset_after"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_reset_after(data__resetafter, custom_formats, (name_prefix or "data") + ".reset_after")
+                if "seed" in data_keys:
+                    data_keys.remove("seed")
+                    data__seed = data["seed"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
+            data_any_of_count158 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count158:
+        try:
+            if not isinstance(data, (NoneType)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
+            data_any_of_count158 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count158:
+        try:
+            try:
+                if not isinstance(data, (dict, NoneType)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
+            except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            else:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
+            data_any_of_count158 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count158:
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_reset_after(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (bool)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be boolean")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_gru(data, custom_formats={}, name_prefix=None):
+    data_any_of_count159 = 0
+    if not data_any_of_count159:
+        try:
+            if not isinstance(data, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data_keys = set(data.keys())
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
+                if "dtype" in data_keys:
+                    data_keys.remove("dtype")
+                    data__dtype = data["dtype"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
+                if "trainable" in data_keys:
+                    data_keys.remove("trainable")
+                    data__trainable = data["trainable"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
+                if "autocast" in data_keys:
+                    data_keys.remove("autocast")
+                    data__autocast = data["autocast"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
+                if "activity_regularizer" in data_keys:
+                    data_keys.remove("activity_regularizer")
+                    data__activityregularizer = data["activity_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
+                if "input_shape" in data_keys:
+                    data_keys.remove("input_shape")
+                    data__inputshape = data["input_shape"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
+                if "input_dim" in data_keys:
+                    data_keys.remove("input_dim")
+                    data__inputdim = data["input_dim"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
+                if "units" in data_keys:
+                    data_keys.remove("units")
+                    data__units = data["units"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_units(data__units, custom_formats, (name_prefix or "data") + ".units")
+                if "activation" in data_keys:
+                    data_keys.remove("activation")
+                    data__activation = data["activation"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2(data__activation, custom_formats, (name_prefix or "data") + ".activation")
+                if "recurrent_activation" in data_keys:
+                    data_keys.remove("recurrent_activation")
+                    data__recurrentactivation = data["recurrent_activation"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation(data__recurrentactivation, custom_formats, (name_prefix or "data") + ".recurrent_activation")
+                if "use_bias" in data_keys:
+                    data_keys.remove("use_bias")
+                    data__usebias = data["use_bias"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
+                if "kernel_initializer" in data_keys:
+                    data_keys.remove("kernel_initializer")
+                    data__kernelinitializer = data["kernel_initializer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
+                if "recurrent_initializer" in data_keys:
+                    data_keys.remove("recurrent_initializer")
+                    data__recurrentinitializer = data["recurrent_initializer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer(data__recurrentinitializer, custom_formats, (name_prefix or "data") + ".recurrent_initializer")
+                if "bias_initializer" in data_keys:
+                    data_keys.remove("bias_initializer")
+                    data__biasinitializer = data["bias_initializer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
+                if "kernel_regularizer" in data_keys:
+                    data_keys.remove("kernel_regularizer")
+                    data__kernelregularizer = data["kernel_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
+                if "recurrent_regularizer" in data_keys:
+                    data_keys.remove("recurrent_regularizer")
+                    data__recurrentregularizer = data["recurrent_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer(data__recurrentregularizer, custom_formats, (name_prefix or "data") + ".recurrent_regularizer")
+                if "bias_regularizer" in data_keys:
+                    data_keys.remove("bias_regularizer")
+                    data__biasregularizer = data["bias_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
+                if "kernel_constraint" in data_keys:
+                    data_keys.remove("kernel_constraint")
+                    data__kernelconstraint = data["kernel_constraint"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
+                if "recurrent_constraint" in data_keys:
+                    data_keys.remove("recurrent_constraint")
+                    data__recurrentconstraint = data["recurrent_constraint"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint(data__recurrentconstraint, custom_formats, (name_prefix or "data") + ".recurrent_constraint")
+                if "bias_constraint" in data_keys:
+                    data_keys.remove("bias_constraint")
+                    data__biasconstraint = data["bias_constraint"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
+                if "dropout" in data_keys:
+                    data_keys.remove("dropout")
+                    data__dropout = data["dropout"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout(data__dropout, custom_formats, (name_prefix or "data") + ".dropout")
+                if "recurrent_dropout" in data_keys:
+                    data_keys.remove("recurrent_dropout")
+                    data__recurrentdropout = data["recurrent_dropout"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout(data__recurrentdropout, custom_formats, (name_prefix or "data") + ".recurrent_dropout")
                 if "seed" in data_keys:
                     data_keys.remove("seed")
                     data__seed = data["seed"]
@@ -10205,15 +10259,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("zero_output_for_mask")
                     data__zerooutputformask = data["zero_output_for_mask"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_zero_output_for_mask(data__zerooutputformask, custom_formats, (name_prefix or "data") + ".zero_output_for_mask")
-            data_any_of_count158 += 1
+            data_any_of_count159 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count158:
+    if not data_any_of_count159:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count158 += 1
+            data_any_of_count159 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count158:
+    if not data_any_of_count159:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -10221,15 +10275,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count158 += 1
+            data_any_of_count159 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count158:
+    if not data_any_of_count159:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_flatten(data, custom_formats={}, name_prefix=None):
-    data_any_of_count159 = 0
-    if not data_any_of_count159:
+    data_any_of_count160 = 0
+    if not data_any_of_count160:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -10268,15 +10322,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-            data_any_of_count159 += 1
+            data_any_of_count160 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count159:
+    if not data_any_of_count160:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count159 += 1
+            data_any_of_count160 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count159:
+    if not data_any_of_count160:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -10284,15 +10338,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count159 += 1
+            data_any_of_count160 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count159:
+    if not data_any_of_count160:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_equalization(data, custom_formats={}, name_prefix=None):
-    data_any_of_count160 = 0
-    if not data_any_of_count160:
+    data_any_of_count161 = 0
+    if not data_any_of_count161:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -10342,14 +10396,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count161 = 0
-                    if not data__factor_any_of_count161:
+                    data__factor_any_of_count162 = 0
+                    if not data__factor_any_of_count162:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count161 += 1
+                            data__factor_any_of_count162 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count161:
+                    if not data__factor_any_of_count162:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -10361,22 +10415,22 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count161 += 1
+                            data__factor_any_of_count162 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count161:
+                    if not data__factor_any_of_count162:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count160 += 1
+            data_any_of_count161 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count160:
+    if not data_any_of_count161:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count160 += 1
+            data_any_of_count161 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count160:
+    if not data_any_of_count161:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -10384,15 +10438,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count160 += 1
+            data_any_of_count161 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count160:
+    if not data_any_of_count161:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_embedding(data, custom_formats={}, name_prefix=None):
-    data_any_of_count162 = 0
-    if not data_any_of_count162:
+    data_any_of_count163 = 0
+    if not data_any_of_count163:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -10463,15 +10517,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("quantization_config")
                     data__quantizationconfig = data["quantization_config"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_quantization_config(data__quantizationconfig, custom_formats, (name_prefix or "data") + ".quantization_config")
-            data_any_of_count162 += 1
+            data_any_of_count163 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count162:
+    if not data_any_of_count163:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count162 += 1
+            data_any_of_count163 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count162:
+    if not data_any_of_count163:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -10479,15 +10533,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count162 += 1
+            data_any_of_count163 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count162:
+    if not data_any_of_count163:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_einsumdense(data, custom_formats={}, name_prefix=None):
-    data_any_of_count163 = 0
-    if not data_any_of_count163:
+    data_any_of_count164 = 0
+    if not data_any_of_count164:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -10575,15 +10629,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("quantization_config")
                     data__quantizationconfig = data["quantization_config"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_quantization_config(data__quantizationconfig, custom_formats, (name_prefix or "data") + ".quantization_config")
-            data_any_of_count163 += 1
+            data_any_of_count164 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count163:
+    if not data_any_of_count164:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count163 += 1
+            data_any_of_count164 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count163:
+    if not data_any_of_count164:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -10591,15 +10645,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count163 += 1
+            data_any_of_count164 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count163:
+    if not data_any_of_count164:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_elu(data, custom_formats={}, name_prefix=None):
-    data_any_of_count164 = 0
-    if not data_any_of_count164:
+    data_any_of_count165 = 0
+    if not data_any_of_count165:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -10638,15 +10692,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("alpha")
                     data__alpha = data["alpha"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_alpha(data__alpha, custom_formats, (name_prefix or "data") + ".alpha")
-            data_any_of_count164 += 1
+            data_any_of_count165 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count164:
+    if not data_any_of_count165:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count164 += 1
+            data_any_of_count165 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count164:
+    if not data_any_of_count165:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -10654,9 +10708,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count164 += 1
+            data_any_of_count165 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count164:
+    if not data_any_of_count165:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -10666,8 +10720,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_dropout(data, custom_formats={}, name_prefix=None):
-    data_any_of_count165 = 0
-    if not data_any_of_count165:
+    data_any_of_count166 = 0
+    if not data_any_of_count166:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -10714,15 +10768,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("seed")
                     data__seed = data["seed"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-            data_any_of_count165 += 1
+            data_any_of_count166 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count165:
+    if not data_any_of_count166:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count165 += 1
+            data_any_of_count166 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count165:
+    if not data_any_of_count166:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -10730,9 +10784,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count165 += 1
+            data_any_of_count166 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count165:
+    if not data_any_of_count166:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -10740,8 +10794,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_dot(data, custom_formats={}, name_prefix=None):
-    data_any_of_count166 = 0
-    if not data_any_of_count166:
+    data_any_of_count167 = 0
+    if not data_any_of_count167:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -10784,15 +10838,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__normalize = data["normalize"]
                     if not isinstance(data__normalize, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".normalize must be boolean")
-            data_any_of_count166 += 1
+            data_any_of_count167 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count166:
+    if not data_any_of_count167:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count166 += 1
+            data_any_of_count167 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count166:
+    if not data_any_of_count167:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -10800,15 +10854,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count166 += 1
+            data_any_of_count167 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count166:
+    if not data_any_of_count167:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_discretization(data, custom_formats={}, name_prefix=None):
-    data_any_of_count167 = 0
-    if not data_any_of_count167:
+    data_any_of_count168 = 0
+    if not data_any_of_count168:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -10841,15 +10895,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("name")
                     data__name = data["name"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-            data_any_of_count167 += 1
+            data_any_of_count168 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count167:
+    if not data_any_of_count168:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count167 += 1
+            data_any_of_count168 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count167:
+    if not data_any_of_count168:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -10857,15 +10911,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count167 += 1
+            data_any_of_count168 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count167:
+    if not data_any_of_count168:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_depthwiseconv2d(data, custom_formats={}, name_prefix=None):
-    data_any_of_count168 = 0
-    if not data_any_of_count168:
+    data_any_of_count169 = 0
+    if not data_any_of_count169:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -10956,15 +11010,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("bias_constraint")
                     data__biasconstraint = data["bias_constraint"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-            data_any_of_count168 += 1
+            data_any_of_count169 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count168:
+    if not data_any_of_count169:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count168 += 1
+            data_any_of_count169 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count168:
+    if not data_any_of_count169:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -10972,15 +11026,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count168 += 1
+            data_any_of_count169 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count168:
+    if not data_any_of_count169:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_depthwiseconv1d(data, custom_formats={}, name_prefix=None):
-    data_any_of_count169 = 0
-    if not data_any_of_count169:
+    data_any_of_count170 = 0
+    if not data_any_of_count170:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -11071,15 +11125,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("bias_constraint")
                     data__biasconstraint = data["bias_constraint"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-            data_any_of_count169 += 1
+            data_any_of_count170 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count169:
+    if not data_any_of_count170:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count169 += 1
+            data_any_of_count170 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count169:
+    if not data_any_of_count170:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -11087,15 +11141,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count169 += 1
+            data_any_of_count170 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count169:
+    if not data_any_of_count170:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_dense(data, custom_formats={}, name_prefix=None):
-    data_any_of_count170 = 0
-    if not data_any_of_count170:
+    data_any_of_count171 = 0
+    if not data_any_of_count171:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -11178,15 +11232,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("quantization_config")
                     data__quantizationconfig = data["quantization_config"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_quantization_config(data__quantizationconfig, custom_formats, (name_prefix or "data") + ".quantization_config")
-            data_any_of_count170 += 1
+            data_any_of_count171 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count170:
+    if not data_any_of_count171:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count170 += 1
+            data_any_of_count171 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count170:
+    if not data_any_of_count171:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -11194,15 +11248,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count170 += 1
+            data_any_of_count171 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count170:
+    if not data_any_of_count171:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cutmix(data, custom_formats={}, name_prefix=None):
-    data_any_of_count171 = 0
-    if not data_any_of_count171:
+    data_any_of_count172 = 0
+    if not data_any_of_count172:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -11240,14 +11294,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count172 = 0
-                    if not data__factor_any_of_count172:
+                    data__factor_any_of_count173 = 0
+                    if not data__factor_any_of_count173:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count172 += 1
+                            data__factor_any_of_count173 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count172:
+                    if not data__factor_any_of_count173:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -11259,9 +11313,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count172 += 1
+                            data__factor_any_of_count173 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count172:
+                    if not data__factor_any_of_count173:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "seed" in data_keys:
                     data_keys.remove("seed")
@@ -11274,15 +11328,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count171 += 1
+            data_any_of_count172 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count171:
+    if not data_any_of_count172:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count171 += 1
+            data_any_of_count172 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count171:
+    if not data_any_of_count172:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -11290,80 +11344,13 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count171 += 1
+            data_any_of_count172 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count171:
+    if not data_any_of_count172:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cropping3d(data, custom_formats={}, name_prefix=None):
-    data_any_of_count173 = 0
-    if not data_any_of_count173:
-        try:
-            if not isinstance(data, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "cropping" in data_keys:
-                    data_keys.remove("cropping")
-                    data__cropping = data["cropping"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_sides(data__cropping, custom_formats, (name_prefix or "data") + ".cropping")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-            data_any_of_count173 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count173:
-        try:
-            if not isinstance(data, (NoneType)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count173 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count173:
-        try:
-            try:
-                if not isinstance(data, (dict, NoneType)):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
-            except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            else:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count173 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count173:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cropping2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count174 = 0
     if not data_any_of_count174:
         try:
@@ -11430,7 +11417,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cropping1d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cropping2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count175 = 0
     if not data_any_of_count175:
         try:
@@ -11471,6 +11458,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("cropping")
                     data__cropping = data["cropping"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_sides(data__cropping, custom_formats, (name_prefix or "data") + ".cropping")
+                if "data_format" in data_keys:
+                    data_keys.remove("data_format")
+                    data__dataformat = data["data_format"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
             data_any_of_count175 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count175:
@@ -11493,7 +11484,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm3d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cropping1d(data, custom_formats={}, name_prefix=None):
     data_any_of_count176 = 0
     if not data_any_of_count176:
         try:
@@ -11530,118 +11521,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("input_dim")
                     data__inputdim = data["input_dim"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "filters" in data_keys:
-                    data_keys.remove("filters")
-                    data__filters = data["filters"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters(data__filters, custom_formats, (name_prefix or "data") + ".filters")
-                if "kernel_size" in data_keys:
-                    data_keys.remove("kernel_size")
-                    data__kernelsize = data["kernel_size"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size(data__kernelsize, custom_formats, (name_prefix or "data") + ".kernel_size")
-                if "strides" in data_keys:
-                    data_keys.remove("strides")
-                    data__strides = data["strides"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_2(data__strides, custom_formats, (name_prefix or "data") + ".strides")
-                if "padding" in data_keys:
-                    data_keys.remove("padding")
-                    data__padding = data["padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-                if "dilation_rate" in data_keys:
-                    data_keys.remove("dilation_rate")
-                    data__dilationrate = data["dilation_rate"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "recurrent_activation" in data_keys:
-                    data_keys.remove("recurrent_activation")
-                    data__recurrentactivation = data["recurrent_activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation(data__recurrentactivation, custom_formats, (name_prefix or "data") + ".recurrent_activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "recurrent_initializer" in data_keys:
-                    data_keys.remove("recurrent_initializer")
-                    data__recurrentinitializer = data["recurrent_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer(data__recurrentinitializer, custom_formats, (name_prefix or "data") + ".recurrent_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "unit_forget_bias" in data_keys:
-                    data_keys.remove("unit_forget_bias")
-                    data__unitforgetbias = data["unit_forget_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unit_forget_bias(data__unitforgetbias, custom_formats, (name_prefix or "data") + ".unit_forget_bias")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "recurrent_regularizer" in data_keys:
-                    data_keys.remove("recurrent_regularizer")
-                    data__recurrentregularizer = data["recurrent_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer(data__recurrentregularizer, custom_formats, (name_prefix or "data") + ".recurrent_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "recurrent_constraint" in data_keys:
-                    data_keys.remove("recurrent_constraint")
-                    data__recurrentconstraint = data["recurrent_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint(data__recurrentconstraint, custom_formats, (name_prefix or "data") + ".recurrent_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-                if "dropout" in data_keys:
-                    data_keys.remove("dropout")
-                    data__dropout = data["dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout(data__dropout, custom_formats, (name_prefix or "data") + ".dropout")
-                if "recurrent_dropout" in data_keys:
-                    data_keys.remove("recurrent_dropout")
-                    data__recurrentdropout = data["recurrent_dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout(data__recurrentdropout, custom_formats, (name_prefix or "data") + ".recurrent_dropout")
-                if "seed" in data_keys:
-                    data_keys.remove("seed")
-                    data__seed = data["seed"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-                if "return_sequences" in data_keys:
-                    data_keys.remove("return_sequences")
-                    data__returnsequences = data["return_sequences"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_sequences(data__returnsequences, custom_formats, (name_prefix or "data") + ".return_sequences")
-                if "return_state" in data_keys:
-                    data_keys.remove("return_state")
-                    data__returnstate = data["return_state"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_state(data__returnstate, custom_formats, (name_prefix or "data") + ".return_state")
-                if "go_backwards" in data_keys:
-                    data_keys.remove("go_backwards")
-                    data__gobackwards = data["go_backwards"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_go_backwards(data__gobackwards, custom_formats, (name_prefix or "data") + ".go_backwards")
-                if "stateful" in data_keys:
-                    data_keys.remove("stateful")
-                    data__stateful = data["stateful"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_stateful(data__stateful, custom_formats, (name_prefix or "data") + ".stateful")
-                if "unroll" in data_keys:
-                    data_keys.remove("unroll")
-                    data__unroll = data["unroll"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unroll(data__unroll, custom_formats, (name_prefix or "data") + ".unroll")
-                if "zero_output_for_mask" in data_keys:
-                    data_keys.remove("zero_output_for_mask")
-                    data__zerooutputformask = data["zero_output_for_mask"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_zero_output_for_mask(data__zerooutputformask, custom_formats, (name_prefix or "data") + ".zero_output_for_mask")
+                if "cropping" in data_keys:
+                    data_keys.remove("cropping")
+                    data__cropping = data["cropping"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_sides(data__cropping, custom_formats, (name_prefix or "data") + ".cropping")
             data_any_of_count176 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count176:
@@ -11664,7 +11547,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm2d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm3d(data, custom_formats={}, name_prefix=None):
     data_any_of_count177 = 0
     if not data_any_of_count177:
         try:
@@ -11835,7 +11718,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm1d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count178 = 0
     if not data_any_of_count178:
         try:
@@ -12006,7 +11889,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3dtranspose(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm1d(data, custom_formats={}, name_prefix=None):
     data_any_of_count179 = 0
     if not data_any_of_count179:
         try:
@@ -12054,7 +11937,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "strides" in data_keys:
                     data_keys.remove("strides")
                     data__strides = data["strides"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_4(data__strides, custom_formats, (name_prefix or "data") + ".strides")
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_2(data__strides, custom_formats, (name_prefix or "data") + ".strides")
                 if "padding" in data_keys:
                     data_keys.remove("padding")
                     data__padding = data["padding"]
@@ -12063,18 +11946,18 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-                if "output_padding" in data_keys:
-                    data_keys.remove("output_padding")
-                    data__outputpadding = data["output_padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_padding(data__outputpadding, custom_formats, (name_prefix or "data") + ".output_padding")
                 if "dilation_rate" in data_keys:
                     data_keys.remove("dilation_rate")
                     data__dilationrate = data["dilation_rate"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_3(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
                 if "activation" in data_keys:
                     data_keys.remove("activation")
                     data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation(data__activation, custom_formats, (name_prefix or "data") + ".activation")
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2(data__activation, custom_formats, (name_prefix or "data") + ".activation")
+                if "recurrent_activation" in data_keys:
+                    data_keys.remove("recurrent_activation")
+                    data__recurrentactivation = data["recurrent_activation"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation(data__recurrentactivation, custom_formats, (name_prefix or "data") + ".recurrent_activation")
                 if "use_bias" in data_keys:
                     data_keys.remove("use_bias")
                     data__usebias = data["use_bias"]
@@ -12083,14 +11966,26 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("kernel_initializer")
                     data__kernelinitializer = data["kernel_initializer"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
+                if "recurrent_initializer" in data_keys:
+                    data_keys.remove("recurrent_initializer")
+                    data__recurrentinitializer = data["recurrent_initializer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer(data__recurrentinitializer, custom_formats, (name_prefix or "data") + ".recurrent_initializer")
                 if "bias_initializer" in data_keys:
                     data_keys.remove("bias_initializer")
                     data__biasinitializer = data["bias_initializer"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
+                if "unit_forget_bias" in data_keys:
+                    data_keys.remove("unit_forget_bias")
+                    data__unitforgetbias = data["unit_forget_bias"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unit_forget_bias(data__unitforgetbias, custom_formats, (name_prefix or "data") + ".unit_forget_bias")
                 if "kernel_regularizer" in data_keys:
                     data_keys.remove("kernel_regularizer")
                     data__kernelregularizer = data["kernel_regularizer"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
+                if "recurrent_regularizer" in data_keys:
+                    data_keys.remove("recurrent_regularizer")
+                    data__recurrentregularizer = data["recurrent_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer(data__recurrentregularizer, custom_formats, (name_prefix or "data") + ".recurrent_regularizer")
                 if "bias_regularizer" in data_keys:
                     data_keys.remove("bias_regularizer")
                     data__biasregularizer = data["bias_regularizer"]
@@ -12099,10 +11994,50 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("kernel_constraint")
                     data__kernelconstraint = data["kernel_constraint"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
+                if "recurrent_constraint" in data_keys:
+                    data_keys.remove("recurrent_constraint")
+                    data__recurrentconstraint = data["recurrent_constraint"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint(data__recurrentconstraint, custom_formats, (name_prefix or "data") + ".recurrent_constraint")
                 if "bias_constraint" in data_keys:
                     data_keys.remove("bias_constraint")
                     data__biasconstraint = data["bias_constraint"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
+                if "dropout" in data_keys:
+                    data_keys.remove("dropout")
+                    data__dropout = data["dropout"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout(data__dropout, custom_formats, (name_prefix or "data") + ".dropout")
+                if "recurrent_dropout" in data_keys:
+                    data_keys.remove("recurrent_dropout")
+                    data__recurrentdropout = data["recurrent_dropout"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout(data__recurrentdropout, custom_formats, (name_prefix or "data") + ".recurrent_dropout")
+                if "seed" in data_keys:
+                    data_keys.remove("seed")
+                    data__seed = data["seed"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
+                if "return_sequences" in data_keys:
+                    data_keys.remove("return_sequences")
+                    data__returnsequences = data["return_sequences"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_sequences(data__returnsequences, custom_formats, (name_prefix or "data") + ".return_sequences")
+                if "return_state" in data_keys:
+                    data_keys.remove("return_state")
+                    data__returnstate = data["return_state"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_state(data__returnstate, custom_formats, (name_prefix or "data") + ".return_state")
+                if "go_backwards" in data_keys:
+                    data_keys.remove("go_backwards")
+                    data__gobackwards = data["go_backwards"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_go_backwards(data__gobackwards, custom_formats, (name_prefix or "data") + ".go_backwards")
+                if "stateful" in data_keys:
+                    data_keys.remove("stateful")
+                    data__stateful = data["stateful"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_stateful(data__stateful, custom_formats, (name_prefix or "data") + ".stateful")
+                if "unroll" in data_keys:
+                    data_keys.remove("unroll")
+                    data__unroll = data["unroll"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unroll(data__unroll, custom_formats, (name_prefix or "data") + ".unroll")
+                if "zero_output_for_mask" in data_keys:
+                    data_keys.remove("zero_output_for_mask")
+                    data__zerooutputformask = data["zero_output_for_mask"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_zero_output_for_mask(data__zerooutputformask, custom_formats, (name_prefix or "data") + ".zero_output_for_mask")
             data_any_of_count179 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count179:
@@ -12125,18 +12060,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_3(data, custom_formats={}, name_prefix=None):
-    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data, custom_formats, (name_prefix or "data") + "")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_padding(data, custom_formats={}, name_prefix=None):
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_4(data, custom_formats={}, name_prefix=None):
-    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data, custom_formats, (name_prefix or "data") + "")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3dtranspose(data, custom_formats={}, name_prefix=None):
     data_any_of_count180 = 0
     if not data_any_of_count180:
         try:
@@ -12193,6 +12117,136 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
+                if "output_padding" in data_keys:
+                    data_keys.remove("output_padding")
+                    data__outputpadding = data["output_padding"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_padding(data__outputpadding, custom_formats, (name_prefix or "data") + ".output_padding")
+                if "dilation_rate" in data_keys:
+                    data_keys.remove("dilation_rate")
+                    data__dilationrate = data["dilation_rate"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_3(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
+                if "activation" in data_keys:
+                    data_keys.remove("activation")
+                    data__activation = data["activation"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation(data__activation, custom_formats, (name_prefix or "data") + ".activation")
+                if "use_bias" in data_keys:
+                    data_keys.remove("use_bias")
+                    data__usebias = data["use_bias"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
+                if "kernel_initializer" in data_keys:
+                    data_keys.remove("kernel_initializer")
+                    data__kernelinitializer = data["kernel_initializer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
+                if "bias_initializer" in data_keys:
+                    data_keys.remove("bias_initializer")
+                    data__biasinitializer = data["bias_initializer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
+                if "kernel_regularizer" in data_keys:
+                    data_keys.remove("kernel_regularizer")
+                    data__kernelregularizer = data["kernel_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
+                if "bias_regularizer" in data_keys:
+                    data_keys.remove("bias_regularizer")
+                    data__biasregularizer = data["bias_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
+                if "kernel_constraint" in data_keys:
+                    data_keys.remove("kernel_constraint")
+                    data__kernelconstraint = data["kernel_constraint"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
+                if "bias_constraint" in data_keys:
+                    data_keys.remove("bias_constraint")
+                    data__biasconstraint = data["bias_constraint"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
+            data_any_of_count180 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count180:
+        try:
+            if not isinstance(data, (NoneType)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
+            data_any_of_count180 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count180:
+        try:
+            try:
+                if not isinstance(data, (dict, NoneType)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
+            except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            else:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
+            data_any_of_count180 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count180:
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_3(data, custom_formats={}, name_prefix=None):
+    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data, custom_formats, (name_prefix or "data") + "")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_padding(data, custom_formats={}, name_prefix=None):
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_4(data, custom_formats={}, name_prefix=None):
+    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data, custom_formats, (name_prefix or "data") + "")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3d(data, custom_formats={}, name_prefix=None):
+    data_any_of_count181 = 0
+    if not data_any_of_count181:
+        try:
+            if not isinstance(data, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data_keys = set(data.keys())
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
+                if "dtype" in data_keys:
+                    data_keys.remove("dtype")
+                    data__dtype = data["dtype"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
+                if "trainable" in data_keys:
+                    data_keys.remove("trainable")
+                    data__trainable = data["trainable"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
+                if "autocast" in data_keys:
+                    data_keys.remove("autocast")
+                    data__autocast = data["autocast"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
+                if "activity_regularizer" in data_keys:
+                    data_keys.remove("activity_regularizer")
+                    data__activityregularizer = data["activity_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
+                if "input_shape" in data_keys:
+                    data_keys.remove("input_shape")
+                    data__inputshape = data["input_shape"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
+                if "input_dim" in data_keys:
+                    data_keys.remove("input_dim")
+                    data__inputdim = data["input_dim"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
+                if "filters" in data_keys:
+                    data_keys.remove("filters")
+                    data__filters = data["filters"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters(data__filters, custom_formats, (name_prefix or "data") + ".filters")
+                if "kernel_size" in data_keys:
+                    data_keys.remove("kernel_size")
+                    data__kernelsize = data["kernel_size"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size(data__kernelsize, custom_formats, (name_prefix or "data") + ".kernel_size")
+                if "strides" in data_keys:
+                    data_keys.remove("strides")
+                    data__strides = data["strides"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_4(data__strides, custom_formats, (name_prefix or "data") + ".strides")
+                if "padding" in data_keys:
+                    data_keys.remove("padding")
+                    data__padding = data["padding"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
+                if "data_format" in data_keys:
+                    data_keys.remove("data_format")
+                    data__dataformat = data["data_format"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
                 if "dilation_rate" in data_keys:
                     data_keys.remove("dilation_rate")
                     data__dilationrate = data["dilation_rate"]
@@ -12241,15 +12295,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("lora_alpha")
                     data__loraalpha = data["lora_alpha"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_alpha(data__loraalpha, custom_formats, (name_prefix or "data") + ".lora_alpha")
-            data_any_of_count180 += 1
+            data_any_of_count181 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count180:
+    if not data_any_of_count181:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count180 += 1
+            data_any_of_count181 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count180:
+    if not data_any_of_count181:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -12257,9 +12311,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count180 += 1
+            data_any_of_count181 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count180:
+    if not data_any_of_count181:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -12272,125 +12326,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv2dtranspose(data, custom_formats={}, name_prefix=None):
-    data_any_of_count181 = 0
-    if not data_any_of_count181:
-        try:
-            if not isinstance(data, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "filters" in data_keys:
-                    data_keys.remove("filters")
-                    data__filters = data["filters"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters(data__filters, custom_formats, (name_prefix or "data") + ".filters")
-                if "kernel_size" in data_keys:
-                    data_keys.remove("kernel_size")
-                    data__kernelsize = data["kernel_size"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size(data__kernelsize, custom_formats, (name_prefix or "data") + ".kernel_size")
-                if "strides" in data_keys:
-                    data_keys.remove("strides")
-                    data__strides = data["strides"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_3(data__strides, custom_formats, (name_prefix or "data") + ".strides")
-                if "padding" in data_keys:
-                    data_keys.remove("padding")
-                    data__padding = data["padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                if "output_padding" in data_keys:
-                    data_keys.remove("output_padding")
-                    data__outputpadding = data["output_padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_padding(data__outputpadding, custom_formats, (name_prefix or "data") + ".output_padding")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-                if "dilation_rate" in data_keys:
-                    data_keys.remove("dilation_rate")
-                    data__dilationrate = data["dilation_rate"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_2(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-            data_any_of_count181 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count181:
-        try:
-            if not isinstance(data, (NoneType)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count181 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count181:
-        try:
-            try:
-                if not isinstance(data, (dict, NoneType)):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
-            except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            else:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count181 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count181:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count182 = 0
     if not data_any_of_count182:
         try:
@@ -12443,6 +12378,125 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("padding")
                     data__padding = data["padding"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
+                if "output_padding" in data_keys:
+                    data_keys.remove("output_padding")
+                    data__outputpadding = data["output_padding"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_padding(data__outputpadding, custom_formats, (name_prefix or "data") + ".output_padding")
+                if "data_format" in data_keys:
+                    data_keys.remove("data_format")
+                    data__dataformat = data["data_format"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
+                if "dilation_rate" in data_keys:
+                    data_keys.remove("dilation_rate")
+                    data__dilationrate = data["dilation_rate"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_2(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
+                if "activation" in data_keys:
+                    data_keys.remove("activation")
+                    data__activation = data["activation"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation(data__activation, custom_formats, (name_prefix or "data") + ".activation")
+                if "use_bias" in data_keys:
+                    data_keys.remove("use_bias")
+                    data__usebias = data["use_bias"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
+                if "kernel_initializer" in data_keys:
+                    data_keys.remove("kernel_initializer")
+                    data__kernelinitializer = data["kernel_initializer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
+                if "bias_initializer" in data_keys:
+                    data_keys.remove("bias_initializer")
+                    data__biasinitializer = data["bias_initializer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
+                if "kernel_regularizer" in data_keys:
+                    data_keys.remove("kernel_regularizer")
+                    data__kernelregularizer = data["kernel_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
+                if "bias_regularizer" in data_keys:
+                    data_keys.remove("bias_regularizer")
+                    data__biasregularizer = data["bias_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
+                if "kernel_constraint" in data_keys:
+                    data_keys.remove("kernel_constraint")
+                    data__kernelconstraint = data["kernel_constraint"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
+                if "bias_constraint" in data_keys:
+                    data_keys.remove("bias_constraint")
+                    data__biasconstraint = data["bias_constraint"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
+            data_any_of_count182 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count182:
+        try:
+            if not isinstance(data, (NoneType)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
+            data_any_of_count182 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count182:
+        try:
+            try:
+                if not isinstance(data, (dict, NoneType)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
+            except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            else:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
+            data_any_of_count182 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count182:
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv2d(data, custom_formats={}, name_prefix=None):
+    data_any_of_count183 = 0
+    if not data_any_of_count183:
+        try:
+            if not isinstance(data, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data_keys = set(data.keys())
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
+                if "dtype" in data_keys:
+                    data_keys.remove("dtype")
+                    data__dtype = data["dtype"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
+                if "trainable" in data_keys:
+                    data_keys.remove("trainable")
+                    data__trainable = data["trainable"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
+                if "autocast" in data_keys:
+                    data_keys.remove("autocast")
+                    data__autocast = data["autocast"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
+                if "activity_regularizer" in data_keys:
+                    data_keys.remove("activity_regularizer")
+                    data__activityregularizer = data["activity_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
+                if "input_shape" in data_keys:
+                    data_keys.remove("input_shape")
+                    data__inputshape = data["input_shape"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
+                if "input_dim" in data_keys:
+                    data_keys.remove("input_dim")
+                    data__inputdim = data["input_dim"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
+                if "filters" in data_keys:
+                    data_keys.remove("filters")
+                    data__filters = data["filters"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters(data__filters, custom_formats, (name_prefix or "data") + ".filters")
+                if "kernel_size" in data_keys:
+                    data_keys.remove("kernel_size")
+                    data__kernelsize = data["kernel_size"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size(data__kernelsize, custom_formats, (name_prefix or "data") + ".kernel_size")
+                if "strides" in data_keys:
+                    data_keys.remove("strides")
+                    data__strides = data["strides"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_3(data__strides, custom_formats, (name_prefix or "data") + ".strides")
+                if "padding" in data_keys:
+                    data_keys.remove("padding")
+                    data__padding = data["padding"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
                 if "data_format" in data_keys:
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
@@ -12495,15 +12549,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("lora_alpha")
                     data__loraalpha = data["lora_alpha"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_alpha(data__loraalpha, custom_formats, (name_prefix or "data") + ".lora_alpha")
-            data_any_of_count182 += 1
+            data_any_of_count183 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count182:
+    if not data_any_of_count183:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count182 += 1
+            data_any_of_count183 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count182:
+    if not data_any_of_count183:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -12511,15 +12565,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count182 += 1
+            data_any_of_count183 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count182:
+    if not data_any_of_count183:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv1dtranspose(data, custom_formats={}, name_prefix=None):
-    data_any_of_count183 = 0
-    if not data_any_of_count183:
+    data_any_of_count184 = 0
+    if not data_any_of_count184:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -12614,15 +12668,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("bias_constraint")
                     data__biasconstraint = data["bias_constraint"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-            data_any_of_count183 += 1
+            data_any_of_count184 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count183:
+    if not data_any_of_count184:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count183 += 1
+            data_any_of_count184 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count183:
+    if not data_any_of_count184:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -12630,15 +12684,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count183 += 1
+            data_any_of_count184 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count183:
+    if not data_any_of_count184:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv1d(data, custom_formats={}, name_prefix=None):
-    data_any_of_count184 = 0
-    if not data_any_of_count184:
+    data_any_of_count185 = 0
+    if not data_any_of_count185:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -12741,15 +12795,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("lora_alpha")
                     data__loraalpha = data["lora_alpha"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_alpha(data__loraalpha, custom_formats, (name_prefix or "data") + ".lora_alpha")
-            data_any_of_count184 += 1
+            data_any_of_count185 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count184:
+    if not data_any_of_count185:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count184 += 1
+            data_any_of_count185 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count184:
+    if not data_any_of_count185:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -12757,15 +12811,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count184 += 1
+            data_any_of_count185 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count184:
+    if not data_any_of_count185:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_contrastlimitedadaptivehistogramequalization(data, custom_formats={}, name_prefix=None):
-    data_any_of_count185 = 0
-    if not data_any_of_count185:
+    data_any_of_count186 = 0
+    if not data_any_of_count186:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -12818,14 +12872,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count186 = 0
-                    if not data__factor_any_of_count186:
+                    data__factor_any_of_count187 = 0
+                    if not data__factor_any_of_count187:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count186 += 1
+                            data__factor_any_of_count187 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count186:
+                    if not data__factor_any_of_count187:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -12837,22 +12891,22 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count186 += 1
+                            data__factor_any_of_count187 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count186:
+                    if not data__factor_any_of_count187:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count185 += 1
+            data_any_of_count186 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count185:
+    if not data_any_of_count186:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count185 += 1
+            data_any_of_count186 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count185:
+    if not data_any_of_count186:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -12860,15 +12914,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count185 += 1
+            data_any_of_count186 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count185:
+    if not data_any_of_count186:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_concatenate(data, custom_formats={}, name_prefix=None):
-    data_any_of_count187 = 0
-    if not data_any_of_count187:
+    data_any_of_count188 = 0
+    if not data_any_of_count188:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -12907,15 +12961,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("axis")
                     data__axis = data["axis"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_axis(data__axis, custom_formats, (name_prefix or "data") + ".axis")
-            data_any_of_count187 += 1
+            data_any_of_count188 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count187:
+    if not data_any_of_count188:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count187 += 1
+            data_any_of_count188 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count187:
+    if not data_any_of_count188:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -12923,15 +12977,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count187 += 1
+            data_any_of_count188 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count187:
+    if not data_any_of_count188:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_centercrop(data, custom_formats={}, name_prefix=None):
-    data_any_of_count188 = 0
-    if not data_any_of_count188:
+    data_any_of_count189 = 0
+    if not data_any_of_count189:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -12975,14 +13029,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count189 = 0
-                    if not data__factor_any_of_count189:
+                    data__factor_any_of_count190 = 0
+                    if not data__factor_any_of_count190:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count189 += 1
+                            data__factor_any_of_count190 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count189:
+                    if not data__factor_any_of_count190:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -12994,9 +13048,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count189 += 1
+                            data__factor_any_of_count190 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count189:
+                    if not data__factor_any_of_count190:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
@@ -13005,15 +13059,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-            data_any_of_count188 += 1
+            data_any_of_count189 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count188:
+    if not data_any_of_count189:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count188 += 1
+            data_any_of_count189 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count188:
+    if not data_any_of_count189:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -13021,15 +13075,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count188 += 1
+            data_any_of_count189 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count188:
+    if not data_any_of_count189:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_categoryencoding(data, custom_formats={}, name_prefix=None):
-    data_any_of_count190 = 0
-    if not data_any_of_count190:
+    data_any_of_count191 = 0
+    if not data_any_of_count191:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -13074,15 +13128,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("sparse")
                     data__sparse = data["sparse"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_sparse(data__sparse, custom_formats, (name_prefix or "data") + ".sparse")
-            data_any_of_count190 += 1
+            data_any_of_count191 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count190:
+    if not data_any_of_count191:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count190 += 1
+            data_any_of_count191 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count190:
+    if not data_any_of_count191:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -13090,15 +13144,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count190 += 1
+            data_any_of_count191 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count190:
+    if not data_any_of_count191:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_bidirectional(data, custom_formats={}, name_prefix=None):
-    data_any_of_count191 = 0
-    if not data_any_of_count191:
+    data_any_of_count192 = 0
+    if not data_any_of_count192:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -13149,29 +13203,29 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "backward_layer" in data_keys:
                     data_keys.remove("backward_layer")
                     data__backwardlayer = data["backward_layer"]
-                    data__backwardlayer_any_of_count192 = 0
-                    if not data__backwardlayer_any_of_count192:
+                    data__backwardlayer_any_of_count193 = 0
+                    if not data__backwardlayer_any_of_count193:
                         try:
                             validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_layeritem(data__backwardlayer, custom_formats, (name_prefix or "data") + ".backward_layer")
-                            data__backwardlayer_any_of_count192 += 1
+                            data__backwardlayer_any_of_count193 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__backwardlayer_any_of_count192:
+                    if not data__backwardlayer_any_of_count193:
                         try:
                             if not isinstance(data__backwardlayer, (NoneType)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".backward_layer must be null")
-                            data__backwardlayer_any_of_count192 += 1
+                            data__backwardlayer_any_of_count193 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__backwardlayer_any_of_count192:
+                    if not data__backwardlayer_any_of_count193:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".backward_layer cannot be validated by any definition")
-            data_any_of_count191 += 1
+            data_any_of_count192 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count191:
+    if not data_any_of_count192:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count191 += 1
+            data_any_of_count192 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count191:
+    if not data_any_of_count192:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -13179,15 +13233,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count191 += 1
+            data_any_of_count192 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count191:
+    if not data_any_of_count192:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_batchnormalization(data, custom_formats={}, name_prefix=None):
-    data_any_of_count193 = 0
-    if not data_any_of_count193:
+    data_any_of_count194 = 0
+    if not data_any_of_count194:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -13293,15 +13347,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data__synchronized = data["synchronized"]
                     if not isinstance(data__synchronized, (bool)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".synchronized must be boolean")
-            data_any_of_count193 += 1
+            data_any_of_count194 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count193:
+    if not data_any_of_count194:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count193 += 1
+            data_any_of_count194 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count193:
+    if not data_any_of_count194:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -13309,92 +13363,13 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count193 += 1
+            data_any_of_count194 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count193:
+    if not data_any_of_count194:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling3d(data, custom_formats={}, name_prefix=None):
-    data_any_of_count194 = 0
-    if not data_any_of_count194:
-        try:
-            if not isinstance(data, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "pool_size" in data_keys:
-                    data_keys.remove("pool_size")
-                    data__poolsize = data["pool_size"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_pool_size(data__poolsize, custom_formats, (name_prefix or "data") + ".pool_size")
-                if "strides" in data_keys:
-                    data_keys.remove("strides")
-                    data__strides = data["strides"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides(data__strides, custom_formats, (name_prefix or "data") + ".strides")
-                if "padding" in data_keys:
-                    data_keys.remove("padding")
-                    data__padding = data["padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-            data_any_of_count194 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count194:
-        try:
-            if not isinstance(data, (NoneType)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count194 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count194:
-        try:
-            try:
-                if not isinstance(data, (dict, NoneType)):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
-            except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            else:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count194 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count194:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_pool_size(data, custom_formats={}, name_prefix=None):
-    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data, custom_formats, (name_prefix or "data") + "")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count195 = 0
     if not data_any_of_count195:
         try:
@@ -13469,7 +13444,11 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling1d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_pool_size(data, custom_formats={}, name_prefix=None):
+    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data, custom_formats, (name_prefix or "data") + "")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count196 = 0
     if not data_any_of_count196:
         try:
@@ -13544,7 +13523,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_average(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling1d(data, custom_formats={}, name_prefix=None):
     data_any_of_count197 = 0
     if not data_any_of_count197:
         try:
@@ -13581,6 +13560,22 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("input_dim")
                     data__inputdim = data["input_dim"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
+                if "pool_size" in data_keys:
+                    data_keys.remove("pool_size")
+                    data__poolsize = data["pool_size"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_pool_size(data__poolsize, custom_formats, (name_prefix or "data") + ".pool_size")
+                if "strides" in data_keys:
+                    data_keys.remove("strides")
+                    data__strides = data["strides"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides(data__strides, custom_formats, (name_prefix or "data") + ".strides")
+                if "padding" in data_keys:
+                    data_keys.remove("padding")
+                    data__padding = data["padding"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
+                if "data_format" in data_keys:
+                    data_keys.remove("data_format")
+                    data__dataformat = data["data_format"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
             data_any_of_count197 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count197:
@@ -13603,9 +13598,68 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_autocontrast(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_average(data, custom_formats={}, name_prefix=None):
     data_any_of_count198 = 0
     if not data_any_of_count198:
+        try:
+            if not isinstance(data, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data_keys = set(data.keys())
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
+                if "dtype" in data_keys:
+                    data_keys.remove("dtype")
+                    data__dtype = data["dtype"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
+                if "trainable" in data_keys:
+                    data_keys.remove("trainable")
+                    data__trainable = data["trainable"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
+                if "autocast" in data_keys:
+                    data_keys.remove("autocast")
+                    data__autocast = data["autocast"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
+                if "activity_regularizer" in data_keys:
+                    data_keys.remove("activity_regularizer")
+                    data__activityregularizer = data["activity_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
+                if "input_shape" in data_keys:
+                    data_keys.remove("input_shape")
+                    data__inputshape = data["input_shape"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
+                if "input_dim" in data_keys:
+                    data_keys.remove("input_dim")
+                    data__inputdim = data["input_dim"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
+            data_any_of_count198 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count198:
+        try:
+            if not isinstance(data, (NoneType)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
+            data_any_of_count198 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count198:
+        try:
+            try:
+                if not isinstance(data, (dict, NoneType)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
+            except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            else:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
+            data_any_of_count198 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count198:
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_autocontrast(data, custom_formats={}, name_prefix=None):
+    data_any_of_count199 = 0
+    if not data_any_of_count199:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -13646,14 +13700,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count199 = 0
-                    if not data__factor_any_of_count199:
+                    data__factor_any_of_count200 = 0
+                    if not data__factor_any_of_count200:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count199 += 1
+                            data__factor_any_of_count200 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count199:
+                    if not data__factor_any_of_count200:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -13665,9 +13719,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count199 += 1
+                            data__factor_any_of_count200 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count199:
+                    if not data__factor_any_of_count200:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
@@ -13676,15 +13730,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("data_format")
                     data__dataformat = data["data_format"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-            data_any_of_count198 += 1
+            data_any_of_count199 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count198:
+    if not data_any_of_count199:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count198 += 1
+            data_any_of_count199 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count198:
+    if not data_any_of_count199:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -13692,15 +13746,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count198 += 1
+            data_any_of_count199 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count198:
+    if not data_any_of_count199:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_augmix(data, custom_formats={}, name_prefix=None):
-    data_any_of_count200 = 0
-    if not data_any_of_count200:
+    data_any_of_count201 = 0
+    if not data_any_of_count201:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -13751,14 +13805,14 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "factor" in data_keys:
                     data_keys.remove("factor")
                     data__factor = data["factor"]
-                    data__factor_any_of_count201 = 0
-                    if not data__factor_any_of_count201:
+                    data__factor_any_of_count202 = 0
+                    if not data__factor_any_of_count202:
                         try:
                             if not isinstance(data__factor, (int, float, Decimal)) or isinstance(data__factor, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be number")
-                            data__factor_any_of_count201 += 1
+                            data__factor_any_of_count202 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count201:
+                    if not data__factor_any_of_count202:
                         try:
                             if not isinstance(data__factor, (list, tuple)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must be array")
@@ -13770,9 +13824,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
-                            data__factor_any_of_count201 += 1
+                            data__factor_any_of_count202 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__factor_any_of_count201:
+                    if not data__factor_any_of_count202:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor cannot be validated by any definition")
                 if "alpha" in data_keys:
                     data_keys.remove("alpha")
@@ -13798,15 +13852,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "bounding_box_format" in data_keys:
                     data_keys.remove("bounding_box_format")
                     data__boundingboxformat = data["bounding_box_format"]
-            data_any_of_count200 += 1
+            data_any_of_count201 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count200:
+    if not data_any_of_count201:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count200 += 1
+            data_any_of_count201 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count200:
+    if not data_any_of_count201:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -13814,15 +13868,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count200 += 1
+            data_any_of_count201 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count200:
+    if not data_any_of_count201:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_attention(data, custom_formats={}, name_prefix=None):
-    data_any_of_count202 = 0
-    if not data_any_of_count202:
+    data_any_of_count203 = 0
+    if not data_any_of_count203:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -13874,15 +13928,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("seed")
                     data__seed = data["seed"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-            data_any_of_count202 += 1
+            data_any_of_count203 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count202:
+    if not data_any_of_count203:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count202 += 1
+            data_any_of_count203 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count202:
+    if not data_any_of_count203:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -13890,9 +13944,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count202 += 1
+            data_any_of_count203 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count202:
+    if not data_any_of_count203:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -13902,8 +13956,8 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_alphadropout(data, custom_formats={}, name_prefix=None):
-    data_any_of_count203 = 0
-    if not data_any_of_count203:
+    data_any_of_count204 = 0
+    if not data_any_of_count204:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -13950,15 +14004,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("seed")
                     data__seed = data["seed"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-            data_any_of_count203 += 1
+            data_any_of_count204 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count203:
+    if not data_any_of_count204:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count203 += 1
+            data_any_of_count204 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count203:
+    if not data_any_of_count204:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -13966,15 +14020,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count203 += 1
+            data_any_of_count204 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count203:
+    if not data_any_of_count204:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_additiveattention(data, custom_formats={}, name_prefix=None):
-    data_any_of_count204 = 0
-    if not data_any_of_count204:
+    data_any_of_count205 = 0
+    if not data_any_of_count205:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -14026,15 +14080,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("seed")
                     data__seed = data["seed"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-            data_any_of_count204 += 1
+            data_any_of_count205 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count204:
+    if not data_any_of_count205:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count204 += 1
+            data_any_of_count205 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count204:
+    if not data_any_of_count205:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -14042,72 +14096,13 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count204 += 1
+            data_any_of_count205 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count204:
+    if not data_any_of_count205:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_add(data, custom_formats={}, name_prefix=None):
-    data_any_of_count205 = 0
-    if not data_any_of_count205:
-        try:
-            if not isinstance(data, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-            data_any_of_count205 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count205:
-        try:
-            if not isinstance(data, (NoneType)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count205 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count205:
-        try:
-            try:
-                if not isinstance(data, (dict, NoneType)):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
-            except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            else:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count205 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count205:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling3d(data, custom_formats={}, name_prefix=None):
     data_any_of_count206 = 0
     if not data_any_of_count206:
         try:
@@ -14144,14 +14139,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("input_dim")
                     data__inputdim = data["input_dim"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "output_size" in data_keys:
-                    data_keys.remove("output_size")
-                    data__outputsize = data["output_size"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_size(data__outputsize, custom_formats, (name_prefix or "data") + ".output_size")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
             data_any_of_count206 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count206:
@@ -14174,11 +14161,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_size(data, custom_formats={}, name_prefix=None):
-    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data, custom_formats, (name_prefix or "data") + "")
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling2d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling3d(data, custom_formats={}, name_prefix=None):
     data_any_of_count207 = 0
     if not data_any_of_count207:
         try:
@@ -14245,7 +14228,11 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling1d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_size(data, custom_formats={}, name_prefix=None):
+    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_intortuple(data, custom_formats, (name_prefix or "data") + "")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count208 = 0
     if not data_any_of_count208:
         try:
@@ -14312,7 +14299,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling3d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling1d(data, custom_formats={}, name_prefix=None):
     data_any_of_count209 = 0
     if not data_any_of_count209:
         try:
@@ -14379,7 +14366,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling2d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling3d(data, custom_formats={}, name_prefix=None):
     data_any_of_count210 = 0
     if not data_any_of_count210:
         try:
@@ -14446,7 +14433,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling1d(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling2d(data, custom_formats={}, name_prefix=None):
     data_any_of_count211 = 0
     if not data_any_of_count211:
         try:
@@ -14513,9 +14500,76 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_activityregularization(data, custom_formats={}, name_prefix=None):
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling1d(data, custom_formats={}, name_prefix=None):
     data_any_of_count212 = 0
     if not data_any_of_count212:
+        try:
+            if not isinstance(data, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+            data_is_dict = isinstance(data, dict)
+            if data_is_dict:
+                data_keys = set(data.keys())
+                if "name" in data_keys:
+                    data_keys.remove("name")
+                    data__name = data["name"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
+                if "dtype" in data_keys:
+                    data_keys.remove("dtype")
+                    data__dtype = data["dtype"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
+                if "trainable" in data_keys:
+                    data_keys.remove("trainable")
+                    data__trainable = data["trainable"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
+                if "autocast" in data_keys:
+                    data_keys.remove("autocast")
+                    data__autocast = data["autocast"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
+                if "activity_regularizer" in data_keys:
+                    data_keys.remove("activity_regularizer")
+                    data__activityregularizer = data["activity_regularizer"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
+                if "input_shape" in data_keys:
+                    data_keys.remove("input_shape")
+                    data__inputshape = data["input_shape"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
+                if "input_dim" in data_keys:
+                    data_keys.remove("input_dim")
+                    data__inputdim = data["input_dim"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
+                if "output_size" in data_keys:
+                    data_keys.remove("output_size")
+                    data__outputsize = data["output_size"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_size(data__outputsize, custom_formats, (name_prefix or "data") + ".output_size")
+                if "data_format" in data_keys:
+                    data_keys.remove("data_format")
+                    data__dataformat = data["data_format"]
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
+            data_any_of_count212 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count212:
+        try:
+            if not isinstance(data, (NoneType)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
+            data_any_of_count212 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count212:
+        try:
+            try:
+                if not isinstance(data, (dict, NoneType)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
+            except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            else:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
+            data_any_of_count212 += 1
+        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+    if not data_any_of_count212:
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_activityregularization(data, custom_formats={}, name_prefix=None):
+    data_any_of_count213 = 0
+    if not data_any_of_count213:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -14553,54 +14607,54 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "l1" in data_keys:
                     data_keys.remove("l1")
                     data__l1 = data["l1"]
-                    data__l1_any_of_count213 = 0
-                    if not data__l1_any_of_count213:
+                    data__l1_any_of_count214 = 0
+                    if not data__l1_any_of_count214:
                         try:
                             if not isinstance(data__l1, (int, float, Decimal)) or isinstance(data__l1, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".l1 must be number")
                             if isinstance(data__l1, (int, float, Decimal)) and not isinstance(data__l1, bool):
                                 if data__l1 < 0:
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".l1 must be bigger than or equal to 0")
-                            data__l1_any_of_count213 += 1
+                            data__l1_any_of_count214 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__l1_any_of_count213:
+                    if not data__l1_any_of_count214:
                         try:
                             if not isinstance(data__l1, (NoneType)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".l1 must be null")
-                            data__l1_any_of_count213 += 1
+                            data__l1_any_of_count214 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__l1_any_of_count213:
+                    if not data__l1_any_of_count214:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".l1 cannot be validated by any definition")
                 if "l2" in data_keys:
                     data_keys.remove("l2")
                     data__l2 = data["l2"]
-                    data__l2_any_of_count214 = 0
-                    if not data__l2_any_of_count214:
+                    data__l2_any_of_count215 = 0
+                    if not data__l2_any_of_count215:
                         try:
                             if not isinstance(data__l2, (int, float, Decimal)) or isinstance(data__l2, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".l2 must be number")
                             if isinstance(data__l2, (int, float, Decimal)) and not isinstance(data__l2, bool):
                                 if data__l2 < 0:
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".l2 must be bigger than or equal to 0")
-                            data__l2_any_of_count214 += 1
+                            data__l2_any_of_count215 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__l2_any_of_count214:
+                    if not data__l2_any_of_count215:
                         try:
                             if not isinstance(data__l2, (NoneType)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".l2 must be null")
-                            data__l2_any_of_count214 += 1
+                            data__l2_any_of_count215 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__l2_any_of_count214:
+                    if not data__l2_any_of_count215:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".l2 cannot be validated by any definition")
-            data_any_of_count212 += 1
+            data_any_of_count213 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count212:
+    if not data_any_of_count213:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count212 += 1
+            data_any_of_count213 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count212:
+    if not data_any_of_count213:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -14608,15 +14662,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count212 += 1
+            data_any_of_count213 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count212:
+    if not data_any_of_count213:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_activation(data, custom_formats={}, name_prefix=None):
-    data_any_of_count215 = 0
-    if not data_any_of_count215:
+    data_any_of_count216 = 0
+    if not data_any_of_count216:
         try:
             if not isinstance(data, (dict)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -14655,15 +14709,15 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     data_keys.remove("activation")
                     data__activation = data["activation"]
                     validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-            data_any_of_count215 += 1
+            data_any_of_count216 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count215:
+    if not data_any_of_count216:
         try:
             if not isinstance(data, (NoneType)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
-            data_any_of_count215 += 1
+            data_any_of_count216 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count215:
+    if not data_any_of_count216:
         try:
             try:
                 if not isinstance(data, (dict, NoneType)):
@@ -14671,9 +14725,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must NOT match a disallowed definition")
-            data_any_of_count215 += 1
+            data_any_of_count216 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count215:
+    if not data_any_of_count216:
         raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
@@ -14697,23 +14751,23 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if data__shape_len > 8:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".shape must contain less than or equal to 8 items")
                 for data__shape_x, data__shape_item in enumerate(data__shape):
-                    data__shape_item_any_of_count216 = 0
-                    if not data__shape_item_any_of_count216:
+                    data__shape_item_any_of_count217 = 0
+                    if not data__shape_item_any_of_count217:
                         try:
                             if not isinstance(data__shape_item, (int)) and not (isinstance(data__shape_item, float) and data__shape_item.is_integer()) or isinstance(data__shape_item, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".shape[{data__shape_x}]".format(**locals()) + " must be integer")
                             if isinstance(data__shape_item, (int, float, Decimal)) and not isinstance(data__shape_item, bool):
                                 if data__shape_item < 1:
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".shape[{data__shape_x}]".format(**locals()) + " must be bigger than or equal to 1")
-                            data__shape_item_any_of_count216 += 1
+                            data__shape_item_any_of_count217 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__shape_item_any_of_count216:
+                    if not data__shape_item_any_of_count217:
                         try:
                             if not isinstance(data__shape_item, (NoneType)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".shape[{data__shape_x}]".format(**locals()) + " must be null")
-                            data__shape_item_any_of_count216 += 1
+                            data__shape_item_any_of_count217 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if not data__shape_item_any_of_count216:
+                    if not data__shape_item_any_of_count217:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".shape[{data__shape_x}]".format(**locals()) + " cannot be validated by any definition")
         if "axes" in data_keys:
             data_keys.remove("axes")

@@ -184,7 +184,26 @@ def _layer_item(strict: bool, layer_definitions: dict) -> dict:
     if strict:
         mapping.update(additionalProperties=False, maxProperties=2,
                        patternProperties=_declared_patterns(refs))
-    return {"anyOf": [mapping, {"type": "string", "description": "a layer with no arguments"}]}
+    item = {"anyOf": [mapping, {"type": "string", "description": "a layer with no arguments"}]}
+    # a mapping with `call:` is a call item and nothing else: explained on its own terms
+    return {"if": {"type": "object", "required": ["call"]}, "then": _CALL_ITEM, "else": item}
+
+
+# `- call: encoder`: a layer defined above, called again with its weights (loader.layer_calls)
+_CALL_ITEM = {
+    "type": "object",
+    "description": "a layer defined above, called again on other inputs with the same weights",
+    "properties": {
+        "call": {"type": "string", "description": "the name of a layer defined above: this "
+                 "item calls it again, sharing its weights"},
+        "from": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+                 "description": "what this call consumes: an input or layer name, or a list "
+                                "(default: the item above)"},
+        "name": {"type": "string", "description": "the name of this call's output, for "
+                 "`from:` and `outputs:` (default: <layer>_call_2, _call_3, ...)"}},
+    "required": ["call"],
+    "additionalProperties": False,
+}
 
 
 def _declared_patterns(known: dict) -> dict:

@@ -64,6 +64,14 @@ class LayerSpec:
     index: int = 0  # position in the `layers:` list
     from_position: Position | None = None  # the `from:` value, when written
     cells: tuple = ()  # StackedRNNCells' `cells:`, each read like a wrapper's `layer:`
+    # a `- call: encoder` item: the layer it calls again, with that layer's weights. The
+    # spec then repeats the layer's class and arguments; `name` is this call's output.
+    shares: str | None = None
+
+    @property
+    def depends_on(self) -> tuple:
+        """What must be built before this node: its inputs, and the layer a call reuses."""
+        return self.inbound if self.shares is None else self.inbound + (self.shares,)
 
     def kwarg_position(self, key: str) -> Position | None:
         return self.kwarg_positions.get(key, self.position)

@@ -12,6 +12,7 @@ import textwrap
 from netlint.plumbing.counts import byte_size_text, count_text, json_count
 from netlint.layers.inference import InferredModel, LayerResult
 from netlint.layers.base import format_shape
+from netlint.layers.shared_calls import calls_of, keras_nodes
 from netlint.report.text import visible
 
 # inner widths (padding included) of Keras's columns on an 80-column terminal
@@ -50,8 +51,11 @@ def _chain_like(inferred: InferredModel) -> bool:
 
 
 def _rows(inferred: InferredModel, with_inputs: bool, connected: bool) -> list[list[str]]:
+    """One row per layer, as Keras prints it: a layer called several times (`call:`)
+    once, with its first call's shape and every call's inputs under `Connected to`."""
     rows = []
-    for node in inferred.nodes.values():
+    numbers = keras_nodes(inferred.nodes)
+    for node, *calls in calls_of(inferred.nodes).values():
         if node.is_input and not with_inputs:
             continue
         unknown = (node.output_shapes is None and not node.is_input) or node.params_unknown
@@ -59,7 +63,9 @@ def _rows(inferred: InferredModel, with_inputs: bool, connected: bool) -> list[l
         # a name from the file, shown, never obeyed: its ESC or U+202E are escapes
         row = [visible(f"{node.name} ({node.class_name})"), shape_text(node), params]
         if connected:
-            row.append(visible(", ".join(f"{r}[0][0]" for r in node.inbound)) or "-")
+            refs = [numbers.get(ref, (ref, 0)) for call in (node, *calls) for ref in call.inbound]
+            row.append(visible(", ".join(f"{layer}[{index}][0]" for layer, index in refs))
+                       or "-")
         rows.append(row)
     return rows
 
@@ -120,7 +126,7 @@ def _json_shape(node: LayerResult) -> object:
 
 def summary_dict(inferred: InferredModel) -> dict:
     layers = []
-    for node in inferred.nodes.values():
+    for node, *calls in calls_of(inferred.nodes).values():
         if node.is_input and inferred.model.sequential:
             continue
         layers.append({
@@ -135,6 +141,11 @@ def summary_dict(inferred: InferredModel) -> dict:
             "inbound": list(node.inbound),
             "error": node.error.message if node.error else None,
         })
+        if calls:  # a shared layer's further calls: their outputs by the names `from:` uses
+            layers[-1]["calls"] = [{"name": call.name, "output_shape": _json_shape(call),
+                                    "inbound": list(call.inbound),
+                                    "error": call.error.message if call.error else None}
+                                   for call in calls]
     return {
         "name": model_name(inferred),
         "path": inferred.model.path,
