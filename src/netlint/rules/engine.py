@@ -229,7 +229,23 @@ def _rule_findings(loaded: Loaded, inferred: InferredModel,
             raise
         except Exception as exc:  # a bug in a rule; say which one, on which file
             raise RuleCrash(code, loaded.path, exc) from exc
-    return drop_explained_shape_errors(findings)
+    return drop_repeated_by_calls(drop_explained_shape_errors(findings), inferred)
+
+
+def drop_repeated_by_calls(findings: list[Finding], inferred: InferredModel) -> list[Finding]:
+    """Drop a shared layer's call's finding that repeats the layer's own.
+
+    A `- call: encoder` node repeats the layer's arguments and their positions, so a rule
+    about the arguments alone (a dropout rate, a legacy name) fires at the same place for
+    the layer and for each call. It is one fault: the layer's finding stays. A finding
+    only the call has (its own input's shape) stays too."""
+    shares = {node.name: node.spec.shares for node in inferred.layers
+              if node.spec.shares is not None}
+    if not shares:
+        return findings
+    said = {(f.code, f.position, f.layer) for f in findings}
+    return [f for f in findings if f.layer not in shares
+            or (f.code, f.position, shares[f.layer]) not in said]
 
 
 def drop_explained_shape_errors(findings: list[Finding]) -> list[Finding]:

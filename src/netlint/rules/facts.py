@@ -178,8 +178,9 @@ class RnnView:
     def title(self) -> str:
         """`LSTM 'lstm'` or `Bidirectional(LSTM) 'bidirectional'`."""
         if self.spec is self.node.spec:
-            return f"{self.class_name} '{self.node.name}'"
-        return f"{self.node.class_name}({self.class_name}) '{self.node.name}'"
+            return f"{self.class_name} '{self.node.name}'{call_of(self.node)}"
+        return f"{self.node.class_name}({self.class_name}) '{self.node.name}'" \
+            f"{call_of(self.node)}"
 
     @property
     def input_shape(self) -> tuple | None:
@@ -349,5 +350,12 @@ def fmt_span(low: float, high: float) -> str:
 
 
 def title(node: LayerResult) -> str:
-    """How messages name a layer: `LSTM 'lstm_1'`."""
-    return f"{node.class_name} '{node.name}'"
+    """How messages name a layer: `LSTM 'lstm_1'`; a call of a shared layer (`- call:`)
+    `LSTM 'encoder_call_2' (a call of 'encoder')`."""
+    return f"{node.class_name} '{node.name}'{call_of(node)}"
+
+
+def call_of(node: LayerResult) -> str:
+    """` (a call of 'encoder')` after the name of a shared layer's call, else nothing."""
+    shares = node.spec.shares if node.spec is not None else None
+    return f" (a call of '{shares}')" if shares else ""

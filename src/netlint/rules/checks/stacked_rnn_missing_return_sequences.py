@@ -67,4 +67,25 @@ def check(ctx: Context) -> Iterator[Finding]:
                    f"{format_shape(node.input_shapes[0])}")
         fix = (f"set return_sequences: true on the layer inside '{name}'" if wrapped
                else f"set return_sequences: true on '{name}'")
+        if source.spec.shares is not None or _calls_of(ctx, source.name):
+            fix = _shared_fix(ctx, source, wrapped)
         yield ctx.report(message, node.spec.position, fix=fix, layer=node.name)
+
+
+def _calls_of(ctx: Context, layer: str) -> list[LayerResult]:
+    """The nodes of every `call:` of `layer` (a layer called once has none)."""
+    return [n for n in ctx.inferred.layers if n.spec.shares == layer]
+
+
+def _shared_fix(ctx: Context, source: LayerResult, wrapped: bool) -> str:
+    """The fix when the RNN is shared: its arguments are on the layer's own item, and
+    return_sequences there changes every call, including ones that are right as they are."""
+    layer = source.spec.shares or source.name
+    others = [n.name for n in [ctx.inferred[layer], *_calls_of(ctx, layer)] if n is not source]
+    where = f"the layer inside '{layer}'" if wrapped else f"'{layer}'"
+    several = len(others) > 1
+    return (f"set return_sequences: true on {where}; it is shared, so its other "
+            f"call{'s' if several else ''} ({', '.join(repr(n) for n in others)}) will "
+            f"return sequences too: if what {'they feed needs' if several else 'it feeds needs'}"
+            f" the last step only, give this branch a layer of its own instead of "
+            f"`call: {layer}`")
