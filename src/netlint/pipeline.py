@@ -13,7 +13,7 @@ from netlint.model.findings import Finding
 from netlint.layers.inference import infer_shapes
 from netlint.plumbing.records import record
 from netlint.rules.checks.incompatible_shape import shape_findings
-from netlint.rules.engine import run_rules
+from netlint.rules.engine import run_rules, shape_explanations
 from netlint.loader import Loaded, load, load_text
 
 TYPE_CHECKING = False
@@ -47,11 +47,16 @@ class Linted:
 
     @property
     def core_findings(self) -> list[Finding]:
-        """The loader's findings and the shape errors inference recorded, as they are:
-        before the rules refine them and before any config selects or suppresses."""
+        """The loader's findings and the shape errors inference recorded, before any
+        config selects or suppresses: what `summary` prints and `export` refuses on,
+        whatever the config. A shape error a rule explains (NL104 for a stacked RNN) is
+        that rule's finding, as in `check`; the others are NL105."""
         found = list(self.loaded.findings)
         if self.inferred is not None:
-            found += shape_findings(self.inferred, self.loaded.path)
+            # a shape error a rule explains is named by that rule, as `check` names it
+            explained = shape_explanations(self.loaded, self.inferred)
+            found += [explained.get(f.layer, f)
+                      for f in shape_findings(self.inferred, self.loaded.path)]
         return found
 
 

@@ -20,7 +20,9 @@ from netlint.report.sarif import format_sarif, rule_descriptors
 from netlint.report.text import format_text
 
 HERE = Path(__file__).resolve().parent
-SCHEMA_PLACES = (HERE / "data" / "sarif-2.1.0.schema.json",
+# The SARIF 2.1.0 schema (Apache-2.0, from SchemaStore) is third-party data we do not ship:
+# it is read from the shared data folder beside the checkout, never copied in here.
+SCHEMA_PLACES = (HERE.parents[2] / "shared" / "data" / "sarif-2.1.0.schema.json",
                  Path("/work/shared/data/sarif-2.1.0.schema.json"))
 HOSTILE = "100% sure\r\n::error file=evil.yaml,line=1::pwned, really: yes"
 
@@ -52,8 +54,8 @@ def sarif_validator():
 
     path = next((p for p in SCHEMA_PLACES if p.is_file()), None)
     if path is None:
-        pytest.skip("the SARIF 2.1.0 schema is absent (tests/report/data/ and "
-                    "/work/shared/data/): cannot validate")
+        pytest.skip("the SARIF 2.1.0 schema is absent (../shared/data/ beside the "
+                    "checkout): cannot validate")
     schema = json.loads(path.read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
@@ -126,14 +128,14 @@ def test_json_shape():
     document = json.loads(format_json(MIXED, files=3))
     assert set(document) == {"findings", "summary"}
     keys = ["path", "line", "column", "end_line", "end_column", "code", "name", "severity",
-            "message", "fix", "layer"]
+            "message", "fix", "layer", "autofix"]
     for item in document["findings"]:
         assert list(item) == keys
     first = document["findings"][1]
     assert first == {"path": "models/a.yaml", "line": 4, "column": 5, "end_line": 4,
                      "end_column": 9, "code": "NL105", "name": "incompatible-shape",
                      "severity": "error", "message": "LSTM 'lstm_1' needs a sequence",
-                     "fix": "set return_sequences: true", "layer": "lstm_1"}
+                     "fix": "set return_sequences: true", "layer": "lstm_1", "autofix": None}
     no_end = document["findings"][0]
     assert (no_end["end_line"], no_end["end_column"]) == (1, 1)
     assert document["findings"][2]["fix"] is None and document["findings"][2]["layer"] is None
@@ -260,3 +262,16 @@ def test_output_is_byte_identical_across_hash_seeds(tmp_path):
                                       capture_output=True, check=True).stdout)
     assert outputs[0] == outputs[1]
     assert outputs[0].count(b"NL105") >= 4 and b"NL002" in outputs[0]
+
+
+def test_sarif_with_fixes_validates(sarif_validator):
+    from netlint.pipeline import lint
+
+    text = ("input: {shape: [10, 8]}\nlayers:\n  - CuDNNLSTM: {units: 4}\n"
+            "  - LSTM: {units: 2}\ncompile: {loss: mse, optimizer: {Adam: {lr: 1e-3}}}\n")
+    findings = lint(text).findings
+    document = json.loads(format_sarif([f.with_path("models/m.yaml") for f in findings]))
+    fixes = [r["fixes"] for r in document["runs"][0]["results"] if "fixes" in r]
+    assert len(fixes) >= 2  # a safe one (the name) and an unsafe one (return_sequences)
+    errors = list(sarif_validator.iter_errors(document))
+    assert not errors, errors[:3]

@@ -41,8 +41,18 @@ def check(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="print nothing; exit code only"),
     statistics: bool = typer.Option(False, "--statistics",
                                     help="count findings per rule instead of listing them"),
+    fix: bool = typer.Option(False, "--fix", help="apply the safe fixes, then report what "
+                             "remains"),
+    unsafe_fixes: bool = typer.Option(False, "--unsafe-fixes", help="with --fix or --diff, "
+                                      "also the fixes that change the model"),
+    diff: bool = typer.Option(False, "--diff", help="print the fixes as a unified diff; "
+                              "write nothing; exit 1 when there are some"),
 ) -> None:
     """Lint Keras models written in YAML for the mistakes people really make.
+
+    Findings marked [*] have a safe fix that --fix applies in place (Keras 1/2 names,
+    numbers YAML readers disagree on); --unsafe-fixes adds the fixes that change the
+    model (return_sequences on a stacked RNN). --diff shows them without writing.
 
     64 or more model files are shared among all cores (on Linux); the environment
     variable NETLINT_JOBS=N caps the number of processes, NETLINT_JOBS=1 uses one.
@@ -55,4 +65,5 @@ def check(
     raise typer.Exit(run_check(
         paths, fmt=format.value if format else None, select=select, ignore=ignore,
         fail_on=fail_on.value if fail_on else None, exit_zero=exit_zero, config=config,
-        quiet=quiet, statistics=statistics, echo=echo))
+        quiet=quiet, statistics=statistics, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
+        echo=echo))

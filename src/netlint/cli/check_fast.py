@@ -35,10 +35,14 @@ OPTIONS: dict[str, tuple[str, str, tuple | None]] = {
     "--quiet": ("quiet", "flag", None),
     "-q": ("quiet", "flag", None),
     "--statistics": ("statistics", "flag", None),
+    "--fix": ("fix", "flag", None),
+    "--unsafe-fixes": ("unsafe_fixes", "flag", None),
+    "--diff": ("diff", "flag", None),
 }
 
 DEFAULTS = {"format": None, "select": [], "ignore": [], "fail_on": None, "exit_zero": False,
-            "config": None, "quiet": False, "statistics": False}
+            "config": None, "quiet": False, "statistics": False, "fix": False,
+            "unsafe_fixes": False, "diff": False}
 
 
 def parse(argv: list[str]) -> dict | None:

@@ -44,6 +44,7 @@ def echo_err(message: str) -> None:
 def run_check(paths: list[str | Path], *, fmt: str | None = None, select: list[str] = (),
               ignore: list[str] = (), fail_on: str | None = None, exit_zero: bool = False,
               config: str | Path | None = None, quiet: bool = False, statistics: bool = False,
+              fix: bool = False, unsafe_fixes: bool = False, diff: bool = False,
               echo: Echo = echo_err) -> int:
     """Lint `paths`, print the report, return the exit code (0 clean, 1 findings, 2 usage).
 
@@ -65,6 +66,10 @@ def run_check(paths: list[str | Path], *, fmt: str | None = None, select: list[s
         return 2
     finder = ConfigFinder()
     files, missing = _expand(paths, echo)
+    if fix or diff:
+        return _fix_and_report(files, missing, overrides, finder, chosen,
+                               unsafe=unsafe_fixes, diff=diff, quiet=quiet,
+                               statistics=statistics, exit_zero=exit_zero, echo=echo)
     try:
         outcome = _check_files(files, overrides, finder, echo)
     except ConfigError as error:
@@ -80,6 +85,38 @@ def run_check(paths: list[str | Path], *, fmt: str | None = None, select: list[s
     if missing or unreadable:
         return 2
     return 0 if exit_zero or not failing else 1
+
+
+def _fix_and_report(files: list[str], missing: list[str], overrides: object, finder: object,
+                    chosen: str, *, unsafe: bool, diff: bool, quiet: bool, statistics: bool,
+                    exit_zero: bool, echo: Echo) -> int:
+    """--fix: apply, report what remains. --diff: print the diff, write nothing, exit 1
+    when there would be changes (as ruff does)."""
+    from netlint.cli.check_fix import fix_files
+    from netlint.rules.config import ConfigError
+    from netlint.rules.engine import RuleCrash
+
+    try:
+        run = fix_files(files, overrides, finder, unsafe=unsafe, diff=diff, echo=echo)
+    except ConfigError as error:
+        echo(f"netlint: {error.message}")
+        return 2
+    except RuleCrash as crash:
+        echo(f"netlint: internal error: {crash} (please report this)")
+        return 2
+    count = f"{run.fixed} problem{'' if run.fixed == 1 else 's'} in " \
+        f"{len(run.files_changed)} file{'' if len(run.files_changed) == 1 else 's'}"
+    if diff:
+        if run.fixed:
+            echo(f"netlint: would fix {count}")
+        return 2 if missing or run.trouble else (1 if run.files_changed else 0)
+    if not quiet:
+        _print(chosen, run.findings, len(files), statistics, echo)
+        if run.fixed:
+            echo(f"netlint: fixed {count}")
+    if missing or run.trouble:
+        return 2
+    return 0 if exit_zero or not run.failing else 1
 
 
 def _under_github_actions() -> bool:

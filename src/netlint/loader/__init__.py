@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 
-from netlint.model.findings import Finding, loader_finding
+from netlint.model.findings import Autofix, Finding, TextEdit, loader_finding
 from netlint.model.graph import ModelSpec, Position
 from netlint.plumbing.records import field, record
 from netlint.loader.yaml_source import MAX_FILE_BYTES, Document, YamlProblem, read_yaml
@@ -71,8 +71,11 @@ def load_text(text: str, path: str = "<string>") -> Loaded:
                 _set_aside(doc.value, where)
         else:
             blocked = True
-    noted = [loader_finding(code, message, position, fix=fix)
-             for code, message, position, fix in doc.warnings]
+    # a note may end with the text to write over its span: a safe fix (the value is
+    # spelt so that every YAML reader reads what netlint reads)
+    noted = [loader_finding(code, message, position, fix=fix,
+                            autofix=_respelling(position, respelled))
+             for code, message, position, fix, *respelled in doc.warnings]
     model, build_findings = build_model(doc, path)
     findings += noted + build_findings
     blocked = blocked or any(f.severity == "error" for f in noted + build_findings)
@@ -142,6 +145,13 @@ def load(path: str | Path) -> Loaded:
         return _refused(name, f"cannot read the file: {exc.strerror or exc}",
                         "check the path and its permissions")
     return load_text(text, name)
+
+
+def _respelling(position: Position | None, respelled: list) -> Autofix | None:
+    if not respelled or respelled[0] is None or position is None:
+        return None
+    return Autofix((TextEdit(position.line, position.column, position.end_line,
+                             position.end_column, respelled[0]),))
 
 
 def read_at_most(descriptor: int, limit: int, expected: int) -> bytes:

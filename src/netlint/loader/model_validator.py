@@ -12,9 +12,9 @@ REGEX_PATTERNS = {
     '^(?:[cC][eE]|[cC][rR][oO][sS][sS][eE][nN][tT][rR][oO][pP][yY])$': re.compile('^(?:[cC][eE]|[cC][rR][oO][sS][sS][eE][nN][tT][rR][oO][pP][yY])\\Z'),
     '^(?:[aA][dD][aA][dD][eE][lL][tT][aA]|[aA][dD][aA][fF][aA][cC][tT][oO][rR]|[aA][dD][aA][gG][rR][aA][dD]|[aA][dD][aA][mM]|[aA][dD][aA][mM][aA][xX]|[aA][dD][aA][mM][wW]|[fF][tT][rR][lL]|[lL][iI][oO][nN]|[mM][uU][oO][nN]|[nN][aA][dD][aA][mM]|[rR][mM][sS][pP][rR][oO][pP]|[sS][cC][hH][eE][dD][uU][lL][eE][fF][rR][eE][eE][aA][dD][aA][mM][wW]|[sS][gG][dD])$': re.compile('^(?:[aA][dD][aA][dD][eE][lL][tT][aA]|[aA][dD][aA][fF][aA][cC][tT][oO][rR]|[aA][dD][aA][gG][rR][aA][dD]|[aA][dD][aA][mM]|[aA][dD][aA][mM][aA][xX]|[aA][dD][aA][mM][wW]|[fF][tT][rR][lL]|[lL][iI][oO][nN]|[mM][uU][oO][nN]|[nN][aA][dD][aA][mM]|[rR][mM][sS][pP][rR][oO][pP]|[sS][cC][hH][eE][dD][uU][lL][eE][fF][rR][eE][eE][aA][dD][aA][mM][wW]|[sS][gG][dD])\\Z'),
     '^(?:[aA][cC][cC]|[aA][cC][cC][uU][rR][aA][cC][yY])$': re.compile('^(?:[aA][cC][cC]|[aA][cC][cC][uU][rR][aA][cC][yY])\\Z'),
+    '^[A-Za-z0-9_.\\-]+$': re.compile('^[A-Za-z0-9_.\\-]+\\Z'),
     '^(?:[cC][hH][aA][nN][nN][eE][lL][sS]_[fF][iI][rR][sS][tT]|[cC][hH][aA][nN][nN][eE][lL][sS]_[lL][aA][sS][tT])$': re.compile('^(?:[cC][hH][aA][nN][nN][eE][lL][sS]_[fF][iI][rR][sS][tT]|[cC][hH][aA][nN][nN][eE][lL][sS]_[lL][aA][sS][tT])\\Z'),
     '^(?:[lL]1|[lL]2)$': re.compile('^(?:[lL]1|[lL]2)\\Z'),
-    '^[A-Za-z0-9_.\\-]+$': re.compile('^[A-Za-z0-9_.\\-]+\\Z'),
     '^(?:[cC][aA][uU][sS][aA][lL]|[sS][aA][mM][eE]|[vV][aA][lL][iI][dD])$': re.compile('^(?:[cC][aA][uU][sS][aA][lL]|[sS][aA][mM][eE]|[vV][aA][lL][iI][dD])\\Z')
 }
 
@@ -1389,6 +1389,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 data__name = data["name"]
                 if not isinstance(data__name, (str)):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".name must be string")
+                if isinstance(data__name, str):
+                    if not REGEX_PATTERNS['^[A-Za-z0-9_.\\-]+$'].search(data__name):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".name must match pattern ^[A-Za-z0-9_.\\-]+$")
             if data_keys:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data

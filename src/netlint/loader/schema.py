@@ -199,7 +199,7 @@ _CALL_ITEM = {
         "from": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
                  "description": "what this call consumes: an input or layer name, or a list "
                                 "(default: the item above)"},
-        "name": {"type": "string", "description": "the name of this call's output, for "
+        "name": {**LAYER_NAME, "description": "the name of this call's output, for "
                  "`from:` and `outputs:` (default: <layer>_call_2, _call_3, ...)"}},
     "required": ["call"],
     "additionalProperties": False,

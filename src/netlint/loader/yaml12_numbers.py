@@ -51,11 +51,20 @@ def described(value: Any) -> str:
 def spelled_for_both(text: str, value: Any, value11: Any) -> str:
     """How to write `value` so that YAML 1.1 and 1.2 readers agree."""
     if isinstance(value, str):
-        return f"quote it ('{text}') if it is text, or write {value11!r} if it is that number"
+        return f"quote it ({respelled(text, value)}) if it is text, or write {value11!r} if " \
+               "it is that number"
+    return f"write {respelled(text, value)}"
+
+
+def respelled(text: str, value: Any) -> str:
+    """`text` written so that YAML 1.1 and 1.2 readers both read `value`, the YAML 1.2
+    reading netlint uses: what `--fix` writes (safe: the model's meaning is kept)."""
+    if isinstance(value, str):
+        return "'" + text.replace("'", "''") + "'"
     if isinstance(value, float):
         mantissa, _, exponent = text.lower().partition("e")
         if exponent:
             mantissa = mantissa if "." in mantissa else mantissa + ".0"
             exponent = exponent if exponent[:1] in "+-" else "+" + exponent
-            return f"write {mantissa}e{exponent}"
-    return f"write {value!r}"
+            return f"{mantissa}e{exponent}"
+    return repr(value)

@@ -36,6 +36,7 @@ class Document:
     # (code, message, position, fix) for things that load but are probably not meant
     warnings: list = field(default_factory=list)
     comments: list = field(default_factory=list)  # (line, text) of `# netlint:` comments
+    text: str = ""  # the text it was read from: fixes edit it (netlint.fixes)
 
     def position_of(self, path: tuple) -> Position | None:
         """The span of the node at `path`, or of its nearest written ancestor."""

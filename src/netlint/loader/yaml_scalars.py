@@ -14,7 +14,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from netlint.loader.yaml12_numbers import described, spelled_for_both, yaml12_number
+from netlint.loader.yaml12_numbers import described, respelled, spelled_for_both, yaml12_number
 from netlint.loader.yaml_document import YamlProblem, event_span
 
 TYPE_CHECKING = False
@@ -107,7 +107,7 @@ def _plain_number(text: str, kind: str, tag: str, event: Any, warnings: list) ->
     warnings.append((
         "NL903", f"{text!r} is {described(value)} in YAML 1.2 (and JSON), but "
         f"{described(value11)} to YAML 1.1 readers such as PyYAML",
-        event_span(event), spelled_for_both(text, value, value11)))
+        event_span(event), spelled_for_both(text, value, value11), respelled(text, value)))
     return value
 
 

@@ -241,9 +241,11 @@ class _Builder:
         if key.__class__ is not str:
             if isinstance(key, (list, dict)):
                 raise YamlProblem("a key must be a plain name, not a list or mapping", span)
+            written = getattr(event, "value", None)
+            quoted = None if written is None else "'" + written.replace("'", "''") + "'"
             self.doc.warnings.append((
                 "NL001", f"key {key!r} is read as {type(key).__name__}, not text", span,
-                f"quote it: '{event.value}'" if hasattr(event, "value") else None))
+                None if quoted is None else f"quote it: {quoted}", quoted))
             key = str(getattr(event, "value", key))
         seen = frame.keys_seen
         if key in seen:
@@ -298,6 +300,7 @@ def read_yaml(text: str) -> Document:
         if dispose:
             dispose()
     doc.comments = _netlint_comments(text)
+    doc.text = text
     return doc
 
 

@@ -16,6 +16,31 @@ def severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity)
 
 
+@record(frozen=True, order=True)
+class TextEdit:
+    """Replace the text from line:column up to end_line:end_column (1-based, as editors
+    count; the end excluded) with `text`. An insertion starts and ends at one place."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+
+
+@record(frozen=True)
+class Autofix:
+    """A finding's fix as edits of the model file, applied all together or not at all.
+
+    `safe`: the fix keeps the model's meaning for Keras (a Keras 1 spelling, the place an
+    input shape is written, how a number is spelt), so `--fix` applies it; an unsafe one
+    changes the model (return_sequences, a loss, an activation, an input shape) and is
+    applied only with `--unsafe-fixes`, as ruff does."""
+
+    edits: tuple  # of TextEdit, not overlapping
+    safe: bool = True
+
+
 @record(frozen=True)
 class Finding:
     code: str  # stable rule id, "NL104"
@@ -26,6 +51,7 @@ class Finding:
     position: Position | None = None
     fix: str | None = None  # how to fix it, with this model's numbers
     layer: str | None = None  # the layer it concerns, by name
+    autofix: Autofix | None = None  # the fix as edits of the file, when it is mechanical
 
     @property
     def line(self) -> int:
@@ -64,7 +90,8 @@ LOADER_SEVERITIES = {"NL903": "info"}
 
 
 def loader_finding(code: str, message: str, position: Position | None, *, fix: str | None = None,
-                   layer: str | None = None, path: str = "") -> Finding:
+                   layer: str | None = None, path: str = "",
+                   autofix: Autofix | None = None) -> Finding:
     return Finding(code=code, name=LOADER_CODES[code],
                    severity=LOADER_SEVERITIES.get(code, "error"), message=message,
-                   path=path, position=position, fix=fix, layer=layer)
+                   path=path, position=position, fix=fix, layer=layer, autofix=autofix)

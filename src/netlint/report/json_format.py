@@ -23,6 +23,11 @@ def finding_dict(finding: Finding) -> dict:
         "message": finding.message,
         "fix": finding.fix,
         "layer": finding.layer,
+        "autofix": None if finding.autofix is None else {
+            "safe": finding.autofix.safe,
+            "edits": [{"line": e.line, "column": e.column, "end_line": e.end_line,
+                       "end_column": e.end_column, "text": e.text}
+                      for e in finding.autofix.edits]},
     }
 
 

@@ -44,7 +44,25 @@ def _result(finding: Finding, index: dict) -> dict:
             "artifactLocation": {"uri": artifact_uri(finding.path)},
             "region": region}}],
     })
+    if finding.autofix is not None and finding.autofix.edits:
+        result["fixes"] = [_fix(finding)]
     return result
+
+
+def _fix(finding: Finding) -> dict:
+    """The finding's edits as a SARIF fix, which code-scanning tools offer as a suggested
+    change; an unsafe one (it changes the model) says so in its description."""
+    fix = finding.autofix
+    words = finding.fix or finding.message
+    return {
+        "description": {"text": words if fix.safe else f"{words} (unsafe: changes the model)"},
+        "artifactChanges": [{
+            "artifactLocation": {"uri": artifact_uri(finding.path)},
+            "replacements": [{
+                "deletedRegion": {"startLine": e.line, "startColumn": e.column,
+                                  "endLine": e.end_line, "endColumn": e.end_column},
+                "insertedContent": {"text": e.text}} for e in fix.edits]}],
+    }
 
 
 def artifact_uri(path: str) -> str:

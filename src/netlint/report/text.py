@@ -15,7 +15,23 @@ def format_text(findings: list[Finding], files: int, *, statistics: bool = False
     ordered = sorted_findings(findings)
     lines = statistics_lines(ordered) if statistics else [_one_line(f) for f in ordered]
     lines.append(tally_line(ordered))
+    fixable = fixable_line(ordered)
+    if fixable:
+        lines.append(fixable)
     return "\n".join(lines) + "\n"
+
+
+def fixable_line(findings: list[Finding]) -> str:
+    """`[*] 2 fixable with --fix (1 more with --unsafe-fixes).`, as ruff says it; empty
+    when no finding has a fix."""
+    safe = sum(1 for f in findings if f.autofix is not None and f.autofix.safe)
+    unsafe = sum(1 for f in findings if f.autofix is not None and not f.autofix.safe)
+    if not safe and not unsafe:
+        return ""
+    if not safe:
+        return f"{unsafe} fixable with --fix --unsafe-fixes (the fixes change the model)."
+    more = f" ({unsafe} more with --unsafe-fixes)" if unsafe else ""
+    return f"[*] {safe} fixable with --fix{more}."
 
 
 # Control characters (C0 but tab, DEL, C1) and the bidirectional overrides of "trojan
@@ -34,8 +50,13 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
 
 
 def _one_line(finding: Finding) -> str:
-    # one finding, one line: a message never breaks the line-per-finding contract
-    return visible(finding.text())
+    # one finding, one line: a message never breaks the line-per-finding contract.
+    # `[*]` after the code marks a finding --fix fixes (ruff's mark)
+    if finding.autofix is None or not finding.autofix.safe:
+        return visible(finding.text())
+    fix = f": {finding.fix}" if finding.fix else ""
+    return visible(f"{finding.path}:{finding.line}:{finding.column}: {finding.code} [*] "
+                   f"[{finding.severity}] {finding.message}{fix}")
 
 
 def tally_line(findings: list[Finding]) -> str:

@@ -19,7 +19,7 @@ import os
 from collections.abc import Callable, Iterable
 
 from netlint.model.data import read_data
-from netlint.model.findings import SEVERITIES, Finding
+from netlint.model.findings import SEVERITIES, Autofix, Finding
 from netlint.model.graph import ModelSpec, Position
 from netlint.plumbing.records import field, record, replace
 from netlint.rules import facts
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from netlint.layers.inference import InferredModel
     from netlint.rules.config import Config, Settings
     from netlint.loader import Loaded
+    from netlint.loader.yaml_document import Document
 
 CATALOG = os.path.join(os.path.dirname(__file__), "catalog.json")
 CHECKS_PACKAGE = "netlint.rules.checks"
@@ -162,6 +163,8 @@ class Context:
     # per-file values computed once and shared by every rule's context (the data facts,
     # the answers to `needs`)
     shared: dict = field(default_factory=dict, repr=False)
+    # the file as read (its text and every key's and value's span), for fixes as edits
+    document: Document | None = field(default_factory=lambda: None, repr=False)
 
     def has(self, need: Callable[[Context], bool]) -> bool:
         """`need(self)`, a rule's `needs`, asked once per file (several rules share one)."""
@@ -178,13 +181,15 @@ class Context:
         return self.shared["data"]
 
     def report(self, message: str, position: Position | None, *, fix: str | None = None,
-               layer: str | None = None, severity: str | None = None) -> Finding:
+               layer: str | None = None, severity: str | None = None,
+               autofix: Autofix | None = None) -> Finding:
         """A finding of this rule at `position` (severity defaults to the rule's)."""
         severity = severity or self.rule.severity
         if severity not in SEVERITIES:
             raise ValueError(f"{self.rule.code}: unknown severity {severity!r}")
         return Finding(code=self.rule.code, name=self.rule.name, severity=severity,
-                       message=message, path=self.path, position=position, fix=fix, layer=layer)
+                       message=message, path=self.path, position=position, fix=fix, layer=layer,
+                       autofix=autofix)
 
 
 def run_rules(loaded: Loaded, inferred: InferredModel | None,
@@ -213,7 +218,8 @@ def _rule_findings(loaded: Loaded, inferred: InferredModel,
         # collected before the next rule runs, and building ~40 contexts per file
         # showed in the many-files benchmark
         if ctx is None:  # the inferred model: a deferred input has its shape there
-            ctx = Context(loaded.path, inferred.model, inferred, options, rule_)
+            ctx = Context(loaded.path, inferred.model, inferred, options, rule_,
+                          document=loaded.document)
         else:
             ctx.options, ctx.rule = options, rule_
         try:
@@ -229,7 +235,45 @@ def _rule_findings(loaded: Loaded, inferred: InferredModel,
             raise
         except Exception as exc:  # a bug in a rule; say which one, on which file
             raise RuleCrash(code, loaded.path, exc) from exc
-    return drop_repeated_by_calls(drop_explained_shape_errors(findings), inferred)
+    explained = _explained_layers(findings)
+    if inferred.errors and len(explained) < len(inferred.errors):
+        # a rule the config does not run may explain a layer all the same: one mistake is
+        # named by one rule, so ignoring NL104 does not bring it back as NL105
+        explained |= set(shape_explanations(loaded, inferred, skip=settings.enabled,
+                                            options=settings.options))
+    return drop_repeated_by_calls(drop_explained_shape_errors(findings, explained), inferred)
+
+
+def shape_explanations(loaded: Loaded, inferred: InferredModel, *, skip: Iterable = (),
+                       options: dict | None = None) -> dict[str, Finding]:
+    """layer -> the finding of the rule that says why it cannot take its input, from every
+    rule (but those in `skip`, which ran already), whatever a config selects: what
+    `summary` and `export` name for a shape error, so that every command names the rule
+    `check` names. `options`: code -> a rule's options (default: its card's). Empty
+    when no layer fails (the rules run only when one does)."""
+    if not inferred.errors:
+        return {}
+    found = []
+    ctx: Context | None = None
+    for code, rule_ in registry().items():
+        if code == GENERIC_SHAPE_CODE or code in skip:
+            continue
+        chosen = (options or {}).get(code, rule_.options)
+        ctx = Context(loaded.path, inferred.model, inferred, dict(chosen), rule_,
+                      ctx.shared if ctx else {}, loaded.document)
+        if rule_.needs is None or ctx.has(rule_.needs):
+            found.extend(rule_.check(ctx) or ())
+    explaining: dict[str, Finding] = {}
+    for finding in sorted(found, key=lambda f: f.sort_key()):
+        if finding.layer and finding.severity == "error":
+            explaining.setdefault(finding.layer, finding)
+    return {node.name: explaining[node.name] for node in inferred.errors
+            if node.name in explaining}
+
+
+def _explained_layers(findings: list[Finding]) -> set:
+    return {f.layer for f in findings
+            if f.layer and f.severity == "error" and f.code != GENERIC_SHAPE_CODE}
 
 
 def drop_repeated_by_calls(findings: list[Finding], inferred: InferredModel) -> list[Finding]:
@@ -248,17 +292,19 @@ def drop_repeated_by_calls(findings: list[Finding], inferred: InferredModel) -> 
             or (f.code, f.position, shares[f.layer]) not in said]
 
 
-def drop_explained_shape_errors(findings: list[Finding]) -> list[Finding]:
-    """Drop the generic NL105 for a layer a more specific shape rule already explains.
+def drop_explained_shape_errors(findings: list[Finding],
+                                explained: set | None = None) -> list[Finding]:
+    """Drop the generic NL105 for a layer a more specific shape rule explains.
 
     Inference records one error per layer that cannot take its input, and NL105 reports
-    it as is. When a rule has said why at error level for that same layer (NL104 "needs
+    it as is. When a rule says why at error level for that same layer (NL104 "needs
     a sequence", NL103 "channels first", NL203 "stateful without a fixed batch"), the
-    generic message only repeats it, less helpfully. Only findings that ran (selected
-    rules) can explain: with NL104 ignored the model is still broken, so NL105 is reported.
+    generic message only repeats it, less helpfully. `explained` (default: the layers
+    `findings` explain) also holds what rules the config does not run explain: the
+    mistake is that rule's, and `ignore: [NL104]` silences it rather than renaming it.
     """
-    explained = {f.layer for f in findings
-                 if f.layer and f.severity == "error" and f.code != GENERIC_SHAPE_CODE}
+    if explained is None:
+        explained = _explained_layers(findings)
     return [f for f in findings
             if not (f.code == GENERIC_SHAPE_CODE and f.layer in explained)]
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.model.findings import Finding
+from netlint.fixes.layer_edits import defining, set_argument
+from netlint.model.findings import Autofix, Finding
 from netlint.layers.inference import LayerResult
 from netlint.layers.registry import get as layer_def
 from netlint.rules.facts import format_shape, real_source, spatial_rank, title
@@ -69,7 +70,19 @@ def check(ctx: Context) -> Iterator[Finding]:
                else f"set return_sequences: true on '{name}'")
         if source.spec.shares is not None or _calls_of(ctx, source.name):
             fix = _shared_fix(ctx, source, wrapped)
-        yield ctx.report(message, node.spec.position, fix=fix, layer=node.name)
+        yield ctx.report(message, node.spec.position, fix=fix, layer=node.name,
+                         autofix=_autofix(ctx, source, wrapped))
+
+
+def _autofix(ctx: Context, source: LayerResult, wrapped: bool) -> Autofix | None:
+    """`return_sequences: true` written on the RNN (unsafe: it changes what the layer
+    outputs, and a shared layer's other calls with it)."""
+    if ctx.document is None:
+        return None
+    spec = defining(ctx.model, source.spec)
+    edit = set_argument(ctx.document, spec, "return_sequences", "true",
+                        inside="layer" if wrapped else None)
+    return None if edit is None else Autofix((edit,), safe=False)
 
 
 def _calls_of(ctx: Context, layer: str) -> list[LayerResult]:
