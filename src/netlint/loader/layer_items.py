@@ -86,6 +86,11 @@ class ItemReader:
             # position looked up for errors only (~1,500 instructions a layer)
             (written, raw), = item.items()
             return written, raw, None
+        if item is None:  # `-` with nothing after it; the schema leaves this one to us
+            self.error("NL001", "an empty layer item: `-` with no layer after it",
+                       self.doc.position_of(path),
+                       fix="remove the `-`, or write the layer: `- Dense: {units: 10}`")
+            return None
         if not isinstance(item, dict) or not item:
             self.error("NL001", "a layer item must be a mapping like `- Dense: {units: 10}`",
                        self.doc.position_of(path),
@@ -161,14 +166,17 @@ class ItemReader:
         # comprehension each (~800 instructions a layer)
         unknown = () if kwargs.keys() <= known.keys() else \
             [key for key in kwargs if key not in known and key not in INPUT_KWARGS]
+        hints = []
         for key in unknown:
             hint = did_you_mean(key, known)
+            hints.append(hint or "")
             self.error("NL003", f"{class_name} takes no argument '{key}'",
                        self.doc.key_position_of(path + (key,)),
                        fix=hint or f"see `{class_name}`'s arguments in the Keras docs")
             ok = False
-        missing = [k for k in definition.required if k not in kwargs] \
-            if definition.required else ()
+        # `unit: 4` is one mistake: its NL003 already says "did you mean 'units'?"
+        missing = [k for k in definition.required if k not in kwargs
+                   and f"did you mean '{k}'?" not in hints] if definition.required else ()
         if missing:
             self.error("NL001", f"{class_name} needs {', '.join(missing)}", key_pos,
                        fix=f"add {', '.join(f'{k}: ...' for k in missing)}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from netlint.model.findings import Finding, loader_finding
 from netlint.loader.suggestion_budget import spend_suggestion
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 # `python -m netlint.loader.generate_validator`
 SCHEMA_FILE = os.path.join(os.path.dirname(__file__), "model_schema.json")
 _validator: Draft7Validator | None = None
+_REQUIRED = re.compile(r".*: '([^']+)' is a required property$")
 
 
 def _get_validator() -> Draft7Validator:
@@ -148,7 +150,7 @@ def validate_located(doc: Document) -> list[tuple[Finding, tuple[tuple, ...]]]:
     for error in errors:
         deepest = _deepest(error)
         path = tuple(deepest.absolute_path)
-        if (path, deepest.validator) in seen:
+        if (path, deepest.validator) in seen or _said_by_the_builder(path, deepest):
             continue
         seen.add((path, deepest.validator))
         message, fix = _refused_keras_name(error, deepest) or _message(deepest)
@@ -162,4 +164,27 @@ def validate_located(doc: Document) -> list[tuple[Finding, tuple[tuple, ...]]]:
                 position = doc.key_position_of(path + (extra[0],))
                 about = tuple(path + (key,) for key in extra)
         findings.append((loader_finding("NL001", message, position, fix=fix), about))
-    return findings
+    return _one_per_misspelt_key(findings)
+
+
+def _said_by_the_builder(path: tuple, error: ValidationError) -> bool:
+    """An empty `layers:` item (`-` with nothing after it): the layer reader says so, with
+    the fix; the schema's "expected an object, got None" at the same place would repeat it."""
+    return len(path) == 2 and path[0] == "layers" and isinstance(path[1], int) \
+        and error.instance is None
+
+
+def _one_per_misspelt_key(findings: list) -> list:
+    """Drop "'layers' is a required property" where an unknown key of the same mapping is
+    already reported with "did you mean 'layers'?": one misspelt key, one finding."""
+    hints = {(about[0][:-1], f.fix) for f, about in findings
+             if f.fix and about and about[0] and "unknown key" in f.message}
+    out = []
+    for finding, about in findings:
+        missing = _REQUIRED.match(finding.message)
+        if missing and about and any(
+                where == about[0] and f"did you mean '{missing.group(1)}'?" in fix
+                for where, fix in hints):
+            continue
+        out.append((finding, about))
+    return out

@@ -10,19 +10,11 @@ from netlint.model.findings import Finding
 from netlint.rules.compile_facts import BINARY_CE, CATEGORICAL_CE, SPARSE_CE
 from netlint.rules.facts import fmt_number, fmt_span, has_data
 from netlint.rules.heads import Head, heads
+from netlint.rules.output_ranges import ACTIVATION_BOUNDS, reaches
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from netlint.rules.engine import Context
-
-
-# the values each output activation can produce
-ACTIVATION_BOUNDS = {
-    "sigmoid": (0.0, 1.0), "hard_sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0),
-    "tanh": (-1.0, 1.0), "softsign": (-1.0, 1.0), "hard_tanh": (-1.0, 1.0),
-    "relu": (0.0, None), "softplus": (0.0, None), "exponential": (0.0, None),
-    "relu6": (0.0, 6.0),
-}
 
 
 def _target_range(head: Head) -> tuple | None:
@@ -45,11 +37,11 @@ def check(ctx: Context) -> Iterator[Finding]:
         if bounds is None or target is None or (head.loss and head.loss.name in
                                                 BINARY_CE | CATEGORICAL_CE | SPARSE_CE):
             continue
+        if reaches(bounds, target) or (head.act == "softmax" and head.units == 1):
+            continue  # softmax over one unit is always 1: NL305's finding
         low, high = bounds
-        if target[0] >= low and (high is None or target[1] <= high):
-            continue
-        reach = f"[{fmt_number(low)}, {fmt_number(high)}]" if high is not None \
-            else f"[{fmt_number(low)}, inf)"
+        reach = ("(-inf" if low is None else f"[{fmt_number(low)}") + ", " + (
+            "inf)" if high is None else f"{fmt_number(high)}]")
         yield ctx.report(f"'{head.layer_name}' ends in {head.act}, whose outputs stay within "
                          f"{reach}, but {head.labels.label} ranges over {fmt_span(*target)}: "
                          f"it can never reach them", head.where_activation,

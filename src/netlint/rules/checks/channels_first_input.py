@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from netlint.model.findings import Finding
 from netlint.layers.inference import LayerResult
 from netlint.layers.registry import get as layer_def
-from netlint.rules.facts import format_shape, model_input_behind, plural, spatial_rank, title
+from netlint.rules.facts import format_shape, plural, producer, spatial_rank, title
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -42,6 +42,17 @@ def _describe_channels_last(per_sample: tuple) -> str:
     return f"{axes} with {plural(channels, 'channel')}"
 
 
+def _input_behind(ctx: Context, node: LayerResult) -> LayerResult | None:
+    """The model input `node` reads through layers that keep its shape (dropout,
+    normalisation, Rescaling, random flips): `Rescaling(1/255)` before the first Conv2D
+    hides a channels-first image as well as a Dropout would."""
+    source = producer(ctx.inferred, node)
+    while source is not None and not source.is_input and len(source.input_shapes) == 1 \
+            and source.output_shape == source.input_shapes[0]:
+        source = producer(ctx.inferred, source)
+    return source if source is not None and source.is_input else None
+
+
 def _first_failure(ctx: Context, start: LayerResult) -> LayerResult | None:
     """`start`, or the first layer after it (in one chain) whose kernel or window fails."""
     node: LayerResult | None = start
@@ -51,6 +62,24 @@ def _first_failure(ctx: Context, start: LayerResult) -> LayerResult | None:
         consumers = ctx.inferred.consumers(node.name)
         node = consumers[0] if len(consumers) == 1 else None
     return None
+
+
+def _collapse(ctx: Context, start: LayerResult, rank: int) -> str:
+    """`; MaxPooling2D 'p' then brings the 3 rows to 1`, when a layer on the chain from
+    `start` shrinks a spatial axis (as channels_last reads it) to a single position."""
+    node: LayerResult | None = start
+    while node is not None and node.error is None:
+        if spatial_rank(node.class_name) == rank and len(node.input_shapes) == 1 \
+                and node.output_shape is not None:
+            before, after = node.input_shapes[0][1:1 + rank], node.output_shape[1:1 + rank]
+            for axis, (size_in, size_out) in enumerate(zip(before, after)):
+                if size_out == 1 and size_in is not None and size_in > 1:
+                    words = {1: ("step",), 2: ("row", "column")}.get(rank)
+                    word = words[axis] if words else "position"
+                    return f"; {title(node)} then brings its {plural(size_in, word)} to 1"
+        consumers = ctx.inferred.consumers(node.name)
+        node = consumers[0] if len(consumers) == 1 else None
+    return ""
 
 
 def _channels_first_finding(ctx: Context, node: LayerResult, spec, source: LayerResult,
@@ -68,7 +97,7 @@ def _channels_first_finding(ctx: Context, node: LayerResult, spec, source: Layer
         who = "it" if failed is node else title(failed)
         message += f"; {who} then fails: {failed.error.message}"
         return ctx.report(message, where, fix=fix, layer=failed.name, severity="error")
-    return ctx.report(message, where, fix=fix, layer=node.name)
+    return ctx.report(message + _collapse(ctx, node, rank), where, fix=fix, layer=node.name)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -85,7 +114,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         if str(node.kwargs.get("data_format") or "channels_last").lower() != "channels_last":
             continue
-        source = model_input_behind(ctx.inferred, node)
+        source = _input_behind(ctx, node)
         if source is None or source.name in seen:
             continue
         spec = ctx.model.input(source.name)

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from netlint.model.findings import Finding
 from netlint.rules.compile_facts import CATEGORICAL_CE, SPARSE_CE
 from netlint.rules.data_facts import fits
-from netlint.rules.facts import format_shape, has_data, units_position
+from netlint.rules.facts import fmt_span, format_shape, has_data, plural, units_position
 from netlint.rules.heads import Head, heads
+from netlint.rules.label_classes import fix_for_classes, too_narrow
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -18,12 +19,10 @@ if TYPE_CHECKING:
 
 
 def _class_count_problem(ctx: Context, head: Head) -> Finding | None:
+    classes = too_narrow(head)
+    if classes is None:
+        return None
     labels, units = head.labels, head.units
-    classes = labels.class_count if labels is not None else None
-    if not classes or not units:
-        return None
-    if units > 1 and classes == units or units == 1 and classes <= 2:
-        return None
     per_sample = 1
     for d in (labels.shape or (None, 1))[1:]:
         per_sample *= d or 1
@@ -32,12 +31,15 @@ def _class_count_problem(ctx: Context, head: Head) -> Finding | None:
                f"[{per_sample}, {classes}] so that softmax runs over each label's {classes} "
                f"classes")
     elif classes > 2:
-        fix = f"set units: {classes} with softmax"
+        fix = f"set {fix_for_classes(head, classes)}"
     else:
         fix = "use units: 1 with sigmoid and binary_crossentropy (or units: 2 with softmax)"
-    return ctx.report(f"{labels.label} has {classes} classes but output '{head.output}' has "
-                      f"{units} units", units_position(ctx.inferred, head.output),
-                      fix=fix, layer=head.output)
+    told = ""
+    if not labels.classes and labels.value_range is not None:  # counted from the ids
+        told = f" (class ids {fmt_span(*labels.value_range)})"
+    return ctx.report(f"{labels.label} has {classes} classes{told} but output "
+                      f"'{head.output}' has {plural(units, 'unit')}",
+                      units_position(ctx.inferred, head.output), fix=fix, layer=head.output)
 
 
 def _encoding_problem(ctx: Context, head: Head) -> Finding | None:
@@ -68,6 +70,7 @@ needs = has_data
 
 def check(ctx: Context) -> Iterator[Finding]:
     for head in heads(ctx):
-        for finding in (_class_count_problem(ctx, head), _encoding_problem(ctx, head)):
-            if finding is not None:
-                yield finding
+        # too few units is the one finding: its fix names the loss as well
+        finding = _class_count_problem(ctx, head) or _encoding_problem(ctx, head)
+        if finding is not None:
+            yield finding

@@ -1,4 +1,4 @@
-"""Later convolutions, pools or RNNs then slide over a single position.
+"""Later convolutions or pools then slide over a single position.
 
 The model still builds (with padding: same) but those layers see one value
 or mostly padding: their parameters are wasted and the receptive field is gone.
@@ -13,7 +13,7 @@ from netlint.layers.inference import LayerResult
 from netlint.layers.base import ShapeError
 from netlint.layers.conv_utils import normalize_tuple
 from netlint.layers.registry import get as layer_def
-from netlint.rules.facts import format_shape, model_input_behind, producer, spatial_rank, title
+from netlint.rules.facts import format_shape, producer, spatial_rank, title
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -57,13 +57,7 @@ def _starved_axes(ctx: Context, node: LayerResult) -> list[tuple[int, int, int]]
     if node.error is not None or len(node.input_shapes) != 1:
         return []
     shape = node.input_shapes[0]
-    layer = layer_def(node.class_name)
-    if layer is not None and layer.recurrent and len(shape) == 3:
-        steps = shape[1]
-        if steps == 1 and not node.kwargs.get("stateful") \
-                and model_input_behind(ctx.inferred, node) is None:
-            return [(0, 1, 2)]  # an RNN over one step: NL101 covers a one-step *input*
-        return []
+    # an RNN has no window: left a single step, it never recurs, and NL101 says so
     window = _window(node)
     if window is None:
         return []

@@ -11,6 +11,8 @@ from netlint.rules.compile_facts import BINARY_CE, CATEGORICAL_CE, SPARSE_CE
 from netlint.rules.data_facts import fits
 from netlint.rules.facts import fmt_span, has_data
 from netlint.rules.heads import Head, heads
+from netlint.rules.label_classes import too_narrow
+from netlint.rules.output_ranges import signed_pair
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -33,8 +35,8 @@ def _outside_domain(head: Head) -> tuple[str, str] | None:
                "one-hot encode the labels (keras.utils.to_categorical)")
         return f"{loss.written} needs targets in [0, 1], but {labels.label} ranges over " \
                f"{fmt_span(low, high)}", fix
-    if loss.name not in SPARSE_CE:
-        return None
+    if loss.name not in SPARSE_CE or units == 1:
+        return None  # sparse ids on one unit: NL306 says the loss is constant
     whole = float(low).is_integer() and float(high).is_integer() and (
         labels.stats is None or labels.stats.integral)
     if not whole:
@@ -56,6 +58,9 @@ def check(ctx: Context) -> Iterator[Finding]:
     for head in heads(ctx):
         if head.labels is None or head.loss is None:
             continue
+        if too_narrow(head) is not None or signed_pair(head):
+            continue  # NL303's finding (ids 0..C-1 on fewer units), NL309's (tanh and -1/1)
+
         problem = _outside_domain(head)
         if problem is not None:
             message, fix = problem

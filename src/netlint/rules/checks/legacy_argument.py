@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from netlint import vocabulary
 from netlint.model.findings import Finding
 from netlint.model.graph import InputSpec, LayerSpec
+from netlint.rules.batch_axis import batch_axis
 from netlint.rules.facts import file_specs
 from netlint.loader.legacy import REMOVED_KWARGS
 
@@ -81,16 +82,35 @@ def _wanted_input(spec: InputSpec) -> str:
 
 def _input_finding(ctx: Context, spec: InputSpec) -> Finding | None:
     if spec.origin in ("input_shape", "input_dim"):
+        if batch_axis(ctx, spec) is not None:
+            return None  # NL114: the shape itself is wrong, copying it to `input:` is no fix
         return ctx.report(f"{spec.origin} on the first layer is Keras 2 style: Keras 3 still "
                           f"takes it but warns (\"Do not pass an `input_shape`/`input_dim` "
                           f"argument to a layer\")", spec.shape_position,
                           fix=f"write `{_wanted_input(spec)}` at the top instead",
                           severity="info")
     if spec.origin == "batch_input_shape":
+        carrier = _carrier(ctx, spec)
+        if carrier is not None:  # Keras 3's layers refuse it; only InputLayer still reads it
+            return ctx.report(f"{carrier.class_name} '{carrier.name}': Keras 3 refuses "
+                              f"batch_input_shape on a layer (\"Unrecognized keyword "
+                              f"arguments passed to {carrier.class_name}\")",
+                              spec.shape_position,
+                              fix=f"write `{_wanted_input(spec)}` at the top instead",
+                              layer=carrier.name)
         return ctx.report("batch_input_shape is Keras 2's name; Keras 3's InputLayer calls it "
                           "batch_shape", spec.shape_position,
                           fix=f"write `{_wanted_input(spec)}` at the top instead",
                           severity="info")
+    return None
+
+
+def _carrier(ctx: Context, spec: InputSpec) -> LayerSpec | None:
+    """The (non-input) first layer whose batch_input_shape made `spec`, if one did."""
+    for layer in ctx.model.layers:
+        if layer.class_name not in ("Input", "InputLayer") and spec.shape_position \
+                and layer.kwarg_positions.get("batch_input_shape") == spec.shape_position:
+            return layer
     return None
 
 

@@ -1,4 +1,10 @@
-"""Seed 001: labels for seven actions against Dense(1); seed 003: 4 steps wanted, 3 made."""
+"""Seed 001: labels for seven actions against Dense(1); seed 003: 4 steps wanted, 3 made.
+
+An unknown size (a time axis of any length) matches any label size only where the
+ranks agree: labels with one axis fewer than the output fit it by Keras squeezing the
+output's last axis of 1, and an unknown axis there standing against a label axis of
+1 is a per-step output against one label per sample, which Keras broadcasts.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +14,27 @@ from netlint.model.data import DataEntry
 from netlint.model.findings import Finding
 from netlint.rules.compile_facts import CATEGORICAL_CE, SPARSE_CE, file_losses
 from netlint.rules.data_facts import fits, labels_fit, labels_per_sample
-from netlint.rules.facts import dense_head, format_shape, has_data, units_position
+from netlint.rules.facts import (RNN_CLASSES, dense_head, format_shape, has_data, producer,
+                                 units_position)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from netlint.rules.engine import Context
+
+
+def _fits_fewer(have: tuple, want: tuple) -> bool:
+    """`fits` for labels with an axis fewer than the output: an unknown output size does
+    not stand for a label axis of 1 (one label per sample, not per step)."""
+    return len(have) == len(want) and all(
+        h is None or h == w or (w is None and h != 1) for h, w in zip(have, want))
+
+
+def _labels_fit(have: tuple, want: tuple, loss: str | None) -> bool:
+    if len(have) == len(want) or not any(w is None for w in want):
+        return labels_fit(have, want, loss)
+    if loss in SPARSE_CE:
+        return _fits_fewer(have, want[:-1]) or fits(have, want[:-1] + (1,))
+    return fits(have, want) or (bool(want) and want[-1] == 1 and _fits_fewer(have, want[:-1]))
 
 
 def _encoding_explains(have: tuple, want: tuple, loss: str | None) -> bool:
@@ -20,8 +42,41 @@ def _encoding_explains(have: tuple, want: tuple, loss: str | None) -> bool:
     if loss in SPARSE_CE:
         return fits(have, want)
     if loss in CATEGORICAL_CE and want and (want[-1] or 0) > 1:
-        return fits(have, want[:-1]) or fits(have, want[:-1] + (1,))
+        return _fits_fewer(have, want[:-1]) or fits(have, want[:-1] + (1,))
     return False
+
+
+def _sequence_maker(ctx: Context, output: str):
+    """The RNN with return_sequences whose steps reach `output`, through one-input layers."""
+    node = ctx.inferred.nodes.get(output)
+    while node is not None and not node.is_input:
+        spec = node.spec.wrapped if node.class_name == "Bidirectional" else node.spec
+        if spec is not None and spec.class_name in RNN_CLASSES:
+            # a wrapped RNN's own kwargs hold it (False, Keras's default, when unwritten)
+            kwargs = node.kwargs if spec is node.spec else spec.kwargs
+            return node if kwargs.get("return_sequences") else None
+        node = producer(ctx.inferred, node)
+    return None
+
+
+def _per_step_finding(ctx: Context, output: str, shape: tuple, labels: DataEntry,
+                      rnn, loss: str | None) -> Finding:
+    # checked with Keras 3 (jax): mse trains on the broadcast labels without a word; the
+    # sparse cross-entropy refuses them at fit ("must have the same shape up until the
+    # last dimension"), after the model was built and compiled
+    outcome = ("fit fails: the sparse cross-entropy wants one id per step" if loss in SPARSE_CE
+               else "Keras broadcasts each label over the steps and trains every step to "
+               "predict it")
+    message = (f"output '{output}' is {format_shape(shape)}, one value per step of a "
+               f"sequence of any length, but {labels.label} is {format_shape(labels.shape)}, "
+               f"one per sample: {outcome}")
+    per_step = "(samples, steps) of class ids" if loss in SPARSE_CE else \
+        f"(samples, steps, {shape[-1]})"
+    fix = (f"for one prediction per sequence, drop return_sequences on '{rnn.name}'; for "
+           f"one per step, give labels of shape {per_step}")
+    spec = rnn.spec.wrapped if rnn.class_name == "Bidirectional" else rnn.spec
+    where = spec.kwarg_positions.get("return_sequences") or rnn.spec.position
+    return ctx.report(message, where, fix=fix, layer=output)
 
 
 def _dense_keeps_axis(ctx: Context, output: str) -> bool:
@@ -79,7 +134,11 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         have, want = tuple(labels.shape[1:]), tuple(node.output_shape[1:])
         loss = loss_of.get(output)
-        if labels_fit(have, want, loss) or _encoding_explains(have, want, loss) \
+        if _labels_fit(have, want, loss) or _encoding_explains(have, want, loss) \
                 or _dense_keeps_axis(ctx, output):
             continue
-        yield _mismatch(ctx, output, node.output_shape, labels, loss)
+        rnn = _sequence_maker(ctx, output) if len(have) < len(want) else None
+        if rnn is not None and None in want:
+            yield _per_step_finding(ctx, output, node.output_shape, labels, rnn, loss)
+        else:
+            yield _mismatch(ctx, output, node.output_shape, labels, loss)

@@ -8,10 +8,19 @@ from collections.abc import Iterator
 
 from netlint.model.findings import Finding
 from netlint.rules.facts import format_shape, own_activation, title
+from netlint.rules.heads import heads
+from netlint.rules.label_classes import too_narrow
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from netlint.rules.engine import Context
+
+
+def _labels_say_more(ctx: Context, name: str) -> bool:
+    """The layer ends an output whose labels have C > 2 classes: NL303 reports the one
+    unit with the whole fix (units: C, and the loss)."""
+    return ctx.data is not None and any(
+        head.layer_name == name and too_narrow(head) is not None for head in heads(ctx))
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -20,7 +29,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         if not shape or len(shape) < 2 or shape[-1] != 1:
             continue  # the cheap test first: most layers are wider than 1
         fact = own_activation(node)  # an activation read further back is that layer's
-        if fact is None or fact.name != "softmax":
+        if fact is None or fact.name != "softmax" or _labels_say_more(ctx, node.name):
             continue
         yield ctx.report(f"{title(node)} applies softmax over an axis of size 1 (output "
                          f"{format_shape(shape)}): softmax of one value is always 1.0, so "

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from netlint.model.findings import Finding
 from netlint.rules.data_facts import range_text
-from netlint.rules.facts import fmt_number, has_data
+from netlint.rules.facts import PASS_THROUGH, fmt_number, has_data, producer
 from netlint.rules.heads import heads
 
 TYPE_CHECKING = False
@@ -19,6 +19,25 @@ if TYPE_CHECKING:
 
 # regression losses whose gradients grow with the target's scale (msle/mape do not)
 SCALE_SENSITIVE = frozenset({"mean_squared_error", "mean_absolute_error", "huber", "log_cosh"})
+
+
+def _scaled_back(ctx: Context, output: str, biggest: float, max_abs: float) -> bool:
+    """The model scales its own output up to the targets: it ends in `Rescaling` with a
+    scale that brings them within max_abs of the layer before, or in an inverted
+    `Normalization` (adapted to the targets), so what it learns is near unit scale."""
+    node = ctx.inferred.nodes.get(output)
+    while node is not None and node.class_name in PASS_THROUGH:
+        node = producer(ctx.inferred, node)
+    if node is None or node.is_input:
+        return False
+    if node.class_name == "Normalization":
+        return node.kwargs.get("invert") is True
+    if node.class_name != "Rescaling":
+        return False
+    scale, offset = node.kwargs.get("scale"), node.kwargs.get("offset") or 0
+    if not isinstance(scale, (int, float)) or not isinstance(offset, (int, float)) or not scale:
+        return False
+    return (biggest + abs(offset)) / abs(scale) <= max_abs
 
 
 needs = has_data
@@ -32,7 +51,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 or labels.value_range is None:
             continue
         biggest = max(abs(v) for v in labels.value_range)
-        if biggest <= max_abs:
+        if biggest <= max_abs or _scaled_back(ctx, head.output, biggest, max_abs):
             continue
         yield ctx.report(f"{labels.label} ranges over {range_text(labels)} under loss "
                          f"{loss.written}: the output starts near 0 and its initial errors "

@@ -1,4 +1,8 @@
-"""Padded steps are read as real data unless a mask says to skip them (seed 003)."""
+"""Padded steps are read as real data unless a mask says to skip them (seed 003).
+
+The advice says what a mask costs on a GPU (NL204): an LSTM/GRU with a mask leaves
+the cuDNN kernel on the JAX and PyTorch backends.
+"""
 
 from __future__ import annotations
 
@@ -63,6 +67,15 @@ def check(ctx: Context) -> Iterator[Finding]:
             f"its input {format_shape(shape)} has sequences of any length"
         message = (f"{rnn.title} reads the padding as real steps: {why}, and nothing before "
                    f"it masks the padded steps")
-        fix = ("add `- Masking: {mask_value: 0.0}` before it, or mask_zero: true on the "
-               "Embedding (if all sequences in a batch have one length, ignore this)")
-        yield ctx.report(message, rnn.position(), fix=fix, layer=rnn.node.name)
+        yield ctx.report(message, rnn.position(), fix=_fix(rnn), layer=rnn.node.name)
+
+
+def _fix(rnn: RnnView) -> str:
+    # a mask is not free: NL204 says the same where a mask is already there
+    cost = ""
+    if rnn.class_name in ("LSTM", "GRU"):
+        cost = ("; on a GPU the mask costs the fused cuDNN kernel (a step-by-step loop, "
+                "several times slower) on the JAX and PyTorch backends, and on TensorFlow "
+                "it keeps it only for padding at the end (padding='post')")
+    return ("add `- Masking: {mask_value: 0.0}` before it, or mask_zero: true on the "
+            "Embedding (if all sequences in a batch have one length, ignore this)" + cost)
