@@ -240,3 +240,90 @@ def test_json_and_sarif_carry_the_edits():
         "deletedRegion": {"startLine": 5, "startColumn": 21, "endLine": 5, "endColumn": 21},
         "insertedContent": {"text": ", return_sequences: true"}}]
     assert "unsafe" in result["fixes"][0]["description"]["text"]
+
+
+KERAS2 = """\
+# pasted from a Keras 2 tutorial
+layers:
+  - LSTM: {units: 4, input_shape: [20, 1], init: glorot_uniform}
+  - Dense:
+      output_dim: 1
+compile:
+  loss: mse
+  optimizer: {Adam: {lr: 0.001}}
+train: {nb_epoch: 10, batch_size: 32}
+"""
+
+
+def test_keras_2_spellings_are_rewritten_and_the_model_is_the_same():
+    fixed = fix_text(KERAS2, "m.yaml")
+    assert sorted(f.code for f in fixed.applied) == ["NL901"] * 5 and fixed.findings == []
+    assert fixed.text == """\
+# pasted from a Keras 2 tutorial
+input: {shape: [20, 1]}
+layers:
+  - LSTM: {units: 4, kernel_initializer: glorot_uniform}
+  - Dense:
+      units: 1
+compile:
+  loss: mse
+  optimizer: {Adam: {learning_rate: 0.001}}
+train: {epochs: 10, batch_size: 32}
+"""
+    before, after = load_text(KERAS2), load_text(fixed.text)
+    assert summary_dict(infer_shapes(before.model)) == summary_dict(infer_shapes(after.model))
+    assert before.model.train.values == after.model.train.values
+    assert before.model.compile.values == after.model.compile.values
+
+
+@pytest.mark.parametrize("layers, kept", [
+    # the loader merged two old names into one new argument: no pure renaming exists
+    ("  - Convolution2D: {nb_filter: 4, nb_row: 3, nb_col: 3, input_shape: [8, 8, 1]}\n",
+     "nb_row: 3, nb_col: 3"),
+    # batch_size beside input_shape also goes to `input:`: left to the user
+    ("  - Dense: {units: 2, input_shape: [4], batch_size: 8}\n", "input_shape: [4], batch_size"),
+    # a comment on the line that would go
+    ("  - Dense:\n      units: 2\n      input_shape: [4]   # from the tutorial\n",
+     "input_shape: [4]   # from the tutorial"),
+])
+def test_no_fix_where_it_would_change_or_lose_something(layers, kept):
+    text = "layers:\n" + layers
+    assert lint(text).findings  # there is something to say, in words
+    fixed = fix_text(text, "m.yaml")
+    assert kept in fixed.text and load_text(fixed.text).document is not None
+
+
+UNSAFE_CASES = {
+    "stacked LSTMs": (STACKED, ["NL104", "NL104"]),
+    "channels first": ("input: {shape: [3, 64, 64]}\nlayers:\n"
+                       "  - Conv2D: {filters: 8, kernel_size: 3}\n"
+                       "  - MaxPooling2D: {pool_size: 2}\n  - Flatten\n"
+                       "  - Dense: {units: 2, activation: softmax}\n", ["NL103"]),
+    "ten classes on one unit": ("input: {shape: [20]}\nlayers:\n"
+                                "  - Dense: {units: 64, activation: relu}\n"
+                                "  - Dense: {units: 1, activation: sigmoid}\n"
+                                "compile: {loss: binary_crossentropy, optimizer: adam}\n"
+                                "data:\n  y: {shape: [1000], range: [0, 9], dtype: int64}\n",
+                                ["NL303"]),
+    "softmax on one unit": ("input: {shape: [20]}\nlayers:\n"
+                            "  - Dense: {units: 1, activation: softmax}\n"
+                            "compile: {loss: binary_crossentropy, optimizer: adam}\n", ["NL305"]),
+    "one-hot under a sparse loss": ("input: {shape: [20]}\nlayers:\n"
+                                    "  - Dense: {units: 10, activation: softmax}\n"
+                                    "compile: {loss: sparse_categorical_crossentropy, "
+                                    "optimizer: adam}\n"
+                                    "data:\n  y: {shape: [1000, 10], encoding: one-hot}\n",
+                                    ["NL303"]),
+}
+
+
+@pytest.mark.parametrize("name", list(UNSAFE_CASES))
+def test_unsafe_fixes_leave_a_model_keras_builds_as_netlint_infers_it(name):
+    from keras_model import compare_model_text
+
+    text, codes = UNSAFE_CASES[name]
+    fixed = fix_text(text, "m.yaml", unsafe=True)
+    assert sorted(f.code for f in fixed.applied) == sorted(codes)
+    assert not [f for f in fixed.findings if f.severity == "error"]
+    assert all(not f.autofix.safe for f in fixed.applied)
+    compare_model_text(fixed.text)  # real Keras builds the fixed model, same shapes and counts

@@ -71,13 +71,21 @@ def too_narrow(head: Head) -> int | None:
 def fix_for_classes(head: Head, classes: int) -> str:
     """`units: 10, activation: softmax, loss: sparse_categorical_crossentropy`: what
     differs from a C-way softmax classifier trained on these labels."""
-    parts = [f"units: {classes}"]
+    arguments, loss = classifier_changes(head, classes)
+    parts = [f"{key}: {value}" for key, value in arguments.items()]
+    return ", ".join(parts + ([f"loss: {loss}"] if loss else []))
+
+
+def classifier_changes(head: Head, classes: int) -> tuple[dict, str | None]:
+    """(the output layer's arguments to set, the loss to set or None) that make the head
+    a C-way softmax classifier for these labels."""
+    arguments: dict = {"units": classes}
     logits = head.loss is not None and head.loss.from_logits
     if head.act not in DISTRIBUTIONS and not logits:
-        parts.append("activation: softmax")
+        arguments["activation"] = "softmax"
     one_hot = head.labels is not None and head.labels.label_encoding == "one-hot"
     wanted = CATEGORICAL_CE if one_hot else SPARSE_CE
+    loss = None
     if head.loss is None or head.loss.name not in wanted:
-        parts.append("loss: categorical_crossentropy" if one_hot
-                     else "loss: sparse_categorical_crossentropy")
-    return ", ".join(parts)
+        loss = "categorical_crossentropy" if one_hot else "sparse_categorical_crossentropy"
+    return arguments, loss

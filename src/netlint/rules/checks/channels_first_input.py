@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.model.findings import Finding
+from netlint.fixes.text_edits import line_starts
+from netlint.fixes.yaml_edits import flow_list, replace
+from netlint.model.findings import Autofix, Finding
 from netlint.layers.inference import LayerResult
 from netlint.layers.registry import get as layer_def
 from netlint.rules.facts import format_shape, plural, producer, spatial_rank, title
@@ -93,11 +95,27 @@ def _channels_first_finding(ctx: Context, node: LayerResult, spec, source: Layer
            f"with np.transpose(x, {order})")
     failed = _first_failure(ctx, node)
     where = spec.shape_position if spec and spec.shape_position else node.spec.position
+    autofix = _moved_channels(ctx, spec, moved)
     if failed is not None:
         who = "it" if failed is node else title(failed)
         message += f"; {who} then fails: {failed.error.message}"
-        return ctx.report(message, where, fix=fix, layer=failed.name, severity="error")
-    return ctx.report(message + _collapse(ctx, node, rank), where, fix=fix, layer=node.name)
+        return ctx.report(message, where, fix=fix, layer=failed.name, severity="error",
+                          autofix=autofix)
+    return ctx.report(message + _collapse(ctx, node, rank), where, fix=fix, layer=node.name,
+                      autofix=autofix)
+
+
+def _moved_channels(ctx: Context, spec: object, moved: tuple) -> Autofix | None:
+    """The input's shape written channels-last (unsafe: the data must follow). Not where
+    `data:` declares x's shape too: the file would then contradict itself."""
+    where = getattr(spec, "shape_position", None)
+    data = ctx.model.data
+    if ctx.document is None or where is None or (data is not None and data.get("x")):
+        return None
+    starts = line_starts(ctx.document.text)
+    if ctx.document.text[starts[where.line - 1] + where.column - 1] != "[":
+        return None  # a block list: not rewritten as a flow one
+    return Autofix((replace(where, flow_list(moved)),), safe=False)
 
 
 def check(ctx: Context) -> Iterator[Finding]:

@@ -18,6 +18,7 @@ from netlint import vocabulary
 from netlint.model.findings import Finding
 from netlint.model.graph import InputSpec, LayerSpec
 from netlint.rules.batch_axis import batch_axis
+from netlint.rules.legacy_fixes import moved_input, renamed_argument, renamed_section_key
 from netlint.rules.facts import file_specs
 from netlint.loader.legacy import REMOVED_KWARGS
 
@@ -63,7 +64,7 @@ def _layer_findings(ctx: Context, spec: LayerSpec, skip: set) -> Iterator[Findin
                          + (" (Keras 3 still takes it, with a deprecation warning)"
                             if still else ""), where,
                          fix=f"write {target}: {yaml_value(value)}", layer=spec.name,
-                         severity=severity)
+                         severity=severity, autofix=renamed_argument(ctx, spec, olds, target))
 
 
 def _keras_verdict(olds: list) -> tuple[str | None, bool]:
@@ -88,7 +89,7 @@ def _input_finding(ctx: Context, spec: InputSpec) -> Finding | None:
                           f"takes it but warns (\"Do not pass an `input_shape`/`input_dim` "
                           f"argument to a layer\")", spec.shape_position,
                           fix=f"write `{_wanted_input(spec)}` at the top instead",
-                          severity="info")
+                          severity="info", autofix=moved_input(ctx, spec, _wanted_input(spec)))
     if spec.origin == "batch_input_shape":
         carrier = _carrier(ctx, spec)
         if carrier is not None:  # Keras 3's layers refuse it; only InputLayer still reads it
@@ -97,7 +98,8 @@ def _input_finding(ctx: Context, spec: InputSpec) -> Finding | None:
                               f"arguments passed to {carrier.class_name}\")",
                               spec.shape_position,
                               fix=f"write `{_wanted_input(spec)}` at the top instead",
-                              layer=carrier.name)
+                              layer=carrier.name,
+                              autofix=moved_input(ctx, spec, _wanted_input(spec)))
         return ctx.report("batch_input_shape is Keras 2's name; Keras 3's InputLayer calls it "
                           "batch_shape", spec.shape_position,
                           fix=f"write `{_wanted_input(spec)}` at the top instead",
@@ -133,7 +135,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             value = section.get(new) if len(path) == 1 else _nested(section.values, path, new)
             yield ctx.report(f"'{old}' is the Keras 1/2 name of {new}", section.position_of(*path),
                              fix=f"write {new}: {yaml_value(value)}",
-                             severity=_keras_verdict([old])[0])
+                             severity=_keras_verdict([old])[0],
+                             autofix=renamed_section_key(ctx, section, path, new))
     for spec in ctx.model.inputs:
         finding = _input_finding(ctx, spec)
         if finding is not None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.model.findings import Finding
+from netlint.model.findings import Autofix, Finding
 from netlint.rules.facts import format_shape, own_activation, title
+from netlint.rules.head_fixes import head_fix
 from netlint.rules.heads import heads
 from netlint.rules.label_classes import too_narrow
 
@@ -35,4 +36,17 @@ def check(ctx: Context) -> Iterator[Finding]:
                          f"{format_shape(shape)}): softmax of one value is always 1.0, so "
                          f"nothing is learned", fact.position,
                          fix="for one yes/no output use activation: sigmoid (with "
-                         "binary_crossentropy); for C classes use units: C", layer=node.name)
+                         "binary_crossentropy); for C classes use units: C", layer=node.name,
+                         autofix=_sigmoid(ctx, node.name))
+
+
+def _sigmoid(ctx: Context, output: str) -> Autofix | None:
+    """sigmoid in place of softmax, offered only where the loss says yes/no (binary
+    cross-entropy): for C classes the fix is C units, a number netlint does not know."""
+    loss = ctx.model.compile.get("loss") if ctx.model.compile else None
+    if not isinstance(loss, str) or loss.lower() not in _BINARY:
+        return None
+    return head_fix(ctx, output, {"activation": "sigmoid"})
+
+
+_BINARY = {"binary_crossentropy", "bce", "binarycrossentropy"}
