@@ -327,3 +327,18 @@ def test_unsafe_fixes_leave_a_model_keras_builds_as_netlint_infers_it(name):
     assert not [f for f in fixed.findings if f.severity == "error"]
     assert all(not f.autofix.safe for f in fixed.applied)
     compare_model_text(fixed.text)  # real Keras builds the fixed model, same shapes and counts
+
+
+def test_a_fix_that_breaks_a_layer_built_before_is_not_applied(monkeypatch):
+    from netlint.fixes import run
+
+    text = ("inputs:\n  a: {shape: [10, 8]}\n  b: {shape: [4]}\nlayers:\n"
+            "  - LSTM: {units: 16}\n    from: a\n  - Concatenate: {}\n    from: [lstm, b]\n"
+            "compile: {loss: mse, optimizer: {Adam: {learning_rate: 1e-3}}}\n")
+    # a wrong fix that would make the LSTM hand the Concatenate a sequence, beside a good one
+    wrong = Autofix((TextEdit(5, 20, 5, 20, ", return_sequences: true"),), safe=False)
+    real = run.compatible
+    monkeypatch.setattr(run, "compatible", lambda text, fixes: real(text, fixes) + [wrong])
+    fixed = fix_text(text, "m.yaml", unsafe=True)
+    assert "return_sequences" not in fixed.text  # the Concatenate was built: kept so
+    assert "learning_rate: 1.0e-3" in fixed.text  # the good fix still went in

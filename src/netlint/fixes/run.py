@@ -9,6 +9,8 @@ file is written only with edits that read back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from netlint.model.findings import Finding
 from netlint.plumbing.records import field, record
 from netlint.fixes.text_edits import EditOutOfRange, apply_edits, compatible
@@ -36,26 +38,49 @@ def fix_text(text: str, path: str, config: object = None, *, unsafe: bool = Fals
     from netlint.loader import load_text
     from netlint.pipeline import lint_loaded
 
-    def check(source: str) -> tuple:
-        loaded = load_text(source, path)
-        return loaded, lint_loaded(loaded, config).findings
+    def check(source: str) -> object:
+        return lint_loaded(load_text(source, path), config)
 
-    loaded, findings = check(text)
-    if loaded.document is None:  # a YAML syntax error, or past a bound: hands off
-        return Fixed(text, [], findings, unreadable=True)
+    linted = check(text)
+    if linted.loaded.document is None:  # a YAML syntax error, or past a bound: hands off
+        return Fixed(text, [], linted.findings, unreadable=True)
     applied: list[Finding] = []
     for _ in range(MAX_ROUNDS):
-        wanted = [f for f in sorted(findings, key=Finding.sort_key) if applicable(f, unsafe)]
+        wanted = [f for f in sorted(linted.findings, key=Finding.sort_key)
+                  if applicable(f, unsafe)]
         try:
-            chosen = compatible(text, [f.autofix for f in wanted])
-            edited = apply_edits(text, [e for fix in chosen for e in fix.edits])
+            fixes = compatible(text, [f.autofix for f in wanted])
         except EditOutOfRange:
             break
-        if not chosen or edited == text:
+        step = _first_good_step(text, fixes, linted, check)
+        if step is None:
             break
-        loaded_after, findings_after = check(edited)
-        if loaded_after.document is None:
-            break  # never write what no longer reads as YAML
+        chosen, text, linted = step
         applied += [f for f in wanted if f.autofix in chosen]
-        text, findings = edited, findings_after
-    return Fixed(text, applied, findings)
+    return Fixed(text, applied, linted.findings)
+
+
+def _first_good_step(text: str, fixes: list, linted: object, check: Callable) -> tuple | None:
+    """(the fixes applied, the text, its lint) for the fixes together, or else for the
+    first one alone that is good: it reads back as YAML and breaks no layer that was
+    built before (a fix must never make a correct part wrong); None when none is."""
+    for chosen in ([fixes] if len(fixes) > 1 else []) + [[fix] for fix in fixes]:
+        try:
+            edited = apply_edits(text, [e for fix in chosen for e in fix.edits])
+        except EditOutOfRange:
+            continue
+        if edited == text:
+            continue
+        after = check(edited)
+        if after.loaded.document is not None and not _breaks(linted, after):
+            return chosen, edited, after
+    return None
+
+
+def _breaks(before: object, after: object) -> bool:
+    """Whether a layer built before the edit fails after it."""
+    if before.inferred is None or after.inferred is None:
+        return after.inferred is None and before.inferred is not None
+    built = {name for name, node in before.inferred.nodes.items()
+             if node.output_shapes is not None}
+    return any(node.name in built for node in after.inferred.errors)

@@ -76,8 +76,9 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 def _autofix(ctx: Context, source: LayerResult, wrapped: bool) -> Autofix | None:
     """`return_sequences: true` written on the RNN (unsafe: it changes what the layer
-    outputs, and a shared layer's other calls with it)."""
-    if ctx.document is None:
+    outputs). None for a shared RNN: its other calls would return sequences too, and
+    what they feed may need the last step (the fix in words says so)."""
+    if ctx.document is None or source.spec.shares is not None or _calls_of(ctx, source.name):
         return None
     spec = defining(ctx.model, source.spec)
     edit = set_argument(ctx.document, spec, "return_sequences", "true",
