@@ -107,7 +107,9 @@ def test_hooks_run_the_commands_that_exist():
 
     from netlint.cli import app
 
-    assert [hook["id"] for hook in HOOKS] == ["netlint", "netlint-diagram"]
+    assert [hook["id"] for hook in HOOKS] == ["netlint", "netlint-fix", "netlint-diagram"]
+    fixing = next(hook for hook in HOOKS if hook["id"] == "netlint-fix")
+    assert fixing["entry"] == "netlint check --fix"  # pre-commit fails a commit it changed
     for hook in HOOKS:
         assert hook["language"] == "python" and hook["types"] == ["yaml"]
         command = hook["entry"].split()
