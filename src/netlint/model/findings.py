@@ -43,6 +43,17 @@ class Autofix:
 
 @record(frozen=True)
 class Finding:
+    """One problem netlint found in a model file (`netlint.Finding`), a frozen record.
+
+    `code` and `name` say which rule (NL104, "stacked-rnn-missing-return-sequences"),
+    `severity` how bad ("error", "warning" or "info", after the config), `message`
+    what is wrong and `fix` how to mend it, both with the model's own numbers.
+    `position` is where in the file (`line` and `column` read it, 1-based; 1:1 when
+    there is none), `layer` the layer concerned, and `autofix` the fix as text edits
+    when `netlint check --fix` can apply it. `text()` is the one-line form the CLI
+    prints; `netlint.asdict(finding)` is a plain dict, for JSON.
+    """
+
     code: str  # stable rule id, "NL104"
     name: str  # rule name, "stacked-rnn-missing-return-sequences"
     severity: str  # "error" | "warning" | "info"
@@ -71,9 +82,11 @@ class Finding:
         return replace(self, severity=severity)
 
     def text(self) -> str:
-        """The one-line form: `path:line:col: CODE [severity] message`."""
+        """The one-line form the text report prints: `path:line:col: CODE [severity]
+        message: fix`, with ruff's `[*]` after the code when `--fix` fixes it."""
         fix = f": {self.fix}" if self.fix else ""
-        return f"{self.path}:{self.line}:{self.column}: {self.code} [{self.severity}] " \
+        mark = "[*] " if self.autofix is not None and self.autofix.safe else ""
+        return f"{self.path}:{self.line}:{self.column}: {self.code} {mark}[{self.severity}] " \
                f"{self.message}{fix}"
 
 
