@@ -155,11 +155,15 @@ def random_model(draw, max_layers: int = 8) -> str:
     return json.dumps({"input": {"shape": shape}, "layers": items})
 
 
-def _chain(draw, rank: int, count: int, prefix: str, first_from: str) -> tuple[list, int, str]:
-    """`count` layers from `first_from`, named prefix_0.., returning items, rank, last name."""
+def _chain(draw, rank: int, count: int, prefix: str, first_from: str,
+           exclude: tuple = ()) -> tuple[list, int, str]:
+    """`count` layers from `first_from`, named prefix_0.., returning items, rank, last name
+    (no layer of a class in `exclude`)."""
     items, source = [], first_from
     for index in range(count):
-        cls, kwargs = draw(layers_for_rank(rank))
+        menu = layers_for_rank(rank)
+        cls, kwargs = draw(menu.filter(lambda layer: layer[0] not in exclude) if exclude
+                           else menu)
         kwargs = {k: v for k, v in kwargs.items() if v is not None}
         name = f"{prefix}_{index}"
         items.append({cls: {**kwargs, "name": name}, "from": source})
@@ -185,3 +189,119 @@ def random_functional_model(draw) -> str:
     head, _, _ = _chain(draw, rank, draw(st.integers(0, 2)), "h", "merged")
     return json.dumps({"inputs": {"left": {"shape": shape}, "right": {"shape": other}},
                        "layers": items + head})
+
+
+# --- shared layers: `- call: name` items ----------------------------------------------
+# Layers with weights whose shapes depend on the input's last axis, per rank: the
+# interesting ones to share (a call on other features needs other weights).
+def _shared_menu(rank: int, exclude: tuple = ()):
+    weighted = [st.tuples(st.just("Dense"), _kw(units=units, use_bias=st.booleans())),
+                st.tuples(st.just("BatchNormalization"), _kw(center=st.booleans())),
+                st.tuples(st.just("LayerNormalization"), _kw())]
+    weighted += {
+        3: [_rnn("LSTM"), _rnn("GRU"), _rnn("SimpleRNN"),
+            st.tuples(st.just("Conv1D"), _kw(filters=units, kernel_size=st.integers(1, 3),
+                                             padding=st.sampled_from(["same", "causal"]))),
+            st.tuples(st.just("TimeDistributed"), _kw(layer=_kw(Dense=_kw(units=units)))),
+            st.tuples(st.just("Bidirectional"), _kw(
+                layer=_kw(LSTM=_kw(units=units, return_sequences=st.booleans())),
+                merge_mode=st.sampled_from(["concat", "sum"])))],
+        4: [st.tuples(st.just("Conv2D"), _kw(filters=units, kernel_size=st.integers(1, 2),
+                                             padding=st.just("same"))),
+            st.tuples(st.just("DepthwiseConv2D"), _kw(kernel_size=st.integers(1, 2),
+                                                      padding=st.just("same")))],
+    }.get(rank, [])
+    # mostly layers with weights, sometimes anything the rank's menu has, except two that
+    # Keras runs on inputs their weights do not fit when those have a size-1 axis (the
+    # weight broadcasts; tests/test_shared_layers_oracle.py holds those cases)
+    anything = layers_for_rank(rank).filter(
+        lambda layer: layer[0] not in BROADCAST_WEIGHTS + exclude)
+    return st.one_of(st.one_of(*weighted), st.one_of(*weighted), anything)
+
+
+BROADCAST_WEIGHTS = ("PReLU", "EinsumDense")
+# Layers whose input spec Keras fixes to the rank of their first call: netlint accepts a
+# call of them on another rank, Keras refuses it (tests/test_shared_layers_oracle.py,
+# xfail), so no branch changes the rank before calling a chain that has one of them.
+RANK_FIXED = ("BatchNormalization", "GroupNormalization")
+# Embedding(mask_zero) then Softmax: netlint accepts, Keras fails to run it (the mask is
+# not broadcastable to the scores; xfail there too), so no Softmax after an Embedding.
+AFTER_EMBEDDING = ("Softmax",)
+
+
+@st.composite
+def random_shared_model(draw) -> str:
+    """Two or three inputs, a shared layer (or a chain of 1-2 shared layers) defined on
+    the first and called again (`call:`) on each other branch, a merge and a head.
+
+    The other inputs have the first's shape (the calls fit), another length (they fit
+    an RNN or a Dense on the last axis) or other features (a call that needs weights
+    of other shapes: netlint and Keras must both refuse it); a branch may put a layer
+    of its own before its call; some calls are named, some chain without `from:`, and
+    some models output a call directly."""
+    embedding = draw(st.integers(0, 4)) == 0  # a shared Embedding on integer inputs
+    rank = 2 if embedding else draw(st.sampled_from([2, 3, 3, 4]))
+    shape = draw(st.lists(st.integers(1, 6), min_size=rank - 1, max_size=rank - 1))
+    names = ["left", "right", "third"][:draw(st.sampled_from([2, 2, 3]))]
+    shapes = [shape]
+    for _ in names[1:]:
+        kind = draw(st.sampled_from(["same", "same", "length", "features", "any"]))
+        other = list(shape)
+        if kind == "length" and rank > 2:  # never None: the batch of zeros a shared model
+            other[0] = draw(st.integers(1, 6))  # runs on gives it one size, which a merge
+            # with a fixed length refuses (test_shared_layers_oracle covers None lengths)
+        elif kind == "features":
+            other[-1] = draw(st.integers(1, 6).filter(lambda n: n != shape[-1]))
+        elif kind == "any":
+            other = draw(st.lists(st.integers(1, 6), min_size=rank - 1, max_size=rank - 1))
+        shapes.append(other)
+    inputs = {name: {"shape": s, **({"dtype": "int32"} if embedding else {})}
+              for name, s in zip(names, shapes)}
+
+    # the shared chain, defined on the first branch
+    shared, items, source, out_rank = [], [], names[0], rank
+    if embedding:
+        items.append({"Embedding": {"input_dim": draw(st.integers(2, 20)),
+                                    "output_dim": draw(st.integers(1, 6)),
+                                    "mask_zero": draw(st.booleans()), "name": "shared_0"},
+                      "from": source})
+        shared.append("shared_0")
+        source, out_rank = "shared_0", 3
+    exclude = AFTER_EMBEDDING if embedding else ()
+    classes = []
+    for index in range(len(shared), len(shared) + draw(st.integers(0 if embedding else 1, 2))):
+        cls, kwargs = draw(_shared_menu(out_rank, exclude))
+        classes.append(cls)
+        kwargs = {k: v for k, v in kwargs.items() if v is not None}
+        name = f"shared_{index}"
+        items.append({cls: {**kwargs, "name": name}, "from": source})
+        shared.append(name)
+        source, out_rank = name, next_rank(out_rank, cls, kwargs)
+        if out_rank < 2:
+            break
+    ends = [source]
+
+    # each other branch: maybe a layer of its own, then a call of every shared layer
+    for branch, name in enumerate(names[1:], start=1):
+        start = name
+        if not embedding and draw(st.integers(0, 3)) == 0:
+            own, own_rank, own_out = _chain(draw, rank, 1, f"own{branch}", name)
+            if own_rank == rank or not set(classes) & set(RANK_FIXED):
+                items, start = items + own, own_out
+        for position, layer in enumerate(shared):
+            call: dict = {"call": layer}
+            if position == 0 or draw(st.booleans()):  # else: the item above, the call before
+                call["from"] = start
+            if draw(st.booleans()):
+                call["name"] = f"{layer}_b{branch}"
+            items.append(call)
+            # the default name: the layer's own item is its first call
+            start = call.get("name", f"{layer}_call_{branch + 1}")
+        ends.append(start)
+
+    merge = draw(st.sampled_from(["Concatenate", "Add", "Multiply", "Average", "Maximum",
+                                  "Minimum"] + (["Subtract"] if len(ends) == 2 else [])))
+    items.append({merge: {"name": "merged"}, "from": ends})
+    head, _, last = _chain(draw, out_rank, draw(st.integers(0, 2)), "h", "merged", exclude)
+    outputs = [last] + ([ends[-1]] if draw(st.integers(0, 3)) == 0 else [])
+    return json.dumps({"inputs": inputs, "layers": items + head, "outputs": outputs})

@@ -11,9 +11,10 @@ Reads Keras 3 `.keras` files (their `config.json`, and `compile_config` for the
 Of the weights, only the sizes of a custom layer's are read. Nested models are
 flattened. A Lambda, a custom layer class or a keras.ops node is written with
 the output shape the config records for it, declared for netlint to take on
-trust (declared.py). Anything that cannot be written (shared layers, custom
-objects) is listed in `problems` and, when the file is written anyway, in
-comments at its top.
+trust (declared.py). A layer called several times (shared weights) is written
+once, with a `- call:` item for each further call. Anything that cannot be
+written (a submodel called twice, custom objects) is listed in `problems` and,
+when the file is written anyway, in comments at its top.
 """
 
 from __future__ import annotations

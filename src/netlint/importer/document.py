@@ -5,6 +5,8 @@ a model built in a fresh Keras session reads back without a single `name:`.
 The prediction replays the loader's counter (`spec.layer_items.Namer`) in file
 order, the inner layer of a wrapper first, as both Keras and the loader do.
 `from:` is written only where a layer does not consume the item above it.
+A shared layer's further calls are `- call: layer` items, named only where the
+loader's default (`dense_call_2`) would differ.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from netlint.importer.layers import Report, convert_layer
 from netlint.importer.values import dtype_name
 from netlint.layers.declared import name_prefix
 from netlint.layers.registry import get
+from netlint.loader.layer_calls import CALL_KEY, default_call_name
 from netlint.loader.layer_items import Namer, to_snake_case
 
 TYPE_CHECKING = False
@@ -67,6 +70,7 @@ class DocumentBuilder:
         self.namer = Namer()
         self.multi_output: set[str] = set()  # layers with return_state: several outputs
         self.known = {i.name for i in graph.inputs} | {c.name for c in graph.calls}
+        self.numbers: dict[str, int] = {}  # shared layer -> its items so far (own + calls)
 
     def inputs(self, document: dict) -> None:
         if self.graph.sequential and len(self.graph.inputs) == 1:
@@ -78,6 +82,8 @@ class DocumentBuilder:
 
     def layer_item(self, call: LayerCall, previous: str | None) -> dict:
         where = f"layer {call.name!r} ({call.class_name})"
+        if call.shares:
+            return self.call_item(call, previous, where)
         if declared_kind(call.raw):
             converted = declared_layer(call, self.graph, self.weights, where, self.report)
         else:
@@ -102,6 +108,43 @@ class DocumentBuilder:
         elif not sources:
             self.report.problems.append(f"{where}: consumes nothing netlint can name")
         return item
+
+    def call_item(self, call: LayerCall, previous: str | None, where: str) -> dict:
+        """`{call: layer, from: ..., name: ...}`: the layer's arguments are on its own item."""
+        number = self.numbers.get(call.shares, 1) + 1
+        self.numbers[call.shares] = number
+        if call.shares in self.multi_output:
+            self.multi_output.add(call.name)  # return_state: each call returns several
+        item: dict[str, Any] = {CALL_KEY: call.shares}
+        sources = self._sources(call, where)
+        if sources and sources != [previous]:
+            item["from"] = sources[0] if len(sources) == 1 else sources
+        elif not sources:
+            self.report.problems.append(f"{where}: consumes nothing netlint can name")
+        if call.name != default_call_name(call.shares, number):
+            item["name"] = call.name
+        if declared_kind(call.raw):
+            self._check_declared_call(call, where)
+        return item
+
+    def _check_declared_call(self, call: LayerCall, where: str) -> None:
+        """A Lambda or custom layer is declared with what its first call makes, and a
+        call repeats the declaration: right when the call's inputs have the first
+        call's shapes, or Keras recorded that it makes the same; else reported."""
+        shapes = self.graph.shapes
+        first = next(c for c in self.graph.calls if c.name == call.shares)
+        given = [shapes.get(ref) for ref in call.inbound]
+        if None not in given and given == [shapes.get(ref) for ref in first.inbound]:
+            return
+        declared = self.graph.first_call_shapes(call.shares)
+        made = self.graph.first_call_shapes(call.name)
+        if made and made == declared:
+            return
+        what = f"makes {made[min(made)]} here" if made else "its output shape is not recorded"
+        self.report.problems.append(
+            f"{where}: calls {call.shares!r} again on inputs of other shapes, and {what}; "
+            f"netlint declares one output shape for a layer whose code it cannot see "
+            f"({declared.get(0)} from its first call)")
 
     def _sources(self, call: LayerCall, where: str) -> list[str]:
         names = []

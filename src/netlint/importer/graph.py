@@ -5,14 +5,18 @@ as `{"args": [...keras tensors...], "kwargs": {...}}`, Keras 2 as
 `[[layer, node_index, tensor_index, kwargs], ...]`. Nested Sequential and
 Functional models are flattened into the outer graph (a netlint file has no
 submodels): their layers join the outer list, their inputs become whatever
-the outer model fed them. What cannot be flattened faithfully (a submodel or
-layer called twice, a call that passes tensors by keyword) is reported.
+the outer model fed them. A layer called several times (shared weights) is its
+own call first, then one call per further node (`- call: layer` in the file;
+shared.py puts them in an order the file can have). What cannot be flattened
+faithfully (a submodel called twice, a call that passes tensors by keyword) is
+reported.
 """
 
 from __future__ import annotations
 
 import re
 
+from netlint.importer.shared import in_call_order
 from netlint.importer.source import MODEL_CLASSES
 from netlint.importer.tensors import (
     Ref,
@@ -26,6 +30,7 @@ from netlint.importer.tensors import (
 )
 from netlint.importer.values import short
 from netlint.plumbing.records import field, record
+from netlint.loader.layer_calls import default_call_name
 from netlint.loader.layer_items import to_snake_case
 
 TYPE_CHECKING = False
@@ -48,6 +53,7 @@ class LayerCall:
     raw: dict  # the serialized layer (module / registered_name say whether it is custom)
     origin: str = ""  # the submodel it came from, if any
     saved_as: str = ""  # where a .keras file keeps its weights (see _saved_path)
+    shares: str = ""  # a further call of this (flat) layer: its node > 0, same weights
 
 
 @record
@@ -96,7 +102,7 @@ class _Scope:
     saved_at: str = ""  # the weights file's group of this (sub)model: "", "layers/sequential/"
     renamed: dict = field(default_factory=dict)  # inner layer name -> flat name
     aliases: dict = field(default_factory=dict)  # Ref inside -> Ref in the flat graph
-    extra_calls: dict = field(default_factory=dict)  # (layer, call index > 0) -> copy's name
+    extra_calls: dict = field(default_factory=dict)  # (layer, call index > 0) -> call's name
 
     def resolve(self, ref: Ref) -> Ref:
         if ref in self.aliases:
@@ -137,6 +143,17 @@ class Flattener:
             self._note_rename(name, candidate)
         self.taken.add(candidate)
         scope.renamed[name] = candidate
+        return candidate
+
+    def call_name(self, layer: str, number: int) -> str:
+        """The output name of `layer`'s `number`-th call (its own item is the first):
+        netlint's default (`dense_call_2`) unless another name took it."""
+        wanted = candidate = default_call_name(layer, number)
+        extra = 1
+        while candidate in self.taken:
+            extra += 1
+            candidate = f"{wanted}_{extra}"
+        self.taken.add(candidate)
         return candidate
 
     def _note_rename(self, name: str, candidate: str) -> None:
@@ -251,6 +268,10 @@ class Flattener:
             self.graph.notes.append("the masks Keras computes from mask_zero / Masking are "
                                     "left implicit: netlint propagates masks itself")
         used: dict = {}
+        # a layer's later call may consume a layer listed after it (Keras lists a shared
+        # layer where its first call is): calls are named once the layers have their
+        # names (a layer keeps its own, a call takes another), inputs resolved after that
+        later: list = []  # (nodes as written, [(LayerCall, its input refs), ...])
         for layer in model_layers(model):
             cls, name = layer.get("class_name"), layer_name(layer)
             nodes = layer.get("inbound_nodes") or []
@@ -261,35 +282,45 @@ class Flattener:
                 if Ref(name) not in scope.aliases:
                     scope.aliases[Ref(name)] = self.add_input(layer, scope)
                 continue
-            calls = [[scope.resolve(r) for r in self.call_inputs(node, f"layer {name!r}")]
-                     for node in nodes]
-            for node in nodes:
-                for ref, shape in tensor_shapes(node):
-                    self._record(scope.resolve(ref), shape)
+            calls = [self.call_inputs(node, f"layer {name!r}") for node in nodes]
             if cls in MODEL_CLASSES:
+                self._record_shapes(nodes, scope)
+                calls = [[scope.resolve(r) for r in refs] for refs in calls]
                 outputs = self.submodel(layer, calls, scope, saved)
                 for index, ref in enumerate(outputs):
                     scope.aliases[Ref(name, 0, index)] = ref
                 continue
-            self._functional_calls(layer, name, calls, scope, saved)
+            later.append((nodes, self._functional_calls(layer, name, calls, scope, saved)))
+        for _, made in later:
+            for index, (call, _) in enumerate(made[1:], start=1):
+                call.name = self.call_name(call.shares, index + 1)
+                scope.extra_calls[(layer_name(call.raw), index)] = call.name
+        for nodes, made in later:
+            self._record_shapes(nodes, scope)
+            for call, refs in made:
+                call.inbound = [scope.resolve(ref) for ref in refs]
         config = model.get("config") if isinstance(model.get("config"), dict) else {}
         return [scope.resolve(ref) for ref in endpoint_refs(config.get("output_layers"))]
 
+    def _record_shapes(self, nodes: list, scope: _Scope) -> None:
+        for node in nodes:
+            for ref, shape in tensor_shapes(node):
+                self._record(scope.resolve(ref), shape)
+
     def _functional_calls(self, layer: dict, name: str, calls: list, scope: _Scope,
-                          saved: str) -> None:
-        if len(calls) > 1:
-            self.graph.problems.append(
-                f"layer {name!r} is called {len(calls)} times (shared weights); netlint has "
-                "one layer per item, so each extra call is a copy with its own weights")
+                          saved: str) -> list:
+        """The layer's calls in the flat graph, node 0 the layer's own; [(LayerCall, its
+        input refs as written)], to resolve once every name is known."""
+        made: list = []
+        first = self.flat_name(name, scope)
         for index, inbound in enumerate(calls or [[]]):
-            if index == 0:
-                flat = self.flat_name(name, scope)
-            else:
-                flat = self.flat_name(f"{name}_call{index}", _Scope(scope.prefix))
-                scope.extra_calls[(name, index)] = flat
-            self.graph.calls.append(LayerCall(flat, str(layer.get("class_name")),
-                                              layer.get("config") or {}, inbound, layer,
-                                              scope.prefix, saved))
+            # a further call is named later (functional), after the layers of its model
+            call = LayerCall(first if index == 0 else "", str(layer.get("class_name")),
+                             layer.get("config") or {}, [], layer, scope.prefix, saved,
+                             shares=first if index else "")
+            self.graph.calls.append(call)
+            made.append((call, inbound))
+        return made
 
     def submodel(self, layer: dict, calls: list, outer: _Scope, saved: str) -> list[Ref]:
         """Inline a nested model at its first call; its outputs in the flat graph."""
@@ -335,4 +366,6 @@ def flatten(model: dict) -> FlatGraph:
         flattener.graph.outputs = [last] if last else []
     else:
         flattener.graph.outputs = flattener.functional(model, scope)
+    if any(call.shares for call in flattener.graph.calls):
+        flattener.graph.calls = in_call_order(flattener.graph.calls)
     return flattener.finish()

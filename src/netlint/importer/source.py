@@ -23,6 +23,7 @@ import stat
 import zipfile
 import zlib
 
+from netlint.errors import NetlintError
 from netlint.plumbing.records import record
 
 TYPE_CHECKING = False
@@ -46,7 +47,7 @@ ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, Val
 __all__ = ["ImportFailed", "Source", "read_source", "MAX_CONFIG_BYTES", "MODEL_CLASSES"]
 
 
-class ImportFailed(Exception):
+class ImportFailed(NetlintError):
     """The file cannot be imported at all; `message` says why and what to do, on one
     line (what came from the file, such as a key, has its control characters escaped)."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import struct
 
+from netlint.errors import NetlintError
 from netlint.layers import vocab
 from netlint.loader.layer_items import to_snake_case
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-class Unexpressible(Exception):
+class Unexpressible(NetlintError):
     """A value the netlint format cannot hold (custom code, a schedule, ...)."""
 
 

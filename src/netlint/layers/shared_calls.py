@@ -19,14 +19,31 @@ if TYPE_CHECKING:
     from netlint.layers.inference import LayerResult
 
 
+# What Keras fixes at a layer's first call beyond its weights (the `input_spec` its build
+# sets, asked of Keras 3.15): the input's rank (BatchNormalization: ndim=2 after a
+# (None, 4) input), or a ConvLSTM cell's whole frame.
+_FIXED_RANK = {"BatchNormalization", "GroupNormalization", "PReLU", "ConvLSTM1D",
+               "ConvLSTM2D", "ConvLSTM3D"}
+_FIXED_FRAME = {"ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"}
+# Weights these apply elementwise or through einsum, which broadcast a built size of 1
+# over any size (PReLU's alpha (1, 3) on (None, 6, 3)); a matmul kernel does not.
+_BROADCAST_WEIGHTS = {"PReLU", "EinsumDense"}
+
+
 def shared_call(call: LayerResult, layer: LayerResult) -> LayerResult:
     """`call` (inferred like a layer of its own) as a call of `layer`, the node of the
     layer's own item."""
     if call.output_shapes is None or layer.output_shapes is None or layer.params_unknown \
             or call.params_unknown:
         return replace(call, weights=())
+    spec_problem = _input_spec_problem(call, layer)
+    if spec_problem is not None:
+        return replace(call, output_shapes=None, weights=(),
+                       error=_refused(call, layer, spec_problem))
+    broadcast = layer.class_name in _BROADCAST_WEIGHTS
     for built, needed in zip(layer.weights, call.weights):
-        if built.shape != needed.shape:
+        if built.shape != needed.shape and not (broadcast and _broadcasts(built.shape,
+                                                                          needed.shape)):
             return replace(call, output_shapes=None, weights=(), error=_refused(
                 call, layer, f"its {built.name} has shape {format_shape(built.shape)}, "
                 f"this call needs {format_shape(needed.shape)}"))
@@ -35,6 +52,23 @@ def shared_call(call: LayerResult, layer: LayerResult) -> LayerResult:
             call, layer, f"it has {len(layer.weights)} weights, this call needs "
             f"{len(call.weights)}"))
     return replace(call, weights=())
+
+
+def _input_spec_problem(call: LayerResult, layer: LayerResult) -> str | None:
+    """What the layer's first call fixed that this call's input breaks, if anything."""
+    if layer.class_name not in _FIXED_RANK or not call.input_shapes or not layer.input_shapes:
+        return None
+    given, built = call.input_shapes[0], layer.input_shapes[0]
+    if len(given) != len(built):
+        return f"Keras fixed its input at {len(built)} axes then (this call has {len(given)})"
+    if layer.class_name in _FIXED_FRAME and given[2:] != built[2:]:
+        return (f"its cell fixed each frame at {format_shape(built[2:])} then (this call's "
+                f"frames are {format_shape(given[2:])})")
+    return None
+
+
+def _broadcasts(built: tuple, needed: tuple) -> bool:
+    return len(built) == len(needed) and all(b in (n, 1) for b, n in zip(built, needed))
 
 
 def _refused(call: LayerResult, layer: LayerResult, difference: str) -> ShapeError:
