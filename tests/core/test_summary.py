@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from keras_model import build_keras_model
@@ -84,3 +85,66 @@ def test_cli_summary_exit_codes(tmp_path):
     run = subprocess.run([sys.executable, "-m", "netlint.cli", "summary", str(tmp_path / "no")],
                          capture_output=True, text=True)
     assert run.returncode == 2 and "no such file" in run.stderr
+
+
+# -- the cost columns (`--cost`, and JSON's fields) -------------------------------------
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "netlint.cli", "summary", *args],
+                          capture_output=True, text=True, check=True)
+
+
+def test_plain_summary_is_keras_table_without_cost(tmp_path):
+    path = tmp_path / "m.yaml"
+    path.write_text(MODELS["stacked"])
+    plain = _cli(str(path)).stdout
+    assert plain == summary_text(infer(load_text(MODELS["stacked"])).model)
+    assert "Mult-Adds" not in plain and "Batch size" not in plain
+
+
+def test_cost_columns_and_footer(tmp_path):
+    path = tmp_path / "m.yaml"
+    path.write_text(MODELS["stacked"])
+    text = _cli(str(path), "--cost", "--batch-size", "8", "--dtype", "mixed_float16").stdout
+    header = next(line for line in text.splitlines() if "Layer (type)" in line)
+    assert "Mult-Adds" in header and "Activations" in header and "Weights" in header
+    assert " Batch size: 8, dtype policy: mixed_float16, optimizer: rmsprop" in text
+    assert " Estimated training step memory: " in text
+    # Keras's own lines are all still there, unchanged
+    plain = summary_text(infer(load_text(MODELS["stacked"])).model).splitlines()
+    assert [line for line in plain if "params" in line] == \
+        [line for line in text.splitlines() if "params" in line]
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_json_weight_bytes_equal_keras_weights(name):
+    loaded = load_text(MODELS[name])
+    _, keras_model = build_keras_model(loaded.model)
+    data = summary_dict(infer(loaded).model)
+    by_name = {entry["name"]: entry for entry in data["layers"]}
+    for layer in keras_model.layers:
+        if layer.name in by_name and by_name[layer.name]["class"] != "InputLayer":
+            expected = sum(int(np.prod(w.shape)) * np.dtype(w.dtype).itemsize
+                           for w in layer.weights)
+            assert by_name[layer.name]["weight_bytes"] == expected, layer.name
+    assert data["cost"]["weight_bytes"] == sum(
+        int(np.prod(w.shape)) * np.dtype(w.dtype).itemsize for w in keras_model.weights)
+
+
+def test_json_totals_follow_the_batch_size(tmp_path):
+    path = tmp_path / "m.yaml"
+    path.write_text(MODELS["stacked"])
+    small, large = (json.loads(_cli(str(path), "-f", "json", "--batch-size", size).stdout)
+                    for size in ("16", "32"))
+    assert small["cost"]["batch_size"] == 16 and large["cost"]["batch_size"] == 32
+    assert large["cost"]["activation_bytes"] == 2 * small["cost"]["activation_bytes"]
+    assert large["cost"]["weight_bytes"] == small["cost"]["weight_bytes"]
+    assert small["layers"][0]["macs_per_sample"] == large["layers"][0]["macs_per_sample"]
+
+
+def test_cost_footer_gives_a_time_per_step_when_asked(tmp_path):
+    path = tmp_path / "m.yaml"
+    path.write_text(MODELS["stacked"])
+    assert "Time per step" not in _cli(str(path), "--cost").stdout
+    assert " Time per step at 2.5 TFLOP/s (arithmetic only, a floor): " in \
+        _cli(str(path), "--cost", "--tflops", "2.5").stdout

@@ -13,13 +13,25 @@ from netlint.plumbing.counts import byte_size_text, count_text, json_count
 from netlint.layers.inference import InferredModel, LayerResult
 from netlint.layers.base import format_shape
 from netlint.layers.shared_calls import calls_of, keras_nodes
+from netlint.cost.columns import (
+    COST_HEADERS,
+    COST_WIDTHS,
+    cost_cells,
+    cost_fields,
+    cost_footer,
+    cost_totals,
+)
 from netlint.report.text import visible
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from netlint.cost import ModelCost
 
 # inner widths (padding included) of Keras's columns on an 80-column terminal
 SEQUENTIAL_WIDTHS = (33, 24, 15)
 FUNCTIONAL_WIDTHS = (21, 19, 12, 19)
 HEADERS = ("Layer (type)", "Output Shape", "Param #", "Connected to")
-RIGHT_ALIGNED = {2}
+RIGHT_ALIGNED = frozenset({2})
 
 
 readable_memory_size = byte_size_text  # Keras's name for it
@@ -50,7 +62,8 @@ def _chain_like(inferred: InferredModel) -> bool:
     return all(c == 1 for c in counts.values())
 
 
-def _rows(inferred: InferredModel, with_inputs: bool, connected: bool) -> list[list[str]]:
+def _rows(inferred: InferredModel, with_inputs: bool, connected: bool,
+          cost: ModelCost | None = None) -> list[list[str]]:
     """One row per layer, as Keras prints it: a layer called several times (`call:`)
     once, with its first call's shape and every call's inputs under `Connected to`."""
     rows = []
@@ -66,6 +79,8 @@ def _rows(inferred: InferredModel, with_inputs: bool, connected: bool) -> list[l
             refs = [numbers.get(ref, (ref, 0)) for call in (node, *calls) for ref in call.inbound]
             row.append(visible(", ".join(f"{layer}[{index}][0]" for layer, index in refs))
                        or "-")
+        if cost is not None:
+            row += cost_cells(cost, node, calls)
         rows.append(row)
     return rows
 
@@ -76,7 +91,8 @@ def _cell_lines(text: str, width: int) -> list[str]:
     return [line if len(line) <= inner else line[:inner - 1] + "…" for line in lines]
 
 
-def _render_row(cells: list[str], widths: tuple, bar: str) -> list[str]:
+def _render_row(cells: list[str], widths: tuple, bar: str,
+                right: frozenset = RIGHT_ALIGNED) -> list[str]:
     wrapped = [_cell_lines(c, w) for c, w in zip(cells, widths)]
     height = max(len(w) for w in wrapped)
     out = []
@@ -84,26 +100,33 @@ def _render_row(cells: list[str], widths: tuple, bar: str) -> list[str]:
         parts = []
         for col, (lines, width) in enumerate(zip(wrapped, widths)):
             text = lines[i] if i < len(lines) else ""
-            text = text.rjust(width - 2) if col in RIGHT_ALIGNED else text.ljust(width - 2)
+            text = text.rjust(width - 2) if col in right else text.ljust(width - 2)
             parts.append(f" {text} ")
         out.append(bar + bar.join(parts) + bar)
     return out
 
 
-def summary_text(inferred: InferredModel) -> str:
+def summary_text(inferred: InferredModel, cost: ModelCost | None = None,
+                 tflops: float | None = None) -> str:
+    """Keras's table; with `cost` (netlint.cost.model_cost), torchinfo's columns and
+    footer besides (a time per step too, at `tflops` TFLOP/s)."""
     spec = inferred.model
     connected = not spec.sequential and not _chain_like(inferred)
     widths = FUNCTIONAL_WIDTHS if connected else SEQUENTIAL_WIDTHS
     headers = list(HEADERS[:len(widths)])
+    right = RIGHT_ALIGNED
+    if cost is not None:  # right-aligned counts after Keras's columns
+        right = right | frozenset(range(len(widths), len(widths) + len(COST_WIDTHS)))
+        widths, headers = widths + COST_WIDTHS, headers + list(COST_HEADERS)
     rule = lambda l, m, r, c: l + m.join(c * w for w in widths) + r  # noqa: E731
     lines = [f'Model: "{visible(model_name(inferred))}"', rule("┏", "┳", "┓", "━")]
-    lines += _render_row(headers, widths, "┃")
+    lines += _render_row(headers, widths, "┃", right)
     lines.append(rule("┡", "╇", "┩", "━"))
-    rows = _rows(inferred, with_inputs=not spec.sequential, connected=connected)
+    rows = _rows(inferred, with_inputs=not spec.sequential, connected=connected, cost=cost)
     for index, row in enumerate(rows):
         if index:
             lines.append(rule("├", "┼", "┤", "─"))
-        lines += _render_row(row, widths, "│")
+        lines += _render_row(row, widths, "│", right)
     lines.append(rule("└", "┴", "┘", "─"))
     total, trainable = inferred.total_params, inferred.trainable_params
     frozen = inferred.non_trainable_params
@@ -114,6 +137,8 @@ def summary_text(inferred: InferredModel) -> str:
         f" Non-trainable params: {count_text(frozen)} "
         f"({readable_memory_size(inferred.param_bytes(False))})",
     ]
+    if cost is not None:
+        lines += cost_footer(cost, tflops)
     return "\n".join(lines) + "\n"
 
 
@@ -124,7 +149,15 @@ def _json_shape(node: LayerResult) -> object:
     return shapes[0] if len(shapes) == 1 else shapes
 
 
-def summary_dict(inferred: InferredModel) -> dict:
+def _default_cost(inferred: InferredModel) -> ModelCost:
+    from netlint.cost import model_cost
+
+    return model_cost(inferred)
+
+
+def summary_dict(inferred: InferredModel, cost: ModelCost | None = None) -> dict:
+    """The table as JSON, every layer's cost and the training step's totals included
+    (`cost`: those of the model file's batch size and policy unless given)."""
     layers = []
     for node, *calls in calls_of(inferred.nodes).values():
         if node.is_input and inferred.model.sequential:
@@ -146,6 +179,9 @@ def summary_dict(inferred: InferredModel) -> dict:
                                     "inbound": list(call.inbound),
                                     "error": call.error.message if call.error else None}
                                    for call in calls]
+    cost = cost or _default_cost(inferred)
+    for entry in layers:
+        entry.update(cost_fields(cost, entry["name"], entry.get("calls", ())))
     return {
         "name": model_name(inferred),
         "path": inferred.model.path,
@@ -154,4 +190,5 @@ def summary_dict(inferred: InferredModel) -> dict:
         "total_params": json_count(inferred.total_params),
         "trainable_params": json_count(inferred.trainable_params),
         "non_trainable_params": json_count(inferred.non_trainable_params),
+        "cost": cost_totals(cost),
     }
