@@ -49,7 +49,7 @@ def test_format_comes_from_the_extension(tmp_path, suffix, magic):
 
 
 def test_unknown_extension_is_a_usage_error(tmp_path):
-    done = netlint(MODELS / "stacked_lstm.yaml", "-o", tmp_path / "model.jpeg")
+    done = netlint(MODELS / "stacked_lstm.yaml", "-o", tmp_path / "model.docx")
     assert done.returncode == 2
     assert "extension" in done.stderr and not list(tmp_path.iterdir())
 

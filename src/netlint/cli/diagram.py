@@ -22,6 +22,10 @@ class Rankdir(str, Enum):
     RL = "RL"
 
 
+class Show(str, Enum):
+    cost = "cost"
+
+
 class Theme(str, Enum):
     paper = "paper"
     color = "color"
@@ -30,8 +34,10 @@ class Theme(str, Enum):
 def diagram(
     file: Path = typer.Argument(..., help="the model file (YAML)"),
     output: str = typer.Option(..., "--output", "-o", metavar="OUT",
-                               help="out.svg, out.png, out.pdf or out.dot (format from the "
-                                    "extension); - writes DOT to stdout"),
+                               help="out.svg, out.pdf, out.dot, or a raster image: out.png, "
+                                    "out.jpg, .jpeg, .gif, .bmp, .tiff or .webp where the "
+                                    "local Graphviz writes it (format from the extension); "
+                                    "- writes DOT to stdout"),
     view: View = typer.Option(View.graph, "--view",
                               help="graph: one box per layer; unrolled: recurrent layers "
                                    "drawn across their timesteps"),
@@ -49,6 +55,13 @@ def diagram(
                                          help="graph boxes show each layer's activation"),
     show_dtype: bool = typer.Option(False, "--show-dtype",
                                     help="graph boxes show each layer's dtype"),
+    show: list[Show] = typer.Option([], "--show", show_default=False,
+                                    help="add to every layer's label: cost (one sample's "
+                                         "forward multiply-adds, activation and weight "
+                                         "bytes); repeatable"),
+    dpi: float = typer.Option(None, "--dpi", min=1, max=2400, show_default=False,
+                              help="pixels per inch of a raster image (png, jpg, ...; "
+                                   "Graphviz's default is 96)"),
 ) -> None:
     """Draw the model with Graphviz: layer graph with shapes, or recurrent layers unrolled."""
     from netlint.drawing import DiagramError, diagram_and_findings
@@ -58,7 +71,7 @@ def diagram(
     options = _options(file, output, view=view.value, rankdir=rankdir.value if rankdir else None,
                        theme=theme.value, font=font, plain_labels=plain_labels,
                        max_steps=max_steps, show_activation=show_activation,
-                       show_dtype=show_dtype)
+                       show_dtype=show_dtype, show_cost=Show.cost in show, dpi=dpi)
     notes: list[str] = []
     try:
         dot_source, findings = diagram_and_findings(file, options, notes)
@@ -70,7 +83,7 @@ def diagram(
     _print_findings(findings)
     for note in notes:  # what was shortened so that Graphviz draws it
         say(f"netlint: note: {note}", err=True)
-    _write(dot_source, output, file)
+    _write(dot_source, output, file, dpi)
     if findings:
         # the drawing is complete and written, so the command succeeded (a docs build
         # that draws a model with a known problem must not break); `check` fails on it
@@ -78,18 +91,20 @@ def diagram(
                    f"they name are marked", err=True)
 
 
-def _options(file: Path, output: str, **choices: object) -> object:
+def _options(file: Path, output: str, dpi: float | None = None, **choices: object) -> object:
     """The DiagramOptions for the command's choices, once the output is known to be one
     netlint can write (a known extension, not the model file itself); a usage error
     (exit 2) saying why otherwise."""
     from netlint.drawing import DiagramOptions
-    from netlint.drawing.render import RenderError, check_output, output_format
+    from netlint.drawing.render import RenderError, check_dpi, check_output, output_format
 
     try:
         options = DiagramOptions(**choices)
         if output != "-":
-            output_format(Path(output))
+            check_dpi(output_format(Path(output)), dpi)
             check_output(Path(output), (file,))
+        elif dpi is not None:
+            check_dpi("dot", dpi)
     except ValueError as error:
         raise fail_usage(str(error)) from None
     except RenderError as error:
@@ -97,7 +112,7 @@ def _options(file: Path, output: str, **choices: object) -> object:
     return options
 
 
-def _write(dot_source: str, output: str, file: Path) -> None:
+def _write(dot_source: str, output: str, file: Path, dpi: float | None = None) -> None:
     """The DOT to stdout (`-`), or rendered into the output file; exit 1 when dot fails
     (the message says why), 2 when the request itself was wrong."""
     from netlint.drawing.render import RenderError, write_diagram
@@ -106,7 +121,7 @@ def _write(dot_source: str, output: str, file: Path) -> None:
         typer.echo(dot_source, nl=False)
         return
     try:
-        write_diagram(dot_source, Path(output), (file,))
+        write_diagram(dot_source, Path(output), (file,), dpi)
     except RenderError as error:
         say(f"netlint: {error.message}", err=True)
         raise typer.Exit(2 if error.usage else 1) from None

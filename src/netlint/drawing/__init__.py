@@ -3,7 +3,8 @@
 Two views of the same inferred model: `graph` (one box per layer with its
 shapes and parameters) and `unrolled` (recurrent layers drawn across their
 timesteps). `diagram()` returns DOT source, byte-identical for the same
-model and options; `render()` writes SVG, PNG, PDF or DOT through Graphviz.
+model and options; `render()` writes SVG, PDF, DOT or a raster image (PNG, JPEG,
+GIF, ...) through Graphviz.
 
     from netlint.drawing import diagram, render
     dot_source = diagram("model.yaml", view="unrolled")
@@ -16,12 +17,13 @@ from pathlib import Path
 
 from netlint.drawing.options import DiagramOptions
 from netlint.drawing.render import RenderError
+from netlint.errors import NetlintError
 
 __all__ = ["diagram", "diagram_and_findings", "render", "build", "DiagramOptions",
            "DiagramError", "RenderError", "shortening_notes"]
 
 
-class DiagramError(Exception):
+class DiagramError(NetlintError):
     """The model cannot be drawn: the loader found errors. `findings` says which."""
 
     def __init__(self, findings: list):
@@ -96,10 +98,13 @@ def diagram(source: str | Path | object, options: DiagramOptions | None = None,
 
 
 def render(source: str | Path | object, output: str | Path,
-           options: DiagramOptions | None = None, **choices: object) -> Path:
-    """Write the diagram to `output` (.svg, .png, .pdf or .dot); returns the path written."""
-    from netlint.drawing.render import write_diagram
+           options: DiagramOptions | None = None, *, dpi: float | None = None,
+           **choices: object) -> Path:
+    """Write the diagram to `output` (.svg, .pdf, .dot, or a raster image: .png, .jpg,
+    .gif, ...); returns the path written. `dpi` sets a raster image's pixels per inch."""
+    from netlint.drawing.render import check_dpi, output_format, write_diagram
 
+    check_dpi(output_format(Path(output)), dpi)  # before the drawing is built
     dot_source = diagram(source, options, **choices)
     inputs = (source,) if isinstance(source, (str, Path)) else ()
-    return write_diagram(dot_source, Path(output), inputs)
+    return write_diagram(dot_source, Path(output), inputs, dpi)

@@ -12,6 +12,7 @@ from netlint.plumbing.counts import count_text
 from netlint.drawing import labels
 from netlint.drawing.ids import node_ids
 from netlint.drawing.options import DiagramOptions
+from netlint.drawing.shared import link_attrs, shared_calls, weight_links
 from netlint.drawing.style import Style
 from netlint.drawing.tables import layer_table
 from netlint.layers.inference import InferredModel
@@ -39,8 +40,11 @@ def build_graph_view(inferred: InferredModel, options: DiagramOptions,
     style = options.style
     graph = new_digraph(style, options.direction, title_markup(style, inferred))
     ids = node_ids(list(inferred.nodes))
+    shared = shared_calls(inferred)
+    costs = labels.layer_costs(inferred) if options.show_cost else {}
     for node in inferred.nodes.values():
-        table = layer_table(style, node, inferred, options.table, marks.get(node.name))
+        table = layer_table(style, node, inferred, options.table, marks.get(node.name),
+                            shared.get(node.name), costs.get(node.name))
         graph.node(ids[node.name], label=style.label(table), shape="plain")
     for node in inferred.layers:
         for position, source in enumerate(node.inbound):
@@ -50,4 +54,7 @@ def build_graph_view(inferred: InferredModel, options: DiagramOptions,
             label = style.label(style.small(str(position + 1))) if len(node.inbound) > 1 \
                 else None
             graph.edge(ids[source], ids[node.name], label=label)
+    # after the data edges, and none without a shared layer: other diagrams stay as they were
+    for tail, head in weight_links(shared):
+        graph.edge(ids[tail], ids[head], **link_attrs(style))
     return graph

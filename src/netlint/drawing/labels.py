@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import textwrap
 
-from netlint.plumbing.counts import count_text
+from netlint.plumbing.counts import byte_size_text, count_text
 from netlint.model.graph import LayerSpec
 from netlint.layers.inference import InferredModel, LayerResult
 from netlint.layers.base import REQUIRED, format_shape
@@ -66,10 +66,25 @@ def call_text(class_name: str, kwargs: dict, wrapped: LayerSpec | None = None) -
     definition = get(class_name)
     if definition is None:
         return class_name
-    shown = [value_text(kwargs[name]) for name in definition.positional
-             if definition.params.get(name) is REQUIRED and name in kwargs
-             and kwargs[name] is not REQUIRED]
+    if definition.family == "pooling" and "pool_size" in definition.params:
+        shown = _window_text(definition, kwargs)
+    else:
+        shown = [value_text(kwargs[name]) for name in definition.positional
+                 if definition.params.get(name) is REQUIRED and name in kwargs
+                 and kwargs[name] is not REQUIRED]
     return f"{class_name}({', '.join(shown)})"
+
+
+def _window_text(definition: object, kwargs: dict) -> list[str]:
+    """A window pooling's `pool_size=(2, 2), strides=(2, 2)`, defaults included (what
+    sets the output size); strides=None is Keras's "as pool_size", shown as that."""
+    values = {**definition.params, **kwargs}  # type: ignore[attr-defined]
+    pool, strides = values.get("pool_size"), values.get("strides")
+    if pool is None or pool is REQUIRED:
+        return []
+    if strides is None or strides is REQUIRED:
+        strides = pool
+    return [f"pool_size={value_text(pool)}", f"strides={value_text(strides)}"]
 
 
 def merged_kwargs(spec: LayerSpec) -> dict:
@@ -104,6 +119,23 @@ def activation_text(node: LayerResult) -> str | None:
     if value is None:
         return "linear"
     return value_text(value).strip("'")
+
+
+def layer_costs(inferred: InferredModel) -> dict:
+    """layer name -> netlint.cost's LayerCost (inputs have none); the cost package is
+    imported only when a diagram shows costs."""
+    from netlint.cost import model_cost
+
+    return {cost.name: cost for cost in model_cost(inferred).layers}
+
+
+def cost_text(cost: object) -> str:
+    """`1,234 MACs · 4.00 KB act. · 512.00 B weights`, one sample's forward pass;
+    `?` for a figure netlint cannot size."""
+    macs, kept, weights = cost.macs, cost.activation_bytes, cost.weight_bytes  # type: ignore[attr-defined]
+    return " · ".join([("?" if macs is None else count_text(macs)) + " MACs",
+                       ("?" if kept is None else byte_size_text(kept)) + " act.",
+                       ("?" if weights is None else byte_size_text(weights)) + " weights"])
 
 
 def dtype_text(node: LayerResult, inferred: InferredModel) -> str:

@@ -24,6 +24,7 @@ class DiagramOptions:
     max_steps: int = DEFAULT_MAX_STEPS
     show_activation: bool = False
     show_dtype: bool = False
+    show_cost: bool = False  # a line per layer: MACs, activation and weight bytes
 
     def __post_init__(self) -> None:
         if self.view not in VIEWS:

@@ -10,9 +10,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from netlint.errors import NetlintError
 from netlint.plumbing import output_files
 
-FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
+FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot",
+           ".jpg": "jpg", ".jpeg": "jpeg", ".gif": "gif", ".bmp": "bmp", ".tif": "tiff",
+           ".tiff": "tiff", ".webp": "webp"}
+# Pixels rather than lines: `dpi` sets their size. Graphviz builds differ in which of
+# them they write (bmp and tiff need the gdk or quartz plugins), so these are checked
+# against what the local dot lists (`dot -T?`) before rendering; svg, png and pdf are
+# in every build netlint supports.
+RASTER = ("png", "jpg", "jpeg", "gif", "bmp", "tiff", "webp")
+ALWAYS = ("svg", "png", "pdf", "dot")
 INSTALL_HINT = (
     "install Graphviz to render it: Debian/Ubuntu `sudo apt-get install graphviz`, "
     "macOS `brew install graphviz`, Windows `winget install graphviz`, "
@@ -20,7 +29,7 @@ INSTALL_HINT = (
 )
 
 
-class RenderError(Exception):
+class RenderError(NetlintError):
     """Rendering failed; `message` says why and what to do. Nothing was half-written."""
 
     def __init__(self, message: str, *, usage: bool = False, wrote: Path | None = None):
@@ -56,9 +65,45 @@ write_atomic = output_files.write_atomic
 DOT_SECONDS = 60.0
 
 
-def render_bytes(dot_source: str, fmt: str) -> bytes:
+def check_dpi(fmt: str, dpi: float | None) -> None:
+    """`dpi` is for raster formats, and a positive number up to 2,400."""
+    if dpi is None:
+        return
+    if fmt not in RASTER:
+        raise RenderError(f"--dpi sets the pixel density of raster output "
+                          f"({', '.join(RASTER)}); {fmt} has no pixels to size", usage=True)
+    if isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not 1 <= dpi <= 2400:
+        raise RenderError(f"dpi must be a number from 1 to 2400, got {dpi!r}", usage=True)
+
+
+def dot_formats() -> tuple | None:
+    """The output formats the local dot lists (`dot -T?`), None when it cannot say."""
+    import re
+    import subprocess
+
+    try:
+        done = subprocess.run(["dot", "-T?"], capture_output=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    said = (done.stderr + done.stdout).decode("utf-8", "replace")
+    listed = re.search(r"Use one of:(.*)", said)
+    return tuple(listed.group(1).split()) if listed else None
+
+
+def check_format(fmt: str) -> None:
+    """A usage error when the local dot cannot write `fmt` (a bmp without gdk)."""
+    if fmt in ALWAYS or not dot_available():
+        return
+    known = dot_formats()
+    if known is not None and fmt not in known:
+        writes = [f for f in RASTER + ("svg", "pdf") if f in known]
+        raise RenderError(f"this Graphviz's dot cannot write {fmt} (it writes "
+                          f"{', '.join(writes)}); choose another extension", usage=True)
+
+
+def render_bytes(dot_source: str, fmt: str, dpi: float | None = None) -> bytes:
     """Run Graphviz's dot on the source; RenderError when dot is missing, fails, or
-    runs past its time budget."""
+    runs past its time budget. `dpi` (raster formats) sets the graph's `dpi`."""
     import subprocess
 
     import graphviz
@@ -70,7 +115,8 @@ def render_bytes(dot_source: str, fmt: str) -> bytes:
     budget = _dot_seconds()
     try:
         # graphviz builds and runs the command; its pipe() has no time limit to pass
-        done = run_check(command("dot", fmt), input=dot_source.encode("utf-8"),
+        args = command("dot", fmt) + ([f"-Gdpi={dpi:g}"] if dpi is not None else [])
+        done = run_check(args, input=dot_source.encode("utf-8"),
                          quiet=True, capture_output=True, timeout=budget)
         return done.stdout
     except graphviz.ExecutableNotFound:
@@ -110,16 +156,19 @@ def dot_available() -> bool:
     return shutil.which("dot") is not None
 
 
-def write_diagram(dot_source: str, output: Path, inputs: tuple = ()) -> Path:
+def write_diagram(dot_source: str, output: Path, inputs: tuple = (),
+                  dpi: float | None = None) -> Path:
     """Render `dot_source` into `output` (format from its extension); returns the path.
 
     Without dot, writes `output` with the .dot extension instead and raises
-    RenderError carrying that path and the install hint.
+    RenderError carrying that path and the install hint. `dpi`: raster formats only.
     """
     fmt = output_format(output)
+    check_dpi(fmt, dpi)
     check_output(output, inputs)
+    check_format(fmt)
     try:
-        data = render_bytes(dot_source, fmt)
+        data = render_bytes(dot_source, fmt, dpi)
     except RenderError as error:
         if not dot_available() and fmt != "dot":
             fallback = output.with_suffix(".dot")

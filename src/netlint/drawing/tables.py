@@ -10,6 +10,7 @@ from __future__ import annotations
 from netlint.plumbing.counts import count_text
 from netlint.drawing import labels
 from netlint.drawing.marks import Mark
+from netlint.drawing.shared import SharedCall, shared_markup
 from netlint.drawing.style import Style
 from netlint.layers.inference import InferredModel, LayerResult
 from netlint.plumbing.records import record
@@ -85,30 +86,44 @@ def _shape_rows(style: Style, node: LayerResult) -> list[str]:
             _row(style, "output", style.text(labels.shapes_text(node.output_shapes)))]
 
 
+def _params_text(node: LayerResult, shared: SharedCall | None) -> str:
+    """The count; `shared` on a call of a layer, whose own node shows the count (once)."""
+    if node.output_shapes is None or node.params_unknown:
+        return "?"
+    return "shared" if shared is not None and shared.is_call else count_text(node.params)
+
+
 def _detail_rows(style: Style, node: LayerResult, inferred: InferredModel,
-                 options: TableOptions) -> list[str]:
+                 options: TableOptions, shared: SharedCall | None = None,
+                 cost: object | None = None) -> list[str]:
     rows = []
     if not node.is_input:
-        known = node.output_shapes is not None and not node.params_unknown
-        rows.append(_row(style, "params", count_text(node.params) if known else "?"))
+        rows.append(_row(style, "params", _params_text(node, shared)))
     activation = labels.activation_text(node) if options.show_activation else None
     if activation is not None:
         rows.append(_row(style, "activation", style.text(activation)))
     if options.show_dtype:
         rows.append(_row(style, "dtype", style.text(labels.dtype_text(node, inferred))))
+    if cost is not None:  # per sample, forward: MACs, activations kept, weights
+        rows.append(_row(style, "cost", style.text(labels.cost_text(cost))))
     if node.skipped:
         rows.append(_wide(style.small(style.italic("not inferred: an input has an error"))))
     return rows
 
 
 def layer_table(style: Style, node: LayerResult, inferred: InferredModel,
-                options: TableOptions, mark: Mark | None = None) -> str:
-    """The HTML-like label of one layer's box (without the surrounding `<...>`)."""
+                options: TableOptions, mark: Mark | None = None,
+                shared: SharedCall | None = None, cost: object | None = None) -> str:
+    """The HTML-like label of one layer's box (without the surrounding `<...>`);
+    `shared` when the layer is called more than once (drawing.shared); `cost`, the
+    layer's netlint.cost LayerCost when the diagram shows costs."""
     theme = style.theme
     fill = theme.input_fill if node.is_input else theme.header_fill
     rows = [_wide(header_markup(style, node), fill)]
+    if shared is not None:
+        rows.append(_wide(style.small(shared_markup(style, shared))))
     rows += _shape_rows(style, node)
-    rows += _detail_rows(style, node, inferred, options)
+    rows += _detail_rows(style, node, inferred, options, shared, cost)
     rows += _wrapper_rows(style, node)
     rows += mark_rows(style, mark)
     border, color = ("2", theme.error) if mark else ("1", theme.ink)

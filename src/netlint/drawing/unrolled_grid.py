@@ -15,6 +15,7 @@ from netlint.drawing.ids import node_ids
 from netlint.drawing.marks import Mark
 from netlint.drawing.options import DiagramOptions
 from netlint.drawing.sequences import Group, Row, plan_rows
+from netlint.drawing.shared import link_attrs, shared_calls, shared_markup, weight_links
 from netlint.drawing.sizing import column_gap, group_cell_width
 from netlint.drawing.tables import mark_markup
 from netlint.layers.inference import InferredModel
@@ -26,6 +27,12 @@ if TYPE_CHECKING:
 
 
 INVISIBLE = {"style": "invis"}
+
+
+def padded(lines: list) -> str:
+    """Markup lines as a borderless table, one row each, with a margin all round."""
+    rows = "".join(f"<TR><TD>{line}</TD></TR>" for line in lines)
+    return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">{rows}</TABLE>'
 
 
 @record
@@ -50,6 +57,8 @@ class UnrolledGrid:
         self.style = options.style
         self.marks = marks
         self.plan = plan_rows(inferred)
+        self.shared = shared_calls(inferred)  # the nodes of layers called more than once
+        self.costs = labels.layer_costs(inferred) if options.show_cost else {}
         self.ids = node_ids(self.plan.order)
         self.columns = {g.index: timeline.columns(g.steps, options.max_steps)
                         for g in self.plan.groups}
@@ -114,11 +123,19 @@ class UnrolledGrid:
         style = self.style
         call = "Input" if node.is_input else labels.layer_call_text(node)
         lines = [f"{style.bold(style.text(name))} {style.text(call)}"]
-        facts = [] if node.is_input else [labels.params_text(node.params)]
+        shared = self.shared.get(name)
+        # a call's weights are its layer's: the count is shown once, on the layer's row
+        params = "params: shared" if shared and shared.is_call else \
+            labels.params_text(node.params)
+        facts = [] if node.is_input else [params]
         if notes and notes[0]:
             facts.append(notes[0])
         if facts:
             lines.append(style.text(", ".join(facts)))
+        if shared is not None:
+            lines.append(style.small(shared_markup(style, shared)))
+        if name in self.costs:
+            lines.append(style.small("cost: " + style.text(labels.cost_text(self.costs[name]))))
         lines += [style.small(note) for note in notes[1:] if note]
         return lines
 
@@ -184,18 +201,25 @@ class UnrolledGrid:
         for left, right in zip(nodes, nodes[1:]):
             self.flat_edge(graph, left, right, **INVISIBLE)
 
-    def flat_edges(self, graph: graphviz.Digraph, left: str, right: str, edges: list) -> None:
+    def flat_edges(self, graph: graphviz.Digraph, left: str, right: str, edges: list,
+                   pad: bool = False) -> None:
         """Parallel edges between neighbours (h and c; forward and backward).
 
         Laid out top to bottom (LR/RL), dot puts the labels of parallel edges on top of
-        each other, so there the first edge carries all the labels, one per line, as an
-        external label (`xlabel`).
+        each other, so there the first edge carries all the labels, one per row of a
+        padded table, as an external label (`xlabel`). `pad` gives every label a margin
+        (a borderless table): dot routes edges around a label's box, and without one
+        a neighbouring edge runs along the letters (a Bidirectional's two lanes).
         """
         edges = [dict(attrs) for attrs in edges]
         if self.flip and len(edges) > 1:
             texts = [attrs.pop("label")[1:-1] for attrs in edges if "label" in attrs]
             if texts:
-                edges[0]["label"] = self.style.label("<BR/>".join(texts))
+                edges[0]["label"] = self.style.label(padded(texts))
+        elif pad:
+            for attrs in edges:
+                if "label" in attrs:
+                    attrs["label"] = self.style.label(padded([attrs["label"][1:-1]]))
         for attrs in edges:
             self.flat_edge(graph, left, right, **attrs)
 
@@ -225,3 +249,25 @@ class UnrolledGrid:
         last = self.columns[row.group][-1]
         return Output(cells=cells, frame=self.frame(row.name), anchor=cells[last.key][0],
                       header=f"{self.ids[row.name]}_{lane}label")
+
+    def has_weights(self, name: str) -> bool:
+        """Whether a layer has parameters; a call of a shared layer has its layer's."""
+        shared = self.shared.get(name)
+        return bool(self.inferred[shared.layer if shared else name].params)
+
+    def link_shared(self) -> None:
+        """The dashed same-weights edges between the calls of each shared layer.
+
+        Between rows, from the earlier row's last cell to the later row's label: groups
+        are laid out in model order, left to right, so that is the short way between
+        neighbouring frames; ltail/lhead clip it at the frames."""
+        for tail, head in weight_links(self.shared):
+            ends = {"tail": self.ids[tail], "head": self.ids[head]}
+            if tail in self.plan.rows:
+                row = self.plan.rows[tail]
+                ends["tail"] = self.cell_id(tail, self.columns[row.group][-1])
+                ends["ltail"] = self.frame(tail)
+            if head in self.plan.rows:
+                ends["head"], ends["lhead"] = f"{self.ids[head]}_label", self.frame(head)
+            self.graph.edge(ends.pop("tail"), ends.pop("head"), **ends,
+                            **link_attrs(self.style))

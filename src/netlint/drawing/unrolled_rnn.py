@@ -186,7 +186,7 @@ def _link_lanes(u: UnrolledGrid, graph: graphviz.Digraph, chain: list, states: t
         if left_col is not None:
             edges.append(_lane_attrs(u, back_states, "′", _produced(left_col, right_col, True),
                                      {"dir": "back", "style": "dashed"}))
-        u.flat_edges(graph, left, right, edges)
+        u.flat_edges(graph, left, right, edges, pad=True)
 
 
 def _lane_attrs(u: UnrolledGrid, states: tuple, prime: str, produced: str | None,

@@ -44,6 +44,7 @@ class Unroller(UnrolledGrid):
                 unrolled_rnn.draw_bidirectional(self, row)
             else:
                 self.draw_steps(row)
+        self.link_shared()
         return self.graph
 
     # -- rows that are not recurrent ------------------------------------------------------
@@ -100,7 +101,8 @@ class Unroller(UnrolledGrid):
         """A layer applied at every step on its own: one copy per step, same weights."""
         node = self.inferred[row.name]
         text = labels.copy_cell_text(node)
-        shared = "same weights at every t" if node.params else "applied at every t"
+        shared = "same weights at every t" if self.has_weights(row.name) else \
+            "applied at every t"
         style = self.style
 
         def cell(line: graphviz.Digraph, node_id: str, column: timeline.Column,
@@ -119,7 +121,7 @@ class Unroller(UnrolledGrid):
         node = self.inferred[name]
         node_id = self.ids[name]
         table = layer_table(self.style, node, self.inferred, self.options.table,
-                            self.marks.get(name))
+                            self.marks.get(name), self.shared.get(name), self.costs.get(name))
         column_group = None
         if len(node.inbound) == 1 and node.inbound[0] in self.outputs:
             column_group = self.outputs[node.inbound[0]].column_group

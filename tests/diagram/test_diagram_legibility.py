@@ -1,0 +1,101 @@
+"""The unrolled Bidirectional view stays legible: no edge runs through its state labels.
+
+Read from dot's own layout (`-Tjson`): every piece of text an edge label draws is a
+box (its width, its font size around the baseline), and no point of any drawn edge
+may fall inside one. Without a margin around the labels, the two lanes between
+neighbouring cells ran along the letters (the primes of h′ sat on the dashed line).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from diagram_helpers import DOT, MODELS, dot_for, needs_dot
+from netlint.drawing.regenerate import EXAMPLES
+
+CASES = [(EXAMPLES / "imdb-bidirectional-lstm.yaml", "BT"),
+         (EXAMPLES / "imdb-bidirectional-lstm.yaml", "LR"),
+         (MODELS / "bidirectional.yaml", "BT"),
+         (MODELS / "bidirectional_backward_gru.yaml", "BT"),
+         (MODELS / "bidirectional_backward_gru.yaml", "LR")]
+
+
+def _layout(dot_source: str) -> dict:
+    done = subprocess.run([DOT, "-Tjson"], input=dot_source.encode("utf-8"),
+                          capture_output=True, check=True)
+    return json.loads(done.stdout)
+
+
+def _text_boxes(ops: list) -> list[tuple]:
+    """(x0, y0, x1, y1) of each text an edge label draws: its width, and from a
+    descender below the baseline to a capital's height above it."""
+    boxes, size = [], 10.0
+    for op in ops:
+        if op["op"] == "F":
+            size = float(op["size"])
+        elif op["op"] == "T" and op["text"].strip():
+            x, y = op["pt"]
+            width = float(op["width"])
+            left = {"l": x, "r": x - width}.get(op["align"], x - width / 2)
+            boxes.append((left, y - 0.2 * size, left + width, y + 0.75 * size))
+    return boxes
+
+
+def _bezier(points: list, samples: int = 24) -> list[tuple]:
+    """Points along a piecewise cubic Bézier (dot's `b`/`B` drawing ops)."""
+    out = []
+    for start in range(0, len(points) - 3, 3):
+        p0, p1, p2, p3 = points[start:start + 4]
+        for i in range(samples + 1):
+            t = i / samples
+            a, b, c, d = (1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t * t * (1 - t), t ** 3
+            out.append((a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0],
+                        a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1]))
+    return out
+
+
+def crossings(dot_source: str, within: str = "") -> list[tuple]:
+    """(edge label text, edge index) for each drawn edge that passes through a label;
+    `within`: only the labels of edges whose tail's name holds it."""
+    layout = _layout(dot_source)
+    names = {node["_gvid"]: node["name"] for node in layout.get("objects", [])}
+    edges = layout.get("edges", [])
+    labels = [(op_box, edge) for edge in edges if within in names.get(edge["tail"], "")
+              for op_box in _text_boxes(edge.get("_ldraw_", []) + edge.get("_xldraw_", []))]
+    found = []
+    for index, edge in enumerate(edges):
+        points = [pt for op in edge.get("_draw_", []) if op["op"] in ("b", "B")
+                  for pt in _bezier(op["points"])]
+        for (x0, y0, x1, y1), owner in labels:
+            if any(x0 < x < x1 and y0 < y < y1 for x, y in points):
+                found.append((owner.get("label", owner.get("xlabel")), index))
+    return found
+
+
+@needs_dot
+@pytest.mark.parametrize("path,rankdir", CASES, ids=lambda v: getattr(v, "stem", v))
+def test_no_edge_runs_through_a_state_label(path, rankdir):
+    source = dot_for(path, view="unrolled", rankdir=rankdir)
+    assert "<SUB>" in source  # the labels are there to be crossed
+    assert crossings(source, "bidirectional") == []
+
+
+def test_the_check_sees_a_crossing(monkeypatch):
+    """An edge through a label's text is found; one passing clear of it is not."""
+    label = [{"op": "F", "size": 10.0, "face": "Helvetica"},
+             {"op": "T", "pt": [100.0, 50.0], "align": "c", "width": 30.0, "text": "h1"}]
+
+    def layout(y: float) -> dict:
+        line = {"op": "b", "points": [[0.0, y], [60.0, y], [140.0, y], [200.0, y]]}
+        return {"objects": [{"_gvid": 0, "name": "n1_bidirectional_t1"}],
+                "edges": [{"tail": 0, "_draw_": [line], "_ldraw_": label, "label": "h1"}]}
+
+    monkeypatch.setattr(sys.modules[__name__], "_layout", lambda _source: layout(53.0))
+    assert crossings("", "bidirectional") == [("h1", 0)]
+    assert crossings("", "lstm") == []  # not a label the check looks at
+    monkeypatch.setattr(sys.modules[__name__], "_layout", lambda _source: layout(62.0))
+    assert crossings("", "bidirectional") == []
