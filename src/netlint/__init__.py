@@ -15,6 +15,12 @@ The Python API is what the `netlint` command itself calls:
     linted = netlint.lint("model.yaml")             # Linted(loaded, inferred, findings)
     table, dot_source = netlint.summary(linted), netlint.diagram(linted)  # linted once
 
+Every error netlint raises derives from `netlint.NetlintError` (netlint/errors.py),
+and the ones the API raises are here by name: `ConfigError` (a bad configuration),
+`DiagramError` and `RenderError` (diagram), `ExportRefused` (the model has lint
+errors) and `ExportError` (a value that cannot be exported), `OutputError` (an
+output path that is refused) and `ImportFailed` (`netlint import`).
+
 Everything is imported on first use (module `__getattr__`), so `import netlint`
 costs nothing and `netlint --help` stays fast. The modules behind the functions
 have other names (`netlint.layers.inference`, `netlint.report.summary_table`,
@@ -43,9 +49,31 @@ if TYPE_CHECKING:  # for type checkers and IDEs; nothing is imported at run time
     from netlint.pipeline import Linted, lint
     from netlint.plumbing.records import asdict
     from netlint.loader import Loaded, load, load_text
+    from netlint.errors import NetlintError
+    from netlint.rules.config_settings import ConfigError
+    from netlint.drawing import DiagramError
+    from netlint.drawing.render import RenderError
+    from netlint.codegen import ExportRefused
+    from netlint.codegen.emitter import ExportError
+    from netlint.plumbing.output_files import OutputError
+    from netlint.importer.source import ImportFailed
+
+# the errors the API raises, each a NetlintError: name -> module
+_ERRORS = {
+    "NetlintError": "netlint.errors",
+    "ConfigError": "netlint.rules.config_settings",
+    "DiagramError": "netlint.drawing",
+    "RenderError": "netlint.drawing.render",
+    "ExportRefused": "netlint.codegen",
+    "ExportError": "netlint.codegen.emitter",
+    "OutputError": "netlint.plumbing.output_files",
+    "ImportFailed": "netlint.importer.source",
+}
 
 __all__ = ["load", "load_text", "lint", "check", "summary", "infer", "diagram", "export",
-           "Finding", "asdict", "Loaded", "Linted", "Inferred", "__version__"]
+           "Finding", "asdict", "Loaded", "Linted", "Inferred", "NetlintError", "ConfigError",
+           "DiagramError", "RenderError", "ExportRefused", "ExportError", "OutputError",
+           "ImportFailed", "__version__"]
 
 # public name -> (module, attribute): resolved on first access, then cached here
 _LAZY = {
@@ -62,6 +90,7 @@ _LAZY = {
     "export": ("netlint.codegen", "export_file"),
     "Finding": ("netlint.model.findings", "Finding"),
     "asdict": ("netlint.plumbing.records", "asdict"),
+    **{name: (module, name) for name, module in _ERRORS.items()},
 }
 
 

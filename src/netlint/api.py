@@ -61,7 +61,15 @@ def infer(source: str | Path | Loaded) -> Inferred:
 
 def summary(source: str | Path | Loaded | Linted | Inferred, *,
             as_json: bool = False) -> str | dict | None:
-    """Keras's `model.summary()` table (or its dict form); None when the model has errors."""
+    """The model's layer table, as Keras's `model.summary()` prints it.
+
+    A str: the table, with a model whose shapes could not all be inferred still
+    listed (its failing layers marked). With `as_json=True`, a dict instead: `name`,
+    `path`, `layers` (one dict per layer: name, class, output_shape, params,
+    trainable_params, non_trainable_params, inbound, error), `outputs` and the three
+    parameter totals. None only when the file could not be read as a model at all
+    (loader errors, NL001-NL004, stop before inference); lint findings never do.
+    """
     from netlint.report.summary_table import summary_dict, summary_text
 
     model = linted(source).inferred

@@ -46,7 +46,9 @@ def export(
     backend: Backend = typer.Option(Backend.jax, "--backend",
                                     help="the Keras backend the script selects"),
     mixed_precision: Optional[Precision] = typer.Option(
-        None, "--mixed-precision", help="train under mixed_float16 / mixed_bfloat16"),
+        None, "--mixed-precision",
+        help="train under mixed_float16 / mixed_bfloat16 [default: the script picks at start: "
+             "bf16 on GPUs that have it, float16 on older ones, float32 on CPU]"),
     epochs: Optional[int] = typer.Option(None, "--epochs", min=1,
                                          help="default: train.epochs, else 10"),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1,
@@ -96,15 +98,13 @@ def _gate(file: Path, model: object, findings: list, force: bool) -> None:
     errors = [f for f in findings if f.severity == "error"]
     if model is None:
         _print_findings(findings)
-        say(f"netlint: not exporting {file}: it holds no model netlint can build",
-                   err=True)
+        say(f"netlint: not exporting {file}: it holds no model netlint can build", err=True)
         raise typer.Exit(1)
     if errors and not force:
         _print_findings(findings)
         say(f"netlint: not exporting {file}: {len(errors)} error(s); fix them, or "
-                   "pass --force to export anyway", err=True)
+            "pass --force to export anyway", err=True)
         raise typer.Exit(1)
     if errors:
         _print_findings(errors)
-        say(f"netlint: exporting {file} despite {len(errors)} error(s) (--force)",
-                   err=True)
+        say(f"netlint: exporting {file} despite {len(errors)} error(s) (--force)", err=True)

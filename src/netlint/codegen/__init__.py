@@ -14,6 +14,7 @@ from pathlib import Path
 
 from netlint.codegen.emitter import ExportError
 from netlint.codegen.script import BACKENDS, MIXED_POLICIES, ScriptOptions
+from netlint.errors import NetlintError
 from netlint.plumbing.records import field, record
 
 __all__ = ["export_file", "export_model", "export_script", "export_keras_json", "lint",
@@ -23,7 +24,7 @@ __all__ = ["export_file", "export_model", "export_script", "export_keras_json", 
 TARGETS = ("script", "keras-json")
 
 
-class ExportRefused(Exception):
+class ExportRefused(NetlintError):
     """The model has lint errors (or could not be read); `findings` says which."""
 
     def __init__(self, findings: list, reason: str):
@@ -34,6 +35,9 @@ class ExportRefused(Exception):
 
 @record
 class Exported:
+    """What `netlint.export` returns: the exported `text`, and the lint errors it was
+    exported despite (`findings`, only ever non-empty with `force`)."""
+
     text: str
     findings: list = field(default_factory=list)  # what lint said (errors only if forced)
 
@@ -136,8 +140,15 @@ def export_model(inferred: object, to: str = "script",
 
 def export_file(path: str | Path | object, *, to: str = "script", force: bool = False,
                 options: ScriptOptions | None = None) -> Exported:
-    """Lint `path` (or take the pipeline's Linted) and export it; ExportRefused when it has
-    errors (unless `force`)."""
+    """Lint `path` (or take the pipeline's Linted) and export it (`netlint.export`).
+
+    `to` is "script" (a Keras 3 training script; `options`, a ScriptOptions, sets its
+    backend, precision, epochs, batch size and synthetic data) or "keras-json" (for
+    `keras.models.model_from_json`). Returns an Exported: `text`, and in `findings`
+    the lint errors exported despite (only with `force`). Raises ExportRefused when
+    lint finds errors (unless `force`) or the file holds no model, and ExportError
+    for a model or value that cannot be written as code; both are NetlintErrors.
+    """
     model, findings = lint(path)
     errors = [f for f in findings if f.severity == "error"]
     if model is None:

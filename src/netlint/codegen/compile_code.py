@@ -19,6 +19,7 @@ from netlint.codegen.emitter import (
     quoted,
     render,
 )
+from netlint.codegen.feed_code import JIT_COMMENT, NO_JIT_COMMENT, STEPS_COMMENT
 from netlint.codegen.layer_code import config_object
 from netlint.codegen.plan import TrainingPlan
 from netlint import vocabulary
@@ -92,7 +93,9 @@ def default_pairs(plan: TrainingPlan) -> tuple[list, list[str]]:
     return pairs, reasons
 
 
-def compile_function(model: ModelSpec, plan: TrainingPlan, mixed_precision: bool) -> list[str]:
+def compile_function(model: ModelSpec, plan: TrainingPlan, mixed_precision: bool,
+                     steps_per_execution: int | None = None) -> list[str]:
+    """`compile_model()`; `steps_per_execution` is ours (feed_code), for a small model."""
     values = model.compile.values if model.compile is not None else {}
     unknown = [key for key in values if key not in KNOWN_KEYS]
     if unknown:
@@ -121,10 +124,13 @@ def compile_function(model: ModelSpec, plan: TrainingPlan, mixed_precision: bool
                              "is repeated for each.")
         pairs = [p for p in pairs if p[0] != "metrics"] + [("metrics", metrics)]
     pairs += [(key, literal(values[key])) for key in PASSED_THROUGH if key in values]
+    if steps_per_execution is not None:
+        lines += comment(STEPS_COMMENT)
+        pairs.append(("steps_per_execution", literal(steps_per_execution)))
     pairs.sort(key=lambda pair: KNOWN_KEYS.index(pair[0]))
+    lines += comment(NO_JIT_COMMENT if values.get("jit_compile") is False else JIT_COMMENT)
     if mixed_precision:
-        lines += comment("Under the mixed-precision policy Keras wraps the optimizer in a "
-                         "LossScaleOptimizer itself (for float16), so small gradients do not "
-                         "underflow.")
+        lines += comment("Under a mixed_float16 policy Keras wraps the optimizer in a "
+                         "LossScaleOptimizer itself, so small gradients do not underflow.")
     lines += render(call_kw("model.compile", pairs), INDENT)
     return lines

@@ -13,6 +13,7 @@ import keyword
 import math
 import re
 
+from netlint.errors import NetlintError
 from netlint.plumbing.records import record
 
 LINE_WIDTH = 99
@@ -21,7 +22,7 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _LITERAL_DEPTH = 32  # nested lists/dicts deeper than this are not a model argument
 
 
-class ExportError(Exception):
+class ExportError(NetlintError):
     """The model cannot be written as code; the message says which value and why.
 
     `position` (a graph.Position) points at the YAML node concerned, when known.

@@ -18,6 +18,7 @@ from netlint.model.graph import LayerSpec
 from netlint.layers.inference import InferredModel, dependency_order
 from netlint.layers import registry
 from netlint.layers.base import owns_input_dim
+from netlint.layers.shared_calls import keras_nodes
 
 MIXED_POLICIES = {"float16": "mixed_float16", "bfloat16": "mixed_bfloat16"}
 # Arguments a class's from_config reads as config[key], so a config without them fails
@@ -121,22 +122,26 @@ def item_object(item: object, dtype: str | None = None) -> dict:
     return _object("keras.layers", definition.name, _read_keys(definition, config))
 
 
-def _tensor(inferred: InferredModel, source: str, index: int) -> dict:
+def _tensor(inferred: InferredModel, source: str, index: int, nodes: dict) -> dict:
     node = inferred.nodes[source]
     if not node.output_shapes:
         raise ExportError(f"the output shape of {quoted(source)} is unknown (a layer before "
                           "it cannot take its input); fix the model first")
     dtype = inferred.model.input(source).dtype if node.is_input else "float32"
+    layer, call = nodes[source]
     return {"class_name": "__keras_tensor__", "config": {
         "shape": json_value(node.output_shapes[index]), "dtype": json_value(dtype),
-        "keras_history": [source, 0, index]}}
+        "keras_history": [layer, call, index]}}
 
 
-def _refs(inferred: InferredModel, names: tuple) -> list:
+def _refs(inferred: InferredModel, names: tuple, nodes: dict) -> list:
+    """[layer, node index, tensor index] of every tensor the names stand for: a call's
+    output is its layer's node (keras_nodes), as Keras records it."""
     out = []
     for source in names:
         node = inferred.nodes[source]
-        out += [[source, 0, i] for i in range(len(node.output_shapes or (None,)))]
+        layer, call = nodes[source]
+        out += [[layer, call, i] for i in range(len(node.output_shapes or (None,)))]
     return out
 
 
@@ -159,18 +164,32 @@ def model_config(inferred: InferredModel, mixed_precision: str | None = None) ->
     ordered = dependency_order(model)
     if len(ordered) != len(model.layers):
         raise ExportError("the layers reference something missing or form a cycle (NL004)")
+    nodes = keras_nodes(inferred.nodes)
+    # a layer's calls are nodes of its one entry, not entries of their own
+    entries: dict[str, dict] = {}
     for spec in ordered:
-        dtype = ("float32" if spec.name in model.outputs else policy) if policy else None
-        tensors = [_tensor(inferred, ref[0], ref[2]) for ref in _refs(inferred, spec.inbound)]
+        tensors = [_tensor(inferred, source, index, nodes) for source in spec.inbound
+                   for index in range(len(inferred.nodes[source].output_shapes or (None,)))]
         separate = registry.get(spec.class_name).separate_inputs  # mha(query, value)
         args = [tensors[0]] if len(tensors) == 1 else tensors if separate else [tensors]
-        layers.append({**layer_object(spec, dtype), "name": spec.name,
-                       "inbound_nodes": [{"args": args, "kwargs": {}}]})
-    inputs, outputs = _refs(inferred, tuple(i.name for i in model.inputs)), \
-        _refs(inferred, model.outputs)
+        if spec.shares is not None:
+            entries[spec.shares]["inbound_nodes"].append({"args": args, "kwargs": {}})
+            continue
+        dtype = ("float32" if _makes_output(spec, model) else policy) if policy else None
+        entries[spec.name] = {**layer_object(spec, dtype), "name": spec.name,
+                              "inbound_nodes": [{"args": args, "kwargs": {}}]}
+        layers.append(entries[spec.name])
+    inputs, outputs = _refs(inferred, tuple(i.name for i in model.inputs), nodes), \
+        _refs(inferred, model.outputs, nodes)
     return {"name": model.name or "functional", "trainable": True, "layers": layers,
             "input_layers": inputs[0] if len(inputs) == 1 else inputs,
             "output_layers": outputs[0] if len(outputs) == 1 else outputs}
+
+
+def _makes_output(spec: LayerSpec, model: object) -> bool:
+    """Whether the layer, or a call of it (the dtype is the layer's), is a model output."""
+    return spec.name in model.outputs or any(
+        s.shares == spec.name and s.name in model.outputs for s in model.layers)
 
 
 def keras_json(inferred: InferredModel, mixed_precision: str | None = None) -> str:

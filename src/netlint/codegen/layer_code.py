@@ -1,4 +1,4 @@
-"""One layer of the spec as a Keras 3 constructor call, plus the GPU notes it deserves.
+"""One layer of the spec as a Keras 3 constructor call (its GPU notes: gpu_code.py).
 
 The loader has already normalised Keras 1/2 spellings, so `LayerSpec.class_name`
 and `.kwargs` are Keras 3's. What is left to do here: drop the Keras 2 input
@@ -27,8 +27,6 @@ CONFIG_KINDS = {
     "_regularizer": ("keras.regularizers", vocabulary.classes("regularizer")),
     "_constraint": ("keras.constraints", vocabulary.classes("constraint")),
 }
-
-CUDNN_CLASSES = ("LSTM", "GRU")
 
 # Arguments a Keras constructor takes as a tuple and refuses as a list, where YAML has
 # only lists: TextVectorization checks `isinstance(ngrams, tuple)`. (Their from_config
@@ -157,44 +155,3 @@ def layer_expr(spec: LayerSpec, extra: dict | None = None) -> Call:
     pairs.append(("name", literal(spec.name)))
     return call_kw(f"keras.layers.{definition.name}", pairs)
 
-
-# -- GPU notes ------------------------------------------------------------------------
-
-def cudnn_breakers(spec: LayerSpec) -> list[str]:
-    """Why an LSTM/GRU cannot use the fused cuDNN kernel (empty when it can)."""
-    if spec.class_name not in CUDNN_CLASSES:
-        return []
-    kw = {**registry.get(spec.class_name).all_params, **spec.kwargs}
-    reasons = []
-    if kw.get("activation") != "tanh":
-        reasons.append(f"activation is {quoted(kw.get('activation'))}, not 'tanh'")
-    if kw.get("recurrent_activation") != "sigmoid":
-        reasons.append(f"recurrent_activation is {quoted(kw.get('recurrent_activation'))}, "
-                       "not 'sigmoid'")
-    dropout = kw.get("recurrent_dropout")
-    if isinstance(dropout, (int, float)) and not isinstance(dropout, bool) and dropout > 0:
-        reasons.append(f"recurrent_dropout is {dropout!r} (> 0)")
-    if kw.get("unroll") is True:
-        reasons.append("unroll is true")
-    if kw.get("use_bias") is False:
-        reasons.append("use_bias is false")
-    if spec.class_name == "GRU" and kw.get("reset_after") is False:
-        reasons.append("reset_after is false")
-    if kw.get("use_cudnn") is False:
-        reasons.append("use_cudnn is false")
-    return reasons
-
-
-def gpu_notes(spec: LayerSpec) -> list[str]:
-    """Comment lines (text only) for the layer and any layer it wraps."""
-    notes = []
-    layer: LayerSpec | None = spec
-    while layer is not None:
-        reasons = cudnn_breakers(layer)
-        if reasons:
-            notes.append(f"GPU: {quoted(layer.name)} ({layer.class_name}) cannot use the fused "
-                         f"cuDNN kernel because {'; '.join(reasons)}; it runs the generic "
-                         "step-by-step loop, often several times slower on a GPU. Keep "
-                         "Keras's defaults for a fast RNN (netlint reports this as NL204).")
-        layer = layer.wrapped
-    return notes

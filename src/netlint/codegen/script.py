@@ -14,6 +14,18 @@ from pathlib import Path
 from netlint.codegen import templates
 from netlint.codegen.compile_code import compile_function
 from netlint.codegen.data_code import LOAD_ARRAY, load_function, synthetic_function
+from netlint.codegen.feed_code import INPUT_PIPELINE, steps_per_execution
+from netlint.codegen.gpu_code import (
+    FIND_GPUS,
+    MIXED_POLICIES,
+    REPORT_RNNS,
+    choose_precision,
+    precision_main,
+    precision_settings,
+    rnn_notes,
+    rnn_settings,
+    slow_rnns,
+)
 from netlint.codegen.emitter import (
     INDENT,
     ExportError,
@@ -28,7 +40,6 @@ from netlint.layers.inference import InferredModel
 from netlint.plumbing.records import record
 
 BACKENDS = ("jax", "torch", "tensorflow")
-MIXED_POLICIES = {"float16": "mixed_float16", "bfloat16": "mixed_bfloat16"}
 SEED = 1234
 SYNTHETIC_SAMPLES = 1024
 
@@ -76,7 +87,8 @@ def data_dir_lines(model_path: str, script_dir: str | None) -> list[str]:
 
 
 def settings_lines(inferred: InferredModel, plan: TrainingPlan, options: ScriptOptions,
-                   ) -> list[str]:
+                   gpu: tuple) -> list[str]:
+    """The constants at the top; `gpu` is (Precision, the slow RNNs)."""
     model = inferred.model
     lines = _constant("MODEL_FILE", os.path.basename(model.path),
                       "The netlint model file this script was exported from.")
@@ -93,10 +105,8 @@ def settings_lines(inferred: InferredModel, plan: TrainingPlan, options: ScriptO
     lines += _constant("VALIDATION_SPLIT", plan.validation_split,
                        "The last fraction of the samples, held out to watch for overfitting.")
     lines += _constant("MONITOR", "val_loss" if plan.validation_split > 0 else "loss")
-    if options.mixed_precision:
-        lines += _constant("MIXED_PRECISION_POLICY", MIXED_POLICIES[options.mixed_precision],
-                           "Compute in 16 bits, keep the weights in float32 (the output "
-                           "layers stay float32).")
+    lines += precision_settings(gpu[0])
+    lines += rnn_settings(gpu[1])
     if options.synthetic:
         lines += _constant("NUM_SAMPLES", SYNTHETIC_SAMPLES)
     else:
@@ -113,13 +123,14 @@ def parse_args_lines(plan: TrainingPlan, options: ScriptOptions) -> list[str]:
     return lines + templates.PARSE_ARGS_TAIL.splitlines()
 
 
-def main_lines(plan: TrainingPlan, options: ScriptOptions) -> list[str]:
+def main_lines(plan: TrainingPlan, options: ScriptOptions, gpu: tuple) -> list[str]:
     lines = ["def main(argv=None):", f"{INDENT}args = parse_args(argv)",
              f"{INDENT}# The same initial weights, dropout masks and synthetic data on "
              "every run.",
              f"{INDENT}keras.utils.set_random_seed(SEED)"]
-    if options.mixed_precision:
-        lines.append(f"{INDENT}keras.mixed_precision.set_global_policy(MIXED_PRECISION_POLICY)")
+    lines += precision_main(gpu[0])
+    if gpu[1]:
+        lines.append(f"{INDENT}report_slow_rnns()")
     lines += (templates.MAIN_FIXED_BATCH if plan.fixed_batch else
               templates.MAIN_DEVICES).splitlines()
     lines += templates.MAIN_MODEL.splitlines()
@@ -129,20 +140,27 @@ def main_lines(plan: TrainingPlan, options: ScriptOptions) -> list[str]:
     if plan.stateful:
         lines.append(f"{INDENT}callbacks.append(ResetRNNStates())")
         lines.append(f"{INDENT}# A stateful RNN needs its batches in order: no shuffling.")
-    lines += templates.PREFETCH_COMMENT.splitlines()
-    lines += [
-        f"{INDENT}model.fit(",
-        f"{INDENT * 2}x_train,",
-        f"{INDENT * 2}y_train,",
-        f"{INDENT * 2}batch_size=global_batch,",
-        f"{INDENT * 2}epochs=args.epochs,",
-        f"{INDENT * 2}validation_data=validation,",
-        f"{INDENT * 2}shuffle={plan.shuffle!r},",
-        f"{INDENT * 2}callbacks=callbacks,",
-        f"{INDENT * 2}verbose=2,",
-        f"{INDENT})",
-    ]
+    lines += _fit_lines(plan, options)
     return lines + templates.MAIN_END.splitlines()
+
+
+def _fit_lines(plan: TrainingPlan, options: ScriptOptions) -> list[str]:
+    """model.fit(...): on the arrays (synthetic ones are in memory), or on what
+    input_pipeline() makes of the memory-mapped data files."""
+    if options.synthetic:
+        lines = templates.PREFETCH_COMMENT.splitlines()
+        data = [f"{INDENT * 2}x_train,", f"{INDENT * 2}y_train,",
+                f"{INDENT * 2}batch_size=global_batch,"]
+    else:
+        lines = templates.PIPELINE_COMMENT.splitlines()
+        data = [f"{INDENT * 2}**input_pipeline((x_train, y_train), validation, global_batch, "
+                f"shuffle={plan.shuffle!r}),"]
+    lines += [f"{INDENT}model.fit(", *data, f"{INDENT * 2}epochs=args.epochs,"]
+    if options.synthetic:
+        lines += [f"{INDENT * 2}validation_data=validation,",
+                  f"{INDENT * 2}shuffle={plan.shuffle!r},"]
+    return lines + [f"{INDENT * 2}callbacks=callbacks,", f"{INDENT * 2}verbose=2,",
+                    f"{INDENT})"]
 
 
 def training_script(inferred: InferredModel, options: ScriptOptions) -> str:
@@ -151,9 +169,12 @@ def training_script(inferred: InferredModel, options: ScriptOptions) -> str:
     model = inferred.model
     plan = make_plan(inferred, epochs=options.epochs, batch_size=options.batch_size,
                      synthetic=options.synthetic)
-    mixed = options.mixed_precision is not None
+    precision = choose_precision(model, options.mixed_precision)
+    slow = slow_rnns(inferred)
+    steps = steps_per_execution(inferred.total_params,
+                                model.compile.values if model.compile else {})
     try:
-        compile_lines = compile_function(model, plan, mixed)
+        compile_lines = compile_function(model, plan, precision.mixed, steps)
     except ExportError as problem:
         raise problem.located(model.compile.position if model.compile else None,
                               "compile") from None
@@ -164,16 +185,19 @@ def training_script(inferred: InferredModel, options: ScriptOptions) -> str:
         raise problem.located(model.data.position if model.data else None, "data") from None
     sections = [
         templates.HEADER.replace("{backend}", quoted(options.backend)).splitlines(),
-        settings_lines(inferred, plan, options),
+        settings_lines(inferred, plan, options, (precision, slow)),
         parse_args_lines(plan, options),
+        FIND_GPUS.splitlines() if precision.policy == "auto" else [],
+        REPORT_RNNS.splitlines() if slow else [],
         templates.USE_ALL_DEVICES.splitlines() if not plan.fixed_batch else [],
-        build_model_function(inferred, mixed),
+        build_model_function(inferred, precision.mixed, rnn_notes(slow)),
         compile_lines,
         data_lines,
         templates.SPLIT_VALIDATION.splitlines(),
+        [] if options.synthetic else INPUT_PIPELINE.splitlines(),
         templates.RESET_STATES.splitlines() if plan.stateful else [],
         templates.WRITE_LAYER_TABLE.splitlines(),
-        main_lines(plan, options),
+        main_lines(plan, options, (precision, slow)),
     ]
     text = "\n\n\n".join("\n".join(section).rstrip("\n") for section in sections if section)
     text += "\n"

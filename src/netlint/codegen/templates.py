@@ -164,10 +164,15 @@ MAIN_FIT = '''\
     ]'''
 
 PREFETCH_COMMENT = '''\
-    # The arrays are in memory (or memory-mapped), so fit() slices batches from them
+    # The arrays are in memory, so fit() slices batches from them
     # directly: a tf.data pipeline or a keras.utils.PyDataset adds nothing here. Reach for
     # PyDataset(workers=..., use_multiprocessing=...) when making a batch takes real work
     # (decoding files, augmentation), so that it overlaps with the training step.'''
+
+PIPELINE_COMMENT = '''\
+    # input_pipeline() hands fit() the arrays, or, when the memory-mapped .npy files are
+    # larger than memory, a keras.utils.PyDataset that reads whole batches from them on
+    # worker threads while the device trains.'''
 
 MAIN_END = '''\
     model.save("model.keras")

@@ -4,10 +4,11 @@ end so earlier offsets stay valid."""
 
 from __future__ import annotations
 
+from netlint.errors import NetlintError
 from netlint.model.findings import Autofix, TextEdit
 
 
-class EditOutOfRange(ValueError):
+class EditOutOfRange(NetlintError, ValueError):
     """An edit names a place the text does not have (a bug in a rule's fix)."""
 
 

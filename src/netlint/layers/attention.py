@@ -9,6 +9,7 @@ the error points at the layer instead of at `fit`.
 
 from __future__ import annotations
 
+from netlint.errors import NetlintError
 from netlint.layers.base import REQUIRED, Inferred, LayerCall, ShapeError, Weight, format_shape
 from netlint.layers.registry import register
 
@@ -47,7 +48,7 @@ BATCH = "batch"
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-class _NoFit(Exception):
+class _NoFit(NetlintError):
     """A tensor Keras would compute cannot be formed on any batch."""
 
 

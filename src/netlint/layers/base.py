@@ -15,6 +15,7 @@ from collections.abc import Callable
 from functools import cached_property
 from math import prod
 
+from netlint.errors import NetlintError
 from netlint.plumbing.counts import count_text
 from netlint.plumbing.records import field, record, replace
 
@@ -51,7 +52,7 @@ DTYPE_BYTES = {
 }
 
 
-class ShapeError(Exception):
+class ShapeError(NetlintError):
     """The layer cannot take this input; `message` says what it got and needs.
 
     `kind` lets rules tell cases apart without parsing text: "rank" (wrong

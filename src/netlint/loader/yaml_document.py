@@ -8,6 +8,7 @@ the Document.
 
 from __future__ import annotations
 
+from netlint.errors import NetlintError
 from netlint.model.graph import Position
 from netlint.plumbing.records import field, record
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-class YamlProblem(Exception):
+class YamlProblem(NetlintError):
     """The text cannot be read as a model file at all (syntax, bounds)."""
 
     def __init__(self, message: str, position: Position | None, fix: str | None = None):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+from netlint.errors import NetlintError
 from netlint.plumbing.records import record
 
 TYPE_CHECKING = False
@@ -46,7 +47,7 @@ class ValueStats:
         return None if self.minimum is None else (self.minimum, self.maximum)
 
 
-class Unreadable(Exception):
+class Unreadable(NetlintError):
     """A data file netlint cannot read as written; message and fix say why."""
 
     def __init__(self, message: str, fix: str | None = None, severity: str = "warning"):

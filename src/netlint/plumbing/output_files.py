@@ -25,13 +25,15 @@ import stat
 import tempfile
 from pathlib import Path
 
+from netlint.errors import NetlintError
+
 # Written through, never renamed over: links to a process's open files. Renaming a file
 # in place of the one a shell redirected `/dev/stdout` to would leave this process
 # writing into the old one.
 _OPEN_FILE_LINKS = ("/dev/stdout", "/dev/stderr", "/dev/fd/", "/proc/")
 
 
-class OutputError(Exception):
+class OutputError(NetlintError):
     """The output path cannot be written (a usage problem, not a model problem)."""
 
 

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 from operator import attrgetter
 
+from netlint.errors import NetlintError
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable, dataclass_transform
@@ -40,7 +42,7 @@ else:
 _MISSING = object()
 
 
-class FrozenRecordError(AttributeError):
+class FrozenRecordError(NetlintError, AttributeError):
     """Assigning to a field of a frozen record (dataclasses' FrozenInstanceError)."""
 
 

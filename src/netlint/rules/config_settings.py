@@ -16,6 +16,7 @@ import math
 import re
 from pathlib import Path, PurePath
 
+from netlint.errors import NetlintError
 from netlint.model.findings import SEVERITIES
 from netlint.plumbing.records import field, record, replace
 
@@ -28,7 +29,7 @@ DEFAULT_FAIL_ON = "warning"
 
 
 
-class ConfigError(Exception):
+class ConfigError(NetlintError):
     """A settings problem the user must fix; the message says where and how."""
 
     def __init__(self, message: str):

@@ -18,6 +18,7 @@ import json
 import os
 from collections.abc import Callable, Iterable
 
+from netlint.errors import NetlintError
 from netlint.model.data import read_data
 from netlint.model.findings import SEVERITIES, Autofix, Finding
 from netlint.model.graph import ModelSpec, Position
@@ -60,7 +61,7 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-class RuleCrash(Exception):
+class RuleCrash(NetlintError):
     """A rule raised: a netlint bug, reported with the rule and file instead of a traceback."""
 
     def __init__(self, code: str, path: str, error: BaseException):

@@ -24,6 +24,7 @@ import os
 import re
 import sys
 
+from netlint.errors import NetlintError
 from netlint.model.findings import SEVERITIES
 from netlint.rules import facts
 from netlint.rules.cards import cards_dir, load_cards
@@ -36,7 +37,7 @@ _NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _CODE = re.compile(r"NL\d{3}")
 
 
-class CardError(Exception):
+class CardError(NetlintError):
     """A card the catalog cannot be made from; the message names the card."""
 
 
