@@ -14,7 +14,8 @@ import traceback
 from pathlib import Path
 
 FINDING_TEXT = re.compile(r"^(?P<path>.+):(?P<line>[1-9]\d*):(?P<col>[1-9]\d*): "
-                          r"(?P<code>NL\d{3}) \[(?P<sev>error|warning|info)\] (?P<msg>.+)$",
+                          r"(?P<code>NL\d{3}) (?:\[\*\] )?\[(?P<sev>error|warning|info)\] "
+                          r"(?P<msg>.+)$",
                           re.DOTALL)
 
 

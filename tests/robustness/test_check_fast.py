@@ -40,7 +40,7 @@ def test_option_table_matches_typers_parameters():
     seen = {}
     for param in command.params:
         if param.name == "paths":
-            assert param.nargs == -1 and param.required
+            assert param.nargs == -1 and not param.required  # none: the current folder
             continue
         assert not param.secondary_opts, param.name  # no --no-x forms to mirror
         kind = "flag" if param.is_flag else ("many" if param.multiple else "one")
@@ -59,13 +59,17 @@ def test_option_table_matches_typers_parameters():
      {"paths": ["a.yaml"], "format": "json", "select": ["NL1", "NL2"], "quiet": True}),
     (["check", "--config", "c.toml", "./a//", "b"],  # as given: run_check spells them
      {"paths": ["./a//", "b"], "config": "c.toml"}),
+    (["check"], {"paths": []}),  # as ruff: the current folder
+    (["check", "-o", "r.sarif", "-f", "sarif"], {"paths": [], "output_file": "r.sarif",
+                                                  "format": "sarif"}),
+    (["check", "a.yaml", "--output-file=r.txt"], {"paths": ["a.yaml"], "output_file": "r.txt"}),
 ])
 def test_plain_command_lines_are_read_here(argv, expected):
     assert check_fast.parse(argv) == {**check_fast.DEFAULTS, **expected}
 
 
 @pytest.mark.parametrize("argv", [
-    [], ["check"], ["summary", "a.yaml"], ["check", "--help"], ["check", "--", "a.yaml"],
+    [], ["summary", "a.yaml"], ["check", "-o"], ["check", "-o", "a", "-o", "b"], ["check", "--help"], ["check", "--", "a.yaml"],
     ["check", "-"], ["check", ""], ["check", "a.yaml", "--format", "xml"],
     ["check", "a.yaml", "--format"], ["check", "a.yaml", "-qf", "json"],
     ["check", "a.yaml", "-fjson"], ["check", "a.yaml", "--quiet=1"],
@@ -132,6 +136,10 @@ COMMAND_LINES = [
     ["check", "models//", ".", "--config", "./netlint.toml", "-f", "sarif"],
     ["check", "./missing//x.yaml", "--config", ".//nowhere.toml"],
     ["check"],
+    ["check", "-f", "json"],
+    ["check", "models/buggy.yaml", "-o", "models"],  # a folder: refused, exit 2
+    ["check", "models/buggy.yaml", "-o", "models/buggy.yaml"],  # the model itself
+    ["check", "models/buggy.yaml", "-o", "nowhere/report.txt"],
 ]
 
 
@@ -141,6 +149,30 @@ def test_fast_path_and_typer_agree_byte_for_byte(args, workspace):
     assert (fast.returncode, fast.stdout, fast.stderr) == \
         (slow.returncode, slow.stdout, slow.stderr)
     assert fast.returncode in (0, 1, 2) and b"Traceback" not in fast.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["check", "models/buggy.yaml", "-o", "report.txt"],
+    ["check", "models", "--output-file", "report.sarif", "-f", "sarif"],
+    ["check", "--output-file=report.json", "-f", "json", "--statistics"],
+    ["check", "models/buggy.yaml", "-o", "report.txt", "--fix", "--diff"],
+], ids=lambda a: " ".join(a)[:60])
+def test_output_file_is_written_alike_and_stdout_stays_empty(args, workspace):
+    name = next(a.partition("=")[2] or args[i + 1] for i, a in enumerate(args)
+                if a.startswith(("-o", "--output-file")))
+    report = workspace / name
+    written = []
+    for command in ([*_netlint(), *args], [sys.executable, "-c", TYPER_ONLY, *args]):
+        report.unlink(missing_ok=True)
+        run = subprocess.run(command, capture_output=True, cwd=workspace, env=_env())
+        assert run.returncode == 1, run.stderr
+        if "--diff" not in args:
+            assert run.stdout == b""
+        written.append(report.read_bytes() if report.exists() else None)
+    report.unlink(missing_ok=True)
+    assert written[0] == written[1]
+    if "--diff" not in args:
+        assert written[0], "the report went nowhere"
 
 
 def test_a_clean_check_imports_neither_typer_nor_the_schema_validator():

@@ -1,4 +1,5 @@
-"""`netlint check PATH...`: lint model files and folders; exit 0 clean, 1 findings, 2 usage.
+"""`netlint check [PATH...]`: lint model files and folders (default: the current folder);
+exit 0 clean, 1 findings, 2 usage.
 
 The options are declared here for typer; the work is `check_run.run_check`, which
 the typer-free fast path (`check_fast.py`) calls too.
@@ -26,7 +27,8 @@ class Level(str, Enum):
 
 
 def check(
-    paths: list[Path] = typer.Argument(..., help="model files, or folders to search for them"),
+    paths: list[Path] | None = typer.Argument(
+        None, help="model files, or folders to search for them [default: the current folder]"),
     format: CheckFormat | None = typer.Option(
         None, "--format", "-f",
         help="text, json, sarif or github (default: github under GitHub Actions, else text)"),
@@ -47,8 +49,14 @@ def check(
                                       "also the fixes that change the model"),
     diff: bool = typer.Option(False, "--diff", help="print the fixes as a unified diff; "
                               "write nothing; exit 1 when there are some"),
+    output_file: Path | None = typer.Option(
+        None, "--output-file", "-o", help="write the report to this file (whole, or not at "
+        "all) instead of stdout"),
 ) -> None:
     """Lint Keras models written in YAML for the mistakes people really make.
+
+    With no PATH, the current folder is searched (as ruff does). The text report is
+    coloured on a terminal; NO_COLOR=1 turns colours off, FORCE_COLOR=1 on.
 
     Findings marked [*] have a safe fix that --fix applies in place (Keras 1/2 names,
     numbers YAML readers disagree on); --unsafe-fixes adds the fixes that change the
@@ -63,7 +71,7 @@ def check(
         typer.echo(message, err=True)
 
     raise typer.Exit(run_check(
-        paths, fmt=format.value if format else None, select=select, ignore=ignore,
+        list(paths or []), fmt=format.value if format else None, select=select, ignore=ignore,
         fail_on=fail_on.value if fail_on else None, exit_zero=exit_zero, config=config,
         quiet=quiet, statistics=statistics, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
-        echo=echo))
+        output_file=output_file, echo=echo))

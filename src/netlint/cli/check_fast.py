@@ -1,4 +1,4 @@
-"""`netlint check FILE...` without typer: the command line a pre-commit hook runs.
+"""`netlint check [FILE...]` without typer: the command line a pre-commit hook runs.
 
 Importing typer, building its click group and its pydantic-backed parameter
 adapters takes longer than linting a typical model. Measured with typer 0.29.1
@@ -38,16 +38,18 @@ OPTIONS: dict[str, tuple[str, str, tuple | None]] = {
     "--fix": ("fix", "flag", None),
     "--unsafe-fixes": ("unsafe_fixes", "flag", None),
     "--diff": ("diff", "flag", None),
+    "--output-file": ("output_file", "one", None),
+    "-o": ("output_file", "one", None),
 }
 
 DEFAULTS = {"format": None, "select": [], "ignore": [], "fail_on": None, "exit_zero": False,
             "config": None, "quiet": False, "statistics": False, "fix": False,
-            "unsafe_fixes": False, "diff": False}
+            "unsafe_fixes": False, "diff": False, "output_file": None}
 
 
 def parse(argv: list[str]) -> dict | None:
     """`run_check` keyword arguments for `check ...` argv, or None to leave it to typer."""
-    if len(argv) < 2 or argv[0] != "check" or _completion_requested():
+    if not argv or argv[0] != "check" or _completion_requested():
         return None
     values = {key: (list(value) if isinstance(value, list) else value)
               for key, value in DEFAULTS.items()}
@@ -82,9 +84,7 @@ def parse(argv: list[str]) -> dict | None:
             else:
                 values[parameter] = value
         given.add(parameter)
-    if not paths:
-        return None
-    return {"paths": paths, **values}
+    return {"paths": paths, **values}  # no path: run_check searches the current folder
 
 
 def _completion_requested() -> bool:

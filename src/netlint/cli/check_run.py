@@ -14,6 +14,8 @@ import re
 import sys
 from collections.abc import Callable
 
+from netlint.errors import NetlintError
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
@@ -23,7 +25,7 @@ Echo = Callable[[str], None]
 _ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
 
 
-class UsageFailure(Exception):
+class UsageFailure(NetlintError):
     """A bad command line or config: `netlint: message` on stderr, exit 2."""
 
 
@@ -45,8 +47,9 @@ def run_check(paths: list[str | Path], *, fmt: str | None = None, select: list[s
               ignore: list[str] = (), fail_on: str | None = None, exit_zero: bool = False,
               config: str | Path | None = None, quiet: bool = False, statistics: bool = False,
               fix: bool = False, unsafe_fixes: bool = False, diff: bool = False,
-              echo: Echo = echo_err) -> int:
-    """Lint `paths`, print the report, return the exit code (0 clean, 1 findings, 2 usage).
+              output_file: str | Path | None = None, echo: Echo = echo_err) -> int:
+    """Lint `paths` (none: the current folder), print the report (or write it whole to
+    `output_file`), return the exit code (0 clean, 1 findings, 2 usage).
 
     Paths are strings from here on, spelled as pathlib spells them (`./a//b/` is `a/b`):
     what the reports print."""
@@ -65,11 +68,14 @@ def run_check(paths: list[str | Path], *, fmt: str | None = None, select: list[s
         echo(f"netlint: {error.message}")
         return 2
     finder = ConfigFinder()
-    files, missing = _expand(paths, echo)
+    files, missing = _expand(list(paths) or ["."], echo)
+    report = Report(chosen, statistics, output_file, echo)
+    if not report.usable(files):
+        return 2
     if fix or diff:
-        return _fix_and_report(files, missing, overrides, finder, chosen,
+        return _fix_and_report(files, missing, overrides, finder, report,
                                unsafe=unsafe_fixes, diff=diff, quiet=quiet,
-                               statistics=statistics, exit_zero=exit_zero, echo=echo)
+                               exit_zero=exit_zero, echo=echo)
     try:
         outcome = _check_files(files, overrides, finder, echo)
     except ConfigError as error:
@@ -80,15 +86,15 @@ def run_check(paths: list[str | Path], *, fmt: str | None = None, select: list[s
     findings, failing, unreadable = outcome
     for note in finder.notes:
         echo(f"netlint: {note}")
-    if not quiet:
-        _print(chosen, findings, len(files), statistics, echo)
+    if not quiet and not report.write(findings, len(files)):
+        return 2
     if missing or unreadable:
         return 2
     return 0 if exit_zero or not failing else 1
 
 
 def _fix_and_report(files: list[str], missing: list[str], overrides: object, finder: object,
-                    chosen: str, *, unsafe: bool, diff: bool, quiet: bool, statistics: bool,
+                    report: Report, *, unsafe: bool, diff: bool, quiet: bool,
                     exit_zero: bool, echo: Echo) -> int:
     """--fix: apply, report what remains. --diff: print the diff, write nothing, exit 1
     when there would be changes (as ruff does)."""
@@ -111,7 +117,8 @@ def _fix_and_report(files: list[str], missing: list[str], overrides: object, fin
             echo(f"netlint: would fix {count}")
         return 2 if missing or run.trouble else (1 if run.files_changed else 0)
     if not quiet:
-        _print(chosen, run.findings, len(files), statistics, echo)
+        if not report.write(run.findings, len(files)):
+            return 2
         if run.fixed:
             echo(f"netlint: fixed {count}")
     if missing or run.trouble:
@@ -201,15 +208,60 @@ def _check_files(files: list[str], overrides: object, finder: object,
     return findings, failing, unreadable
 
 
-def _print(chosen: str, findings: list, files: int, statistics: bool, echo: Echo) -> None:
-    from netlint.report import render
-    from netlint.report.text import statistics_lines
+class Report:
+    """Where and how the report goes: stdout (coloured text on a terminal), or the whole
+    of it to --output-file, written atomically (plumbing.output_files), never coloured."""
 
-    output = render(chosen, findings, files, statistics=statistics and chosen == "text")
-    if output:
-        sys.stdout.write(output)
-        sys.stdout.flush()
-    if statistics and chosen != "text" and findings:
-        # keep machine-readable stdout clean: the per-rule counts go to stderr
-        for line in statistics_lines(findings):
-            echo(line)
+    def __init__(self, chosen: str, statistics: bool, output_file: str | Path | None,
+                 echo: Echo) -> None:
+        from pathlib import Path
+
+        self.chosen, self.statistics, self.echo = chosen, statistics, echo
+        self.output = None if output_file is None else Path(output_file)
+
+    def usable(self, files: list[str]) -> bool:
+        """False (said on stderr) when --output-file names a folder, a model file, a
+        folder that does not exist: checked before any model is read."""
+        if self.output is None:
+            return True
+        from netlint.plumbing.output_files import OutputError, check_output
+
+        try:
+            check_output(self.output, tuple(files))
+        except OutputError as error:
+            self.echo(f"netlint: {error}")
+            return False
+        return True
+
+    def write(self, findings: list, files: int) -> bool:
+        """Print or write the report; False when the output file cannot be written."""
+        from netlint.report.text import statistics_lines
+
+        output = self._render(findings, files)
+        if self.output is not None:
+            from netlint.plumbing.output_files import write_atomic
+
+            try:
+                write_atomic(self.output, output.encode("utf-8", "surrogateescape"))
+            except OSError as error:
+                self.echo(f"netlint: {self.output}: cannot write: {error.strerror or error}")
+                return False
+        elif output:
+            sys.stdout.write(output)
+            sys.stdout.flush()
+        if self.statistics and self.chosen != "text" and findings:
+            # keep machine-readable output clean: the per-rule counts go to stderr
+            for line in statistics_lines(findings):
+                self.echo(line)
+        return True
+
+    def _render(self, findings: list, files: int) -> str:
+        statistics = self.statistics and self.chosen == "text"
+        if self.chosen == "text":
+            from netlint.report.text import colour_wanted, format_text
+
+            colour = self.output is None and colour_wanted(sys.stdout)
+            return format_text(findings, files, statistics=statistics, colour=colour)
+        from netlint.report import render
+
+        return render(self.chosen, findings, files, statistics=statistics)

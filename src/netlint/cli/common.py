@@ -28,3 +28,17 @@ def existing_file(path: Path) -> Path:
     if path.is_dir():
         raise fail_usage(f"{path}: is a folder; give a model file")
     return path
+
+
+def write_output(text: str, output_file: Path, inputs: tuple = ()) -> None:
+    """`text` written whole to `output_file` (atomically: plumbing.output_files), or a
+    usage error (exit 2) when the path cannot take it: a folder, one of `inputs`."""
+    from netlint.plumbing.output_files import OutputError, check_output, write_atomic
+
+    try:
+        check_output(output_file, inputs)
+        write_atomic(output_file, text.encode("utf-8", "surrogateescape"))
+    except OutputError as error:
+        raise fail_usage(str(error)) from None
+    except OSError as error:
+        raise fail_usage(f"{output_file}: cannot write: {error.strerror or error}") from None

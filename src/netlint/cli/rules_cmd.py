@@ -5,10 +5,11 @@ from __future__ import annotations
 import difflib
 import json
 from enum import Enum
+from pathlib import Path
 
 import typer
 
-from netlint.cli.common import fail_usage
+from netlint.cli.common import fail_usage, write_output
 
 
 class RulesFormat(str, Enum):
@@ -19,22 +20,32 @@ class RulesFormat(str, Enum):
 def rules(
     format: RulesFormat = typer.Option(RulesFormat.text, "--format", "-f",
                                        help="text (a table) or json"),
+    output_file: Path | None = typer.Option(
+        None, "--output-file", "-o", help="write the list to this file (whole, or not at "
+        "all) instead of stdout"),
 ) -> None:
     """List every rule: id, name, default severity, summary."""
+    text = rules_text(format.value)
+    if output_file is None:
+        typer.echo(text, nl=False)
+        return
+    write_output(text, output_file)
+
+
+def rules_text(format_name: str) -> str:
+    """The catalog as `netlint rules` prints it: a table, or JSON."""
     from netlint.rules.engine import registry
 
     catalog = registry()
-    if format is RulesFormat.json:
+    if format_name == "json":
         rows = [{"id": code, "name": r.name, "severity": r.severity, "summary": r.summary,
                  "options": r.options} for code, r in catalog.items()]
-        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-        return
+        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     table = [("ID", "NAME", "SEVERITY", "SUMMARY")]
     table += [(code, r.name, r.severity, r.summary) for code, r in catalog.items()]
     widths = [max(len(row[i]) for row in table) for i in range(3)]
-    for row in table:
-        typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  "
-                   + row[3])
+    return "".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  "
+                   + row[3] + "\n" for row in table)
 
 
 def explain(
@@ -67,8 +78,10 @@ def card_text(rule: object, rule_card: dict) -> str:
              "", rule.summary]  # type: ignore[attr-defined]
     if rule_card.get("why"):
         lines += ["", "Why:"] + _indent(str(rule_card["why"]))
-    if rule_card.get("seeds"):
-        lines += ["", "Seen in seed threads: " + ", ".join(map(str, rule_card["seeds"]))]
+    if rule_card.get("seeds"):  # the card's metadata: which threads; users get the gist
+        from netlint.rules.cards import SEEN_IN
+
+        lines += ["", SEEN_IN]
     options = rule.options  # type: ignore[attr-defined]
     if options:
         lines += ["", "Options (set in [tool.netlint.options." + rule.code + "]):"]  # type: ignore

@@ -7,6 +7,8 @@ the committed one differs.
 
 from __future__ import annotations
 
+from netlint.rules.cards import SEEN_IN
+
 FAMILIES = (
     ("NL0", "The file itself"),
     ("NL1", "Shapes and layouts"),
@@ -46,7 +48,7 @@ def _rule_section(code: str, rule: object, card: dict) -> list[str]:
     if card.get("why"):
         lines += [str(card["why"]).strip(), ""]
     if card.get("seeds"):
-        lines += ["Seen in seed threads " + ", ".join(map(str, card["seeds"])) + ".", ""]
+        lines += [SEEN_IN, ""]
     options = rule.options  # type: ignore[attr-defined]
     if options:
         lines += [f"Options (`[tool.netlint.options.{code}]`): "

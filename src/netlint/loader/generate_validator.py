@@ -39,7 +39,10 @@ _HEADER = '''\
 '''
 
 _EXCEPTION = '''\
-class SchemaBroken(ValueError):
+from netlint.errors import NetlintError
+
+
+class SchemaBroken(NetlintError, ValueError):
     """The document breaks the schema (which node: ask jsonschema, see loader/validate.py)."""
 
     def __init__(self, message, value=None, name=None, definition=None, rule=None):

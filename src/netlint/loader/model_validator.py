@@ -21,7 +21,10 @@ REGEX_PATTERNS = {
 NoneType = type(None)
 
 
-class SchemaBroken(ValueError):
+from netlint.errors import NetlintError
+
+
+class SchemaBroken(NetlintError, ValueError):
     """The document breaks the schema (which node: ask jsonschema, see loader/validate.py)."""
 
     def __init__(self, message, value=None, name=None, definition=None, rule=None):
@@ -3956,7 +3959,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "input_dim" in data_keys:
                     data_keys.remove("input_dim")
                     data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim_2(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
                 if "output_dim" in data_keys:
                     data_keys.remove("output_dim")
                     data__outputdim = data["output_dim"]
@@ -4061,6 +4064,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
         if data < 1:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must be bigger than or equal to 1")
+    return data
+
+def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim_2(data, custom_formats={}, name_prefix=None):
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_resizing(data, custom_formats={}, name_prefix=None):
@@ -7376,7 +7382,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "output_shape" in data_keys:
                     data_keys.remove("output_shape")
                     data__outputshape = data["output_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_shape(data__outputshape, custom_formats, (name_prefix or "data") + ".output_shape")
                 if "attention_axes" in data_keys:
                     data_keys.remove("attention_axes")
                     data__attentionaxes = data["attention_axes"]
@@ -7451,9 +7456,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_sliding_window(data, custom_formats={}, name_prefix=None):
-    return data
-
-def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_shape(data, custom_formats={}, name_prefix=None):
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_mixup(data, custom_formats={}, name_prefix=None):
@@ -10483,7 +10485,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "input_dim" in data_keys:
                     data_keys.remove("input_dim")
                     data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim_2(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
                 if "output_dim" in data_keys:
                     data_keys.remove("output_dim")
                     data__outputdim = data["output_dim"]
@@ -10585,7 +10587,6 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "output_shape" in data_keys:
                     data_keys.remove("output_shape")
                     data__outputshape = data["output_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_shape(data__outputshape, custom_formats, (name_prefix or "data") + ".output_shape")
                 if "activation" in data_keys:
                     data_keys.remove("activation")
                     data__activation = data["activation"]
@@ -14711,7 +14712,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "activation" in data_keys:
                     data_keys.remove("activation")
                     data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation(data__activation, custom_formats, (name_prefix or "data") + ".activation")
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_activationfunction(data__activation, custom_formats, (name_prefix or "data") + ".activation")
             data_any_of_count216 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count216:

@@ -260,7 +260,60 @@ def model_schema() -> dict:
 @functools.lru_cache(maxsize=1)
 def editor_schema() -> dict:
     """The schema for editors and `netlint schema`: unknown layers and arguments invalid."""
-    return _schema(strict=True)
+    schema = copy.deepcopy(_schema(strict=True))  # the constants it shares stay untouched
+    describe_alternatives(schema)
+    return schema
+
+
+def describe_alternatives(node: object) -> None:
+    """Give every `anyOf` branch a description of its own, distinct from its siblings'.
+
+    yaml-language-server's hover takes an `anyOf` whose branches all "matched" and joins
+    their titles with ` || `, a missing title replaced by the closest one above, the
+    file's: "netlint model file || netlint model file || ...". It counts a branch as
+    matched when any schema that matched has the same title, description and properties,
+    so branches with none of these match everything. Described, they match themselves."""
+    if isinstance(node, list):
+        for item in node:
+            describe_alternatives(item)
+        return
+    if not isinstance(node, dict):
+        return
+    for value in node.values():
+        describe_alternatives(value)
+    seen: set[str] = set()
+    for branch in node.get("anyOf", []):
+        if not isinstance(branch, dict):
+            continue
+        if "title" not in branch and "description" not in branch:
+            words, number = _branch_words(branch), 2
+            text = words
+            while text in seen:
+                text, number = f"{words} ({number})", number + 1
+            branch["description"] = text
+        seen.add(branch.get("description", branch.get("title", "")))
+
+
+def _branch_words(branch: dict) -> str:
+    """A few words for one alternative of an `anyOf`, from what it accepts."""
+    if "$ref" in branch:
+        return f"a {branch['$ref'].rpartition('/')[2]}"
+    if "enum" in branch:
+        shown = ", ".join(json.dumps(value) for value in branch["enum"][:4])
+        return f"one of {shown}{', ...' if len(branch['enum']) > 4 else ''}"
+    if "pattern" in branch:
+        return "the same names in any letter case"
+    if "not" in branch:
+        return "the values written without their names (positional)"
+    kind = branch.get("type")
+    if kind == "integer":
+        return {1: "a positive integer", 0: "a non-negative integer"}.get(
+            branch.get("minimum"), "an integer")
+    if kind == "object" and branch.get("maxProperties") == 1:
+        return "{ClassName: {arguments}}"
+    return {"null": "null: Keras's default", "number": "a number", "string": "a string",
+            "boolean": "true or false", "array": "a list", "object": "a mapping"}.get(
+        kind if isinstance(kind, str) else "", "one of several forms")
 
 
 def schema_text(schema: dict | None = None) -> str:

@@ -11,12 +11,13 @@ imports neither of them.
 from __future__ import annotations
 
 import copy
+import json
 import re
 
 from netlint import vocabulary
 from netlint.layers import vocab
 from netlint.layers.base import REQUIRED, LayerDef
-from netlint.loader.schema_text import describe
+from netlint.loader.schema_text import ENUM_DOCS, NONE_MEANS, describe
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -52,7 +53,10 @@ VOCABULARY_KEY = "x-keras-vocabulary"
 def keras_name(kind: str) -> dict:
     """A string Keras 3 accepts as a `kind` (netlint.vocabulary): the spellings listed
     for completion, and any letter case where Keras ignores it (`Adam`, `SAME`)."""
-    branches: list[dict] = [{"type": "string", "enum": list(vocabulary.names(kind))}]
+    names = list(vocabulary.names(kind))
+    branches: list[dict] = [{"type": "string", "enum": names}]
+    if kind in ENUM_DOCS:  # shown per value by yaml-language-server (hover, completion)
+        branches[0]["enumDescriptions"] = [ENUM_DOCS[kind].get(name, "") for name in names]
     any_case = vocabulary.any_case_names(kind)
     if any_case:
         branches.append({"type": "string", "pattern": _any_case_pattern(any_case)})
@@ -195,14 +199,30 @@ def _value_schema(name: str, default: Any, layer: str) -> dict:
     return schema
 
 
-def kwarg_description(name: str, layer: str) -> str:
-    return describe(name, layer) or f"argument `{name}` of keras.layers.{layer}"
+def kwarg_description(name: str, layer: str, default: Any = REQUIRED) -> str:
+    """What the argument means, then `(default: ...)` from the registry: the prose never
+    states a default of its own, so the two cannot disagree (LSTM's activation is tanh)."""
+    text = describe(name, layer) or f"argument `{name}` of keras.layers.{layer}"
+    return f"{text} ({default_phrase(name, default)})"
+
+
+def default_phrase(name: str, default: Any) -> str:
+    """`required`, or `default: <value>` as YAML would write it (null said in words)."""
+    if default is REQUIRED:
+        return "required"
+    if default is None:
+        return f"default: {NONE_MEANS.get(name, 'none')}"
+    try:
+        value = _jsonable(default)
+    except TypeError:
+        return f"default: {default!r}"
+    return f"default: {value if isinstance(value, str) else json.dumps(value)}"
 
 
 def kwarg_schema(name: str, default: Any, layer: str = "") -> dict:
     """One argument: type/enum, what it means, and Keras's default (for editors)."""
     schema = copy.deepcopy(_value_schema(name, default, layer))
-    schema["description"] = kwarg_description(name, layer)
+    schema["description"] = kwarg_description(name, layer, default)
     if default is not REQUIRED and default is not None:  # null says nothing an editor can use
         try:
             schema["default"] = _jsonable(default)

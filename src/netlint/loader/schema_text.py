@@ -2,17 +2,19 @@
 
 Keyed by argument name, because an argument means the same thing in every Keras
 layer that takes it (`units`, `padding`, `kernel_initializer`, ...). Arguments
-not listed here get a generic line naming the layer and the Keras default
-(see `schema.kwarg_description`), so every property in the schema says something.
+not listed here get a generic line naming the layer, so every property in the schema
+says something. No text here states a default: the default differs between layers
+(LSTM's activation is tanh, Dense's none), so `schema_arguments.kwarg_description`
+appends `(default: ...)` from the registry itself, and `NONE_MEANS` says what Keras
+does with a null default. A test holds every description to the registry.
 """
 
 from __future__ import annotations
 
 KWARG_DOCS: dict[str, str] = {
     # every layer
-    "name": "layer name (default: Keras's, e.g. lstm, lstm_1); other layers' `from:` and "
-            "`outputs:` refer to it",
-    "dtype": "dtype (policy) of the layer's computations and weights; default float32",
+    "name": "layer name; other layers' `from:` and `outputs:` refer to it",
+    "dtype": "dtype (policy) of the layer's computations and weights",
     "trainable": "false freezes the weights: they count as non-trainable parameters",
     "autocast": "cast inputs to the layer's compute dtype (mixed precision)",
     "activity_regularizer": "penalty on the layer's output, added to the loss",
@@ -28,13 +30,10 @@ KWARG_DOCS: dict[str, str] = {
              "timesteps)",
     "filters": "number of convolution filters: the channels of the output",
     "kernel_size": "size of the convolution window: one int, or one per spatial axis",
-    "strides": "step between windows: one int, or one per spatial axis (pooling: default "
-               "pool_size)",
+    "strides": "step between windows: one int, or one per spatial axis",
     "dilation_rate": "spacing between kernel taps (dilated / atrous convolution)",
-    "padding": "'valid' (no padding: the output shrinks), 'same' (the output keeps the input "
-               "length at stride 1) or 'causal' (Conv1D: pad the past only)",
-    "data_format": "'channels_last' (batch, steps, channels), Keras's default, or "
-                   "'channels_first' (batch, channels, steps)",
+    "padding": "how the input's edges are padded: 'valid', 'same' or 'causal'",
+    "data_format": "where the channels axis is: 'channels_last' or 'channels_first'",
     "groups": "number of groups the channels are split into (grouped convolution / "
               "GroupNormalization)",
     "depth_multiplier": "depthwise kernels per input channel",
@@ -53,7 +52,7 @@ KWARG_DOCS: dict[str, str] = {
     "axes": "the axis of each input that the dot product sums over",
     "normalize": "L2-normalise both inputs first (the dot product is then a cosine)",
     # activations
-    "activation": "activation function applied to the output (default: none, i.e. linear)",
+    "activation": "activation function applied to the output",
     "recurrent_activation": "activation of an RNN's gates (sigmoid keeps the fast cuDNN "
                             "kernel)",
     "negative_slope": "slope of the function below zero",
@@ -76,7 +75,7 @@ KWARG_DOCS: dict[str, str] = {
     "moving_variance_initializer": "how the moving variance starts",
     "unit_forget_bias": "start the forget gate's bias at 1 (helps early training)",
     "lora_rank": "rank of a LoRA update (low-rank fine-tuning); null: none",
-    "lora_alpha": "scale of the LoRA update (default: lora_rank)",
+    "lora_alpha": "scale of the LoRA update",
     "quantization_config": "quantization settings; null: none",
     "weights": "initial weight values (Keras 2 style); netlint does not read them",
     # RNNs
@@ -95,8 +94,7 @@ KWARG_DOCS: dict[str, str] = {
     "seed": "random seed for the layer's dropout / noise",
     # wrappers
     "layer": "the layer this wrapper applies, written like a `layers:` item",
-    "backward_layer": "the layer for the backward direction (default: a copy of `layer` "
-                      "with go_backwards), written like a `layers:` item",
+    "backward_layer": "the layer for the backward direction, written like a `layers:` item",
     "merge_mode": "how the forward and backward outputs combine; null returns both",
     "power_iterations": "power-iteration steps per training step",
     # dropout / noise
@@ -121,9 +119,9 @@ KWARG_DOCS: dict[str, str] = {
     # attention
     "num_heads": "number of attention heads",
     "key_dim": "size of each head for query and key",
-    "value_dim": "size of each head for value (default: key_dim)",
-    "output_shape": "size of the output's last axis (default: the query's)",
-    "attention_axes": "axes attention runs over (default: all but batch, heads, features)",
+    "value_dim": "size of each head for value",
+    "output_shape": "size of the output's last axis",
+    "attention_axes": "axes attention runs over",
     "use_scale": "learn a scale for the attention scores",
     "score_mode": "how scores are computed: 'dot' or 'concat'",
     "use_gate": "gate the attention output",
@@ -136,6 +134,35 @@ KWARG_DOCS: dict[str, str] = {
     "ragged": "the input is a ragged tensor",
     "input_tensor": "an existing tensor to use as the input (not expressible in a file)",
     "optional": "the input may be None",
+}
+
+# What a null default means, where it means more than "none" (the registry's None).
+NONE_MEANS: dict[str, str] = {
+    "name": "Keras's, e.g. lstm, lstm_1",
+    "dtype": "the global policy, float32",
+    "activation": "none, i.e. linear",
+    "strides": "pool_size",
+    "data_format": "Keras's image_data_format, channels_last",
+    "lora_alpha": "lora_rank",
+    "value_dim": "key_dim",
+    "output_shape": "the query's last axis",
+    "attention_axes": "all axes but batch, heads and features",
+    "backward_layer": "a copy of `layer` with go_backwards",
+}
+
+# One line per value where Keras's documentation gives one (yaml-language-server shows
+# them beside the completion and on hover): keyed by vocabulary kind, then value.
+ENUM_DOCS: dict[str, dict[str, str]] = {
+    "padding": {
+        "valid": "no padding: the output shrinks by the window size minus one",
+        "same": "pad evenly so that the output keeps the input's length (at stride 1)",
+        "causal": "pad the past only, so no output sees a later step (Conv1D; temporal "
+                  "models)",
+    },
+    "data_format": {
+        "channels_last": "inputs are (batch, ..., channels): Keras's default",
+        "channels_first": "inputs are (batch, channels, ...)",
+    },
 }
 
 # Shared endings: `kernel_regularizer`, `bias_constraint`, ...

@@ -1,6 +1,18 @@
-"""`path:line:col: CODE [severity] message: fix`, one per line, then a tally."""
+"""`path:line:col: CODE [severity] message: fix`, one per line, then a tally.
+
+On a terminal the lines are coloured as ruff colours them: the path bold, the code
+and severity red (error), yellow (warning) or blue (info), the fix mark cyan.
+`colour_wanted` decides: off when stdout is not a terminal or TERM=dumb, NO_COLOR
+(any non-empty value) turns colours off, FORCE_COLOR (any non-empty value) turns
+them on even off a terminal; NO_COLOR wins when both are set. Without colour the
+output is byte for byte what it always was. User text (paths, messages) is escaped
+by `visible` first and the colour codes are added around it, so a file or layer name
+can never inject an escape sequence of its own.
+"""
 
 from __future__ import annotations
+
+import os
 
 from netlint.model.findings import Finding
 from netlint.report.common import sorted_findings, tally
@@ -8,12 +20,38 @@ from netlint.report.common import sorted_findings, tally
 _PLURAL = {"error": "errors", "warning": "warnings", "info": "infos"}
 
 
-def format_text(findings: list[Finding], files: int, *, statistics: bool = False) -> str:
+_RESET = "\033[0m"
+_BOLD = "\033[1m"
+_CYAN = "\033[36m"
+_SEVERITY_COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m", "info": "\033[1;34m"}
+
+
+def colour_wanted(stream: object) -> bool:
+    """Whether text written to `stream` should be coloured (see the module's rules)."""
+    if os.environ.get("NO_COLOR", ""):
+        return False
+    if os.environ.get("FORCE_COLOR", ""):
+        return True
+    if os.environ.get("TERM", "") == "dumb":
+        return False
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - a closed or odd stream is not a terminal
+        return False
+
+
+def _paint(text: str, style: str, colour: bool) -> str:
+    return f"{style}{text}{_RESET}" if colour and text else text
+
+
+def format_text(findings: list[Finding], files: int, *, statistics: bool = False,
+                colour: bool = False) -> str:
     """Nothing at all when there are no findings (a clean run is silent)."""
     if not findings:
         return ""
     ordered = sorted_findings(findings)
-    lines = statistics_lines(ordered) if statistics else [_one_line(f) for f in ordered]
+    lines = statistics_lines(ordered, colour=colour) if statistics else \
+        [_one_line(f, colour) for f in ordered]
     lines.append(tally_line(ordered))
     fixable = fixable_line(ordered)
     if fixable:
@@ -49,14 +87,18 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
     return text.translate(_INVISIBLE_BUT_LINES if keep_newlines else _INVISIBLE)
 
 
-def _one_line(finding: Finding) -> str:
+def _one_line(finding: Finding, colour: bool = False) -> str:
     # one finding, one line: a message never breaks the line-per-finding contract.
-    # `[*]` after the code marks a finding --fix fixes (ruff's mark)
-    if finding.autofix is None or not finding.autofix.safe:
-        return visible(finding.text())
+    # `[*]` after the code marks a finding --fix fixes (ruff's mark). Each piece of user
+    # text goes through `visible` before any colour is put around it.
+    mark = finding.autofix is not None and finding.autofix.safe
+    severity = _SEVERITY_COLOURS.get(finding.severity, _BOLD)
     fix = f": {finding.fix}" if finding.fix else ""
-    return visible(f"{finding.path}:{finding.line}:{finding.column}: {finding.code} [*] "
-                   f"[{finding.severity}] {finding.message}{fix}")
+    return (f"{_paint(visible(str(finding.path)), _BOLD, colour)}:{finding.line}:"
+            f"{finding.column}: {_paint(visible(finding.code), severity, colour)} "
+            f"{_paint('[*]', _CYAN, colour) + ' ' if mark else ''}"
+            f"{_paint(visible(f'[{finding.severity}]'), severity, colour)} "
+            f"{visible(f'{finding.message}{fix}')}")
 
 
 def tally_line(findings: list[Finding]) -> str:
@@ -69,7 +111,7 @@ def tally_line(findings: list[Finding]) -> str:
             f"in {files} file{'' if files == 1 else 's'}.")
 
 
-def statistics_lines(findings: list[Finding]) -> list[str]:
+def statistics_lines(findings: list[Finding], *, colour: bool = False) -> list[str]:
     """One line per code: count, code, severity, name; most frequent first (as ruff)."""
     rows: dict[str, list] = {}
     for f in findings:
@@ -78,5 +120,11 @@ def statistics_lines(findings: list[Finding]) -> list[str]:
         row[2].add(f.severity)
     width = max(len(str(row[0])) for row in rows.values())
     ordered = sorted(rows.items(), key=lambda item: (-item[1][0], item[0]))
-    return [f"{count:>{width}}\t{code}\t[{'/'.join(sorted(levels))}]\t{name}"
+    return [f"{count:>{width}}\t"
+            f"{_paint(code, _SEVERITY_COLOURS.get(max(levels, key=_rank), ''), colour)}"
+            f"\t[{'/'.join(sorted(levels))}]\t{name}"
             for code, (count, name, levels) in ordered]
+
+
+def _rank(level: str) -> int:
+    return {"info": 0, "warning": 1, "error": 2}.get(level, 0)

@@ -16,6 +16,11 @@ from pathlib import Path
 
 import yaml
 
+# What users read of a card's `seeds:` (the Q&A threads a rule comes from, by number):
+# the gist, never a number that means nothing outside this repository
+SEEN_IN = "Seen in real Q&A threads about Keras models, where people asked why theirs failed."
+
+
 def cards_dir() -> Path | None:
     """The folder holding the cards, or None when neither location exists."""
     folder = _cards_folder()
