@@ -37,8 +37,10 @@ demo: install
 	@echo "== netlint summary examples/stacked-lstm.yaml"
 	$(BIN)/netlint summary examples/stacked-lstm.yaml
 
+# every core, up to four (each worker imports Keras and JAX: more costs memory, not time);
+# a test file stays on one worker, as the oracle's model count and the training runs need
 test: install-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4 --dist=loadfile
 
 diagrams: install
 	$(BIN)/python -m netlint.drawing.regenerate
