@@ -12,6 +12,7 @@ from netlint.model.findings import Finding
 from netlint.rules.data_facts import find_transpose, fits, inputs_with_data, keras_accepts_input
 from netlint.rules.facts import format_shape, has_data
 
+from netlint.rules.batch_axis import batch_axis
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from netlint.rules.engine import Context
@@ -38,6 +39,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         have, want = tuple(data.shape), tuple(spec.shape)
         if keras_accepts_input(have[1:], want) or find_transpose(data, spec) is not None:
             continue
+        if batch_axis(ctx, spec) is not None:
+            continue  # the input's shape holds the batch axis: NL114's mistake, and its fix
+            # is the input (reshaping the data to match would make the wrong part right)
         expected = format_shape((None,) + want)
         if fits(have, want):
             message = (f"{data.label} has shape {format_shape(have)}, one sample without the "
