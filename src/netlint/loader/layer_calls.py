@@ -61,13 +61,8 @@ class CallReader:
         name read so far (inputs, layers, calls) to what it is, for the messages."""
         doc = self.reader.doc
         where = doc.key_position_of(path + (CALL_KEY,))
-        extra = [key for key in item if key not in CALL_ITEM_KEYS]
-        if extra:
-            self.reader.error("NL001", f"a `call:` item takes `from:` and `name:` only, not "
-                              f"{', '.join(map(str, extra))}",
-                              doc.key_position_of(path + (extra[0],)),
-                              fix="the layer's arguments go on the item that defines it")
-            return None
+        if any(key not in CALL_ITEM_KEYS for key in item):
+            return None  # the schema's finding says which keys, and where (validate.py)
         target = item[CALL_KEY]
         layer = self.defined.get(target) if isinstance(target, str) else None
         if layer is None:
@@ -75,9 +70,7 @@ class CallReader:
             return None
         name = item.get("name")
         if name is not None and not isinstance(name, str):
-            self.reader.error("NL001", "a call's `name:` is text: the name of its output",
-                              doc.position_of(path + ("name",)))
-            return None
+            return None  # the schema's finding says a name is text, and where
         number = self.calls[target] + 1
         self.calls[target] = number
         written_from = item.get("from")

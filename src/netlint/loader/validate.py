@@ -87,6 +87,10 @@ def _message(error: ValidationError) -> tuple[str, str | None]:
             (f"use one of: {', '.join(choices[:12])}" + (" ..." if len(choices) > 12 else ""))
     if error.validator == "additionalProperties":
         extra = sorted(set(value) - set(error.schema.get("properties", {})))
+        if "call" in error.schema.get("required", ()):  # a `- call:` item (layer_calls)
+            return (f"{where}: a `call:` item takes `from:` and `name:` only, not "
+                    f"{', '.join(map(repr, extra))}",
+                    "the layer's arguments go on the item that defines it")
         known = error.schema.get("properties", {})
         hints = [(k, did_you_mean(k, known)) for k in extra]
         if len(extra) == 1:
