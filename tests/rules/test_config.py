@@ -148,6 +148,8 @@ def test_options_reach_the_rule(tmp_path, temp_rules):
     ("[tool.netlint.severity]\nNL105 = 'fatal'\n", "'fatal' is not a severity"),
     ("[tool.netlint.severity]\nNL1 = 'info'\n", "names several rules"),
     ("[tool.netlint.options.NL105]\nmax_steps = 3\n", "unknown option 'max_steps'"),
+    ("[tool.netlint.options.NL606]\nmemory_budget = 'lots'\n",
+     "memory_budget 'lots' is not a size: write bytes or a size such as 16GiB"),
     ("[tool.netlint.per-file-ignores]\n'a/*.yaml' = ['NL777']\n", "no rule matches 'NL777'"),
     ("[tool.netlint]\nfail-on = 'never'\n", "not a severity"),
     ("[tool.netlint\nselect = 1\n", "invalid TOML"),

@@ -230,7 +230,17 @@ def _checked_options(rule: Any, values: Any, source: str) -> dict:
         if not _usable_threshold(value):
             raise ConfigError(f"{where}: {key} must be a finite number of 0 or more (every "
                               f"option is a threshold), not {shown(value)}")
+        if key.endswith("_budget") and value is not None and not _size(value):
+            raise ConfigError(f"{where}: {key} {shown(value)} is not a size: write bytes or "
+                              "a size such as 16GiB")
     return dict(values)
+
+
+def _size(value: Any) -> bool:
+    """Whether a `*_budget` option (a memory size: NL606's memory_budget) reads as bytes."""
+    from netlint.cost.text import budget_bytes
+
+    return budget_bytes(value) is not None
 
 
 def _usable_threshold(value: Any) -> bool:
