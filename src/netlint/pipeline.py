@@ -9,6 +9,8 @@ command loads, infers or runs the rules twice, and each shape error has one prod
 
 from __future__ import annotations
 
+import functools
+
 from netlint.model.findings import Finding
 from netlint.layers.inference import infer_shapes
 from netlint.plumbing.records import record
@@ -51,13 +53,18 @@ class Linted:
         config selects or suppresses: what `summary` prints and `export` refuses on,
         whatever the config. A shape error a rule explains (NL104 for a stacked RNN) is
         that rule's finding, as in `check`; the others are NL105."""
+        return list(self._core_findings)
+
+    @functools.cached_property
+    def _core_findings(self) -> tuple:
+        # worked out once: naming a shape error's rule runs the rules again, and the API's
+        # Inferred asks for these on every `.findings` and `.ok`
         found = list(self.loaded.findings)
         if self.inferred is not None:
-            # a shape error a rule explains is named by that rule, as `check` names it
             explained = shape_explanations(self.loaded, self.inferred)
             found += [explained.get(f.layer, f)
                       for f in shape_findings(self.inferred, self.loaded.path)]
-        return found
+        return tuple(found)
 
 
 def lint(source: str | Path | Loaded, config: object = None, *,

@@ -38,7 +38,9 @@ class FixRun:
 
 def fix_files(files: list[str], overrides: object, finder: object, *, unsafe: bool,
               diff: bool, echo: Callable[[str], None]) -> FixRun:
-    from netlint.fixes.run import fix_text
+    from netlint.fixes.run import Fixed, fix_text
+    from netlint.loader import load_text
+    from netlint.pipeline import lint_loaded
     from netlint.model.findings import severity_rank
     from netlint.rules.config import effective_config
 
@@ -53,8 +55,8 @@ def fix_files(files: list[str], overrides: object, finder: object, *, unsafe: bo
         body = text[len(bom):]
         if any(mark in body.replace("\r\n", "\n") for mark in _OTHER_LINE_BREAKS):
             echo(f"netlint: {file}: not fixed: it has line breaks other than \\n and \\r\\n")
-            fixed = fix_text(body, file, config, unsafe=unsafe)
-            fixed.text, fixed.applied = body, []
+            checked = lint_loaded(load_text(body, file), config)  # checked, not fixed
+            fixed = Fixed(body, [], checked.findings)
         else:
             fixed = fix_text(body, file, config, unsafe=unsafe)
         threshold = severity_rank(config.fail_on_level)

@@ -4,7 +4,7 @@ moving a first layer's `input_shape` to `input:` takes."""
 from __future__ import annotations
 
 from netlint.model.findings import TextEdit
-from netlint.fixes.text_edits import line_starts
+from netlint.fixes.text_edits import char_at, line_end, line_starts, offset
 from netlint.fixes.yaml_edits import value_at
 
 TYPE_CHECKING = False
@@ -25,7 +25,7 @@ def remove_entry(doc: Document, path: tuple) -> TextEdit | None:
     text, starts = doc.text, line_starts(doc.text)
     keys = list(mapping)
     index = keys.index(path[-1])
-    if text[_at(starts, outer.line, outer.column)] == "{":
+    if char_at(text, outer.line, outer.column) == "{":
         if index > 0:  # from the end of the value before it: `, key: value`
             before = doc.positions.get(path[:-1] + (keys[index - 1],))
             return None if before is None else TextEdit(
@@ -36,9 +36,9 @@ def remove_entry(doc: Document, path: tuple) -> TextEdit | None:
                 key.line, key.column, after.line, after.column, "")
         return TextEdit(key.line, key.column, value.end_line, value.end_column, "")
     line_begin = starts[key.line - 1]
-    end = starts[value.end_line] - 1 if value.end_line < len(starts) else len(text)
-    rest = text[_at(starts, value.end_line, value.end_column):end].strip()
-    if text[line_begin:_at(starts, key.line, key.column)].strip() or rest:
+    end = line_end(starts, text, value.end_line)
+    rest = text[offset(starts, text, value.end_line, value.end_column):end].strip()
+    if text[line_begin:offset(starts, text, key.line, key.column)].strip() or rest:
         return None  # shares its line with `- LSTM:` or carries a comment
     if value.end_line < len(starts):
         return TextEdit(key.line, 1, value.end_line + 1, 1, "")
@@ -54,7 +54,3 @@ def add_top_level_before(doc: Document, key: str, line: str) -> TextEdit | None:
     newline = text.find("\n", line_starts(text)[where.line - 1])
     eol = "\r\n" if newline > 0 and text[newline - 1] == "\r" else "\n"
     return TextEdit(where.line, 1, where.line, 1, line + eol)
-
-
-def _at(starts: list[int], line: int, column: int) -> int:
-    return starts[line - 1] + column - 1

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from netlint.model.findings import TextEdit
-from netlint.fixes.text_edits import line_starts
+from netlint.fixes.text_edits import char_at
 from netlint.fixes.yaml_edits import add_entry, replace, set_value, value_at
 
 TYPE_CHECKING = False
@@ -52,8 +52,7 @@ def _fill_null(doc: Document, path: tuple, value_text: str) -> TextEdit | None:
     key = doc.key_positions.get(path)
     if key is None:
         return None
-    colon = line_starts(doc.text)[key.end_line - 1] + key.end_column - 1
-    if doc.text[colon:colon + 1] != ":":
+    if char_at(doc.text, key.end_line, key.end_column) != ":":
         return None
     return TextEdit(key.end_line, key.end_column + 1, key.end_line, key.end_column + 1,
                     " " + value_text)

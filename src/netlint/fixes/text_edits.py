@@ -23,14 +23,28 @@ def line_starts(text: str) -> list[int]:
     return starts
 
 
+def line_end(starts: list[int], text: str, line: int) -> int:
+    """The offset of line `line`'s "\n" (the text's length for a last line without one)."""
+    return starts[line] - 1 if line < len(starts) else len(text)
+
+
 def offset(starts: list[int], text: str, line: int, column: int) -> int:
     if not 1 <= line <= len(starts):
         raise EditOutOfRange(f"line {line} is outside the text ({len(starts)} lines)")
     start = starts[line - 1]
-    end = starts[line] - 1 if line < len(starts) else len(text)
-    if not 1 <= column <= end - start + 1:
+    if not 1 <= column <= line_end(starts, text, line) - start + 1:
         raise EditOutOfRange(f"column {column} is outside line {line}")
     return start + column - 1
+
+
+def char_at(text: str, line: int, column: int) -> str:
+    """The character at line:column ("" where the text has none): how a fix tells a flow
+    mapping's `{` or a key's `:` from what else may be written there."""
+    try:
+        at = offset(line_starts(text), text, line, column)
+    except EditOutOfRange:
+        return ""
+    return text[at:at + 1]
 
 
 def span(starts: list[int], text: str, edit: TextEdit) -> tuple[int, int]:

@@ -13,7 +13,7 @@ import re
 
 from netlint.model.findings import TextEdit
 from netlint.model.graph import Position
-from netlint.fixes.text_edits import line_starts
+from netlint.fixes.text_edits import char_at, line_end, line_starts
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -77,9 +77,7 @@ def add_entry(doc: Document, path: tuple, key: str, value_text: str) -> TextEdit
         return None
     entry = f"{scalar(key)}: {value_text}"
     text = doc.text
-    starts = line_starts(text)
-    begin = starts[where.line - 1] + where.column - 1
-    if text[begin:begin + 1] == "{":
+    if char_at(text, where.line, where.column) == "{":
         if not mapping:
             return TextEdit(where.line, where.column + 1, where.line, where.column + 1, entry)
         last = doc.positions.get(path + (list(mapping)[-1],))
@@ -90,12 +88,13 @@ def add_entry(doc: Document, path: tuple, key: str, value_text: str) -> TextEdit
     first = doc.key_positions.get(path + (next(iter(mapping)),)) if mapping else None
     if first is None:  # an empty block mapping is written `{}`: handled above
         return None
-    return _new_line_after(text, starts, where.end_line, " " * (first.column - 1) + entry)
+    return _new_line_after(text, line_starts(text), where.end_line,
+                           " " * (first.column - 1) + entry)
 
 
 def _new_line_after(text: str, starts: list[int], line: int, content: str) -> TextEdit:
     """A line holding `content` inserted after line `line`, with that line's line end."""
-    end = starts[line] - 1 if line < len(starts) else len(text)
+    end = line_end(starts, text, line)
     eol = "\r\n" if text[end - 1:end] == "\r" else "\n"
     if line < len(starts):  # at the start of the next line
         return TextEdit(line + 1, 1, line + 1, 1, content + eol)

@@ -151,8 +151,7 @@ class Builder:
             # LayerSpec is made once (a replace() cost ~24,000 instructions a layer)
             above = () if previous is None else (previous,)
             if is_call_item(item):
-                known = {**{i.name: i for i in inputs}, **{layer.name: layer for layer in out}}
-                layer = calls.read(item, ("layers", index), index, above, known)
+                layer = calls.read(item, ("layers", index), index, above, inputs, out)
             else:
                 layer = self.reader.read(item, ("layers", index), index, above)
             if layer is None:  # already a finding; the next item keeps the chain

@@ -55,10 +55,11 @@ class CallReader:
             self.defined.setdefault(layer.name, layer)
             self.calls.setdefault(layer.name, 1)
 
-    def read(self, item: dict, path: tuple, index: int, inbound: tuple,
-             known: dict) -> LayerSpec | None:
-        """The LayerSpec of a `call:` item, or None after a finding. `known` maps every
-        name read so far (inputs, layers, calls) to what it is, for the messages."""
+    def read(self, item: dict, path: tuple, index: int, inbound: tuple, inputs: list,
+             above: list) -> LayerSpec | None:
+        """The LayerSpec of a `call:` item, or None after a finding. `inputs` and the
+        layers and calls read `above` it say what a name that is no layer is, for the
+        message."""
         doc = self.reader.doc
         where = doc.key_position_of(path + (CALL_KEY,))
         if any(key not in CALL_ITEM_KEYS for key in item):
@@ -66,6 +67,7 @@ class CallReader:
         target = item[CALL_KEY]
         layer = self.defined.get(target) if isinstance(target, str) else None
         if layer is None:
+            known = {**{i.name: i for i in inputs}, **{spec.name: spec for spec in above}}
             self._not_a_layer(target, known, doc.position_of(path + (CALL_KEY,)))
             return None
         name = item.get("name")

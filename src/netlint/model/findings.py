@@ -84,10 +84,16 @@ class Finding:
     def text(self) -> str:
         """The one-line form the text report prints: `path:line:col: CODE [severity]
         message: fix`, with ruff's `[*]` after the code when `--fix` fixes it."""
+        path, where, code, mark, severity, said = self.text_parts()
+        return f"{path}{where}{code} {mark}{severity} {said}"
+
+    def text_parts(self) -> tuple[str, str, str, str, str, str]:
+        """`text()` in pieces, for a report that colours them: (path, ":line:col: ",
+        code, "[*] " or "", "[severity]", "message: fix")."""
         fix = f": {self.fix}" if self.fix else ""
         mark = "[*] " if self.autofix is not None and self.autofix.safe else ""
-        return f"{self.path}:{self.line}:{self.column}: {self.code} {mark}[{self.severity}] " \
-               f"{self.message}{fix}"
+        return (str(self.path), f":{self.line}:{self.column}: ", self.code, mark,
+                f"[{self.severity}]", f"{self.message}{fix}")
 
 
 # Names of the file-level findings the loader itself produces (the rest live with the rules).

@@ -91,14 +91,12 @@ def _one_line(finding: Finding, colour: bool = False) -> str:
     # one finding, one line: a message never breaks the line-per-finding contract.
     # `[*]` after the code marks a finding --fix fixes (ruff's mark). Each piece of user
     # text goes through `visible` before any colour is put around it.
-    mark = finding.autofix is not None and finding.autofix.safe
-    severity = _SEVERITY_COLOURS.get(finding.severity, _BOLD)
-    fix = f": {finding.fix}" if finding.fix else ""
-    return (f"{_paint(visible(str(finding.path)), _BOLD, colour)}:{finding.line}:"
-            f"{finding.column}: {_paint(visible(finding.code), severity, colour)} "
-            f"{_paint('[*]', _CYAN, colour) + ' ' if mark else ''}"
-            f"{_paint(visible(f'[{finding.severity}]'), severity, colour)} "
-            f"{visible(f'{finding.message}{fix}')}")
+    path, where, code, mark, severity, said = finding.text_parts()
+    tone = _SEVERITY_COLOURS.get(finding.severity, _BOLD)
+    return (f"{_paint(visible(path), _BOLD, colour)}{where}"
+            f"{_paint(visible(code), tone, colour)} "
+            f"{_paint(mark.strip(), _CYAN, colour) + ' ' if mark else ''}"
+            f"{_paint(visible(severity), tone, colour)} {visible(said)}")
 
 
 def tally_line(findings: list[Finding]) -> str:

@@ -223,19 +223,7 @@ def _rule_findings(loaded: Loaded, inferred: InferredModel,
                           document=loaded.document)
         else:
             ctx.options, ctx.rule = options, rule_
-        try:
-            # most files have no `data:` and no recurrent layer: not running the 17 rules
-            # that need one saved ~46,000 instructions a file
-            if rule_.needs is not None and not ctx.has(rule_.needs):
-                continue
-            # append, not list.extend: extend sizes the list for a generator it cannot
-            # measure and shrinks it back, ~1,100 instructions a rule (45 rules a file)
-            for finding in rule_.check(ctx) or ():
-                findings.append(finding)  # noqa: PERF402
-        except RuleCrash:
-            raise
-        except Exception as exc:  # a bug in a rule; say which one, on which file
-            raise RuleCrash(code, loaded.path, exc) from exc
+        _run_rule(ctx, code, findings)
     explained = _explained_layers(findings)
     if inferred.errors and len(explained) < len(inferred.errors):
         # a rule the config does not run may explain a layer all the same: one mistake is
@@ -243,6 +231,25 @@ def _rule_findings(loaded: Loaded, inferred: InferredModel,
         explained |= set(shape_explanations(loaded, inferred, skip=settings.enabled,
                                             options=settings.options))
     return drop_repeated_by_calls(drop_explained_shape_errors(findings, explained), inferred)
+
+
+def _run_rule(ctx: Context, code: str, findings: list[Finding]) -> None:
+    """Append the findings of the rule `ctx` points at; a rule that raises is a RuleCrash
+    naming the rule and the file."""
+    rule_ = ctx.rule
+    try:
+        # most files have no `data:` and no recurrent layer: not running the 17 rules
+        # that need one saved ~46,000 instructions a file
+        if rule_.needs is not None and not ctx.has(rule_.needs):
+            return
+        # append, not list.extend: extend sizes the list for a generator it cannot
+        # measure and shrinks it back, ~1,100 instructions a rule (45 rules a file)
+        for finding in rule_.check(ctx) or ():
+            findings.append(finding)  # noqa: PERF402
+    except RuleCrash:
+        raise
+    except Exception as exc:  # a bug in a rule; say which one, on which file
+        raise RuleCrash(code, ctx.path, exc) from exc
 
 
 def shape_explanations(loaded: Loaded, inferred: InferredModel, *, skip: Iterable = (),
@@ -262,8 +269,7 @@ def shape_explanations(loaded: Loaded, inferred: InferredModel, *, skip: Iterabl
         chosen = (options or {}).get(code, rule_.options)
         ctx = Context(loaded.path, inferred.model, inferred, dict(chosen), rule_,
                       ctx.shared if ctx else {}, loaded.document)
-        if rule_.needs is None or ctx.has(rule_.needs):
-            found.extend(rule_.check(ctx) or ())
+        _run_rule(ctx, code, found)
     explaining: dict[str, Finding] = {}
     for finding in sorted(found, key=lambda f: f.sort_key()):
         if finding.layer and finding.severity == "error":
@@ -293,19 +299,16 @@ def drop_repeated_by_calls(findings: list[Finding], inferred: InferredModel) -> 
             or (f.code, f.position, shares[f.layer]) not in said]
 
 
-def drop_explained_shape_errors(findings: list[Finding],
-                                explained: set | None = None) -> list[Finding]:
+def drop_explained_shape_errors(findings: list[Finding], explained: set) -> list[Finding]:
     """Drop the generic NL105 for a layer a more specific shape rule explains.
 
     Inference records one error per layer that cannot take its input, and NL105 reports
     it as is. When a rule says why at error level for that same layer (NL104 "needs
     a sequence", NL103 "channels first", NL203 "stateful without a fixed batch"), the
-    generic message only repeats it, less helpfully. `explained` (default: the layers
-    `findings` explain) also holds what rules the config does not run explain: the
-    mistake is that rule's, and `ignore: [NL104]` silences it rather than renaming it.
+    generic message only repeats it, less helpfully. `explained` holds the layers
+    `findings` explain and those rules the config does not run explain: the mistake is
+    that rule's, and `ignore: [NL104]` silences it rather than renaming it.
     """
-    if explained is None:
-        explained = _explained_layers(findings)
     return [f for f in findings
             if not (f.code == GENERIC_SHAPE_CODE and f.layer in explained)]
 

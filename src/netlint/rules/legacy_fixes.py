@@ -50,8 +50,7 @@ def moved_input(ctx: Context, spec: InputSpec, line: str) -> Autofix | None:
     """A first layer's `input_shape: [20, 1]` (or input_dim, batch_input_shape) moved to
     `input: {shape: [20, 1]}` above `layers:`."""
     doc = ctx.document
-    layer = next((s for s in ctx.model.layers if spec.shape_position is not None
-                  and s.kwarg_positions.get(spec.origin) == spec.shape_position), None)
+    layer = carrier(ctx, spec)
     if doc is None or layer is None:
         return None
     path = arguments_path(doc, layer)
@@ -63,3 +62,15 @@ def moved_input(ctx: Context, spec: InputSpec, line: str) -> Autofix | None:
     if removed is None or added is None:
         return None
     return Autofix((added, removed))
+
+
+def carrier(ctx: Context, spec: InputSpec) -> LayerSpec | None:
+    """The (non-input) first layer whose `input_shape`/`input_dim`/`batch_input_shape`
+    made the input `spec`, if one did."""
+    if spec.shape_position is None:
+        return None
+    for layer in ctx.model.layers:
+        if layer.class_name not in ("Input", "InputLayer") \
+                and layer.kwarg_positions.get(spec.origin) == spec.shape_position:
+            return layer
+    return None

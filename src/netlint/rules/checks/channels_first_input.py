@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.fixes.text_edits import line_starts
+from netlint.fixes.text_edits import char_at
 from netlint.fixes.yaml_edits import flow_list, replace
 from netlint.model.findings import Autofix, Finding
 from netlint.layers.inference import LayerResult
@@ -112,8 +112,7 @@ def _moved_channels(ctx: Context, spec: object, moved: tuple) -> Autofix | None:
     data = ctx.model.data
     if ctx.document is None or where is None or (data is not None and data.get("x")):
         return None
-    starts = line_starts(ctx.document.text)
-    if ctx.document.text[starts[where.line - 1] + where.column - 1] != "[":
+    if char_at(ctx.document.text, where.line, where.column) != "[":
         return None  # a block list: not rewritten as a flow one
     return Autofix((replace(where, flow_list(moved)),), safe=False)
 

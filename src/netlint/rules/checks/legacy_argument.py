@@ -18,7 +18,7 @@ from netlint import vocabulary
 from netlint.model.findings import Finding
 from netlint.model.graph import InputSpec, LayerSpec
 from netlint.rules.batch_axis import batch_axis
-from netlint.rules.legacy_fixes import moved_input, renamed_argument, renamed_section_key
+from netlint.rules.legacy_fixes import carrier, moved_input, renamed_argument, renamed_section_key
 from netlint.rules.facts import file_specs
 from netlint.loader.legacy import REMOVED_KWARGS
 
@@ -91,28 +91,19 @@ def _input_finding(ctx: Context, spec: InputSpec) -> Finding | None:
                           fix=f"write `{_wanted_input(spec)}` at the top instead",
                           severity="info", autofix=moved_input(ctx, spec, _wanted_input(spec)))
     if spec.origin == "batch_input_shape":
-        carrier = _carrier(ctx, spec)
-        if carrier is not None:  # Keras 3's layers refuse it; only InputLayer still reads it
-            return ctx.report(f"{carrier.class_name} '{carrier.name}': Keras 3 refuses "
+        layer = carrier(ctx, spec)
+        if layer is not None:  # Keras 3's layers refuse it; only InputLayer still reads it
+            return ctx.report(f"{layer.class_name} '{layer.name}': Keras 3 refuses "
                               f"batch_input_shape on a layer (\"Unrecognized keyword "
-                              f"arguments passed to {carrier.class_name}\")",
+                              f"arguments passed to {layer.class_name}\")",
                               spec.shape_position,
                               fix=f"write `{_wanted_input(spec)}` at the top instead",
-                              layer=carrier.name,
+                              layer=layer.name,
                               autofix=moved_input(ctx, spec, _wanted_input(spec)))
         return ctx.report("batch_input_shape is Keras 2's name; Keras 3's InputLayer calls it "
                           "batch_shape", spec.shape_position,
                           fix=f"write `{_wanted_input(spec)}` at the top instead",
                           severity="info")
-    return None
-
-
-def _carrier(ctx: Context, spec: InputSpec) -> LayerSpec | None:
-    """The (non-input) first layer whose batch_input_shape made `spec`, if one did."""
-    for layer in ctx.model.layers:
-        if layer.class_name not in ("Input", "InputLayer") and spec.shape_position \
-                and layer.kwarg_positions.get("batch_input_shape") == spec.shape_position:
-            return layer
     return None
 
 

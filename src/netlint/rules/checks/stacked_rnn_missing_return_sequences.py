@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from netlint.fixes.layer_edits import defining, set_argument
 from netlint.model.findings import Autofix, Finding
 from netlint.layers.inference import LayerResult
+from netlint.layers.shared_calls import calls_of
 from netlint.layers.registry import get as layer_def
 from netlint.rules.facts import format_shape, real_source, spatial_rank, title
 
@@ -68,7 +69,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                    f"{format_shape(node.input_shapes[0])}")
         fix = (f"set return_sequences: true on the layer inside '{name}'" if wrapped
                else f"set return_sequences: true on '{name}'")
-        if source.spec.shares is not None or _calls_of(ctx, source.name):
+        if len(_layer_nodes(ctx, source)) > 1:  # a shared RNN: the layer and its calls
             fix = _shared_fix(ctx, source, wrapped)
         yield ctx.report(message, node.spec.position, fix=fix, layer=node.name,
                          autofix=_autofix(ctx, source, wrapped))
@@ -78,7 +79,7 @@ def _autofix(ctx: Context, source: LayerResult, wrapped: bool) -> Autofix | None
     """`return_sequences: true` written on the RNN (unsafe: it changes what the layer
     outputs). None for a shared RNN: its other calls would return sequences too, and
     what they feed may need the last step (the fix in words says so)."""
-    if ctx.document is None or source.spec.shares is not None or _calls_of(ctx, source.name):
+    if ctx.document is None or len(_layer_nodes(ctx, source)) > 1:
         return None
     spec = defining(ctx.model, source.spec)
     edit = set_argument(ctx.document, spec, "return_sequences", "true",
@@ -86,16 +87,16 @@ def _autofix(ctx: Context, source: LayerResult, wrapped: bool) -> Autofix | None
     return None if edit is None else Autofix((edit,), safe=False)
 
 
-def _calls_of(ctx: Context, layer: str) -> list[LayerResult]:
-    """The nodes of every `call:` of `layer` (a layer called once has none)."""
-    return [n for n in ctx.inferred.layers if n.spec.shares == layer]
+def _layer_nodes(ctx: Context, source: LayerResult) -> list[LayerResult]:
+    """The node of `source`'s layer and those of its `call:`s (one node: not shared)."""
+    return calls_of(ctx.inferred.nodes)[source.spec.shares or source.name]
 
 
 def _shared_fix(ctx: Context, source: LayerResult, wrapped: bool) -> str:
     """The fix when the RNN is shared: its arguments are on the layer's own item, and
     return_sequences there changes every call, including ones that are right as they are."""
     layer = source.spec.shares or source.name
-    others = [n.name for n in [ctx.inferred[layer], *_calls_of(ctx, layer)] if n is not source]
+    others = [n.name for n in _layer_nodes(ctx, source) if n is not source]
     where = f"the layer inside '{layer}'" if wrapped else f"'{layer}'"
     several = len(others) > 1
     return (f"set return_sequences: true on {where}; it is shared, so its other "
