@@ -1,9 +1,11 @@
-"""The unrolled Bidirectional view stays legible: no edge runs through its state labels.
+"""The unrolled view stays legible: no edge runs through a label, and the Bidirectional
+example fits the text width of a two-column paper.
 
 Read from dot's own layout (`-Tjson`): every piece of text an edge label draws is a
 box (its width, its font size around the baseline), and no point of any drawn edge
 may fall inside one. Without a margin around the labels, the two lanes between
-neighbouring cells ran along the letters (the primes of h′ sat on the dashed line).
+neighbouring cells ran along the letters (the primes of h′ sat on the dashed line),
+and the c_t label of an LSTM sat on its own dashed edge.
 """
 
 from __future__ import annotations
@@ -14,14 +16,21 @@ import sys
 
 import pytest
 
-from diagram_helpers import DOT, MODELS, dot_for, needs_dot
-from netlint.drawing.regenerate import EXAMPLES
+from diagram_helpers import DOT, MODELS, dot_for, inferred, needs_dot
+from netlint.drawing.regenerate import EXAMPLES, has_recurrent_layer
 
-CASES = [(EXAMPLES / "imdb-bidirectional-lstm.yaml", "BT"),
-         (EXAMPLES / "imdb-bidirectional-lstm.yaml", "LR"),
-         (MODELS / "bidirectional.yaml", "BT"),
-         (MODELS / "bidirectional_backward_gru.yaml", "BT"),
-         (MODELS / "bidirectional_backward_gru.yaml", "LR")]
+# every drawing with an unrolled recurrence: the examples and the test models
+UNROLLED = [path for path in sorted(EXAMPLES.glob("*.yaml")) + sorted(MODELS.glob("*.yaml"))
+            if has_recurrent_layer(inferred(path).model.model)]
+BIDIRECTIONAL = [EXAMPLES / "imdb-bidirectional-lstm.yaml", MODELS / "bidirectional.yaml",
+                 MODELS / "bidirectional_backward_gru.yaml"]
+# A two-column paper's text width (ACM, IEEE: 7 to 7.16 in) for a figure across both
+# columns; scaled down to it, 12 pt text must stay at 6 pt and the 10 pt notes at 5 pt.
+PAPER_WIDTH = 7.0  # inches
+SMALLEST_PRINTED = 5.0  # points, the notes (10 pt in the drawing)
+
+# the drawing operations of an edge's label, external label, head and tail labels
+LABEL_OPS = ("_ldraw_", "_xldraw_", "_hldraw_", "_tldraw_")
 
 
 def _layout(dot_source: str) -> dict:
@@ -65,7 +74,7 @@ def crossings(dot_source: str, within: str = "") -> list[tuple]:
     names = {node["_gvid"]: node["name"] for node in layout.get("objects", [])}
     edges = layout.get("edges", [])
     labels = [(op_box, edge) for edge in edges if within in names.get(edge["tail"], "")
-              for op_box in _text_boxes(edge.get("_ldraw_", []) + edge.get("_xldraw_", []))]
+              for op_box in _text_boxes(sum((edge.get(key, []) for key in LABEL_OPS), []))]
     found = []
     for index, edge in enumerate(edges):
         points = [pt for op in edge.get("_draw_", []) if op["op"] in ("b", "B")
@@ -77,11 +86,25 @@ def crossings(dot_source: str, within: str = "") -> list[tuple]:
 
 
 @needs_dot
-@pytest.mark.parametrize("path,rankdir", CASES, ids=lambda v: getattr(v, "stem", v))
-def test_no_edge_runs_through_a_state_label(path, rankdir):
+@pytest.mark.parametrize("rankdir", ["BT", "LR"])
+@pytest.mark.parametrize("path", UNROLLED, ids=lambda p: p.stem)
+def test_no_edge_runs_through_a_label(path, rankdir):
     source = dot_for(path, view="unrolled", rankdir=rankdir)
     assert "<SUB>" in source  # the labels are there to be crossed
-    assert crossings(source, "bidirectional") == []
+    assert crossings(source) == []
+
+
+@needs_dot
+@pytest.mark.parametrize("path", BIDIRECTIONAL, ids=lambda p: p.stem)
+def test_bidirectional_view_fits_a_two_column_paper(path):
+    """Drawn at its natural size (points), bottom to top with the default options; the
+    whole image, the margin Graphviz pads it with included."""
+    layout = _layout(dot_for(path, view="unrolled"))
+    _, _, width, _ = (float(v) for v in layout["bb"].split(","))
+    width += 2 * float(layout.get("pad", 0.0555)) * 72
+    printed = 10.0 * PAPER_WIDTH * 72 / width
+    assert printed >= SMALLEST_PRINTED, \
+        f"{width:.0f} pt wide: its notes print at {printed:.1f} pt at {PAPER_WIDTH} in"
 
 
 def test_the_check_sees_a_crossing(monkeypatch):

@@ -94,8 +94,8 @@ def test_unrolled_view_unrolls_each_call():
     for row in ("n3_encoder", "n5_right_encoded", "n2_embedding", "n4_right_embedded"):
         assert {f"{row}_label", f"{row}_t1", f"{row}_tT"} <= nodes, row
     assert {"n3_encoder_h0", "n5_right_encoded_h0"} <= nodes  # two recurrences, two h_0
-    assert "33,024 params, weights shared across t" in source
-    assert "params: shared, weights shared across t" in source
+    assert "33,024 params<BR" in source
+    assert source.count("params: shared<BR") == 2  # the second calls of both layers
     assert source.count("33,024") == 1 and source.count("1,280,000") == 1
     for number in (1, 2):
         assert f"shared layer <B>encoder</B> · call {number} of 2" in source
@@ -140,8 +140,10 @@ def test_a_shared_layer_applied_per_step_keeps_its_weights_in_every_call(tmp_pat
     source = diagram(model, view="unrolled")
     # Dense(4) on 4 features: 20 params, on the first call's row only; every call's row
     # says its cells share weights (a call's own count is 0, its layer's is not)
-    assert source.count("20 params, same weights at every t") == 1
-    assert source.count("params: shared, same weights at every t") == 2
+    assert source.count("20 params<BR") == 1
+    assert source.count("params: shared<BR") == 2
+    for row in ("n2_shared", "n3_shared_call_2", "n4_shared_call_3"):
+        assert re.search(f"{row}_label .*same weights at every t", source), row
 
 
 HOSTILE_CALL = 'r"ight <b>code</b>&amp;\nnew\\'

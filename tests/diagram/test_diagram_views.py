@@ -53,10 +53,12 @@ def test_a_conv_net_has_nothing_to_unroll():
 
 def test_lstm_cells_carry_h_and_c_between_steps():
     source = dot_for(MODELS / "stacked_lstm.yaml", view="unrolled")
-    h_edges = re.findall(r"n1_lstm_t(\w) -> n1_lstm_t(\w) \[label=<h<SUB>(\S+)</SUB>>\]", source)
+    h_edges = re.findall(r"n1_lstm_t(\w) -> n1_lstm_t(\w) \[label=<" + _lane(r"h<SUB>(\S+)</SUB>")
+                         + r">\]", source)
     assert h_edges == [("1", "2", "1"), ("2", "3", "2"), ("3", "e", "3"), ("e", "T", "T-1")]
-    assert source.count("label=<c<SUB>") == 8  # the cell state too, in both LSTMs
-    assert "h<SUB>0</SUB> = c<SUB>0</SUB> = 0" in source
+    # the cell state too, in both LSTMs
+    assert len(re.findall(_lane(r"c<SUB>\S+</SUB>"), source)) == 8
+    assert "h<SUB>0</SUB> = 0<BR/>c<SUB>0</SUB> = 0" in source
     # return_sequences false: only lstm_1's last step leads on, to the Dense box
     assert "n2_lstm_1_tT -> n3_dense" in source
     assert not re.search(r"n2_lstm_1_t[123e] -> n3_dense", source)
@@ -76,19 +78,20 @@ def test_time_distributed_row_has_one_copy_per_step():
     assert "wraps" not in source  # the graph view's box, not the grid's
 
 
-def _lane(markup: str) -> str:
-    """A Bidirectional's state label: in a borderless table, for a margin off the lanes."""
-    return ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3"><TR><TD>'
-            f"{markup}</TD></TR></TABLE>")
+def _lane(pattern: str) -> str:
+    """A regular expression for a state label: in a borderless table, for a margin off the
+    edges, as wide as every gap between cells holds (`pattern` is a regular expression)."""
+    return ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3"><TR>'
+            f'<TD WIDTH="\\d+">{pattern}</TD></TR></TABLE>')
 
 
 def test_bidirectional_draws_both_directions_and_the_merge():
     source = dot_for(MODELS / "bidirectional.yaml", view="unrolled")
-    assert "LSTM →<BR/>← LSTM" in source and "forward state → (solid)" in source
-    assert "h′<SUB>0</SUB> = c′<SUB>0</SUB> = 0" in source
+    assert "LSTM →<BR/>← LSTM" in source and "→ forward state (solid)" in source
+    assert "h′<SUB>0</SUB> = 0<BR/>c′<SUB>0</SUB> = 0" in source
     backward = _lane("h′<SUB>2</SUB>, c′<SUB>2</SUB>")
-    assert f"n1_bidirectional_t1 -> n1_bidirectional_t2 [label=<{backward}> dir=back " \
-           "style=dashed]" in source
+    assert re.search(f"n1_bidirectional_t1 -> n1_bidirectional_t2 \\[label=<{backward}> "
+                     "dir=back style=dashed\\]", source)
     assert source.count("label=<concat>") == 4
     # the GRU pair keeps only the last steps: forward's at T, backward's at 1, summed
     assert "n2_bidirectional_1_tT -> n2_bidirectional_1_mtT" in source
@@ -101,25 +104,26 @@ def test_a_written_backward_layer_is_drawn_as_itself():
     source = dot_for(MODELS / "bidirectional_backward_gru.yaml", view="unrolled")
     assert "LSTM →<BR/>← GRU" in source and "backward_layer: GRU(8)" in source
     assert "h′<SUB>0</SUB> = 0" in source and "c′" not in source
-    assert f"n1_bidirectional_t1 -> n1_bidirectional_t2 [label=<{_lane('h′<SUB>2</SUB>')}> " \
-           "dir=back style=dashed]" in source
-    assert f"n1_bidirectional_t1 -> n1_bidirectional_t2 [label=<" \
-           f"{_lane('h<SUB>1</SUB>, c<SUB>1</SUB>')}>]" in source  # the LSTM's two states
+    assert re.search(f"n1_bidirectional_t1 -> n1_bidirectional_t2 \\[label=<"
+                     f"{_lane('h′<SUB>2</SUB>')}> dir=back style=dashed\\]", source)
+    # the LSTM's two states
+    assert re.search(f"n1_bidirectional_t1 -> n1_bidirectional_t2 \\[label=<"
+                     f"{_lane('h<SUB>1</SUB>, c<SUB>1</SUB>')}>\\]", source)
 
 
 def test_stateful_and_go_backwards_are_said_and_drawn():
     source = dot_for(MODELS / "stateful_open_length.yaml", view="unrolled")
-    assert "carried in from the previous batch" in source
+    assert "carried in from<BR/>the previous batch" in source
     assert "go_backwards: reads the last step first" in source
     # read backwards: h_0 is on the right and step 1's output is the one that goes on
-    assert "n2_simple_rnn_tT -> n2_simple_rnn_h0 [dir=back]" in source
+    assert re.search(r"n2_simple_rnn_tT -> n2_simple_rnn_h0 \[.*dir=back\]", source)
     assert "n2_simple_rnn_t1 -> n3_dense" in source
 
 
 def test_plain_labels_have_no_markup_subscripts():
     source = dot_for(MODELS / "stacked_lstm.yaml", view="unrolled", plain_labels=True)
     assert "<SUB>" not in source
-    assert "h_{T-1}" in source and "x_T" in source and "h_0 = c_0 = 0" in source
+    assert "h_{T-1}" in source and "x_T" in source and "h_0 = 0<BR/>c_0 = 0" in source
 
 
 def test_graph_view_numbers_come_from_the_inference():

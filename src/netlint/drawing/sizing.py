@@ -12,8 +12,8 @@ from netlint.drawing.sequences import BIDIRECTIONAL, RECURRENT, SOURCE, Group
 from netlint.layers.inference import InferredModel
 
 MIN_CELL_WIDTH = 0.9  # inches
-_PADDING = 0.3  # inches, the box margin around the text
-_NARROW = set("il1.,:;'|!() []′")
+_PADDING = 0.23  # inches, the box margin around the text
+_NARROW = set("il.,:;'|!() []′")
 _WIDE = set("MWmw@%")
 
 
@@ -58,13 +58,14 @@ def group_cell_width(inferred: InferredModel, group: Group, points: int) -> str:
 
 
 def column_gap(inferred: InferredModel, groups: list, points: int,
-               minimum: float = 0.3) -> str:
-    """The space between neighbouring cells (DOT's nodesep) that fits every state label.
+               minimum: float = 0.3) -> float:
+    """The space (inches) between neighbouring cells that fits every state label.
 
     A labelled flat edge widens its own gap only, which would bend the columns; the
-    same gap everywhere keeps them straight.
+    same gap everywhere keeps them straight. The estimate errs wide already, so the
+    margin beyond it is small: every inch here is paid once per column.
     """
     small = (points - 2) / 12 * 10
     widest = max((text_width(text, small) for group in groups for row in group.rows
                   for text in _state_labels(inferred, row.kind, row.name)), default=0.0)
-    return f"{max(minimum, widest + 0.15):.2f}"
+    return max(minimum, widest + 0.05)

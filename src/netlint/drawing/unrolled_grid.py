@@ -7,6 +7,8 @@ the recurrent ones) so that both build on it and neither imports the other back.
 
 from __future__ import annotations
 
+import math
+
 import graphviz
 
 from netlint.drawing import labels, timeline
@@ -27,11 +29,16 @@ if TYPE_CHECKING:
 
 
 INVISIBLE = {"style": "invis"}
+NODESEP = 0.08  # inches between neighbours in a row (dot's nodesep), beside the labels
+TIGHT = "0.04"  # inches around the text of a row's label and initial state (dot: 0.11)
+START_GAP = 10  # points of arrow between an initial state (h_0 = 0) and its cell
 
 
-def padded(lines: list) -> str:
-    """Markup lines as a borderless table, one row each, with a margin all round."""
-    rows = "".join(f"<TR><TD>{line}</TD></TR>" for line in lines)
+def padded(lines: list, width: int = 0) -> str:
+    """Markup lines as a borderless table, one row each, with a margin all round;
+    `width`: the least width in points (Graphviz widens a cell to fit its text)."""
+    size = f' WIDTH="{width}"' if width else ""
+    rows = "".join(f"<TR><TD{size}>{line}</TD></TR>" for line in lines)
     return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">{rows}</TABLE>'
 
 
@@ -68,9 +75,22 @@ class UnrolledGrid:
         self.tops: dict[int, dict] = {}  # group -> column key -> top node id so far
         self.linked: set = set()  # (tail, head) pairs already joined
         self.flip = options.direction in ("LR", "RL")
+        # the compass point of a cell that faces the next layer (ports are as drawn)
+        self.far_side = {"BT": "n", "TB": "s", "LR": "e", "RL": "w"}[options.direction]
         self.graph = new_digraph(self.style, options.direction,
                                  title_markup(self.style, inferred, self._subtitle()))
-        self.graph.attr(nodesep=column_gap(inferred, self.plan.groups, self.style.font_size))
+        gap = column_gap(inferred, self.plan.groups, self.style.font_size)
+        if self.flip:
+            # top to bottom the state labels are external labels, which take no room:
+            # the rows' cells are a label's width apart
+            self.graph.attr(nodesep=f"{gap:.2f}")
+            self.gap_label = 0
+        else:
+            # every gap between neighbouring cells holds a label of one width (an empty
+            # one on the invisible edges that keep time's order): dot spaces each row's
+            # cells alike, so the columns stay straight while nodesep stays small
+            self.graph.attr(nodesep=f"{NODESEP:.2f}")
+            self.gap_label = math.ceil(gap * 72)
 
     def _subtitle(self) -> str:
         if not self.plan.groups:
@@ -111,32 +131,30 @@ class UnrolledGrid:
         if mark is not None:
             lines = lines + [mark_markup(self.style, mark, '<BR ALIGN="LEFT"/>')]
         markup = "".join(line + '<BR ALIGN="LEFT"/>' for line in lines)
-        graph.node(node_id, label=self.style.label(markup), shape="plaintext")
+        graph.node(node_id, label=self.style.label(markup), shape="plaintext", margin=TIGHT)
         return node_id
 
     def layer_lines(self, name: str, *notes: str) -> list:
-        """`name Class(args)`, then `N params, note`, then one small line per further note.
+        """`name`, `Class(args)` and `N params` on lines of their own, then one small line
+        per note (markup; empty ones left out).
 
-        The first note is plain text (escaped here); the further notes are markup.
+        Short lines keep the label column narrow: it sits left of every row, and the
+        unrolled view must fit the text width of a two-column paper.
         """
         node = self.inferred[name]
         style = self.style
         call = "Input" if node.is_input else labels.layer_call_text(node)
-        lines = [f"{style.bold(style.text(name))} {style.text(call)}"]
+        lines = [style.bold(style.text(name)), style.text(call)]
         shared = self.shared.get(name)
-        # a call's weights are its layer's: the count is shown once, on the layer's row
-        params = "params: shared" if shared and shared.is_call else \
-            labels.params_text(node.params)
-        facts = [] if node.is_input else [params]
-        if notes and notes[0]:
-            facts.append(notes[0])
-        if facts:
-            lines.append(style.text(", ".join(facts)))
+        if not node.is_input:
+            # a call's weights are its layer's: the count is shown once, on the layer's row
+            lines.append("params: shared" if shared and shared.is_call else
+                         style.text(labels.params_text(node.params)))
         if shared is not None:
             lines.append(style.small(shared_markup(style, shared)))
         if name in self.costs:
             lines.append(style.small("cost: " + style.text(labels.cost_text(self.costs[name]))))
-        lines += [style.small(note) for note in notes[1:] if note]
+        lines += [style.small(note) for note in notes if note]
         return lines
 
     def place(self, group: int, column: timeline.Column) -> dict:
@@ -196,30 +214,40 @@ class UnrolledGrid:
                     for head in heads[column.key]:
                         self.edge(tail, head, **(INVISIBLE if column.ellipsis else {}))
 
-    def order(self, graph: graphviz.Digraph, nodes: list) -> None:
-        """Invisible flat edges: dot keeps flat edges left to right, so time does too."""
-        for left, right in zip(nodes, nodes[1:]):
-            self.flat_edge(graph, left, right, **INVISIBLE)
+    def order(self, graph: graphviz.Digraph, nodes: list, cells: int = 0) -> None:
+        """Invisible flat edges: dot keeps flat edges left to right, so time does too.
 
-    def flat_edges(self, graph: graphviz.Digraph, left: str, right: str, edges: list,
-                   pad: bool = False) -> None:
+        The last `cells` gaps are between cells: they hold an empty label as wide as a
+        state label, as the gaps of a recurrent row do."""
+        gaps = len(nodes) - 1
+        for index, (left, right) in enumerate(zip(nodes, nodes[1:])):
+            attrs = dict(INVISIBLE)
+            if self.gap_label and index >= gaps - cells:
+                attrs["label"] = self.style.label(padded([" "], self.gap_label))
+            self.flat_edge(graph, left, right, **attrs)
+
+    def flat_edges(self, graph: graphviz.Digraph, left: str, right: str, edges: list) -> None:
         """Parallel edges between neighbours (h and c; forward and backward).
 
         Laid out top to bottom (LR/RL), dot puts the labels of parallel edges on top of
         each other, so there the first edge carries all the labels, one per row of a
-        padded table, as an external label (`xlabel`). `pad` gives every label a margin
-        (a borderless table): dot routes edges around a label's box, and without one
-        a neighbouring edge runs along the letters (a Bidirectional's two lanes).
+        padded table, as an external label (`xlabel`). Left to right every label gets a
+        margin and the width every gap between cells holds: dot routes edges around a
+        label's box, and without a margin a neighbouring edge runs along the letters.
         """
         edges = [dict(attrs) for attrs in edges]
         if self.flip and len(edges) > 1:
             texts = [attrs.pop("label")[1:-1] for attrs in edges if "label" in attrs]
             if texts:
                 edges[0]["label"] = self.style.label(padded(texts))
-        elif pad:
+        else:
             for attrs in edges:
                 if "label" in attrs:
-                    attrs["label"] = self.style.label(padded([attrs["label"][1:-1]]))
+                    attrs["label"] = self.style.label(padded([attrs["label"][1:-1]],
+                                                             self.gap_label))
+            if not any("label" in attrs for attrs in edges):
+                # from (or to) an initial state: room for the arrow, not for a label
+                edges[0]["label"] = self.style.label(padded([" "], START_GAP))
         for attrs in edges:
             self.flat_edge(graph, left, right, **attrs)
 
@@ -269,5 +297,9 @@ class UnrolledGrid:
                 ends["ltail"] = self.frame(tail)
             if head in self.plan.rows:
                 ends["head"], ends["lhead"] = f"{self.ids[head]}_label", self.frame(head)
-            self.graph.edge(ends.pop("tail"), ends.pop("head"), **ends,
-                            **link_attrs(self.style))
+            attrs = link_attrs(self.style)
+            if self.flip:
+                # top to bottom, both calls' rows share ranks: dot draws the edge as an
+                # arc through its own label; the rows' labels say "call 2 of 2" anyway
+                del attrs["label"]
+            self.graph.edge(ends.pop("tail"), ends.pop("head"), **ends, **attrs)

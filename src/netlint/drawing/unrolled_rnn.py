@@ -13,13 +13,13 @@ import graphviz
 from netlint.drawing import labels
 from netlint.drawing.sequences import Row
 from netlint.drawing.timeline import Column, after, before
-from netlint.drawing.unrolled_grid import INVISIBLE, Output, UnrolledGrid
+from netlint.drawing.unrolled_grid import INVISIBLE, TIGHT, Output, UnrolledGrid
 
 
 def _notes(kwargs: dict, last_only: bool, states: tuple) -> list[str]:
     notes = ["only the last step goes on" if last_only else "every step's output goes up"]
     if kwargs.get("stateful"):
-        notes.append("stateful: the state carries in from the previous batch")
+        notes.append("stateful: state kept between batches")
     if kwargs.get("go_backwards"):
         notes.append("go_backwards: reads the last step first")
     if kwargs.get("return_state"):
@@ -31,12 +31,14 @@ def _initial_state(u: UnrolledGrid, graph: graphviz.Digraph, node_id: str, state
                    stateful: bool, prime: str = "") -> None:
     style = u.style
     names = [style.sub(s + prime, "0") for s in states]
+    # short lines: the box sits in the row, beside the cells, and stays narrow
     if stateful:
-        text = ", ".join(names) + "<BR/>" + style.small("carried in from the previous batch")
+        text = ", ".join(names) + "<BR/>" + style.small("carried in from<BR/>the previous batch")
         graph.node(node_id, label=style.label(text), shape="box", style="dashed,rounded",
                    color=style.theme.ink)
     else:
-        graph.node(node_id, label=style.label(" = ".join(names) + " = 0"), shape="plaintext")
+        graph.node(node_id, label=style.label("<BR/>".join(n + " = 0" for n in names)),
+                   shape="plaintext", fontsize=str(style.small_size), margin=TIGHT)
 
 
 def _cells(u: UnrolledGrid, graph: graphviz.Digraph, row: Row, markup: str) -> dict:
@@ -70,7 +72,9 @@ def _link_states(u: UnrolledGrid, graph: graphviz.Digraph, chain: list, states: 
     for (left_col, left), (right_col, right) in zip(chain, chain[1:]):
         produced = _produced(left_col, right_col, backward)
         edges = []
-        for index, state in enumerate(states):
+        # from h_0 one arrow: its box names every initial state, and two unlabelled
+        # parallel edges would be drawn on top of each other
+        for index, state in enumerate(states if produced else states[:1]):
             attrs = {"dir": "back"} if backward else {}
             if index:
                 attrs["style"] = "dashed"
@@ -133,7 +137,7 @@ def draw_bidirectional(u: UnrolledGrid, row: Row) -> None:
     back_states = labels.state_names(labels.recurrent_class(back))
     style = u.style
     notes = [style.text(n) for n in _notes(inner_kwargs, row.last_only, states)]
-    notes.insert(0, "forward state → (solid), backward state ← (dashed)")
+    notes[:0] = ["→ forward state (solid)", "← backward state (dashed)"]
     if node.spec.backward is not None:
         notes.insert(1, style.text("backward_layer: " + labels.call_text(
             back.class_name, labels.merged_kwargs(back), back.wrapped)))
@@ -166,7 +170,12 @@ def draw_bidirectional(u: UnrolledGrid, row: Row) -> None:
     for key, head in merge.items():
         tails = ends if row.last_only else (cells[key],)
         for tail in dict.fromkeys(tails):
-            u.edge(tail, head, **(INVISIBLE if key == "e" else {}))
+            attrs = INVISIBLE if key == "e" else {}
+            if tail != cells[key]:
+                # the backward state's last step (t = 1) to the merge at T: leaving the
+                # cell's far side it clears the state labels beside the cell
+                attrs = {"tailport": u.far_side}
+            u.edge(tail, head, **attrs)
     u.stack(row.group, merge)
     u.outputs[row.name] = _output(u, row, {k: (v,) for k, v in merge.items()},
                                   (merge[columns[-1].key],), columns[-1], "m")
@@ -186,7 +195,7 @@ def _link_lanes(u: UnrolledGrid, graph: graphviz.Digraph, chain: list, states: t
         if left_col is not None:
             edges.append(_lane_attrs(u, back_states, "′", _produced(left_col, right_col, True),
                                      {"dir": "back", "style": "dashed"}))
-        u.flat_edges(graph, left, right, edges, pad=True)
+        u.flat_edges(graph, left, right, edges)
 
 
 def _lane_attrs(u: UnrolledGrid, states: tuple, prime: str, produced: str | None,
@@ -212,5 +221,5 @@ def _merge_cells(u: UnrolledGrid, frame: graphviz.Digraph, row: Row, mode: objec
                        style="filled", fillcolor=style.theme.copy_fill, **place)
 
         cells = u.cells(line, row, cell, [columns[-1]] if row.last_only else columns, "m")
-        u.order(line, [label] + list(cells.values()))
+        u.order(line, [label] + list(cells.values()), cells=len(cells) - 1)
     return cells

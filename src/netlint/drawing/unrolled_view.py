@@ -57,7 +57,7 @@ class Unroller(UnrolledGrid):
                 line.attr(rank="same")
                 header = self.row_header(line, row.name, lines)
                 cells = self.cells(line, row, cell)
-                self.order(line, [header] + list(cells.values()))
+                self.order(line, [header] + list(cells.values()), cells=len(cells) - 1)
         return cells
 
     def draw_source(self, row: Row) -> None:
@@ -67,9 +67,9 @@ class Unroller(UnrolledGrid):
         repeated = node.class_name == "RepeatVector"
         step = style.text(labels.step_shape(node.output_shape))
         what = "the same vector v at every step" if repeated else \
-            f"{style.sub('x', 't')} of shape {step} at each step"
-        lines = self.layer_lines(row.name, "", style.text(
-            self.length_text(self.plan.groups[row.group])) + ": " + what)
+            f"{style.sub('x', 't')}: {step} at each step"
+        lines = self.layer_lines(row.name, style.text(
+            self.length_text(self.plan.groups[row.group])), what)
 
         def cell(line: graphviz.Digraph, node_id: str, column: timeline.Column,
                  place: dict) -> None:
