@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 INVISIBLE = {"style": "invis"}
 NODESEP = 0.08  # inches between neighbours in a row (dot's nodesep), beside the labels
 TIGHT = "0.04"  # inches around the text of a row's label and initial state (dot: 0.11)
+ELLIPSIS_WIDTH = "0.3"  # inches, the column of elided steps
 START_GAP = 10  # points of arrow between an initial state (h_0 = 0) and its cell
 
 
@@ -162,7 +163,9 @@ class UnrolledGrid:
         return {"group": self.column_group(group, column), "width": self.widths[group]}
 
     def ellipsis_node(self, graph: graphviz.Digraph, node_id: str, place: dict) -> None:
-        graph.node(node_id, label="…", shape="plaintext", **place)
+        """The elided steps: as narrow in every row as "…" needs (the column stays straight,
+        and the drawing a cell's width narrower)."""
+        graph.node(node_id, label="…", shape="plaintext", **{**place, "width": ELLIPSIS_WIDTH})
 
     def cells(self, graph: graphviz.Digraph, row: Row, draw: Callable,
               columns: list | None = None, lane: str = "") -> dict:
