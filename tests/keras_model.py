@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from keras_oracle import SEPARATE_ARGUMENTS
+from keras_oracle import SEPARATE_ARGUMENTS, keras_counts
 from netlint.api import infer
 from netlint.model.graph import LayerSpec, ModelSpec
 from netlint.loader import load_text
@@ -77,10 +77,10 @@ class KerasGraph:
 
     def trainable(self) -> int:
         """Trainable weights over every layer made, each layer (so a shared one) once."""
-        return sum(_size(layer.trainable_weights) for layer in self.objects.values())
+        return sum(keras_counts(layer)[0] for layer in self.objects.values())
 
     def frozen(self) -> int:
-        return sum(_size(layer.non_trainable_weights) for layer in self.objects.values())
+        return sum(keras_counts(layer)[1] for layer in self.objects.values())
 
 
 def _size(weights) -> int:
@@ -121,8 +121,7 @@ def build_keras_graph(model: ModelSpec) -> KerasGraph:
         if spec.shares is not None:
             calls[spec.name] = shapes
         else:
-            answers[layer.name] = (shapes, _size(layer.trainable_weights),
-                                   _size(layer.non_trainable_weights))
+            answers[layer.name] = (shapes, *keras_counts(layer))
     inputs = [tensors[i.name][0] for i in model.inputs]
     outputs = [t for name in model.outputs for t in tensors[name]]
     keras_model = keras.Model(inputs[0] if len(inputs) == 1 else inputs,

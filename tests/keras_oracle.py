@@ -6,6 +6,7 @@ answers; nothing here computes a shape itself.
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ import keras
 import numpy as np
 
 from netlint.layers.base import LayerCall, ShapeError
+from netlint.layers.freezing import as_keras_freezes
 from netlint.layers.registry import get
 
 
@@ -27,6 +29,16 @@ class LayerAnswer:
 
 def _count(weights) -> int:
     return sum(int(w.numpy().size) if hasattr(w, "numpy") else int(w.size) for w in weights)
+
+
+def keras_counts(layer) -> tuple[int, int]:
+    """(trainable, non-trainable) parameters of a built layer as model.summary() counts
+    them and fit trains them: by each variable's own flag. A layer's trainable_weights
+    also follows the layer's `trainable`, which `RNN(LSTMCell(8), trainable=False)` sets
+    without freezing the variables its cell makes (netlint.layers.freezing)."""
+    weights = layer.weights
+    return (sum(int(math.prod(w.shape)) for w in weights if w.trainable),
+            sum(int(math.prod(w.shape)) for w in weights if not w.trainable))
 
 
 def make_keras_layer(class_name: str, kwargs: dict, wrapped: tuple | None = None):
@@ -50,8 +62,7 @@ def keras_layer(class_name: str, kwargs: dict, input_shapes: list, *,
         warnings.simplefilter("ignore")
         out = _call(layer, class_name, inputs)
     outs = out if isinstance(out, (list, tuple)) else [out]
-    return LayerAnswer(tuple(tuple(o.shape) for o in outs), _count(layer.trainable_weights),
-                       _count(layer.non_trainable_weights))
+    return LayerAnswer(tuple(tuple(o.shape) for o in outs), *keras_counts(layer))
 
 
 def netlint_layer(class_name: str, kwargs: dict, input_shapes: list, *,
@@ -66,9 +77,9 @@ def netlint_layer(class_name: str, kwargs: dict, input_shapes: list, *,
         merged["layer"] = wrapped[1]
     shapes = tuple((batch_size,) + tuple(s) for s in input_shapes)
     result = definition.infer(LayerCall(class_name, merged, shapes, wrapped=inner))
-    trainable = merged.get("trainable", True) is not False
-    params = sum(w.size for w in result.weights if w.trainable and trainable)
-    frozen = sum(w.size for w in result.weights if not (w.trainable and trainable))
+    weights = as_keras_freezes(class_name, merged, result.weights)
+    params = sum(w.size for w in weights if w.trainable)
+    frozen = sum(w.size for w in weights if not w.trainable)
     return LayerAnswer(tuple(tuple(o) for o in result.outputs), params, frozen)
 
 
@@ -131,8 +142,7 @@ def keras_build(class_name, kwargs, input_shapes, batch_size=None):
                                         for s in input_shapes])
     except Exception:
         return None
-    return LayerAnswer(_shapes(out), _size(layer.trainable_weights),
-                       _size(layer.non_trainable_weights))
+    return LayerAnswer(_shapes(out), *keras_counts(layer))
 
 
 def keras_runs(class_name, kwargs, input_shapes, declared, fill, batch_size=None):

@@ -5,12 +5,12 @@ missing shape alone."""
 
 from __future__ import annotations
 
-import math
 
 import keras
 import numpy as np
 import pytest
 
+from keras_oracle import keras_counts
 from netlint.api import check, infer
 from netlint.codegen import ExportError, ScriptOptions, export_model
 from netlint.loader import load_text
@@ -35,9 +35,7 @@ def keras_built_at_fit(text: str, batch) -> list[tuple]:
     model = keras.Sequential([getattr(keras.layers, spec.class_name)(**spec.kwargs)
                               for spec in loaded.model.layers])
     model.build(batch)
-    return [(layer.name, tuple(layer.output.shape),
-             sum(math.prod(w.shape) for w in layer.trainable_weights),
-             sum(math.prod(w.shape) for w in layer.non_trainable_weights))
+    return [(layer.name, tuple(layer.output.shape), *keras_counts(layer))
             for layer in model.layers]
 
 

@@ -11,7 +11,7 @@ import warnings
 import keras
 import numpy as np
 import pytest
-from keras_oracle import LayerAnswer, netlint_layer
+from keras_oracle import LayerAnswer, keras_counts, netlint_layer
 
 from netlint.api import infer
 from netlint.layers.base import ShapeError
@@ -56,9 +56,7 @@ def keras_pipeline(items, shapes):
     except Exception:  # noqa: BLE001 - Keras raises many kinds
         return None
     outs = out if isinstance(out, (list, tuple)) else [out]
-    return LayerAnswer(tuple(tuple(o.shape) for o in outs),
-                       sum(int(np.prod(w.shape)) for w in layer.trainable_weights),
-                       sum(int(np.prod(w.shape)) for w in layer.non_trainable_weights))
+    return LayerAnswer(tuple(tuple(o.shape) for o in outs), *keras_counts(layer))
 
 
 CASES = [

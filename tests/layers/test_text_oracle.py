@@ -14,7 +14,7 @@ import warnings
 
 import keras
 import pytest
-from keras_oracle import LayerAnswer, netlint_layer
+from keras_oracle import LayerAnswer, keras_counts, netlint_layer
 
 from netlint.api import infer
 from netlint.layers.base import ShapeError
@@ -54,9 +54,7 @@ def keras_build(class_name, kwargs, input_shapes, dtype, batch_size=None):
                 shape=s, batch_size=batch_size, dtype=dtype)))
     except Exception:  # noqa: BLE001 - Keras raises many kinds
         return None
-    return LayerAnswer((tuple(out.shape),), sum(int(w.numpy().size) for w in
-                                                layer.trainable_weights),
-                       sum(int(w.numpy().size) for w in layer.non_trainable_weights))
+    return LayerAnswer((tuple(out.shape),), *keras_counts(layer))
 
 
 def keras_runs(tf, class_name, kwargs, input_shapes, dtype, declared, fill, batch_size=None):

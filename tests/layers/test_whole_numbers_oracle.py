@@ -18,7 +18,7 @@ import jax
 import keras
 import numpy as np
 import pytest
-from keras_oracle import LayerAnswer, make_keras_layer, netlint_layer
+from keras_oracle import LayerAnswer, keras_counts, make_keras_layer, netlint_layer
 
 from netlint.api import infer
 from netlint.layers.base import REQUIRED, ShapeError
@@ -202,9 +202,7 @@ def keras_verdict(class_name, kwargs, shapes, wrapped):
     except Exception:  # noqa: BLE001 - Keras raises many kinds
         return None
     outs = out if isinstance(out, (list, tuple)) else [out]
-    return LayerAnswer(tuple(tuple(o.shape) for o in outs),
-                       sum(int(np.prod(w.shape)) for w in layer.trainable_weights),
-                       sum(int(np.prod(w.shape)) for w in layer.non_trainable_weights))
+    return LayerAnswer(tuple(tuple(o.shape) for o in outs), *keras_counts(layer))
 
 
 def test_every_class_with_a_whole_argument_has_a_working_layer():

@@ -6,7 +6,8 @@ import keras
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from keras_oracle import LayerAnswer, compare_layer, make_keras_layer, netlint_layer
+from keras_oracle import (LayerAnswer, compare_layer, keras_counts, make_keras_layer,
+                          netlint_layer)
 
 from netlint.layers.base import ShapeError
 from netlint.layers.registry import get
@@ -201,10 +202,7 @@ def _answers(spec, shape, batch):
             layer = _keras_build(spec)
             out = layer(keras.Input(shape=shape, batch_size=batch))
             outs = out if isinstance(out, (list, tuple)) else [out]
-            count = lambda ws: sum(int(w.numpy().size) for w in ws)  # noqa: E731
-            expected = LayerAnswer(tuple(tuple(o.shape) for o in outs),
-                                   count(layer.trainable_weights),
-                                   count(layer.non_trainable_weights))
+            expected = LayerAnswer(tuple(tuple(o.shape) for o in outs), *keras_counts(layer))
         except Exception as error:  # Keras refused
             expected = error
     return expected, _netlint_answer(spec, shape, batch)

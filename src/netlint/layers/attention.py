@@ -350,6 +350,7 @@ def _mha_weights(call: LayerCall, query: tuple, value: tuple, key: tuple, out: t
 
 
 @register("MultiHeadAttention", family="attention", positional=("num_heads", "key_dim"),
+          owns_weights=False,
           separate_inputs=True,
           min_inputs=2, max_inputs=3, params={
               "num_heads": REQUIRED, "key_dim": REQUIRED, "value_dim": None, "dropout": 0.0,

@@ -111,6 +111,7 @@ def _runs(shapes: tuple, head_dim: int, heads: int) -> None:
 
 
 @register(NAME, family="attention", keras_class="GroupedQueryAttention", separate_inputs=True,
+          owns_weights=False,
           positional=("head_dim", "num_query_heads", "num_key_value_heads"),
           min_inputs=2, max_inputs=3, params={
               "head_dim": REQUIRED, "num_query_heads": REQUIRED, "num_key_value_heads": REQUIRED,

@@ -152,6 +152,11 @@ class LayerDef:
     base_params: bool = True
     # the arguments that refuse a float, as Keras refuses `Dense(8.0)` (layers.whole_numbers)
     whole_numbers: tuple = ()
+    # False for the classes whose weights are made by layers inside them (RNN's cell, a
+    # wrapper's layer, MultiHeadAttention's projections): Keras 3 freezes only the
+    # variables a layer creates itself, so `trainable: false` written on these freezes
+    # nothing (layers.freezing)
+    owns_weights: bool = True
 
     @cached_property
     def all_params(self) -> dict:

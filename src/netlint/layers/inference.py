@@ -11,6 +11,7 @@ from netlint.model.graph import LayerSpec, ModelSpec
 from netlint.layers.base import DTYPE_BYTES, LayerCall, ShapeError, format_shape
 # the registered class, or what a declared custom layer / ops node is inferred with
 from netlint.layers.declared import definition as get
+from netlint.layers.freezing import as_keras_freezes
 from netlint.layers.shared_calls import shared_call
 from netlint.layers.string_inputs import STRING, string_input_error
 from netlint.plumbing.records import field, record, replace
@@ -40,13 +41,15 @@ class LayerResult:
     def output_shape(self) -> tuple | None:
         return self.output_shapes[0] if self.output_shapes else None
 
+    # as model.summary() counts them: by each variable's own flag (freezing.py), not by
+    # the layer's `trainable`, which Keras's per-layer counts follow but training does not
     @property
     def trainable_params(self) -> int:
-        return sum(w.size for w in self.weights if w.trainable and self.trainable)
+        return sum(w.size for w in self.weights if w.trainable)
 
     @property
     def non_trainable_params(self) -> int:
-        return sum(w.size for w in self.weights if not (w.trainable and self.trainable))
+        return sum(w.size for w in self.weights if not w.trainable)
 
     @property
     def params(self) -> int:
@@ -165,6 +168,8 @@ def infer_layer(spec: LayerSpec, shapes: tuple) -> LayerResult:
     trainable = kwargs.get("trainable") is not False  # read before inference sees kwargs
     bytes_per_param = _param_bytes(kwargs.get("dtype"))
     outputs, weights, error = _layer_outputs(spec, shapes, kwargs)
+    if not trainable:  # frozen as Keras freezes them: not an RNN's cell, say (freezing)
+        weights = as_keras_freezes(spec.class_name, kwargs, weights)
     # built once with its outcome: a frozen record's replace() costs as much again.
     # Every field in order, by position: by keyword the call costs ~5,000 instructions
     # more a layer (LayerResult's fields are listed above).

@@ -9,6 +9,7 @@ too (non-trainable ones, counted in the summary's total).
 from __future__ import annotations
 
 from netlint.layers.base import REQUIRED, Inferred, LayerCall, ShapeError, Weight, format_shape
+from netlint.layers.freezing import as_keras_freezes
 from netlint.layers.registry import get, infer_on, register
 from netlint.plumbing.records import replace
 
@@ -186,7 +187,7 @@ def _kernel_of(inner: LayerCall, result: Inferred) -> Weight:
                      f"Embedding...), got {inner.class_name}", kind="value")
 
 
-@register("SpectralNormalization", family="normalization", wraps_layer=True,
+@register("SpectralNormalization", family="normalization", wraps_layer=True, owns_weights=False,
           positional=("layer",), params={"layer": REQUIRED, "power_iterations": 1})
 def spectral_normalization(call: LayerCall) -> Inferred:
     """Wraps a layer and divides its kernel by its spectral norm while training."""
@@ -205,7 +206,6 @@ def spectral_normalization(call: LayerCall) -> Inferred:
                          kind=error.kind, expected_rank=error.expected_rank,
                          fix=error.fix) from None
     kernel = _kernel_of(inner, result)
-    frozen = inner.kwargs.get("trainable", True) is False
-    weights = tuple(Weight(w.name, w.shape, w.trainable and not frozen) for w in result.weights)
+    weights = as_keras_freezes(inner.class_name, inner.kwargs, result.weights)
     return Inferred(result.output_shape, weights + (
         Weight("vector_u", (1, kernel.shape[-1]), trainable=False),))

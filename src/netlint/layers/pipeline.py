@@ -17,9 +17,9 @@ no other argument but `name` (its __init__ has no **kwargs), so neither `dtype` 
 from __future__ import annotations
 
 from netlint.layers.base import REQUIRED, Inferred, LayerCall, ShapeError
+from netlint.layers.freezing import as_keras_freezes
 from netlint.layers.registry import infer_on, register
 from netlint.layers.inner_items import item_call
-from netlint.plumbing.records import replace
 
 
 def _calls(call: LayerCall) -> list:
@@ -50,9 +50,8 @@ def pipeline(call: LayerCall) -> Inferred:
     shapes, weights, results = call.input_shapes, [], []
     for index, inner in enumerate(_calls(call)):
         result = _run(inner, index, shapes)
-        frozen = inner.kwargs.get("trainable", True) is False
-        weights += [replace(w, name=f"layers.{index}.{w.name}",
-                            trainable=w.trainable and not frozen) for w in result.weights]
+        weights += as_keras_freezes(inner.class_name, inner.kwargs, result.weights,
+                                    f"layers.{index}.")
         results.append(result)
         shapes = result.outputs
     last = results[-1]

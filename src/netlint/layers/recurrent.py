@@ -235,6 +235,7 @@ _CONV_LSTM = {
 }
 
 for _rank in (1, 2, 3):
-    register(f"ConvLSTM{_rank}D", family="recurrent", recurrent=True,
+    # its ConvLSTMCell is made without the layer's `trainable` (unlike LSTM's cell)
+    register(f"ConvLSTM{_rank}D", family="recurrent", recurrent=True, owns_weights=False,
              positional=tuple(_CONV_LSTM),
              params={**_CONV_LSTM, "unroll": False, **_RNN_BASE_EXTRAS})(_conv_lstm(_rank))

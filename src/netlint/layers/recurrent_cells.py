@@ -137,7 +137,8 @@ _RNN = {"cell": REQUIRED, "return_sequences": False, "return_state": False,
         "zero_output_for_mask": False}
 
 
-@register("RNN", family="recurrent", recurrent=True, positional=tuple(_RNN), params=_RNN)
+@register("RNN", family="recurrent", recurrent=True, positional=tuple(_RNN), params=_RNN,
+          owns_weights=False)
 def rnn(call: LayerCall) -> Inferred:
     """Loops a cell (LSTMCell, GRUCell, SimpleRNNCell, or a list of them) over the time axis."""
     cell = call.wrapped

@@ -28,7 +28,8 @@ def register(name: str, *, family: str, params: dict | None = None, positional: 
              required: tuple = (), min_inputs: int = 1, max_inputs: int | None = 1,
              wraps_layer: bool = False, recurrent: bool = False, kinds: dict | None = None,
              doc: str = "", base_params: bool = True, keras_class: str | None = None,
-             separate_inputs: bool = False) -> Callable[[InferFn], InferFn]:
+             separate_inputs: bool = False,
+             owns_weights: bool = True) -> Callable[[InferFn], InferFn]:
     """Register an inference function as the entry for Keras class `name`."""
 
     def decorate(fn: InferFn) -> InferFn:
@@ -45,7 +46,7 @@ def register(name: str, *, family: str, params: dict | None = None, positional: 
             max_inputs=max_inputs, wraps_layer=wraps_layer, recurrent=recurrent,
             kinds=dict(kinds or {}), doc=doc or (fn.__doc__ or "").strip(),
             base_params=base_params, keras_class=keras_class, separate_inputs=separate_inputs,
-            whole_numbers=whole,
+            whole_numbers=whole, owns_weights=owns_weights,
         )
         return fn
 

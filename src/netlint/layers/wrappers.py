@@ -10,6 +10,7 @@ too, as in Keras.
 from __future__ import annotations
 
 from netlint.layers.base import REQUIRED, Inferred, LayerCall, ShapeError, format_shape
+from netlint.layers.freezing import as_keras_freezes
 from netlint.layers.registry import get, infer_on, register
 from netlint.plumbing.records import replace
 
@@ -33,15 +34,15 @@ def _run_inner(call: LayerCall, inner: LayerCall, shape: tuple, extra_axes: int)
 
 
 def _own_weights(inner: LayerCall, result: Inferred, prefix: str = "") -> tuple:
-    """The inner layer's weights, frozen when the inner layer says trainable: false."""
-    frozen = inner.kwargs.get("trainable", True) is False
-    return tuple(replace(w, name=prefix + w.name, trainable=w.trainable and not frozen)
-                 for w in result.weights)
+    """The inner layer's weights, frozen when the inner layer says trainable: false and
+    makes them itself (an LSTM, not an RNN of a cell: layers.freezing)."""
+    return as_keras_freezes(inner.class_name, inner.kwargs, result.weights, prefix)
 
 
 # -- TimeDistributed -------------------------------------------------------------------
 
 @register("TimeDistributed", family="wrappers", wraps_layer=True, positional=("layer",),
+          owns_weights=False,
           params={"layer": REQUIRED})
 def time_distributed(call: LayerCall) -> Inferred:
     """Applies `layer` to every timestep: (batch, t, ...) -> (batch, t, layer's output)."""
@@ -128,7 +129,7 @@ def _merge(call: LayerCall, forward: LayerCall, result: Inferred) -> Inferred:
     return Inferred(shapes, multi_output=True)
 
 
-@register("Bidirectional", family="wrappers", wraps_layer=True,
+@register("Bidirectional", family="wrappers", wraps_layer=True, owns_weights=False,
           positional=("layer", "merge_mode", "weights", "backward_layer"),
           params={"layer": REQUIRED, "merge_mode": "concat", "weights": None,
                   "backward_layer": None})
