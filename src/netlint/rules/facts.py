@@ -13,7 +13,7 @@ import re
 
 from netlint.model.graph import LayerSpec, ModelSpec, Position
 from netlint.layers.inference import InferredModel, LayerResult
-from netlint.layers.base import format_shape
+from netlint.layers.base import format_shape, is_embedding
 from netlint.layers.registry import get as layer_def
 from netlint.plumbing.records import record
 from netlint.loader.layer_items import to_snake_case
@@ -71,6 +71,17 @@ def has_data(ctx: Any) -> bool:
 def has_recurrent(ctx: Any) -> bool:
     """The model has a recurrent layer (ConvLSTM included), bare or in Bidirectional."""
     return bool(rnn_views(ctx, include_conv=True))
+
+
+def has_mask(ctx: Any) -> bool:
+    """The model makes a padding mask (a Masking layer, a mask_zero Embedding)."""
+    return any(makes_mask(node) for node in ctx.inferred.layers)
+
+
+def makes_mask(node: LayerResult) -> bool:
+    """A Masking layer, or an Embedding with mask_zero: true."""
+    return node.class_name == "Masking" or (
+        is_embedding(node.class_name) and bool(node.kwargs.get("mask_zero")))
 
 
 # -- walking the graph ------------------------------------------------------------------

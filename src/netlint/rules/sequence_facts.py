@@ -7,10 +7,11 @@ NL204 and NL205 (netlint.rules.checks).
 
 from __future__ import annotations
 
-from netlint.layers.base import is_embedding
 from netlint.layers.inference import InferredModel, LayerResult
 from netlint.layers.registry import get as layer_def
-from netlint.rules.facts import PASS_THROUGH, RNN_CLASSES, producer, spatial_rank, title
+from netlint.rules.facts import (
+    PASS_THROUGH, RNN_CLASSES, makes_mask, producer, spatial_rank, title,
+)
 
 # The words of an axis of a sequence: `channels` is what a Conv1D calls `features`.
 TIME, FEATURES = "time", "features"
@@ -90,12 +91,6 @@ def one_step_origin(inferred: InferredModel, rnn: LayerResult) -> LayerResult | 
             return None
         current = producer(inferred, current)
     return current
-
-
-def makes_mask(node: LayerResult) -> bool:
-    """A Masking layer, or an Embedding with mask_zero: true."""
-    return node.class_name == "Masking" or (
-        is_embedding(node.class_name) and bool(node.kwargs.get("mask_zero")))
 
 
 def _keeps_mask(node: LayerResult) -> bool:

@@ -10,18 +10,14 @@ from collections.abc import Iterator
 
 from netlint.model.findings import Finding
 from netlint.layers.inference import DEFERRED
-from netlint.layers.base import is_embedding
 from netlint.rules.data_facts import inputs_with_data
-from netlint.rules.facts import RnnView, format_shape, has_recurrent, rnn_views, upstream
+from netlint.rules.facts import (
+    RnnView, format_shape, has_recurrent, makes_mask, rnn_views, upstream,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from netlint.rules.engine import Context
-
-
-def _masks(node) -> bool:
-    return node.class_name == "Masking" or (
-        is_embedding(node.class_name) and bool(node.kwargs.get("mask_zero")))
 
 
 def _any_length(rnn: RnnView) -> bool:
@@ -51,7 +47,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         return
     rnn_names = {view.node.name for view in rnns}
     below_rnn = upstream(ctx.inferred, lambda node: node.name in rnn_names)
-    masked = upstream(ctx.inferred, _masks)
+    masked = upstream(ctx.inferred, makes_mask)
     behind_padded = {label: upstream(ctx.inferred, lambda node, n=name: node.name == n)
                      for name, label in padded_inputs.items()}
     for rnn in rnns:
