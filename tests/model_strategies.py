@@ -224,8 +224,9 @@ BROADCAST_WEIGHTS = ("PReLU", "EinsumDense")
 # call of them on another rank, Keras refuses it (tests/test_shared_layers_oracle.py,
 # xfail), so no branch changes the rank before calling a chain that has one of them.
 RANK_FIXED = ("BatchNormalization", "GroupNormalization")
-# Embedding(mask_zero) then Softmax: netlint accepts, Keras fails to run it (the mask is
-# not broadcastable to the scores; xfail there too), so no Softmax after an Embedding.
+# Embedding(mask_zero) then Softmax: Keras builds it and fails to run it (the mask is
+# not broadcastable to the scores); netlint says so as rule NL115, not as a shape error
+# the inference makes, so this oracle of shapes draws no Softmax after an Embedding.
 AFTER_EMBEDDING = ("Softmax",)
 
 
