@@ -19,8 +19,9 @@ from netlint.layers.inference import InferredModel, dependency_order
 from netlint.layers import registry
 from netlint.layers.base import owns_input_dim
 from netlint.layers.shared_calls import keras_nodes
-
-MIXED_POLICIES = {"float16": "mixed_float16", "bfloat16": "mixed_bfloat16"}
+# the --mixed-precision choices and their Keras policies, as the script writes them
+# (gpu_code holds the one table; importing it costs nothing the export has not loaded)
+from netlint.codegen.gpu_code import MIXED_POLICIES
 # Arguments a class's from_config reads as config[key], so a config without them fails
 # (KeyError) although the constructor has a default: written with Keras's default.
 FROM_CONFIG_READS = {"Rescaling": ("offset",),
