@@ -176,3 +176,13 @@ def test_loader_errors_raise_with_the_findings(tmp_path):
     with pytest.raises(DiagramError) as raised:
         diagram(model)
     assert "NL002" in [f.code for f in raised.value.findings]  # LTSM: did you mean LSTM
+
+
+def test_a_pipeline_names_its_layers_as_a_list(tmp_path):
+    # Keras code writes Pipeline([RandomFlip(), ...]): a list, not a shape's tuple
+    model = tmp_path / "pipeline.yaml"
+    model.write_text("input: {shape: [32, 32, 3]}\nlayers:\n  - Pipeline: {layers: "
+                     "[{RandomFlip: {}}, {RandomRotation: {factor: 0.1}}]}\n", encoding="utf-8")
+    source = dot_for(model)
+    assert "Pipeline([RandomFlip, RandomRotation])" in source
+    assert "((" not in source

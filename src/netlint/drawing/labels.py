@@ -52,6 +52,8 @@ def value_text(value: object) -> str:
         return str(next(iter(value)))
     if isinstance(value, (list, tuple)):
         inner = ", ".join(value_text(v) for v in value)
+        if value and all(isinstance(v, dict) for v in value):  # layers (a Pipeline's): a
+            return f"[{inner}]"  # list, as Keras code writes it, not a shape's tuple
         return f"({inner},)" if len(value) == 1 else f"({inner})"
     if isinstance(value, str):
         return repr(value)
