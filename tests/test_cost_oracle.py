@@ -126,6 +126,32 @@ layers:
   - Flatten: {}
   - Dense: {units: 2, use_bias: false}
 """, 0.25),
+    "conv-lstm": ("""
+input: {shape: [4, 10, 3]}
+layers:
+  - ConvLSTM1D: {filters: 8, kernel_size: 3, unroll: true, return_sequences: true}
+  - ConvLSTM1D: {filters: 4, kernel_size: 3, padding: same, unroll: true}
+""", 0.05),
+    "grouped-query-attention": ("""
+input: {shape: [12, 16]}
+layers:
+  - GroupQueryAttention: {head_dim: 8, num_query_heads: 4, num_key_value_heads: 2}
+    from: [input_layer, input_layer]
+""", 0.10),
+    "attention": ("""
+input: {shape: [12, 16]}
+layers:
+  - Attention: {}
+    from: [input_layer, input_layer]
+  - AdditiveAttention: {}
+    from: [attention, input_layer]
+""", 0.20),  # the scores' scaling, softmax and AdditiveAttention's tanh are elementwise
+    "einsum-dense-products": ("""
+input: {shape: [12, 16]}
+layers:
+  - EinsumDense: {equation: "abc,cde->abde", output_shape: [12, 4, 8]}
+  - EinsumDense: {equation: "abde,de->abd", output_shape: [12, 4]}
+""", 0.0),
     "mixed-precision": ("""
 input: {shape: [64]}
 layers:
