@@ -15,6 +15,7 @@ becomes a StackedRNNCells there), and a StackedRNNCells' `cells:` stay as writte
 from __future__ import annotations
 
 from netlint.layers.base import REQUIRED, Inferred, LayerCall, ShapeError, Weight, last_dim
+from netlint.layers.freezing import as_keras_freezes
 from netlint.layers.registry import register
 from netlint.layers.recurrent import (
     _CONSTRAINTS,
@@ -95,11 +96,9 @@ def _step(cell: LayerCall, features: int) -> tuple:
     # arguments are checked as every layer's are
     check_whole_numbers(cell, registry.get(cell.class_name).whole_numbers)
     weights, state, output = build(cell, features)
-    # Keras freezes the variables a frozen layer creates itself (Layer._track_variable):
-    # a cell's own, but nothing of a frozen StackedRNNCells, whose cells create theirs
-    if cell.kwargs.get("trainable", True) is False and cell.class_name != "StackedRNNCells":
-        weights = tuple(replace(w, trainable=False) for w in weights)
-    return weights, state, output
+    # a cell's own `trainable: false` freezes its weights; a StackedRNNCells' freezes
+    # none, its cells make theirs (layers.freezing)
+    return as_keras_freezes(cell.class_name, cell.kwargs, weights), state, output
 
 
 def _cell_items(call: LayerCall) -> list:
@@ -181,5 +180,6 @@ for _name, _params, _doc in (
         ("GRUCell", _GRU_CELL, "One step of GRU; use it inside RNN."),
         ("StackedRNNCells", {"cells": REQUIRED},
          "Cells run one after another at each step, as one cell; use it inside RNN.")):
+    # a StackedRNNCells' weights are its cells': a `trainable: false` on it freezes none
     register(_name, family="recurrent", positional=tuple(_params), params=_params,
-             doc=_doc)(_alone)
+             doc=_doc, owns_weights=_name != "StackedRNNCells")(_alone)

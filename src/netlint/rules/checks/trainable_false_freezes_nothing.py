@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 # where the layers that hold the weights are written: the argument that holds them
 _INNER_ARGUMENT = {"Bidirectional": "layer", "TimeDistributed": "layer",
-                   "SpectralNormalization": "layer", "RNN": "cell"}
+                   "SpectralNormalization": "layer", "RNN": "cell", "StackedRNNCells": "cells"}
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -52,10 +52,16 @@ def _message(spec: LayerSpec, node: object) -> str:
             "trainable)")
 
 
+def _cells(spec: LayerSpec) -> tuple:
+    """A StackedRNNCells' cells, or those of the stack an RNN's list of cells makes."""
+    return spec.cells or (spec.wrapped.cells if spec.wrapped is not None else ())
+
+
 def _inner_words(spec: LayerSpec) -> str:
-    inner = spec.wrapped
-    if inner is not None:
-        return f"the {inner.class_name} inside it"
+    if _cells(spec):
+        return "its cells"
+    if spec.wrapped is not None:
+        return f"the {spec.wrapped.class_name} inside it"
     if spec.class_name.startswith("ConvLSTM"):
         return "its ConvLSTMCell"
     return "the projection layers it builds"  # MultiHeadAttention, GroupQueryAttention
@@ -63,13 +69,12 @@ def _inner_words(spec: LayerSpec) -> str:
 
 def _fix(spec: LayerSpec) -> str:
     argument = _INNER_ARGUMENT.get(spec.class_name)
-    inner = spec.wrapped
-    if argument is None or inner is None:
+    if argument is None or (spec.wrapped is None and not spec.cells):
         return ("no argument reaches the layers inside it: freeze it after it is built "
                 "(layer.trainable = False sets every layer inside), or drop trainable: "
                 "false so the file says what training does")
-    where = f"on each layer of `{argument}:`" if inner.cells else \
-        f"on the {inner.class_name} in `{argument}:`"
+    where = f"on each cell of `{argument}:`" if _cells(spec) else \
+        f"on the {spec.wrapped.class_name} in `{argument}:`"
     also = " and on `backward_layer:`" if spec.backward is not None else ""
     return f"write trainable: false {where}{also}, where Keras passes it to the weights"
 
