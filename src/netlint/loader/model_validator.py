@@ -25,10 +25,11 @@ from netlint.errors import NetlintError
 
 
 class SchemaBroken(NetlintError, ValueError):
-    """The document breaks the schema (which node: ask jsonschema, see loader/validate.py)."""
+    """The document breaks the schema (which node: ask jsonschema, see loader/validate.py).
 
-    def __init__(self, message, value=None, name=None, definition=None, rule=None):
-        super().__init__(message)
+    Raised with its message alone (detailed_exceptions=False), so it needs no __init__
+    of its own; without one, making it is no Python call (~5 are made a file: a layer
+    item first fails the `call:` form)."""
 
 
 JsonSchemaValueException = JsonSchemaValuesException = SchemaBroken
@@ -78,7 +79,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 for data__inputs_key in data__inputs_keys:
                     if data__inputs_key not in []:
                         data__inputs_value = data__inputs.get(data__inputs_key)
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_input(data__inputs_value, custom_formats, (name_prefix or "data") + ".inputs.{data__inputs_key}".format(**locals()))
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_input(data__inputs_value, custom_formats, (name_prefix or "data") + f".inputs.{data__inputs_key}")
         if "layers" in data_keys:
             data_keys.remove("layers")
             data__layers = data["layers"]
@@ -90,7 +91,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if data__layers_len < 1:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".layers must contain at least 1 items")
                 for data__layers_x, data__layers_item in enumerate(data__layers):
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_layeritem(data__layers_item, custom_formats, (name_prefix or "data") + ".layers[{data__layers_x}]".format(**locals()))
+                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_layeritem(data__layers_item, custom_formats, (name_prefix or "data") + f".layers[{data__layers_x}]")
         if "outputs" in data_keys:
             data_keys.remove("outputs")
             data__outputs = data["outputs"]
@@ -110,7 +111,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                         data__outputs_len = len(data__outputs)
                         for data__outputs_x, data__outputs_item in enumerate(data__outputs):
                             if not isinstance(data__outputs_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".outputs[{data__outputs_x}]".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".outputs[{data__outputs_x}]" + " must be string")
                     data__outputs_any_of_count1 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__outputs_any_of_count1:
@@ -137,7 +138,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                         try:
                                             if not isinstance(data__compile__loss, (str)):
                                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".compile.loss must be string")
-                                            if not (isinstance(data__compile__loss, str) and data__compile__loss == 'BCE' or isinstance(data__compile__loss, str) and data__compile__loss == 'BinaryCrossentropy' or isinstance(data__compile__loss, str) and data__compile__loss == 'BinaryFocalCrossentropy' or isinstance(data__compile__loss, str) and data__compile__loss == 'CTC' or isinstance(data__compile__loss, str) and data__compile__loss == 'CategoricalCrossentropy' or isinstance(data__compile__loss, str) and data__compile__loss == 'CategoricalFocalCrossentropy' or isinstance(data__compile__loss, str) and data__compile__loss == 'CategoricalHinge' or isinstance(data__compile__loss, str) and data__compile__loss == 'Circle' or isinstance(data__compile__loss, str) and data__compile__loss == 'CosineSimilarity' or isinstance(data__compile__loss, str) and data__compile__loss == 'Dice' or isinstance(data__compile__loss, str) and data__compile__loss == 'Hinge' or isinstance(data__compile__loss, str) and data__compile__loss == 'Huber' or isinstance(data__compile__loss, str) and data__compile__loss == 'KLD' or isinstance(data__compile__loss, str) and data__compile__loss == 'KLDivergence' or isinstance(data__compile__loss, str) and data__compile__loss == 'LogCosh' or isinstance(data__compile__loss, str) and data__compile__loss == 'MAE' or isinstance(data__compile__loss, str) and data__compile__loss == 'MAPE' or isinstance(data__compile__loss, str) and data__compile__loss == 'MSE' or isinstance(data__compile__loss, str) and data__compile__loss == 'MSLE' or isinstance(data__compile__loss, str) and data__compile__loss == 'MeanAbsoluteError' or isinstance(data__compile__loss, str) and data__compile__loss == 'MeanAbsolutePercentageError' or isinstance(data__compile__loss, str) and data__compile__loss == 'MeanSquaredError' or isinstance(data__compile__loss, str) and data__compile__loss == 'MeanSquaredLogarithmicError' or isinstance(data__compile__loss, str) and data__compile__loss == 'Poisson' or isinstance(data__compile__loss, str) and data__compile__loss == 'SparseCategoricalCrossentropy' or isinstance(data__compile__loss, str) and data__compile__loss == 'SquaredHinge' or isinstance(data__compile__loss, str) and data__compile__loss == 'Tversky' or isinstance(data__compile__loss, str) and data__compile__loss == 'bce' or isinstance(data__compile__loss, str) and data__compile__loss == 'binary_crossentropy' or isinstance(data__compile__loss, str) and data__compile__loss == 'binary_focal_crossentropy' or isinstance(data__compile__loss, str) and data__compile__loss == 'categorical_crossentropy' or isinstance(data__compile__loss, str) and data__compile__loss == 'categorical_focal_crossentropy' or isinstance(data__compile__loss, str) and data__compile__loss == 'categorical_hinge' or isinstance(data__compile__loss, str) and data__compile__loss == 'ce' or isinstance(data__compile__loss, str) and data__compile__loss == 'circle' or isinstance(data__compile__loss, str) and data__compile__loss == 'cosine_similarity' or isinstance(data__compile__loss, str) and data__compile__loss == 'crossentropy' or isinstance(data__compile__loss, str) and data__compile__loss == 'ctc' or isinstance(data__compile__loss, str) and data__compile__loss == 'dice' or isinstance(data__compile__loss, str) and data__compile__loss == 'hinge' or isinstance(data__compile__loss, str) and data__compile__loss == 'huber' or isinstance(data__compile__loss, str) and data__compile__loss == 'kl_divergence' or isinstance(data__compile__loss, str) and data__compile__loss == 'kld' or isinstance(data__compile__loss, str) and data__compile__loss == 'log_cosh' or isinstance(data__compile__loss, str) and data__compile__loss == 'mae' or isinstance(data__compile__loss, str) and data__compile__loss == 'mape' or isinstance(data__compile__loss, str) and data__compile__loss == 'mean_absolute_error' or isinstance(data__compile__loss, str) and data__compile__loss == 'mean_absolute_percentage_error' or isinstance(data__compile__loss, str) and data__compile__loss == 'mean_squared_error' or isinstance(data__compile__loss, str) and data__compile__loss == 'mean_squared_logarithmic_error' or isinstance(data__compile__loss, str) and data__compile__loss == 'mse' or isinstance(data__compile__loss, str) and data__compile__loss == 'msle' or isinstance(data__compile__loss, str) and data__compile__loss == 'poisson' or isinstance(data__compile__loss, str) and data__compile__loss == 'sparse_categorical_crossentropy' or isinstance(data__compile__loss, str) and data__compile__loss == 'squared_hinge' or isinstance(data__compile__loss, str) and data__compile__loss == 'tversky'):
+                                            if not (isinstance(data__compile__loss, str) and data__compile__loss in _ENUM_0):
                                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".compile.loss must be one of ['BCE', 'BinaryCrossentropy', 'BinaryFocalCrossentropy', 'CTC', 'CategoricalCrossentropy', 'CategoricalFocalCrossentropy', 'CategoricalHinge', 'Circle', 'CosineSimilarity', 'Dice', 'Hinge', 'Huber', 'KLD', 'KLDivergence', 'LogCosh', 'MAE', 'MAPE', 'MSE', 'MSLE', 'MeanAbsoluteError', 'MeanAbsolutePercentageError', 'MeanSquaredError', 'MeanSquaredLogarithmicError', 'Poisson', 'SparseCategoricalCrossentropy', 'SquaredHinge', 'Tversky', 'bce', 'binary_crossentropy', 'binary_focal_crossentropy', 'categorical_crossentropy', 'categorical_focal_crossentropy', 'categorical_hinge', 'ce', 'circle', 'cosine_similarity', 'crossentropy', 'ctc', 'dice', 'hinge', 'huber', 'kl_divergence', 'kld', 'log_cosh', 'mae', 'mape', 'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_error', 'mean_squared_logarithmic_error', 'mse', 'msle', 'poisson', 'sparse_categorical_crossentropy', 'squared_hinge', 'tversky']")
                                             data__compile__loss_any_of_count4 += 1
                                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
@@ -196,7 +197,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 try:
                                     if not isinstance(data__compile__optimizer, (str)):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".compile.optimizer must be string")
-                                    if not (isinstance(data__compile__optimizer, str) and data__compile__optimizer == 'adadelta' or isinstance(data__compile__optimizer, str) and data__compile__optimizer == 'adafactor' or isinstance(data__compile__optimizer, str) and data__compile__optimizer == 'adagrad' or isinstance(data__compile__optimizer, str) and data__compile__optimizer == 'adam' or isinstance(data__compile__optimizer, str) and data__compile__optimizer == 'adamax' or isinstance(data__compile__optimizer, str) and data__compile__optimizer == 'adamw' or isinstance(data__compile__optimizer, str) and data__compile__optimizer == 'ftrl' or isinstance(data__compile__optimizer, str) and data__compile__optimizer == 'lion' or isinstance(data__compile__optimizer, str) and data__compile__optimizer == 'muon' or isinstance(data__compile__optimizer, str) and data__compile__optimizer == 'nadam' or isinstance(data__compile__optimizer, str) and data__compile__optimizer == 'rmsprop' or isinstance(data__compile__optimizer, str) and data__compile__optimizer == 'schedulefreeadamw' or isinstance(data__compile__optimizer, str) and data__compile__optimizer == 'sgd'):
+                                    if not (isinstance(data__compile__optimizer, str) and data__compile__optimizer in _ENUM_1):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".compile.optimizer must be one of ['adadelta', 'adafactor', 'adagrad', 'adam', 'adamax', 'adamw', 'ftrl', 'lion', 'muon', 'nadam', 'rmsprop', 'schedulefreeadamw', 'sgd']")
                                     data__compile__optimizer_any_of_count6 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
@@ -244,32 +245,32 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     if not data__compile__metrics_item_any_of_count8:
                                         try:
                                             if not isinstance(data__compile__metrics_item, (str)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".compile.metrics[{data__compile__metrics_x}]".format(**locals()) + " must be string")
-                                            if not (isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'AUC' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'BCE' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'BinaryAccuracy' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'BinaryCrossentropy' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'BinaryIoU' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'CategoricalAccuracy' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'CategoricalCrossentropy' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'CategoricalHinge' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'ConcordanceCorrelation' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'CosineSimilarity' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'F1Score' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'FBetaScore' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'FalseNegatives' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'FalsePositives' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'Hinge' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'KLDivergence' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'LogCoshError' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'MAE' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'MAPE' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'MSE' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'MSLE' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'Mean' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'MeanAbsoluteError' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'MeanAbsolutePercentageError' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'MeanSquaredError' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'MeanSquaredLogarithmicError' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'PearsonCorrelation' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'Poisson' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'Precision' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'R2Score' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'Recall' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'RootMeanSquaredError' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'SparseCategoricalAccuracy' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'SparseCategoricalCrossentropy' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'SparseTopKCategoricalAccuracy' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'SquaredHinge' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'Sum' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'TopKCategoricalAccuracy' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'TrueNegatives' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'TruePositives' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'acc' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'accuracy' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'auc' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'bce' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'binary_accuracy' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'binary_crossentropy' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'binary_io_u' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'categorical_accuracy' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'categorical_crossentropy' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'categorical_hinge' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'concordance_correlation' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'cosine_similarity' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'f1_score' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'f_beta_score' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'false_negatives' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'false_positives' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'hinge' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'kl_divergence' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'log_cosh_error' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'mae' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'mape' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'mean' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'mean_absolute_error' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'mean_absolute_percentage_error' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'mean_squared_error' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'mean_squared_logarithmic_error' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'mse' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'msle' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'pearson_correlation' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'poisson' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'precision' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'r2_score' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'recall' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'root_mean_squared_error' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'sparse_categorical_accuracy' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'sparse_categorical_crossentropy' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'sparse_top_k_categorical_accuracy' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'squared_hinge' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'sum' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'top_k_categorical_accuracy' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'true_negatives' or isinstance(data__compile__metrics_item, str) and data__compile__metrics_item == 'true_positives'):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".compile.metrics[{data__compile__metrics_x}]".format(**locals()) + " must be one of ['AUC', 'BCE', 'BinaryAccuracy', 'BinaryCrossentropy', 'BinaryIoU', 'CategoricalAccuracy', 'CategoricalCrossentropy', 'CategoricalHinge', 'ConcordanceCorrelation', 'CosineSimilarity', 'F1Score', 'FBetaScore', 'FalseNegatives', 'FalsePositives', 'Hinge', 'KLDivergence', 'LogCoshError', 'MAE', 'MAPE', 'MSE', 'MSLE', 'Mean', 'MeanAbsoluteError', 'MeanAbsolutePercentageError', 'MeanSquaredError', 'MeanSquaredLogarithmicError', 'PearsonCorrelation', 'Poisson', 'Precision', 'R2Score', 'Recall', 'RootMeanSquaredError', 'SparseCategoricalAccuracy', 'SparseCategoricalCrossentropy', 'SparseTopKCategoricalAccuracy', 'SquaredHinge', 'Sum', 'TopKCategoricalAccuracy', 'TrueNegatives', 'TruePositives', 'acc', 'accuracy', 'auc', 'bce', 'binary_accuracy', 'binary_crossentropy', 'binary_io_u', 'categorical_accuracy', 'categorical_crossentropy', 'categorical_hinge', 'concordance_correlation', 'cosine_similarity', 'f1_score', 'f_beta_score', 'false_negatives', 'false_positives', 'hinge', 'kl_divergence', 'log_cosh_error', 'mae', 'mape', 'mean', 'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_error', 'mean_squared_logarithmic_error', 'mse', 'msle', 'pearson_correlation', 'poisson', 'precision', 'r2_score', 'recall', 'root_mean_squared_error', 'sparse_categorical_accuracy', 'sparse_categorical_crossentropy', 'sparse_top_k_categorical_accuracy', 'squared_hinge', 'sum', 'top_k_categorical_accuracy', 'true_negatives', 'true_positives']")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".compile.metrics[{data__compile__metrics_x}]" + " must be string")
+                                            if not (isinstance(data__compile__metrics_item, str) and data__compile__metrics_item in _ENUM_2):
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".compile.metrics[{data__compile__metrics_x}]" + " must be one of ['AUC', 'BCE', 'BinaryAccuracy', 'BinaryCrossentropy', 'BinaryIoU', 'CategoricalAccuracy', 'CategoricalCrossentropy', 'CategoricalHinge', 'ConcordanceCorrelation', 'CosineSimilarity', 'F1Score', 'FBetaScore', 'FalseNegatives', 'FalsePositives', 'Hinge', 'KLDivergence', 'LogCoshError', 'MAE', 'MAPE', 'MSE', 'MSLE', 'Mean', 'MeanAbsoluteError', 'MeanAbsolutePercentageError', 'MeanSquaredError', 'MeanSquaredLogarithmicError', 'PearsonCorrelation', 'Poisson', 'Precision', 'R2Score', 'Recall', 'RootMeanSquaredError', 'SparseCategoricalAccuracy', 'SparseCategoricalCrossentropy', 'SparseTopKCategoricalAccuracy', 'SquaredHinge', 'Sum', 'TopKCategoricalAccuracy', 'TrueNegatives', 'TruePositives', 'acc', 'accuracy', 'auc', 'bce', 'binary_accuracy', 'binary_crossentropy', 'binary_io_u', 'categorical_accuracy', 'categorical_crossentropy', 'categorical_hinge', 'concordance_correlation', 'cosine_similarity', 'f1_score', 'f_beta_score', 'false_negatives', 'false_positives', 'hinge', 'kl_divergence', 'log_cosh_error', 'mae', 'mape', 'mean', 'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_error', 'mean_squared_logarithmic_error', 'mse', 'msle', 'pearson_correlation', 'poisson', 'precision', 'r2_score', 'recall', 'root_mean_squared_error', 'sparse_categorical_accuracy', 'sparse_categorical_crossentropy', 'sparse_top_k_categorical_accuracy', 'squared_hinge', 'sum', 'top_k_categorical_accuracy', 'true_negatives', 'true_positives']")
                                             data__compile__metrics_item_any_of_count8 += 1
                                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                     if not data__compile__metrics_item_any_of_count8:
                                         try:
                                             if not isinstance(data__compile__metrics_item, (str)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".compile.metrics[{data__compile__metrics_x}]".format(**locals()) + " must be string")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".compile.metrics[{data__compile__metrics_x}]" + " must be string")
                                             if isinstance(data__compile__metrics_item, str):
                                                 if not REGEX_PATTERNS['^(?:[aA][cC][cC]|[aA][cC][cC][uU][rR][aA][cC][yY])$'].search(data__compile__metrics_item):
-                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".compile.metrics[{data__compile__metrics_x}]".format(**locals()) + " must match pattern ^(?:[aA][cC][cC]|[aA][cC][cC][uU][rR][aA][cC][yY])$")
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".compile.metrics[{data__compile__metrics_x}]" + " must match pattern ^(?:[aA][cC][cC]|[aA][cC][cC][uU][rR][aA][cC][yY])$")
                                             data__compile__metrics_item_any_of_count8 += 1
                                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                     if not data__compile__metrics_item_any_of_count8:
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".compile.metrics[{data__compile__metrics_x}]".format(**locals()) + " cannot be validated by any definition")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".compile.metrics[{data__compile__metrics_x}]" + " cannot be validated by any definition")
                                     data__compile__metrics_item_any_of_count7 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if not data__compile__metrics_item_any_of_count7:
                                 try:
                                     if not isinstance(data__compile__metrics_item, (dict)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".compile.metrics[{data__compile__metrics_x}]".format(**locals()) + " must be object")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".compile.metrics[{data__compile__metrics_x}]" + " must be object")
                                     data__compile__metrics_item_any_of_count7 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if not data__compile__metrics_item_any_of_count7:
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".compile.metrics[{data__compile__metrics_x}]".format(**locals()) + " cannot be validated by any definition")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".compile.metrics[{data__compile__metrics_x}]" + " cannot be validated by any definition")
                 if "loss_weights" in data__compile_keys:
                     data__compile_keys.remove("loss_weights")
                     data__compile__lossweights = data__compile["loss_weights"]
@@ -310,20 +311,20 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     if not data__data__x__shape_item_any_of_count9:
                                         try:
                                             if not isinstance(data__data__x__shape_item, (int)) and not (isinstance(data__data__x__shape_item, float) and data__data__x__shape_item.is_integer()) or isinstance(data__data__x__shape_item, bool):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".data.x.shape[{data__data__x__shape_x}]".format(**locals()) + " must be integer")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".data.x.shape[{data__data__x__shape_x}]" + " must be integer")
                                             if isinstance(data__data__x__shape_item, (int, float, Decimal)) and not isinstance(data__data__x__shape_item, bool):
                                                 if data__data__x__shape_item < 0:
-                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".data.x.shape[{data__data__x__shape_x}]".format(**locals()) + " must be bigger than or equal to 0")
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".data.x.shape[{data__data__x__shape_x}]" + " must be bigger than or equal to 0")
                                             data__data__x__shape_item_any_of_count9 += 1
                                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                     if not data__data__x__shape_item_any_of_count9:
                                         try:
                                             if not isinstance(data__data__x__shape_item, (NoneType)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".data.x.shape[{data__data__x__shape_x}]".format(**locals()) + " must be null")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".data.x.shape[{data__data__x__shape_x}]" + " must be null")
                                             data__data__x__shape_item_any_of_count9 += 1
                                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                     if not data__data__x__shape_item_any_of_count9:
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".data.x.shape[{data__data__x__shape_x}]".format(**locals()) + " cannot be validated by any definition")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".data.x.shape[{data__data__x__shape_x}]" + " cannot be validated by any definition")
                         if "axes" in data__data__x_keys:
                             data__data__x_keys.remove("axes")
                             data__data__x__axes = data__data__x["axes"]
@@ -334,9 +335,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 data__data__x__axes_len = len(data__data__x__axes)
                                 for data__data__x__axes_x, data__data__x__axes_item in enumerate(data__data__x__axes):
                                     if not isinstance(data__data__x__axes_item, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".data.x.axes[{data__data__x__axes_x}]".format(**locals()) + " must be string")
-                                    if not (isinstance(data__data__x__axes_item, str) and data__data__x__axes_item == 'samples' or isinstance(data__data__x__axes_item, str) and data__data__x__axes_item == 'batch' or isinstance(data__data__x__axes_item, str) and data__data__x__axes_item == 'time' or isinstance(data__data__x__axes_item, str) and data__data__x__axes_item == 'features' or isinstance(data__data__x__axes_item, str) and data__data__x__axes_item == 'channels' or isinstance(data__data__x__axes_item, str) and data__data__x__axes_item == 'height' or isinstance(data__data__x__axes_item, str) and data__data__x__axes_item == 'width' or isinstance(data__data__x__axes_item, str) and data__data__x__axes_item == 'depth' or isinstance(data__data__x__axes_item, str) and data__data__x__axes_item == 'tokens'):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".data.x.axes[{data__data__x__axes_x}]".format(**locals()) + " must be one of ['samples', 'batch', 'time', 'features', 'channels', 'height', 'width', 'depth', 'tokens']")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".data.x.axes[{data__data__x__axes_x}]" + " must be string")
+                                    if not (isinstance(data__data__x__axes_item, str) and data__data__x__axes_item in _ENUM_3):
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".data.x.axes[{data__data__x__axes_x}]" + " must be one of ['samples', 'batch', 'time', 'features', 'channels', 'height', 'width', 'depth', 'tokens']")
                         if "path" in data__data__x_keys:
                             data__data__x_keys.remove("path")
                             data__data__x__path = data__data__x["path"]
@@ -347,7 +348,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                             data__data__x__encoding = data__data__x["encoding"]
                             if not isinstance(data__data__x__encoding, (str)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".data.x.encoding must be string")
-                            if not (isinstance(data__data__x__encoding, str) and data__data__x__encoding == 'one-hot' or isinstance(data__data__x__encoding, str) and data__data__x__encoding == 'integer' or isinstance(data__data__x__encoding, str) and data__data__x__encoding == 'multi-hot' or isinstance(data__data__x__encoding, str) and data__data__x__encoding == 'continuous'):
+                            if not (isinstance(data__data__x__encoding, str) and data__data__x__encoding in _ENUM_4):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".data.x.encoding must be one of ['one-hot', 'integer', 'multi-hot', 'continuous']")
                         if "classes" in data__data__x_keys:
                             data__data__x_keys.remove("classes")
@@ -371,7 +372,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".data.x.range must contain less than or equal to 2 items")
                                 for data__data__x__range_x, data__data__x__range_item in enumerate(data__data__x__range):
                                     if not isinstance(data__data__x__range_item, (int, float, Decimal)) or isinstance(data__data__x__range_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".data.x.range[{data__data__x__range_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".data.x.range[{data__data__x__range_x}]" + " must be number")
                         if "dtype" in data__data__x_keys:
                             data__data__x_keys.remove("dtype")
                             data__data__x__dtype = data__data__x["dtype"]
@@ -410,20 +411,20 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     if not data__data__y__shape_item_any_of_count10:
                                         try:
                                             if not isinstance(data__data__y__shape_item, (int)) and not (isinstance(data__data__y__shape_item, float) and data__data__y__shape_item.is_integer()) or isinstance(data__data__y__shape_item, bool):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".data.y.shape[{data__data__y__shape_x}]".format(**locals()) + " must be integer")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".data.y.shape[{data__data__y__shape_x}]" + " must be integer")
                                             if isinstance(data__data__y__shape_item, (int, float, Decimal)) and not isinstance(data__data__y__shape_item, bool):
                                                 if data__data__y__shape_item < 0:
-                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".data.y.shape[{data__data__y__shape_x}]".format(**locals()) + " must be bigger than or equal to 0")
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".data.y.shape[{data__data__y__shape_x}]" + " must be bigger than or equal to 0")
                                             data__data__y__shape_item_any_of_count10 += 1
                                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                     if not data__data__y__shape_item_any_of_count10:
                                         try:
                                             if not isinstance(data__data__y__shape_item, (NoneType)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".data.y.shape[{data__data__y__shape_x}]".format(**locals()) + " must be null")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".data.y.shape[{data__data__y__shape_x}]" + " must be null")
                                             data__data__y__shape_item_any_of_count10 += 1
                                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                     if not data__data__y__shape_item_any_of_count10:
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".data.y.shape[{data__data__y__shape_x}]".format(**locals()) + " cannot be validated by any definition")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".data.y.shape[{data__data__y__shape_x}]" + " cannot be validated by any definition")
                         if "axes" in data__data__y_keys:
                             data__data__y_keys.remove("axes")
                             data__data__y__axes = data__data__y["axes"]
@@ -434,9 +435,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                 data__data__y__axes_len = len(data__data__y__axes)
                                 for data__data__y__axes_x, data__data__y__axes_item in enumerate(data__data__y__axes):
                                     if not isinstance(data__data__y__axes_item, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".data.y.axes[{data__data__y__axes_x}]".format(**locals()) + " must be string")
-                                    if not (isinstance(data__data__y__axes_item, str) and data__data__y__axes_item == 'samples' or isinstance(data__data__y__axes_item, str) and data__data__y__axes_item == 'batch' or isinstance(data__data__y__axes_item, str) and data__data__y__axes_item == 'time' or isinstance(data__data__y__axes_item, str) and data__data__y__axes_item == 'features' or isinstance(data__data__y__axes_item, str) and data__data__y__axes_item == 'channels' or isinstance(data__data__y__axes_item, str) and data__data__y__axes_item == 'height' or isinstance(data__data__y__axes_item, str) and data__data__y__axes_item == 'width' or isinstance(data__data__y__axes_item, str) and data__data__y__axes_item == 'depth' or isinstance(data__data__y__axes_item, str) and data__data__y__axes_item == 'tokens'):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".data.y.axes[{data__data__y__axes_x}]".format(**locals()) + " must be one of ['samples', 'batch', 'time', 'features', 'channels', 'height', 'width', 'depth', 'tokens']")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".data.y.axes[{data__data__y__axes_x}]" + " must be string")
+                                    if not (isinstance(data__data__y__axes_item, str) and data__data__y__axes_item in _ENUM_5):
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".data.y.axes[{data__data__y__axes_x}]" + " must be one of ['samples', 'batch', 'time', 'features', 'channels', 'height', 'width', 'depth', 'tokens']")
                         if "path" in data__data__y_keys:
                             data__data__y_keys.remove("path")
                             data__data__y__path = data__data__y["path"]
@@ -447,7 +448,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                             data__data__y__encoding = data__data__y["encoding"]
                             if not isinstance(data__data__y__encoding, (str)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".data.y.encoding must be string")
-                            if not (isinstance(data__data__y__encoding, str) and data__data__y__encoding == 'one-hot' or isinstance(data__data__y__encoding, str) and data__data__y__encoding == 'integer' or isinstance(data__data__y__encoding, str) and data__data__y__encoding == 'multi-hot' or isinstance(data__data__y__encoding, str) and data__data__y__encoding == 'continuous'):
+                            if not (isinstance(data__data__y__encoding, str) and data__data__y__encoding in _ENUM_6):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".data.y.encoding must be one of ['one-hot', 'integer', 'multi-hot', 'continuous']")
                         if "classes" in data__data__y_keys:
                             data__data__y_keys.remove("classes")
@@ -471,7 +472,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".data.y.range must contain less than or equal to 2 items")
                                 for data__data__y__range_x, data__data__y__range_item in enumerate(data__data__y__range):
                                     if not isinstance(data__data__y__range_item, (int, float, Decimal)) or isinstance(data__data__y__range_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".data.y.range[{data__data__y__range_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".data.y.range[{data__data__y__range_x}]" + " must be number")
                         if "dtype" in data__data__y_keys:
                             data__data__y_keys.remove("dtype")
                             data__data__y__dtype = data__data__y["dtype"]
@@ -502,7 +503,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 for data__data_key in data__data_keys:
                     if data__data_key not in ['x', 'y', 'validation_split']:
                         data__data_value = data__data.get(data__data_key)
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_dataentry(data__data_value, custom_formats, (name_prefix or "data") + ".data.{data__data_key}".format(**locals()))
+                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_dataentry(data__data_value, custom_formats, (name_prefix or "data") + f".data.{data__data_key}")
         if "train" in data_keys:
             data_keys.remove("train")
             data__train = data["train"]
@@ -581,20 +582,20 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     if not data__shape_item_any_of_count11:
                         try:
                             if not isinstance(data__shape_item, (int)) and not (isinstance(data__shape_item, float) and data__shape_item.is_integer()) or isinstance(data__shape_item, bool):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".shape[{data__shape_x}]".format(**locals()) + " must be integer")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".shape[{data__shape_x}]" + " must be integer")
                             if isinstance(data__shape_item, (int, float, Decimal)) and not isinstance(data__shape_item, bool):
                                 if data__shape_item < 0:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".shape[{data__shape_x}]".format(**locals()) + " must be bigger than or equal to 0")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".shape[{data__shape_x}]" + " must be bigger than or equal to 0")
                             data__shape_item_any_of_count11 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__shape_item_any_of_count11:
                         try:
                             if not isinstance(data__shape_item, (NoneType)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".shape[{data__shape_x}]".format(**locals()) + " must be null")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".shape[{data__shape_x}]" + " must be null")
                             data__shape_item_any_of_count11 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__shape_item_any_of_count11:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".shape[{data__shape_x}]".format(**locals()) + " cannot be validated by any definition")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".shape[{data__shape_x}]" + " cannot be validated by any definition")
         if "axes" in data_keys:
             data_keys.remove("axes")
             data__axes = data["axes"]
@@ -605,9 +606,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 data__axes_len = len(data__axes)
                 for data__axes_x, data__axes_item in enumerate(data__axes):
                     if not isinstance(data__axes_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".axes[{data__axes_x}]".format(**locals()) + " must be string")
-                    if not (isinstance(data__axes_item, str) and data__axes_item == 'samples' or isinstance(data__axes_item, str) and data__axes_item == 'batch' or isinstance(data__axes_item, str) and data__axes_item == 'time' or isinstance(data__axes_item, str) and data__axes_item == 'features' or isinstance(data__axes_item, str) and data__axes_item == 'channels' or isinstance(data__axes_item, str) and data__axes_item == 'height' or isinstance(data__axes_item, str) and data__axes_item == 'width' or isinstance(data__axes_item, str) and data__axes_item == 'depth' or isinstance(data__axes_item, str) and data__axes_item == 'tokens'):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".axes[{data__axes_x}]".format(**locals()) + " must be one of ['samples', 'batch', 'time', 'features', 'channels', 'height', 'width', 'depth', 'tokens']")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".axes[{data__axes_x}]" + " must be string")
+                    if not (isinstance(data__axes_item, str) and data__axes_item in _ENUM_7):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".axes[{data__axes_x}]" + " must be one of ['samples', 'batch', 'time', 'features', 'channels', 'height', 'width', 'depth', 'tokens']")
         if "path" in data_keys:
             data_keys.remove("path")
             data__path = data["path"]
@@ -618,7 +619,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data__encoding = data["encoding"]
             if not isinstance(data__encoding, (str)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".encoding must be string")
-            if not (isinstance(data__encoding, str) and data__encoding == 'one-hot' or isinstance(data__encoding, str) and data__encoding == 'integer' or isinstance(data__encoding, str) and data__encoding == 'multi-hot' or isinstance(data__encoding, str) and data__encoding == 'continuous'):
+            if not (isinstance(data__encoding, str) and data__encoding in _ENUM_8):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".encoding must be one of ['one-hot', 'integer', 'multi-hot', 'continuous']")
         if "classes" in data_keys:
             data_keys.remove("classes")
@@ -642,7 +643,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".range must contain less than or equal to 2 items")
                 for data__range_x, data__range_item in enumerate(data__range):
                     if not isinstance(data__range_item, (int, float, Decimal)) or isinstance(data__range_item, bool):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".range[{data__range_x}]".format(**locals()) + " must be number")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".range[{data__range_x}]" + " must be number")
         if "dtype" in data_keys:
             data_keys.remove("dtype")
             data__dtype = data["dtype"]
@@ -683,638 +684,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     if data_len < 1:
                         raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain at least 1 properties")
                     data_keys = set(data.keys())
-                    if "Activation" in data_keys:
-                        data_keys.remove("Activation")
-                        data__Activation = data["Activation"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_activation(data__Activation, custom_formats, (name_prefix or "data") + ".Activation")
-                    if "ActivityRegularization" in data_keys:
-                        data_keys.remove("ActivityRegularization")
-                        data__ActivityRegularization = data["ActivityRegularization"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_activityregularization(data__ActivityRegularization, custom_formats, (name_prefix or "data") + ".ActivityRegularization")
-                    if "AdaptiveAveragePooling1D" in data_keys:
-                        data_keys.remove("AdaptiveAveragePooling1D")
-                        data__AdaptiveAveragePooling1D = data["AdaptiveAveragePooling1D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling1d(data__AdaptiveAveragePooling1D, custom_formats, (name_prefix or "data") + ".AdaptiveAveragePooling1D")
-                    if "AdaptiveAveragePooling2D" in data_keys:
-                        data_keys.remove("AdaptiveAveragePooling2D")
-                        data__AdaptiveAveragePooling2D = data["AdaptiveAveragePooling2D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling2d(data__AdaptiveAveragePooling2D, custom_formats, (name_prefix or "data") + ".AdaptiveAveragePooling2D")
-                    if "AdaptiveAveragePooling3D" in data_keys:
-                        data_keys.remove("AdaptiveAveragePooling3D")
-                        data__AdaptiveAveragePooling3D = data["AdaptiveAveragePooling3D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling3d(data__AdaptiveAveragePooling3D, custom_formats, (name_prefix or "data") + ".AdaptiveAveragePooling3D")
-                    if "AdaptiveMaxPooling1D" in data_keys:
-                        data_keys.remove("AdaptiveMaxPooling1D")
-                        data__AdaptiveMaxPooling1D = data["AdaptiveMaxPooling1D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling1d(data__AdaptiveMaxPooling1D, custom_formats, (name_prefix or "data") + ".AdaptiveMaxPooling1D")
-                    if "AdaptiveMaxPooling2D" in data_keys:
-                        data_keys.remove("AdaptiveMaxPooling2D")
-                        data__AdaptiveMaxPooling2D = data["AdaptiveMaxPooling2D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling2d(data__AdaptiveMaxPooling2D, custom_formats, (name_prefix or "data") + ".AdaptiveMaxPooling2D")
-                    if "AdaptiveMaxPooling3D" in data_keys:
-                        data_keys.remove("AdaptiveMaxPooling3D")
-                        data__AdaptiveMaxPooling3D = data["AdaptiveMaxPooling3D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling3d(data__AdaptiveMaxPooling3D, custom_formats, (name_prefix or "data") + ".AdaptiveMaxPooling3D")
-                    if "Add" in data_keys:
-                        data_keys.remove("Add")
-                        data__Add = data["Add"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_add(data__Add, custom_formats, (name_prefix or "data") + ".Add")
-                    if "AdditiveAttention" in data_keys:
-                        data_keys.remove("AdditiveAttention")
-                        data__AdditiveAttention = data["AdditiveAttention"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_additiveattention(data__AdditiveAttention, custom_formats, (name_prefix or "data") + ".AdditiveAttention")
-                    if "AlphaDropout" in data_keys:
-                        data_keys.remove("AlphaDropout")
-                        data__AlphaDropout = data["AlphaDropout"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_alphadropout(data__AlphaDropout, custom_formats, (name_prefix or "data") + ".AlphaDropout")
-                    if "Attention" in data_keys:
-                        data_keys.remove("Attention")
-                        data__Attention = data["Attention"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_attention(data__Attention, custom_formats, (name_prefix or "data") + ".Attention")
-                    if "AugMix" in data_keys:
-                        data_keys.remove("AugMix")
-                        data__AugMix = data["AugMix"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_augmix(data__AugMix, custom_formats, (name_prefix or "data") + ".AugMix")
-                    if "AutoContrast" in data_keys:
-                        data_keys.remove("AutoContrast")
-                        data__AutoContrast = data["AutoContrast"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_autocontrast(data__AutoContrast, custom_formats, (name_prefix or "data") + ".AutoContrast")
-                    if "Average" in data_keys:
-                        data_keys.remove("Average")
-                        data__Average = data["Average"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_average(data__Average, custom_formats, (name_prefix or "data") + ".Average")
-                    if "AveragePooling1D" in data_keys:
-                        data_keys.remove("AveragePooling1D")
-                        data__AveragePooling1D = data["AveragePooling1D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling1d(data__AveragePooling1D, custom_formats, (name_prefix or "data") + ".AveragePooling1D")
-                    if "AveragePooling2D" in data_keys:
-                        data_keys.remove("AveragePooling2D")
-                        data__AveragePooling2D = data["AveragePooling2D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling2d(data__AveragePooling2D, custom_formats, (name_prefix or "data") + ".AveragePooling2D")
-                    if "AveragePooling3D" in data_keys:
-                        data_keys.remove("AveragePooling3D")
-                        data__AveragePooling3D = data["AveragePooling3D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling3d(data__AveragePooling3D, custom_formats, (name_prefix or "data") + ".AveragePooling3D")
-                    if "AvgPool1D" in data_keys:
-                        data_keys.remove("AvgPool1D")
-                        data__AvgPool1D = data["AvgPool1D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling1d(data__AvgPool1D, custom_formats, (name_prefix or "data") + ".AvgPool1D")
-                    if "AvgPool2D" in data_keys:
-                        data_keys.remove("AvgPool2D")
-                        data__AvgPool2D = data["AvgPool2D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling2d(data__AvgPool2D, custom_formats, (name_prefix or "data") + ".AvgPool2D")
-                    if "AvgPool3D" in data_keys:
-                        data_keys.remove("AvgPool3D")
-                        data__AvgPool3D = data["AvgPool3D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling3d(data__AvgPool3D, custom_formats, (name_prefix or "data") + ".AvgPool3D")
-                    if "BatchNormalization" in data_keys:
-                        data_keys.remove("BatchNormalization")
-                        data__BatchNormalization = data["BatchNormalization"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_batchnormalization(data__BatchNormalization, custom_formats, (name_prefix or "data") + ".BatchNormalization")
-                    if "Bidirectional" in data_keys:
-                        data_keys.remove("Bidirectional")
-                        data__Bidirectional = data["Bidirectional"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_bidirectional(data__Bidirectional, custom_formats, (name_prefix or "data") + ".Bidirectional")
-                    if "CategoryEncoding" in data_keys:
-                        data_keys.remove("CategoryEncoding")
-                        data__CategoryEncoding = data["CategoryEncoding"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_categoryencoding(data__CategoryEncoding, custom_formats, (name_prefix or "data") + ".CategoryEncoding")
-                    if "CenterCrop" in data_keys:
-                        data_keys.remove("CenterCrop")
-                        data__CenterCrop = data["CenterCrop"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_centercrop(data__CenterCrop, custom_formats, (name_prefix or "data") + ".CenterCrop")
-                    if "Concatenate" in data_keys:
-                        data_keys.remove("Concatenate")
-                        data__Concatenate = data["Concatenate"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_concatenate(data__Concatenate, custom_formats, (name_prefix or "data") + ".Concatenate")
-                    if "ContrastLimitedAdaptiveHistogramEqualization" in data_keys:
-                        data_keys.remove("ContrastLimitedAdaptiveHistogramEqualization")
-                        data__ContrastLimitedAdaptiveHistogramEqualization = data["ContrastLimitedAdaptiveHistogramEqualization"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_contrastlimitedadaptivehistogramequalization(data__ContrastLimitedAdaptiveHistogramEqualization, custom_formats, (name_prefix or "data") + ".ContrastLimitedAdaptiveHistogramEqualization")
-                    if "Conv1D" in data_keys:
-                        data_keys.remove("Conv1D")
-                        data__Conv1D = data["Conv1D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv1d(data__Conv1D, custom_formats, (name_prefix or "data") + ".Conv1D")
-                    if "Conv1DTranspose" in data_keys:
-                        data_keys.remove("Conv1DTranspose")
-                        data__Conv1DTranspose = data["Conv1DTranspose"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv1dtranspose(data__Conv1DTranspose, custom_formats, (name_prefix or "data") + ".Conv1DTranspose")
-                    if "Conv2D" in data_keys:
-                        data_keys.remove("Conv2D")
-                        data__Conv2D = data["Conv2D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv2d(data__Conv2D, custom_formats, (name_prefix or "data") + ".Conv2D")
-                    if "Conv2DTranspose" in data_keys:
-                        data_keys.remove("Conv2DTranspose")
-                        data__Conv2DTranspose = data["Conv2DTranspose"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv2dtranspose(data__Conv2DTranspose, custom_formats, (name_prefix or "data") + ".Conv2DTranspose")
-                    if "Conv3D" in data_keys:
-                        data_keys.remove("Conv3D")
-                        data__Conv3D = data["Conv3D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3d(data__Conv3D, custom_formats, (name_prefix or "data") + ".Conv3D")
-                    if "Conv3DTranspose" in data_keys:
-                        data_keys.remove("Conv3DTranspose")
-                        data__Conv3DTranspose = data["Conv3DTranspose"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3dtranspose(data__Conv3DTranspose, custom_formats, (name_prefix or "data") + ".Conv3DTranspose")
-                    if "ConvLSTM1D" in data_keys:
-                        data_keys.remove("ConvLSTM1D")
-                        data__ConvLSTM1D = data["ConvLSTM1D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm1d(data__ConvLSTM1D, custom_formats, (name_prefix or "data") + ".ConvLSTM1D")
-                    if "ConvLSTM2D" in data_keys:
-                        data_keys.remove("ConvLSTM2D")
-                        data__ConvLSTM2D = data["ConvLSTM2D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm2d(data__ConvLSTM2D, custom_formats, (name_prefix or "data") + ".ConvLSTM2D")
-                    if "ConvLSTM3D" in data_keys:
-                        data_keys.remove("ConvLSTM3D")
-                        data__ConvLSTM3D = data["ConvLSTM3D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm3d(data__ConvLSTM3D, custom_formats, (name_prefix or "data") + ".ConvLSTM3D")
-                    if "Convolution1D" in data_keys:
-                        data_keys.remove("Convolution1D")
-                        data__Convolution1D = data["Convolution1D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv1d(data__Convolution1D, custom_formats, (name_prefix or "data") + ".Convolution1D")
-                    if "Convolution1DTranspose" in data_keys:
-                        data_keys.remove("Convolution1DTranspose")
-                        data__Convolution1DTranspose = data["Convolution1DTranspose"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv1dtranspose(data__Convolution1DTranspose, custom_formats, (name_prefix or "data") + ".Convolution1DTranspose")
-                    if "Convolution2D" in data_keys:
-                        data_keys.remove("Convolution2D")
-                        data__Convolution2D = data["Convolution2D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv2d(data__Convolution2D, custom_formats, (name_prefix or "data") + ".Convolution2D")
-                    if "Convolution2DTranspose" in data_keys:
-                        data_keys.remove("Convolution2DTranspose")
-                        data__Convolution2DTranspose = data["Convolution2DTranspose"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv2dtranspose(data__Convolution2DTranspose, custom_formats, (name_prefix or "data") + ".Convolution2DTranspose")
-                    if "Convolution3D" in data_keys:
-                        data_keys.remove("Convolution3D")
-                        data__Convolution3D = data["Convolution3D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3d(data__Convolution3D, custom_formats, (name_prefix or "data") + ".Convolution3D")
-                    if "Convolution3DTranspose" in data_keys:
-                        data_keys.remove("Convolution3DTranspose")
-                        data__Convolution3DTranspose = data["Convolution3DTranspose"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3dtranspose(data__Convolution3DTranspose, custom_formats, (name_prefix or "data") + ".Convolution3DTranspose")
-                    if "Cropping1D" in data_keys:
-                        data_keys.remove("Cropping1D")
-                        data__Cropping1D = data["Cropping1D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cropping1d(data__Cropping1D, custom_formats, (name_prefix or "data") + ".Cropping1D")
-                    if "Cropping2D" in data_keys:
-                        data_keys.remove("Cropping2D")
-                        data__Cropping2D = data["Cropping2D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cropping2d(data__Cropping2D, custom_formats, (name_prefix or "data") + ".Cropping2D")
-                    if "Cropping3D" in data_keys:
-                        data_keys.remove("Cropping3D")
-                        data__Cropping3D = data["Cropping3D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cropping3d(data__Cropping3D, custom_formats, (name_prefix or "data") + ".Cropping3D")
-                    if "CutMix" in data_keys:
-                        data_keys.remove("CutMix")
-                        data__CutMix = data["CutMix"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cutmix(data__CutMix, custom_formats, (name_prefix or "data") + ".CutMix")
-                    if "Dense" in data_keys:
-                        data_keys.remove("Dense")
-                        data__Dense = data["Dense"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_dense(data__Dense, custom_formats, (name_prefix or "data") + ".Dense")
-                    if "DepthwiseConv1D" in data_keys:
-                        data_keys.remove("DepthwiseConv1D")
-                        data__DepthwiseConv1D = data["DepthwiseConv1D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_depthwiseconv1d(data__DepthwiseConv1D, custom_formats, (name_prefix or "data") + ".DepthwiseConv1D")
-                    if "DepthwiseConv2D" in data_keys:
-                        data_keys.remove("DepthwiseConv2D")
-                        data__DepthwiseConv2D = data["DepthwiseConv2D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_depthwiseconv2d(data__DepthwiseConv2D, custom_formats, (name_prefix or "data") + ".DepthwiseConv2D")
-                    if "Discretization" in data_keys:
-                        data_keys.remove("Discretization")
-                        data__Discretization = data["Discretization"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_discretization(data__Discretization, custom_formats, (name_prefix or "data") + ".Discretization")
-                    if "Dot" in data_keys:
-                        data_keys.remove("Dot")
-                        data__Dot = data["Dot"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_dot(data__Dot, custom_formats, (name_prefix or "data") + ".Dot")
-                    if "Dropout" in data_keys:
-                        data_keys.remove("Dropout")
-                        data__Dropout = data["Dropout"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_dropout(data__Dropout, custom_formats, (name_prefix or "data") + ".Dropout")
-                    if "ELU" in data_keys:
-                        data_keys.remove("ELU")
-                        data__ELU = data["ELU"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_elu(data__ELU, custom_formats, (name_prefix or "data") + ".ELU")
-                    if "EinsumDense" in data_keys:
-                        data_keys.remove("EinsumDense")
-                        data__EinsumDense = data["EinsumDense"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_einsumdense(data__EinsumDense, custom_formats, (name_prefix or "data") + ".EinsumDense")
-                    if "Embedding" in data_keys:
-                        data_keys.remove("Embedding")
-                        data__Embedding = data["Embedding"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_embedding(data__Embedding, custom_formats, (name_prefix or "data") + ".Embedding")
-                    if "Equalization" in data_keys:
-                        data_keys.remove("Equalization")
-                        data__Equalization = data["Equalization"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_equalization(data__Equalization, custom_formats, (name_prefix or "data") + ".Equalization")
-                    if "Flatten" in data_keys:
-                        data_keys.remove("Flatten")
-                        data__Flatten = data["Flatten"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_flatten(data__Flatten, custom_formats, (name_prefix or "data") + ".Flatten")
-                    if "GRU" in data_keys:
-                        data_keys.remove("GRU")
-                        data__GRU = data["GRU"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_gru(data__GRU, custom_formats, (name_prefix or "data") + ".GRU")
-                    if "GRUCell" in data_keys:
-                        data_keys.remove("GRUCell")
-                        data__GRUCell = data["GRUCell"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_grucell(data__GRUCell, custom_formats, (name_prefix or "data") + ".GRUCell")
-                    if "GaussianDropout" in data_keys:
-                        data_keys.remove("GaussianDropout")
-                        data__GaussianDropout = data["GaussianDropout"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_gaussiandropout(data__GaussianDropout, custom_formats, (name_prefix or "data") + ".GaussianDropout")
-                    if "GaussianNoise" in data_keys:
-                        data_keys.remove("GaussianNoise")
-                        data__GaussianNoise = data["GaussianNoise"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_gaussiannoise(data__GaussianNoise, custom_formats, (name_prefix or "data") + ".GaussianNoise")
-                    if "GlobalAveragePooling1D" in data_keys:
-                        data_keys.remove("GlobalAveragePooling1D")
-                        data__GlobalAveragePooling1D = data["GlobalAveragePooling1D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling1d(data__GlobalAveragePooling1D, custom_formats, (name_prefix or "data") + ".GlobalAveragePooling1D")
-                    if "GlobalAveragePooling2D" in data_keys:
-                        data_keys.remove("GlobalAveragePooling2D")
-                        data__GlobalAveragePooling2D = data["GlobalAveragePooling2D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling2d(data__GlobalAveragePooling2D, custom_formats, (name_prefix or "data") + ".GlobalAveragePooling2D")
-                    if "GlobalAveragePooling3D" in data_keys:
-                        data_keys.remove("GlobalAveragePooling3D")
-                        data__GlobalAveragePooling3D = data["GlobalAveragePooling3D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling3d(data__GlobalAveragePooling3D, custom_formats, (name_prefix or "data") + ".GlobalAveragePooling3D")
-                    if "GlobalAvgPool1D" in data_keys:
-                        data_keys.remove("GlobalAvgPool1D")
-                        data__GlobalAvgPool1D = data["GlobalAvgPool1D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling1d(data__GlobalAvgPool1D, custom_formats, (name_prefix or "data") + ".GlobalAvgPool1D")
-                    if "GlobalAvgPool2D" in data_keys:
-                        data_keys.remove("GlobalAvgPool2D")
-                        data__GlobalAvgPool2D = data["GlobalAvgPool2D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling2d(data__GlobalAvgPool2D, custom_formats, (name_prefix or "data") + ".GlobalAvgPool2D")
-                    if "GlobalAvgPool3D" in data_keys:
-                        data_keys.remove("GlobalAvgPool3D")
-                        data__GlobalAvgPool3D = data["GlobalAvgPool3D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling3d(data__GlobalAvgPool3D, custom_formats, (name_prefix or "data") + ".GlobalAvgPool3D")
-                    if "GlobalMaxPool1D" in data_keys:
-                        data_keys.remove("GlobalMaxPool1D")
-                        data__GlobalMaxPool1D = data["GlobalMaxPool1D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling1d(data__GlobalMaxPool1D, custom_formats, (name_prefix or "data") + ".GlobalMaxPool1D")
-                    if "GlobalMaxPool2D" in data_keys:
-                        data_keys.remove("GlobalMaxPool2D")
-                        data__GlobalMaxPool2D = data["GlobalMaxPool2D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling2d(data__GlobalMaxPool2D, custom_formats, (name_prefix or "data") + ".GlobalMaxPool2D")
-                    if "GlobalMaxPool3D" in data_keys:
-                        data_keys.remove("GlobalMaxPool3D")
-                        data__GlobalMaxPool3D = data["GlobalMaxPool3D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling3d(data__GlobalMaxPool3D, custom_formats, (name_prefix or "data") + ".GlobalMaxPool3D")
-                    if "GlobalMaxPooling1D" in data_keys:
-                        data_keys.remove("GlobalMaxPooling1D")
-                        data__GlobalMaxPooling1D = data["GlobalMaxPooling1D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling1d(data__GlobalMaxPooling1D, custom_formats, (name_prefix or "data") + ".GlobalMaxPooling1D")
-                    if "GlobalMaxPooling2D" in data_keys:
-                        data_keys.remove("GlobalMaxPooling2D")
-                        data__GlobalMaxPooling2D = data["GlobalMaxPooling2D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling2d(data__GlobalMaxPooling2D, custom_formats, (name_prefix or "data") + ".GlobalMaxPooling2D")
-                    if "GlobalMaxPooling3D" in data_keys:
-                        data_keys.remove("GlobalMaxPooling3D")
-                        data__GlobalMaxPooling3D = data["GlobalMaxPooling3D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling3d(data__GlobalMaxPooling3D, custom_formats, (name_prefix or "data") + ".GlobalMaxPooling3D")
-                    if "GroupNormalization" in data_keys:
-                        data_keys.remove("GroupNormalization")
-                        data__GroupNormalization = data["GroupNormalization"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_groupnormalization(data__GroupNormalization, custom_formats, (name_prefix or "data") + ".GroupNormalization")
-                    if "GroupQueryAttention" in data_keys:
-                        data_keys.remove("GroupQueryAttention")
-                        data__GroupQueryAttention = data["GroupQueryAttention"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_groupqueryattention(data__GroupQueryAttention, custom_formats, (name_prefix or "data") + ".GroupQueryAttention")
-                    if "HashedCrossing" in data_keys:
-                        data_keys.remove("HashedCrossing")
-                        data__HashedCrossing = data["HashedCrossing"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_hashedcrossing(data__HashedCrossing, custom_formats, (name_prefix or "data") + ".HashedCrossing")
-                    if "Hashing" in data_keys:
-                        data_keys.remove("Hashing")
-                        data__Hashing = data["Hashing"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_hashing(data__Hashing, custom_formats, (name_prefix or "data") + ".Hashing")
-                    if "Identity" in data_keys:
-                        data_keys.remove("Identity")
-                        data__Identity = data["Identity"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_identity(data__Identity, custom_formats, (name_prefix or "data") + ".Identity")
-                    if "Input" in data_keys:
-                        data_keys.remove("Input")
-                        data__Input = data["Input"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_inputlayer(data__Input, custom_formats, (name_prefix or "data") + ".Input")
-                    if "InputLayer" in data_keys:
-                        data_keys.remove("InputLayer")
-                        data__InputLayer = data["InputLayer"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_inputlayer(data__InputLayer, custom_formats, (name_prefix or "data") + ".InputLayer")
-                    if "IntegerLookup" in data_keys:
-                        data_keys.remove("IntegerLookup")
-                        data__IntegerLookup = data["IntegerLookup"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_integerlookup(data__IntegerLookup, custom_formats, (name_prefix or "data") + ".IntegerLookup")
-                    if "LSTM" in data_keys:
-                        data_keys.remove("LSTM")
-                        data__LSTM = data["LSTM"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_lstm(data__LSTM, custom_formats, (name_prefix or "data") + ".LSTM")
-                    if "LSTMCell" in data_keys:
-                        data_keys.remove("LSTMCell")
-                        data__LSTMCell = data["LSTMCell"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_lstmcell(data__LSTMCell, custom_formats, (name_prefix or "data") + ".LSTMCell")
-                    if "Lambda" in data_keys:
-                        data_keys.remove("Lambda")
-                        data__Lambda = data["Lambda"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_lambda(data__Lambda, custom_formats, (name_prefix or "data") + ".Lambda")
-                    if "LayerNormalization" in data_keys:
-                        data_keys.remove("LayerNormalization")
-                        data__LayerNormalization = data["LayerNormalization"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_layernormalization(data__LayerNormalization, custom_formats, (name_prefix or "data") + ".LayerNormalization")
-                    if "LeakyReLU" in data_keys:
-                        data_keys.remove("LeakyReLU")
-                        data__LeakyReLU = data["LeakyReLU"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_leakyrelu(data__LeakyReLU, custom_formats, (name_prefix or "data") + ".LeakyReLU")
-                    if "Masking" in data_keys:
-                        data_keys.remove("Masking")
-                        data__Masking = data["Masking"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_masking(data__Masking, custom_formats, (name_prefix or "data") + ".Masking")
-                    if "MaxNumBoundingBoxes" in data_keys:
-                        data_keys.remove("MaxNumBoundingBoxes")
-                        data__MaxNumBoundingBoxes = data["MaxNumBoundingBoxes"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxnumboundingboxes(data__MaxNumBoundingBoxes, custom_formats, (name_prefix or "data") + ".MaxNumBoundingBoxes")
-                    if "MaxPool1D" in data_keys:
-                        data_keys.remove("MaxPool1D")
-                        data__MaxPool1D = data["MaxPool1D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling1d(data__MaxPool1D, custom_formats, (name_prefix or "data") + ".MaxPool1D")
-                    if "MaxPool2D" in data_keys:
-                        data_keys.remove("MaxPool2D")
-                        data__MaxPool2D = data["MaxPool2D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling2d(data__MaxPool2D, custom_formats, (name_prefix or "data") + ".MaxPool2D")
-                    if "MaxPool3D" in data_keys:
-                        data_keys.remove("MaxPool3D")
-                        data__MaxPool3D = data["MaxPool3D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling3d(data__MaxPool3D, custom_formats, (name_prefix or "data") + ".MaxPool3D")
-                    if "MaxPooling1D" in data_keys:
-                        data_keys.remove("MaxPooling1D")
-                        data__MaxPooling1D = data["MaxPooling1D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling1d(data__MaxPooling1D, custom_formats, (name_prefix or "data") + ".MaxPooling1D")
-                    if "MaxPooling2D" in data_keys:
-                        data_keys.remove("MaxPooling2D")
-                        data__MaxPooling2D = data["MaxPooling2D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling2d(data__MaxPooling2D, custom_formats, (name_prefix or "data") + ".MaxPooling2D")
-                    if "MaxPooling3D" in data_keys:
-                        data_keys.remove("MaxPooling3D")
-                        data__MaxPooling3D = data["MaxPooling3D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling3d(data__MaxPooling3D, custom_formats, (name_prefix or "data") + ".MaxPooling3D")
-                    if "Maximum" in data_keys:
-                        data_keys.remove("Maximum")
-                        data__Maximum = data["Maximum"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maximum(data__Maximum, custom_formats, (name_prefix or "data") + ".Maximum")
-                    if "MelSpectrogram" in data_keys:
-                        data_keys.remove("MelSpectrogram")
-                        data__MelSpectrogram = data["MelSpectrogram"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_melspectrogram(data__MelSpectrogram, custom_formats, (name_prefix or "data") + ".MelSpectrogram")
-                    if "Minimum" in data_keys:
-                        data_keys.remove("Minimum")
-                        data__Minimum = data["Minimum"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_minimum(data__Minimum, custom_formats, (name_prefix or "data") + ".Minimum")
-                    if "MixUp" in data_keys:
-                        data_keys.remove("MixUp")
-                        data__MixUp = data["MixUp"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_mixup(data__MixUp, custom_formats, (name_prefix or "data") + ".MixUp")
-                    if "MultiHeadAttention" in data_keys:
-                        data_keys.remove("MultiHeadAttention")
-                        data__MultiHeadAttention = data["MultiHeadAttention"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_multiheadattention(data__MultiHeadAttention, custom_formats, (name_prefix or "data") + ".MultiHeadAttention")
-                    if "Multiply" in data_keys:
-                        data_keys.remove("Multiply")
-                        data__Multiply = data["Multiply"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_multiply(data__Multiply, custom_formats, (name_prefix or "data") + ".Multiply")
-                    if "Normalization" in data_keys:
-                        data_keys.remove("Normalization")
-                        data__Normalization = data["Normalization"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_normalization(data__Normalization, custom_formats, (name_prefix or "data") + ".Normalization")
-                    if "PReLU" in data_keys:
-                        data_keys.remove("PReLU")
-                        data__PReLU = data["PReLU"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_prelu(data__PReLU, custom_formats, (name_prefix or "data") + ".PReLU")
-                    if "Permute" in data_keys:
-                        data_keys.remove("Permute")
-                        data__Permute = data["Permute"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_permute(data__Permute, custom_formats, (name_prefix or "data") + ".Permute")
-                    if "Pipeline" in data_keys:
-                        data_keys.remove("Pipeline")
-                        data__Pipeline = data["Pipeline"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_pipeline(data__Pipeline, custom_formats, (name_prefix or "data") + ".Pipeline")
-                    if "RMSNormalization" in data_keys:
-                        data_keys.remove("RMSNormalization")
-                        data__RMSNormalization = data["RMSNormalization"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_rmsnormalization(data__RMSNormalization, custom_formats, (name_prefix or "data") + ".RMSNormalization")
-                    if "RNN" in data_keys:
-                        data_keys.remove("RNN")
-                        data__RNN = data["RNN"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_rnn(data__RNN, custom_formats, (name_prefix or "data") + ".RNN")
-                    if "RandAugment" in data_keys:
-                        data_keys.remove("RandAugment")
-                        data__RandAugment = data["RandAugment"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randaugment(data__RandAugment, custom_formats, (name_prefix or "data") + ".RandAugment")
-                    if "RandomBrightness" in data_keys:
-                        data_keys.remove("RandomBrightness")
-                        data__RandomBrightness = data["RandomBrightness"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randombrightness(data__RandomBrightness, custom_formats, (name_prefix or "data") + ".RandomBrightness")
-                    if "RandomColorDegeneration" in data_keys:
-                        data_keys.remove("RandomColorDegeneration")
-                        data__RandomColorDegeneration = data["RandomColorDegeneration"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomcolordegeneration(data__RandomColorDegeneration, custom_formats, (name_prefix or "data") + ".RandomColorDegeneration")
-                    if "RandomColorJitter" in data_keys:
-                        data_keys.remove("RandomColorJitter")
-                        data__RandomColorJitter = data["RandomColorJitter"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomcolorjitter(data__RandomColorJitter, custom_formats, (name_prefix or "data") + ".RandomColorJitter")
-                    if "RandomContrast" in data_keys:
-                        data_keys.remove("RandomContrast")
-                        data__RandomContrast = data["RandomContrast"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomcontrast(data__RandomContrast, custom_formats, (name_prefix or "data") + ".RandomContrast")
-                    if "RandomCrop" in data_keys:
-                        data_keys.remove("RandomCrop")
-                        data__RandomCrop = data["RandomCrop"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomcrop(data__RandomCrop, custom_formats, (name_prefix or "data") + ".RandomCrop")
-                    if "RandomElasticTransform" in data_keys:
-                        data_keys.remove("RandomElasticTransform")
-                        data__RandomElasticTransform = data["RandomElasticTransform"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomelastictransform(data__RandomElasticTransform, custom_formats, (name_prefix or "data") + ".RandomElasticTransform")
-                    if "RandomErasing" in data_keys:
-                        data_keys.remove("RandomErasing")
-                        data__RandomErasing = data["RandomErasing"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomerasing(data__RandomErasing, custom_formats, (name_prefix or "data") + ".RandomErasing")
-                    if "RandomFlip" in data_keys:
-                        data_keys.remove("RandomFlip")
-                        data__RandomFlip = data["RandomFlip"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomflip(data__RandomFlip, custom_formats, (name_prefix or "data") + ".RandomFlip")
-                    if "RandomGaussianBlur" in data_keys:
-                        data_keys.remove("RandomGaussianBlur")
-                        data__RandomGaussianBlur = data["RandomGaussianBlur"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomgaussianblur(data__RandomGaussianBlur, custom_formats, (name_prefix or "data") + ".RandomGaussianBlur")
-                    if "RandomGrayscale" in data_keys:
-                        data_keys.remove("RandomGrayscale")
-                        data__RandomGrayscale = data["RandomGrayscale"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomgrayscale(data__RandomGrayscale, custom_formats, (name_prefix or "data") + ".RandomGrayscale")
-                    if "RandomHue" in data_keys:
-                        data_keys.remove("RandomHue")
-                        data__RandomHue = data["RandomHue"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomhue(data__RandomHue, custom_formats, (name_prefix or "data") + ".RandomHue")
-                    if "RandomInvert" in data_keys:
-                        data_keys.remove("RandomInvert")
-                        data__RandomInvert = data["RandomInvert"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randominvert(data__RandomInvert, custom_formats, (name_prefix or "data") + ".RandomInvert")
-                    if "RandomPerspective" in data_keys:
-                        data_keys.remove("RandomPerspective")
-                        data__RandomPerspective = data["RandomPerspective"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomperspective(data__RandomPerspective, custom_formats, (name_prefix or "data") + ".RandomPerspective")
-                    if "RandomPosterization" in data_keys:
-                        data_keys.remove("RandomPosterization")
-                        data__RandomPosterization = data["RandomPosterization"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomposterization(data__RandomPosterization, custom_formats, (name_prefix or "data") + ".RandomPosterization")
-                    if "RandomRotation" in data_keys:
-                        data_keys.remove("RandomRotation")
-                        data__RandomRotation = data["RandomRotation"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomrotation(data__RandomRotation, custom_formats, (name_prefix or "data") + ".RandomRotation")
-                    if "RandomSaturation" in data_keys:
-                        data_keys.remove("RandomSaturation")
-                        data__RandomSaturation = data["RandomSaturation"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomsaturation(data__RandomSaturation, custom_formats, (name_prefix or "data") + ".RandomSaturation")
-                    if "RandomSharpness" in data_keys:
-                        data_keys.remove("RandomSharpness")
-                        data__RandomSharpness = data["RandomSharpness"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomsharpness(data__RandomSharpness, custom_formats, (name_prefix or "data") + ".RandomSharpness")
-                    if "RandomShear" in data_keys:
-                        data_keys.remove("RandomShear")
-                        data__RandomShear = data["RandomShear"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomshear(data__RandomShear, custom_formats, (name_prefix or "data") + ".RandomShear")
-                    if "RandomTranslation" in data_keys:
-                        data_keys.remove("RandomTranslation")
-                        data__RandomTranslation = data["RandomTranslation"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomtranslation(data__RandomTranslation, custom_formats, (name_prefix or "data") + ".RandomTranslation")
-                    if "RandomZoom" in data_keys:
-                        data_keys.remove("RandomZoom")
-                        data__RandomZoom = data["RandomZoom"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomzoom(data__RandomZoom, custom_formats, (name_prefix or "data") + ".RandomZoom")
-                    if "ReLU" in data_keys:
-                        data_keys.remove("ReLU")
-                        data__ReLU = data["ReLU"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_relu(data__ReLU, custom_formats, (name_prefix or "data") + ".ReLU")
-                    if "RepeatVector" in data_keys:
-                        data_keys.remove("RepeatVector")
-                        data__RepeatVector = data["RepeatVector"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_repeatvector(data__RepeatVector, custom_formats, (name_prefix or "data") + ".RepeatVector")
-                    if "Rescaling" in data_keys:
-                        data_keys.remove("Rescaling")
-                        data__Rescaling = data["Rescaling"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_rescaling(data__Rescaling, custom_formats, (name_prefix or "data") + ".Rescaling")
-                    if "Reshape" in data_keys:
-                        data_keys.remove("Reshape")
-                        data__Reshape = data["Reshape"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_reshape(data__Reshape, custom_formats, (name_prefix or "data") + ".Reshape")
-                    if "Resizing" in data_keys:
-                        data_keys.remove("Resizing")
-                        data__Resizing = data["Resizing"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_resizing(data__Resizing, custom_formats, (name_prefix or "data") + ".Resizing")
-                    if "ReversibleEmbedding" in data_keys:
-                        data_keys.remove("ReversibleEmbedding")
-                        data__ReversibleEmbedding = data["ReversibleEmbedding"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_reversibleembedding(data__ReversibleEmbedding, custom_formats, (name_prefix or "data") + ".ReversibleEmbedding")
-                    if "STFTSpectrogram" in data_keys:
-                        data_keys.remove("STFTSpectrogram")
-                        data__STFTSpectrogram = data["STFTSpectrogram"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_stftspectrogram(data__STFTSpectrogram, custom_formats, (name_prefix or "data") + ".STFTSpectrogram")
-                    if "SeparableConv1D" in data_keys:
-                        data_keys.remove("SeparableConv1D")
-                        data__SeparableConv1D = data["SeparableConv1D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_separableconv1d(data__SeparableConv1D, custom_formats, (name_prefix or "data") + ".SeparableConv1D")
-                    if "SeparableConv2D" in data_keys:
-                        data_keys.remove("SeparableConv2D")
-                        data__SeparableConv2D = data["SeparableConv2D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_separableconv2d(data__SeparableConv2D, custom_formats, (name_prefix or "data") + ".SeparableConv2D")
-                    if "SeparableConvolution1D" in data_keys:
-                        data_keys.remove("SeparableConvolution1D")
-                        data__SeparableConvolution1D = data["SeparableConvolution1D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_separableconv1d(data__SeparableConvolution1D, custom_formats, (name_prefix or "data") + ".SeparableConvolution1D")
-                    if "SeparableConvolution2D" in data_keys:
-                        data_keys.remove("SeparableConvolution2D")
-                        data__SeparableConvolution2D = data["SeparableConvolution2D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_separableconv2d(data__SeparableConvolution2D, custom_formats, (name_prefix or "data") + ".SeparableConvolution2D")
-                    if "SimpleRNN" in data_keys:
-                        data_keys.remove("SimpleRNN")
-                        data__SimpleRNN = data["SimpleRNN"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_simplernn(data__SimpleRNN, custom_formats, (name_prefix or "data") + ".SimpleRNN")
-                    if "SimpleRNNCell" in data_keys:
-                        data_keys.remove("SimpleRNNCell")
-                        data__SimpleRNNCell = data["SimpleRNNCell"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_simplernncell(data__SimpleRNNCell, custom_formats, (name_prefix or "data") + ".SimpleRNNCell")
-                    if "Softmax" in data_keys:
-                        data_keys.remove("Softmax")
-                        data__Softmax = data["Softmax"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_softmax(data__Softmax, custom_formats, (name_prefix or "data") + ".Softmax")
-                    if "Solarization" in data_keys:
-                        data_keys.remove("Solarization")
-                        data__Solarization = data["Solarization"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_solarization(data__Solarization, custom_formats, (name_prefix or "data") + ".Solarization")
-                    if "SpatialDropout1D" in data_keys:
-                        data_keys.remove("SpatialDropout1D")
-                        data__SpatialDropout1D = data["SpatialDropout1D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_spatialdropout1d(data__SpatialDropout1D, custom_formats, (name_prefix or "data") + ".SpatialDropout1D")
-                    if "SpatialDropout2D" in data_keys:
-                        data_keys.remove("SpatialDropout2D")
-                        data__SpatialDropout2D = data["SpatialDropout2D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_spatialdropout2d(data__SpatialDropout2D, custom_formats, (name_prefix or "data") + ".SpatialDropout2D")
-                    if "SpatialDropout3D" in data_keys:
-                        data_keys.remove("SpatialDropout3D")
-                        data__SpatialDropout3D = data["SpatialDropout3D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_spatialdropout3d(data__SpatialDropout3D, custom_formats, (name_prefix or "data") + ".SpatialDropout3D")
-                    if "SpectralNormalization" in data_keys:
-                        data_keys.remove("SpectralNormalization")
-                        data__SpectralNormalization = data["SpectralNormalization"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_spectralnormalization(data__SpectralNormalization, custom_formats, (name_prefix or "data") + ".SpectralNormalization")
-                    if "StackedRNNCells" in data_keys:
-                        data_keys.remove("StackedRNNCells")
-                        data__StackedRNNCells = data["StackedRNNCells"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_stackedrnncells(data__StackedRNNCells, custom_formats, (name_prefix or "data") + ".StackedRNNCells")
-                    if "StringLookup" in data_keys:
-                        data_keys.remove("StringLookup")
-                        data__StringLookup = data["StringLookup"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_stringlookup(data__StringLookup, custom_formats, (name_prefix or "data") + ".StringLookup")
-                    if "Subtract" in data_keys:
-                        data_keys.remove("Subtract")
-                        data__Subtract = data["Subtract"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_subtract(data__Subtract, custom_formats, (name_prefix or "data") + ".Subtract")
-                    if "TextVectorization" in data_keys:
-                        data_keys.remove("TextVectorization")
-                        data__TextVectorization = data["TextVectorization"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_textvectorization(data__TextVectorization, custom_formats, (name_prefix or "data") + ".TextVectorization")
-                    if "TimeDistributed" in data_keys:
-                        data_keys.remove("TimeDistributed")
-                        data__TimeDistributed = data["TimeDistributed"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_timedistributed(data__TimeDistributed, custom_formats, (name_prefix or "data") + ".TimeDistributed")
-                    if "UnitNormalization" in data_keys:
-                        data_keys.remove("UnitNormalization")
-                        data__UnitNormalization = data["UnitNormalization"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_unitnormalization(data__UnitNormalization, custom_formats, (name_prefix or "data") + ".UnitNormalization")
-                    if "UpSampling1D" in data_keys:
-                        data_keys.remove("UpSampling1D")
-                        data__UpSampling1D = data["UpSampling1D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_upsampling1d(data__UpSampling1D, custom_formats, (name_prefix or "data") + ".UpSampling1D")
-                    if "UpSampling2D" in data_keys:
-                        data_keys.remove("UpSampling2D")
-                        data__UpSampling2D = data["UpSampling2D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_upsampling2d(data__UpSampling2D, custom_formats, (name_prefix or "data") + ".UpSampling2D")
-                    if "UpSampling3D" in data_keys:
-                        data_keys.remove("UpSampling3D")
-                        data__UpSampling3D = data["UpSampling3D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_upsampling3d(data__UpSampling3D, custom_formats, (name_prefix or "data") + ".UpSampling3D")
-                    if "ZeroPadding1D" in data_keys:
-                        data_keys.remove("ZeroPadding1D")
-                        data__ZeroPadding1D = data["ZeroPadding1D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_zeropadding1d(data__ZeroPadding1D, custom_formats, (name_prefix or "data") + ".ZeroPadding1D")
-                    if "ZeroPadding2D" in data_keys:
-                        data_keys.remove("ZeroPadding2D")
-                        data__ZeroPadding2D = data["ZeroPadding2D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_zeropadding2d(data__ZeroPadding2D, custom_formats, (name_prefix or "data") + ".ZeroPadding2D")
-                    if "ZeroPadding3D" in data_keys:
-                        data_keys.remove("ZeroPadding3D")
-                        data__ZeroPadding3D = data["ZeroPadding3D"]
-                        validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_zeropadding3d(data__ZeroPadding3D, custom_formats, (name_prefix or "data") + ".ZeroPadding3D")
+                    data_present = data_keys & _PROPERTIES_0.keys()
+                    for data_property in (sorted(data_present, key=_ORDER_0.__getitem__) if len(data_present) > 1 else data_present):
+                        data_keys.remove(data_property)
+                        _PROPERTIES_0[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
                     if "from" in data_keys:
                         data_keys.remove("from")
                         data__from = data["from"]
@@ -1334,7 +707,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     data__from_len = len(data__from)
                                     for data__from_x, data__from_item in enumerate(data__from):
                                         if not isinstance(data__from_item, (str)):
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".from[{data__from_x}]".format(**locals()) + " must be string")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".from[{data__from_x}]" + " must be string")
                                 data__from_any_of_count13 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException): pass
                         if not data__from_any_of_count13:
@@ -1382,7 +755,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                             data__from_len = len(data__from)
                             for data__from_x, data__from_item in enumerate(data__from):
                                 if not isinstance(data__from_item, (str)):
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".from[{data__from_x}]".format(**locals()) + " must be string")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".from[{data__from_x}]" + " must be string")
                         data__from_any_of_count14 += 1
                     except (JsonSchemaValueException, JsonSchemaValuesException): pass
                 if not data__from_any_of_count14:
@@ -1479,7 +852,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 try:
                     if not isinstance(data, (str)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
-                    if not (isinstance(data, str) and data == 'channels_first' or isinstance(data, str) and data == 'channels_last'):
+                    if not (isinstance(data, str) and data in _ENUM_9):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be one of ['channels_first', 'channels_last']")
                     data_any_of_count17 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
@@ -1533,33 +906,33 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     if not data_item_any_of_count19:
                         try:
                             if not isinstance(data_item, (int)) and not (isinstance(data_item, float) and data_item.is_integer()) or isinstance(data_item, bool):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be integer")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must be integer")
                             if isinstance(data_item, (int, float, Decimal)) and not isinstance(data_item, bool):
                                 if data_item < 0:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be bigger than or equal to 0")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must be bigger than or equal to 0")
                             data_item_any_of_count19 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data_item_any_of_count19:
                         try:
                             if not isinstance(data_item, (list, tuple)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be array")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must be array")
                             data_item_is_list = isinstance(data_item, (list, tuple))
                             if data_item_is_list:
                                 data_item_len = len(data_item)
                                 if data_item_len < 2:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must contain at least 2 items")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must contain at least 2 items")
                                 if data_item_len > 2:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must contain less than or equal to 2 items")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must contain less than or equal to 2 items")
                                 for data_item_x, data_item_item in enumerate(data_item):
                                     if not isinstance(data_item_item, (int)) and not (isinstance(data_item_item, float) and data_item_item.is_integer()) or isinstance(data_item_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}][{data_item_x}]".format(**locals()) + " must be integer")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}][{data_item_x}]" + " must be integer")
                                     if isinstance(data_item_item, (int, float, Decimal)) and not isinstance(data_item_item, bool):
                                         if data_item_item < 0:
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}][{data_item_x}]".format(**locals()) + " must be bigger than or equal to 0")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}][{data_item_x}]" + " must be bigger than or equal to 0")
                             data_item_any_of_count19 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data_item_any_of_count19:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " cannot be validated by any definition")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " cannot be validated by any definition")
             data_any_of_count18 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count18:
@@ -1582,20 +955,20 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             if not data_item_any_of_count20:
                 try:
                     if not isinstance(data_item, (int)) and not (isinstance(data_item, float) and data_item.is_integer()) or isinstance(data_item, bool):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be integer")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must be integer")
                     if isinstance(data_item, (int, float, Decimal)) and not isinstance(data_item, bool):
                         if data_item < 1:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be bigger than or equal to 1")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must be bigger than or equal to 1")
                     data_item_any_of_count20 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data_item_any_of_count20:
                 try:
                     if not isinstance(data_item, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be null")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must be null")
                     data_item_any_of_count20 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data_item_any_of_count20:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " cannot be validated by any definition")
+                raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " cannot be validated by any definition")
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data, custom_formats={}, name_prefix=None):
@@ -1611,7 +984,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 try:
                     if not isinstance(data, (str)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
-                    if not (isinstance(data, str) and data == 'L1L2' or isinstance(data, str) and data == 'OrthogonalRegularizer' or isinstance(data, str) and data == 'Regularizer' or isinstance(data, str) and data == 'l1' or isinstance(data, str) and data == 'l1l2' or isinstance(data, str) and data == 'l2' or isinstance(data, str) and data == 'orthogonal_regularizer' or isinstance(data, str) and data == 'regularizer'):
+                    if not (isinstance(data, str) and data in _ENUM_10):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be one of ['L1L2', 'OrthogonalRegularizer', 'Regularizer', 'l1', 'l1l2', 'l2', 'orthogonal_regularizer', 'regularizer']")
                     data_any_of_count22 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
@@ -1671,7 +1044,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         try:
             if not isinstance(data, (str)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
-            if not (isinstance(data, str) and data == 'float16' or isinstance(data, str) and data == 'bfloat16' or isinstance(data, str) and data == 'float32' or isinstance(data, str) and data == 'float64' or isinstance(data, str) and data == 'int8' or isinstance(data, str) and data == 'int16' or isinstance(data, str) and data == 'int32' or isinstance(data, str) and data == 'int64' or isinstance(data, str) and data == 'uint8' or isinstance(data, str) and data == 'bool' or isinstance(data, str) and data == 'string' or isinstance(data, str) and data == 'mixed_float16' or isinstance(data, str) and data == 'mixed_bfloat16'):
+            if not (isinstance(data, str) and data in _ENUM_11):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be one of ['float16', 'bfloat16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'bool', 'string', 'mixed_float16', 'mixed_bfloat16']")
             data_any_of_count23 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
@@ -1918,10 +1291,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain less than or equal to 3 items")
                 for data_x, data_item in enumerate(data):
                     if not isinstance(data_item, (int)) and not (isinstance(data_item, float) and data_item.is_integer()) or isinstance(data_item, bool):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be integer")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must be integer")
                     if isinstance(data_item, (int, float, Decimal)) and not isinstance(data_item, bool):
                         if data_item < 1:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be bigger than or equal to 1")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must be bigger than or equal to 1")
             data_any_of_count27 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count27:
@@ -1976,7 +1349,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "interpolation" in data_keys:
                     data_keys.remove("interpolation")
                     data__interpolation = data["interpolation"]
-                    if not (isinstance(data__interpolation, str) and data__interpolation == 'nearest' or isinstance(data__interpolation, str) and data__interpolation == 'bilinear' or isinstance(data__interpolation, str) and data__interpolation == 'bicubic' or isinstance(data__interpolation, str) and data__interpolation == 'lanczos3' or isinstance(data__interpolation, str) and data__interpolation == 'lanczos5'):
+                    if not (isinstance(data__interpolation, str) and data__interpolation in _ENUM_12):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".interpolation must be one of ['nearest', 'bilinear', 'bicubic', 'lanczos3', 'lanczos5']")
             data_any_of_count28 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
@@ -2143,7 +1516,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 data_len = len(data)
                 for data_x, data_item in enumerate(data):
                     if not isinstance(data_item, (int)) and not (isinstance(data_item, float) and data_item.is_integer()) or isinstance(data_item, bool):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be integer")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must be integer")
             data_any_of_count31 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count31:
@@ -2836,7 +2209,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".addition_factor must contain at least 1 items")
                                 for data__additionfactor_x, data__additionfactor_item in enumerate(data__additionfactor):
                                     if not isinstance(data__additionfactor_item, (int, float, Decimal)) or isinstance(data__additionfactor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".addition_factor[{data__additionfactor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".addition_factor[{data__additionfactor_x}]" + " must be number")
                             data__additionfactor_any_of_count42 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__additionfactor_any_of_count42:
@@ -2862,7 +2235,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".threshold_factor must contain at least 1 items")
                                 for data__thresholdfactor_x, data__thresholdfactor_item in enumerate(data__thresholdfactor):
                                     if not isinstance(data__thresholdfactor_item, (int, float, Decimal)) or isinstance(data__thresholdfactor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".threshold_factor[{data__thresholdfactor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".threshold_factor[{data__thresholdfactor_x}]" + " must be number")
                             data__thresholdfactor_any_of_count43 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__thresholdfactor_any_of_count43:
@@ -2895,7 +2268,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count44 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count44:
@@ -3001,94 +2374,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "units" in data_keys:
-                    data_keys.remove("units")
-                    data__units = data["units"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_units(data__units, custom_formats, (name_prefix or "data") + ".units")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "recurrent_initializer" in data_keys:
-                    data_keys.remove("recurrent_initializer")
-                    data__recurrentinitializer = data["recurrent_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer(data__recurrentinitializer, custom_formats, (name_prefix or "data") + ".recurrent_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "recurrent_regularizer" in data_keys:
-                    data_keys.remove("recurrent_regularizer")
-                    data__recurrentregularizer = data["recurrent_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer(data__recurrentregularizer, custom_formats, (name_prefix or "data") + ".recurrent_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "recurrent_constraint" in data_keys:
-                    data_keys.remove("recurrent_constraint")
-                    data__recurrentconstraint = data["recurrent_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint(data__recurrentconstraint, custom_formats, (name_prefix or "data") + ".recurrent_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-                if "dropout" in data_keys:
-                    data_keys.remove("dropout")
-                    data__dropout = data["dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout(data__dropout, custom_formats, (name_prefix or "data") + ".dropout")
-                if "recurrent_dropout" in data_keys:
-                    data_keys.remove("recurrent_dropout")
-                    data__recurrentdropout = data["recurrent_dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout(data__recurrentdropout, custom_formats, (name_prefix or "data") + ".recurrent_dropout")
-                if "seed" in data_keys:
-                    data_keys.remove("seed")
-                    data__seed = data["seed"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
+                data_present = data_keys & _PROPERTIES_1.keys()
+                for data_property in (sorted(data_present, key=_ORDER_1.__getitem__) if len(data_present) > 1 else data_present):
+                    data_keys.remove(data_property)
+                    _PROPERTIES_1[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
             data_any_of_count46 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count46:
@@ -3144,7 +2433,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 try:
                     if not isinstance(data, (str)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
-                    if not (isinstance(data, str) and data == 'Constraint' or isinstance(data, str) and data == 'MaxNorm' or isinstance(data, str) and data == 'MinMaxNorm' or isinstance(data, str) and data == 'NonNeg' or isinstance(data, str) and data == 'UnitNorm' or isinstance(data, str) and data == 'constraint' or isinstance(data, str) and data == 'max_norm' or isinstance(data, str) and data == 'min_max_norm' or isinstance(data, str) and data == 'non_neg' or isinstance(data, str) and data == 'unit_norm'):
+                    if not (isinstance(data, str) and data in _ENUM_13):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be one of ['Constraint', 'MaxNorm', 'MinMaxNorm', 'NonNeg', 'UnitNorm', 'constraint', 'max_norm', 'min_max_norm', 'non_neg', 'unit_norm']")
                     data_any_of_count48 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
@@ -3208,7 +2497,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 try:
                     if not isinstance(data, (str)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
-                    if not (isinstance(data, str) and data == 'GlorotNormal' or isinstance(data, str) and data == 'GlorotUniform' or isinstance(data, str) and data == 'HeNormal' or isinstance(data, str) and data == 'HeUniform' or isinstance(data, str) and data == 'Identity' or isinstance(data, str) and data == 'IdentityInitializer' or isinstance(data, str) and data == 'LecunNormal' or isinstance(data, str) and data == 'LecunUniform' or isinstance(data, str) and data == 'Ones' or isinstance(data, str) and data == 'Orthogonal' or isinstance(data, str) and data == 'OrthogonalInitializer' or isinstance(data, str) and data == 'RandomNormal' or isinstance(data, str) and data == 'RandomUniform' or isinstance(data, str) and data == 'STFT' or isinstance(data, str) and data == 'STFTInitializer' or isinstance(data, str) and data == 'TruncatedNormal' or isinstance(data, str) and data == 'VarianceScaling' or isinstance(data, str) and data == 'Zeros' or isinstance(data, str) and data == 'glorot_normal' or isinstance(data, str) and data == 'glorot_uniform' or isinstance(data, str) and data == 'he_normal' or isinstance(data, str) and data == 'he_uniform' or isinstance(data, str) and data == 'identity' or isinstance(data, str) and data == 'lecun_normal' or isinstance(data, str) and data == 'lecun_uniform' or isinstance(data, str) and data == 'normal' or isinstance(data, str) and data == 'one' or isinstance(data, str) and data == 'ones' or isinstance(data, str) and data == 'orthogonal' or isinstance(data, str) and data == 'random_normal' or isinstance(data, str) and data == 'random_uniform' or isinstance(data, str) and data == 'stft' or isinstance(data, str) and data == 'truncated_normal' or isinstance(data, str) and data == 'uniform' or isinstance(data, str) and data == 'variance_scaling' or isinstance(data, str) and data == 'zero' or isinstance(data, str) and data == 'zeros'):
+                    if not (isinstance(data, str) and data in _ENUM_14):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be one of ['GlorotNormal', 'GlorotUniform', 'HeNormal', 'HeUniform', 'Identity', 'IdentityInitializer', 'LecunNormal', 'LecunUniform', 'Ones', 'Orthogonal', 'OrthogonalInitializer', 'RandomNormal', 'RandomUniform', 'STFT', 'STFTInitializer', 'TruncatedNormal', 'VarianceScaling', 'Zeros', 'glorot_normal', 'glorot_uniform', 'he_normal', 'he_uniform', 'identity', 'lecun_normal', 'lecun_uniform', 'normal', 'one', 'ones', 'orthogonal', 'random_normal', 'random_uniform', 'stft', 'truncated_normal', 'uniform', 'variance_scaling', 'zero', 'zeros']")
                     data_any_of_count50 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
@@ -3265,7 +2554,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 try:
                     if not isinstance(data, (str)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
-                    if not (isinstance(data, str) and data == 'celu' or isinstance(data, str) and data == 'elu' or isinstance(data, str) and data == 'exponential' or isinstance(data, str) and data == 'gelu' or isinstance(data, str) and data == 'glu' or isinstance(data, str) and data == 'hard_shrink' or isinstance(data, str) and data == 'hard_sigmoid' or isinstance(data, str) and data == 'hard_silu' or isinstance(data, str) and data == 'hard_swish' or isinstance(data, str) and data == 'hard_tanh' or isinstance(data, str) and data == 'leaky_relu' or isinstance(data, str) and data == 'linear' or isinstance(data, str) and data == 'log_sigmoid' or isinstance(data, str) and data == 'log_softmax' or isinstance(data, str) and data == 'mish' or isinstance(data, str) and data == 'relu' or isinstance(data, str) and data == 'relu6' or isinstance(data, str) and data == 'selu' or isinstance(data, str) and data == 'sigmoid' or isinstance(data, str) and data == 'silu' or isinstance(data, str) and data == 'soft_shrink' or isinstance(data, str) and data == 'softmax' or isinstance(data, str) and data == 'softplus' or isinstance(data, str) and data == 'softsign' or isinstance(data, str) and data == 'sparse_plus' or isinstance(data, str) and data == 'sparse_sigmoid' or isinstance(data, str) and data == 'sparsemax' or isinstance(data, str) and data == 'squareplus' or isinstance(data, str) and data == 'swish' or isinstance(data, str) and data == 'tanh' or isinstance(data, str) and data == 'tanh_shrink'):
+                    if not (isinstance(data, str) and data in _ENUM_15):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be one of ['celu', 'elu', 'exponential', 'gelu', 'glu', 'hard_shrink', 'hard_sigmoid', 'hard_silu', 'hard_swish', 'hard_tanh', 'leaky_relu', 'linear', 'log_sigmoid', 'log_softmax', 'mish', 'relu', 'relu6', 'selu', 'sigmoid', 'silu', 'soft_shrink', 'softmax', 'softplus', 'softsign', 'sparse_plus', 'sparse_sigmoid', 'sparsemax', 'squareplus', 'swish', 'tanh', 'tanh_shrink']")
                     data_any_of_count52 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
@@ -3313,118 +2602,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "units" in data_keys:
-                    data_keys.remove("units")
-                    data__units = data["units"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_units(data__units, custom_formats, (name_prefix or "data") + ".units")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "recurrent_initializer" in data_keys:
-                    data_keys.remove("recurrent_initializer")
-                    data__recurrentinitializer = data["recurrent_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer(data__recurrentinitializer, custom_formats, (name_prefix or "data") + ".recurrent_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "recurrent_regularizer" in data_keys:
-                    data_keys.remove("recurrent_regularizer")
-                    data__recurrentregularizer = data["recurrent_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer(data__recurrentregularizer, custom_formats, (name_prefix or "data") + ".recurrent_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "recurrent_constraint" in data_keys:
-                    data_keys.remove("recurrent_constraint")
-                    data__recurrentconstraint = data["recurrent_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint(data__recurrentconstraint, custom_formats, (name_prefix or "data") + ".recurrent_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-                if "dropout" in data_keys:
-                    data_keys.remove("dropout")
-                    data__dropout = data["dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout(data__dropout, custom_formats, (name_prefix or "data") + ".dropout")
-                if "recurrent_dropout" in data_keys:
-                    data_keys.remove("recurrent_dropout")
-                    data__recurrentdropout = data["recurrent_dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout(data__recurrentdropout, custom_formats, (name_prefix or "data") + ".recurrent_dropout")
-                if "return_sequences" in data_keys:
-                    data_keys.remove("return_sequences")
-                    data__returnsequences = data["return_sequences"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_sequences(data__returnsequences, custom_formats, (name_prefix or "data") + ".return_sequences")
-                if "return_state" in data_keys:
-                    data_keys.remove("return_state")
-                    data__returnstate = data["return_state"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_state(data__returnstate, custom_formats, (name_prefix or "data") + ".return_state")
-                if "go_backwards" in data_keys:
-                    data_keys.remove("go_backwards")
-                    data__gobackwards = data["go_backwards"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_go_backwards(data__gobackwards, custom_formats, (name_prefix or "data") + ".go_backwards")
-                if "stateful" in data_keys:
-                    data_keys.remove("stateful")
-                    data__stateful = data["stateful"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_stateful(data__stateful, custom_formats, (name_prefix or "data") + ".stateful")
-                if "unroll" in data_keys:
-                    data_keys.remove("unroll")
-                    data__unroll = data["unroll"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unroll(data__unroll, custom_formats, (name_prefix or "data") + ".unroll")
-                if "seed" in data_keys:
-                    data_keys.remove("seed")
-                    data__seed = data["seed"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-                if "zero_output_for_mask" in data_keys:
-                    data_keys.remove("zero_output_for_mask")
-                    data__zerooutputformask = data["zero_output_for_mask"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_zero_output_for_mask(data__zerooutputformask, custom_formats, (name_prefix or "data") + ".zero_output_for_mask")
+                data_present = data_keys & _PROPERTIES_2.keys()
+                for data_property in (sorted(data_present, key=_ORDER_2.__getitem__) if len(data_present) > 1 else data_present):
+                    data_keys.remove(data_property)
+                    _PROPERTIES_2[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
             data_any_of_count53 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count53:
@@ -3486,106 +2667,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "filters" in data_keys:
-                    data_keys.remove("filters")
-                    data__filters = data["filters"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters(data__filters, custom_formats, (name_prefix or "data") + ".filters")
-                if "kernel_size" in data_keys:
-                    data_keys.remove("kernel_size")
-                    data__kernelsize = data["kernel_size"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size(data__kernelsize, custom_formats, (name_prefix or "data") + ".kernel_size")
-                if "strides" in data_keys:
-                    data_keys.remove("strides")
-                    data__strides = data["strides"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_3(data__strides, custom_formats, (name_prefix or "data") + ".strides")
-                if "padding" in data_keys:
-                    data_keys.remove("padding")
-                    data__padding = data["padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-                if "dilation_rate" in data_keys:
-                    data_keys.remove("dilation_rate")
-                    data__dilationrate = data["dilation_rate"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_2(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
-                if "depth_multiplier" in data_keys:
-                    data_keys.remove("depth_multiplier")
-                    data__depthmultiplier = data["depth_multiplier"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depth_multiplier(data__depthmultiplier, custom_formats, (name_prefix or "data") + ".depth_multiplier")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "depthwise_initializer" in data_keys:
-                    data_keys.remove("depthwise_initializer")
-                    data__depthwiseinitializer = data["depthwise_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_initializer(data__depthwiseinitializer, custom_formats, (name_prefix or "data") + ".depthwise_initializer")
-                if "pointwise_initializer" in data_keys:
-                    data_keys.remove("pointwise_initializer")
-                    data__pointwiseinitializer = data["pointwise_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_pointwise_initializer(data__pointwiseinitializer, custom_formats, (name_prefix or "data") + ".pointwise_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "depthwise_regularizer" in data_keys:
-                    data_keys.remove("depthwise_regularizer")
-                    data__depthwiseregularizer = data["depthwise_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_regularizer(data__depthwiseregularizer, custom_formats, (name_prefix or "data") + ".depthwise_regularizer")
-                if "pointwise_regularizer" in data_keys:
-                    data_keys.remove("pointwise_regularizer")
-                    data__pointwiseregularizer = data["pointwise_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_pointwise_regularizer(data__pointwiseregularizer, custom_formats, (name_prefix or "data") + ".pointwise_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "depthwise_constraint" in data_keys:
-                    data_keys.remove("depthwise_constraint")
-                    data__depthwiseconstraint = data["depthwise_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_constraint(data__depthwiseconstraint, custom_formats, (name_prefix or "data") + ".depthwise_constraint")
-                if "pointwise_constraint" in data_keys:
-                    data_keys.remove("pointwise_constraint")
-                    data__pointwiseconstraint = data["pointwise_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_pointwise_constraint(data__pointwiseconstraint, custom_formats, (name_prefix or "data") + ".pointwise_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
+                data_present = data_keys & _PROPERTIES_3.keys()
+                for data_property in (sorted(data_present, key=_ORDER_3.__getitem__) if len(data_present) > 1 else data_present):
+                    data_keys.remove(data_property)
+                    _PROPERTIES_3[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
             data_any_of_count54 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count54:
@@ -3654,7 +2739,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
         try:
             if not isinstance(data, (str)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
-            if not (isinstance(data, str) and data == 'causal' or isinstance(data, str) and data == 'same' or isinstance(data, str) and data == 'valid'):
+            if not (isinstance(data, str) and data in _ENUM_16):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be one of ['causal', 'same', 'valid']")
             data_any_of_count55 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
@@ -3696,106 +2781,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "filters" in data_keys:
-                    data_keys.remove("filters")
-                    data__filters = data["filters"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters(data__filters, custom_formats, (name_prefix or "data") + ".filters")
-                if "kernel_size" in data_keys:
-                    data_keys.remove("kernel_size")
-                    data__kernelsize = data["kernel_size"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size(data__kernelsize, custom_formats, (name_prefix or "data") + ".kernel_size")
-                if "strides" in data_keys:
-                    data_keys.remove("strides")
-                    data__strides = data["strides"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_2(data__strides, custom_formats, (name_prefix or "data") + ".strides")
-                if "padding" in data_keys:
-                    data_keys.remove("padding")
-                    data__padding = data["padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-                if "dilation_rate" in data_keys:
-                    data_keys.remove("dilation_rate")
-                    data__dilationrate = data["dilation_rate"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
-                if "depth_multiplier" in data_keys:
-                    data_keys.remove("depth_multiplier")
-                    data__depthmultiplier = data["depth_multiplier"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depth_multiplier(data__depthmultiplier, custom_formats, (name_prefix or "data") + ".depth_multiplier")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "depthwise_initializer" in data_keys:
-                    data_keys.remove("depthwise_initializer")
-                    data__depthwiseinitializer = data["depthwise_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_initializer(data__depthwiseinitializer, custom_formats, (name_prefix or "data") + ".depthwise_initializer")
-                if "pointwise_initializer" in data_keys:
-                    data_keys.remove("pointwise_initializer")
-                    data__pointwiseinitializer = data["pointwise_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_pointwise_initializer(data__pointwiseinitializer, custom_formats, (name_prefix or "data") + ".pointwise_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "depthwise_regularizer" in data_keys:
-                    data_keys.remove("depthwise_regularizer")
-                    data__depthwiseregularizer = data["depthwise_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_regularizer(data__depthwiseregularizer, custom_formats, (name_prefix or "data") + ".depthwise_regularizer")
-                if "pointwise_regularizer" in data_keys:
-                    data_keys.remove("pointwise_regularizer")
-                    data__pointwiseregularizer = data["pointwise_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_pointwise_regularizer(data__pointwiseregularizer, custom_formats, (name_prefix or "data") + ".pointwise_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "depthwise_constraint" in data_keys:
-                    data_keys.remove("depthwise_constraint")
-                    data__depthwiseconstraint = data["depthwise_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_constraint(data__depthwiseconstraint, custom_formats, (name_prefix or "data") + ".depthwise_constraint")
-                if "pointwise_constraint" in data_keys:
-                    data_keys.remove("pointwise_constraint")
-                    data__pointwiseconstraint = data["pointwise_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_pointwise_constraint(data__pointwiseconstraint, custom_formats, (name_prefix or "data") + ".pointwise_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
+                data_present = data_keys & _PROPERTIES_4.keys()
+                for data_property in (sorted(data_present, key=_ORDER_4.__getitem__) if len(data_present) > 1 else data_present):
+                    data_keys.remove(data_property)
+                    _PROPERTIES_4[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
             data_any_of_count56 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count56:
@@ -4160,7 +3149,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count60 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count60:
@@ -4195,7 +3184,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_interpolation(data, custom_formats={}, name_prefix=None):
-    if not (isinstance(data, str) and data == 'nearest' or isinstance(data, str) and data == 'bilinear' or isinstance(data, str) and data == 'bicubic' or isinstance(data, str) and data == 'lanczos3' or isinstance(data, str) and data == 'lanczos5'):
+    if not (isinstance(data, str) and data in _ENUM_17):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be one of ['nearest', 'bilinear', 'bicubic', 'lanczos3', 'lanczos5']")
     return data
 
@@ -4246,10 +3235,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                         data__targetshape_len = len(data__targetshape)
                         for data__targetshape_x, data__targetshape_item in enumerate(data__targetshape):
                             if not isinstance(data__targetshape_item, (int)) and not (isinstance(data__targetshape_item, float) and data__targetshape_item.is_integer()) or isinstance(data__targetshape_item, bool):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".target_shape[{data__targetshape_x}]".format(**locals()) + " must be integer")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".target_shape[{data__targetshape_x}]" + " must be integer")
                             if isinstance(data__targetshape_item, (int, float, Decimal)) and not isinstance(data__targetshape_item, bool):
                                 if data__targetshape_item < -1:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".target_shape[{data__targetshape_x}]".format(**locals()) + " must be bigger than or equal to -1")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".target_shape[{data__targetshape_x}]" + " must be bigger than or equal to -1")
             data_any_of_count61 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count61:
@@ -4330,7 +3319,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".scale must contain at least 1 items")
                                 for data__scale_x, data__scale_item in enumerate(data__scale):
                                     if not isinstance(data__scale_item, (int, float, Decimal)) or isinstance(data__scale_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".scale[{data__scale_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".scale[{data__scale_x}]" + " must be number")
                             data__scale_any_of_count63 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__scale_any_of_count63:
@@ -4356,7 +3345,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".offset must contain at least 1 items")
                                 for data__offset_x, data__offset_item in enumerate(data__offset):
                                     if not isinstance(data__offset_item, (int, float, Decimal)) or isinstance(data__offset_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".offset[{data__offset_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".offset[{data__offset_x}]" + " must be number")
                             data__offset_any_of_count64 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__offset_any_of_count64:
@@ -4606,7 +3595,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count68 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count68:
@@ -4720,7 +3709,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count70 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count70:
@@ -4808,7 +3797,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".x_factor must contain at least 1 items")
                                 for data__xfactor_x, data__xfactor_item in enumerate(data__xfactor):
                                     if not isinstance(data__xfactor_item, (int, float, Decimal)) or isinstance(data__xfactor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".x_factor[{data__xfactor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".x_factor[{data__xfactor_x}]" + " must be number")
                             data__xfactor_any_of_count72 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__xfactor_any_of_count72:
@@ -4834,7 +3823,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".y_factor must contain at least 1 items")
                                 for data__yfactor_x, data__yfactor_item in enumerate(data__yfactor):
                                     if not isinstance(data__yfactor_item, (int, float, Decimal)) or isinstance(data__yfactor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".y_factor[{data__yfactor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".y_factor[{data__yfactor_x}]" + " must be number")
                             data__yfactor_any_of_count73 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__yfactor_any_of_count73:
@@ -4880,7 +3869,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count74 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count74:
@@ -4968,7 +3957,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count76 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count76:
@@ -5067,7 +4056,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count78 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count78:
@@ -5166,7 +4155,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count80 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count80:
@@ -5274,7 +4263,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count82 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count82:
@@ -5373,7 +4362,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count84 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count84:
@@ -5443,7 +4432,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain at least 1 items")
                 for data_x, data_item in enumerate(data):
                     if not isinstance(data_item, (int, float, Decimal)) or isinstance(data_item, bool):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be number")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must be number")
             data_any_of_count85 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count85:
@@ -5508,7 +4497,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count87 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count87:
@@ -5607,7 +4596,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count89 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count89:
@@ -5706,7 +4695,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count91 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count91:
@@ -5802,7 +4791,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count93 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count93:
@@ -5832,7 +4821,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".sigma must contain at least 1 items")
                                 for data__sigma_x, data__sigma_item in enumerate(data__sigma):
                                     if not isinstance(data__sigma_item, (int, float, Decimal)) or isinstance(data__sigma_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".sigma[{data__sigma_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".sigma[{data__sigma_x}]" + " must be number")
                             data__sigma_any_of_count94 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__sigma_any_of_count94:
@@ -5942,7 +4931,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count96 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count96:
@@ -6030,7 +5019,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count98 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count98:
@@ -6135,7 +5124,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count100 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count100:
@@ -6260,7 +5249,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count102 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count102:
@@ -6352,7 +5341,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count104 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count104:
@@ -6474,7 +5463,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count106 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count106:
@@ -6562,7 +5551,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count108 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count108:
@@ -6661,7 +5650,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count110 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count110:
@@ -6768,7 +5757,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count112 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count112:
@@ -7049,10 +6038,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                         data__dims_len = len(data__dims)
                         for data__dims_x, data__dims_item in enumerate(data__dims):
                             if not isinstance(data__dims_item, (int)) and not (isinstance(data__dims_item, float) and data__dims_item.is_integer()) or isinstance(data__dims_item, bool):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".dims[{data__dims_x}]".format(**locals()) + " must be integer")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".dims[{data__dims_x}]" + " must be integer")
                             if isinstance(data__dims_item, (int, float, Decimal)) and not isinstance(data__dims_item, bool):
                                 if data__dims_item < 1:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".dims[{data__dims_x}]".format(**locals()) + " must be bigger than or equal to 1")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".dims[{data__dims_x}]" + " must be bigger than or equal to 1")
             data_any_of_count116 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count116:
@@ -7208,7 +6197,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                         data__axis_len = len(data__axis)
                                         for data__axis_x, data__axis_item in enumerate(data__axis):
                                             if not isinstance(data__axis_item, (int)) and not (isinstance(data__axis_item, float) and data__axis_item.is_integer()) or isinstance(data__axis_item, bool):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".axis[{data__axis_x}]".format(**locals()) + " must be integer")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".axis[{data__axis_x}]" + " must be integer")
                                     data__axis_any_of_count120 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if not data__axis_any_of_count120:
@@ -7529,7 +6518,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count124 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count124:
@@ -8090,7 +7079,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count132 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count132:
@@ -8261,74 +7250,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "axis" in data_keys:
-                    data_keys.remove("axis")
-                    data__axis = data["axis"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_axis(data__axis, custom_formats, (name_prefix or "data") + ".axis")
-                if "epsilon" in data_keys:
-                    data_keys.remove("epsilon")
-                    data__epsilon = data["epsilon"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_epsilon(data__epsilon, custom_formats, (name_prefix or "data") + ".epsilon")
-                if "center" in data_keys:
-                    data_keys.remove("center")
-                    data__center = data["center"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_center(data__center, custom_formats, (name_prefix or "data") + ".center")
-                if "scale" in data_keys:
-                    data_keys.remove("scale")
-                    data__scale = data["scale"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_scale(data__scale, custom_formats, (name_prefix or "data") + ".scale")
-                if "beta_initializer" in data_keys:
-                    data_keys.remove("beta_initializer")
-                    data__betainitializer = data["beta_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_beta_initializer(data__betainitializer, custom_formats, (name_prefix or "data") + ".beta_initializer")
-                if "gamma_initializer" in data_keys:
-                    data_keys.remove("gamma_initializer")
-                    data__gammainitializer = data["gamma_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_gamma_initializer(data__gammainitializer, custom_formats, (name_prefix or "data") + ".gamma_initializer")
-                if "beta_regularizer" in data_keys:
-                    data_keys.remove("beta_regularizer")
-                    data__betaregularizer = data["beta_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_beta_regularizer(data__betaregularizer, custom_formats, (name_prefix or "data") + ".beta_regularizer")
-                if "gamma_regularizer" in data_keys:
-                    data_keys.remove("gamma_regularizer")
-                    data__gammaregularizer = data["gamma_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_gamma_regularizer(data__gammaregularizer, custom_formats, (name_prefix or "data") + ".gamma_regularizer")
-                if "beta_constraint" in data_keys:
-                    data_keys.remove("beta_constraint")
-                    data__betaconstraint = data["beta_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_beta_constraint(data__betaconstraint, custom_formats, (name_prefix or "data") + ".beta_constraint")
-                if "gamma_constraint" in data_keys:
-                    data_keys.remove("gamma_constraint")
-                    data__gammaconstraint = data["gamma_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_gamma_constraint(data__gammaconstraint, custom_formats, (name_prefix or "data") + ".gamma_constraint")
+                data_present = data_keys & _PROPERTIES_5.keys()
+                for data_property in (sorted(data_present, key=_ORDER_5.__getitem__) if len(data_present) > 1 else data_present):
+                    data_keys.remove(data_property)
+                    _PROPERTIES_5[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
                 if "rms_scaling" in data_keys:
                     data_keys.remove("rms_scaling")
                     data__rmsscaling = data["rms_scaling"]
@@ -8453,20 +7378,20 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     if not data__outputshape_item_any_of_count138:
                                         try:
                                             if not isinstance(data__outputshape_item, (int)) and not (isinstance(data__outputshape_item, float) and data__outputshape_item.is_integer()) or isinstance(data__outputshape_item, bool):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}]".format(**locals()) + " must be integer")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".output_shape[{data__outputshape_x}]" + " must be integer")
                                             if isinstance(data__outputshape_item, (int, float, Decimal)) and not isinstance(data__outputshape_item, bool):
                                                 if data__outputshape_item < 1:
-                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}]".format(**locals()) + " must be bigger than or equal to 1")
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".output_shape[{data__outputshape_x}]" + " must be bigger than or equal to 1")
                                             data__outputshape_item_any_of_count138 += 1
                                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                     if not data__outputshape_item_any_of_count138:
                                         try:
                                             if not isinstance(data__outputshape_item, (NoneType)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}]".format(**locals()) + " must be null")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".output_shape[{data__outputshape_x}]" + " must be null")
                                             data__outputshape_item_any_of_count138 += 1
                                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                     if not data__outputshape_item_any_of_count138:
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}]".format(**locals()) + " cannot be validated by any definition")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".output_shape[{data__outputshape_x}]" + " cannot be validated by any definition")
                             data__outputshape_any_of_count137 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__outputshape_any_of_count137:
@@ -8480,31 +7405,31 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape must contain at least 1 items")
                                 for data__outputshape_x, data__outputshape_item in enumerate(data__outputshape):
                                     if not isinstance(data__outputshape_item, (list, tuple)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}]".format(**locals()) + " must be array")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".output_shape[{data__outputshape_x}]" + " must be array")
                                     data__outputshape_item_is_list = isinstance(data__outputshape_item, (list, tuple))
                                     if data__outputshape_item_is_list:
                                         data__outputshape_item_len = len(data__outputshape_item)
                                         if data__outputshape_item_len > 8:
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}]".format(**locals()) + " must contain less than or equal to 8 items")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".output_shape[{data__outputshape_x}]" + " must contain less than or equal to 8 items")
                                         for data__outputshape_item_x, data__outputshape_item_item in enumerate(data__outputshape_item):
                                             data__outputshape_item_item_any_of_count139 = 0
                                             if not data__outputshape_item_item_any_of_count139:
                                                 try:
                                                     if not isinstance(data__outputshape_item_item, (int)) and not (isinstance(data__outputshape_item_item, float) and data__outputshape_item_item.is_integer()) or isinstance(data__outputshape_item_item, bool):
-                                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}][{data__outputshape_item_x}]".format(**locals()) + " must be integer")
+                                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".output_shape[{data__outputshape_x}][{data__outputshape_item_x}]" + " must be integer")
                                                     if isinstance(data__outputshape_item_item, (int, float, Decimal)) and not isinstance(data__outputshape_item_item, bool):
                                                         if data__outputshape_item_item < 1:
-                                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}][{data__outputshape_item_x}]".format(**locals()) + " must be bigger than or equal to 1")
+                                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".output_shape[{data__outputshape_x}][{data__outputshape_item_x}]" + " must be bigger than or equal to 1")
                                                     data__outputshape_item_item_any_of_count139 += 1
                                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                             if not data__outputshape_item_item_any_of_count139:
                                                 try:
                                                     if not isinstance(data__outputshape_item_item, (NoneType)):
-                                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}][{data__outputshape_item_x}]".format(**locals()) + " must be null")
+                                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".output_shape[{data__outputshape_x}][{data__outputshape_item_x}]" + " must be null")
                                                     data__outputshape_item_item_any_of_count139 += 1
                                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                             if not data__outputshape_item_item_any_of_count139:
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".output_shape[{data__outputshape_x}][{data__outputshape_item_x}]".format(**locals()) + " cannot be validated by any definition")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".output_shape[{data__outputshape_x}][{data__outputshape_item_x}]" + " cannot be validated by any definition")
                             data__outputshape_any_of_count137 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__outputshape_any_of_count137:
@@ -8546,102 +7471,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "units" in data_keys:
-                    data_keys.remove("units")
-                    data__units = data["units"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_units(data__units, custom_formats, (name_prefix or "data") + ".units")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "recurrent_activation" in data_keys:
-                    data_keys.remove("recurrent_activation")
-                    data__recurrentactivation = data["recurrent_activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation(data__recurrentactivation, custom_formats, (name_prefix or "data") + ".recurrent_activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "recurrent_initializer" in data_keys:
-                    data_keys.remove("recurrent_initializer")
-                    data__recurrentinitializer = data["recurrent_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer(data__recurrentinitializer, custom_formats, (name_prefix or "data") + ".recurrent_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "unit_forget_bias" in data_keys:
-                    data_keys.remove("unit_forget_bias")
-                    data__unitforgetbias = data["unit_forget_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unit_forget_bias(data__unitforgetbias, custom_formats, (name_prefix or "data") + ".unit_forget_bias")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "recurrent_regularizer" in data_keys:
-                    data_keys.remove("recurrent_regularizer")
-                    data__recurrentregularizer = data["recurrent_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer(data__recurrentregularizer, custom_formats, (name_prefix or "data") + ".recurrent_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "recurrent_constraint" in data_keys:
-                    data_keys.remove("recurrent_constraint")
-                    data__recurrentconstraint = data["recurrent_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint(data__recurrentconstraint, custom_formats, (name_prefix or "data") + ".recurrent_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-                if "dropout" in data_keys:
-                    data_keys.remove("dropout")
-                    data__dropout = data["dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout(data__dropout, custom_formats, (name_prefix or "data") + ".dropout")
-                if "recurrent_dropout" in data_keys:
-                    data_keys.remove("recurrent_dropout")
-                    data__recurrentdropout = data["recurrent_dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout(data__recurrentdropout, custom_formats, (name_prefix or "data") + ".recurrent_dropout")
-                if "seed" in data_keys:
-                    data_keys.remove("seed")
-                    data__seed = data["seed"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
+                data_present = data_keys & _PROPERTIES_6.keys()
+                for data_property in (sorted(data_present, key=_ORDER_6.__getitem__) if len(data_present) > 1 else data_present):
+                    data_keys.remove(data_property)
+                    _PROPERTIES_6[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
             data_any_of_count140 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count140:
@@ -8682,130 +7515,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "units" in data_keys:
-                    data_keys.remove("units")
-                    data__units = data["units"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_units(data__units, custom_formats, (name_prefix or "data") + ".units")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "recurrent_activation" in data_keys:
-                    data_keys.remove("recurrent_activation")
-                    data__recurrentactivation = data["recurrent_activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation(data__recurrentactivation, custom_formats, (name_prefix or "data") + ".recurrent_activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "recurrent_initializer" in data_keys:
-                    data_keys.remove("recurrent_initializer")
-                    data__recurrentinitializer = data["recurrent_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer(data__recurrentinitializer, custom_formats, (name_prefix or "data") + ".recurrent_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "unit_forget_bias" in data_keys:
-                    data_keys.remove("unit_forget_bias")
-                    data__unitforgetbias = data["unit_forget_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unit_forget_bias(data__unitforgetbias, custom_formats, (name_prefix or "data") + ".unit_forget_bias")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "recurrent_regularizer" in data_keys:
-                    data_keys.remove("recurrent_regularizer")
-                    data__recurrentregularizer = data["recurrent_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer(data__recurrentregularizer, custom_formats, (name_prefix or "data") + ".recurrent_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "recurrent_constraint" in data_keys:
-                    data_keys.remove("recurrent_constraint")
-                    data__recurrentconstraint = data["recurrent_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint(data__recurrentconstraint, custom_formats, (name_prefix or "data") + ".recurrent_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-                if "dropout" in data_keys:
-                    data_keys.remove("dropout")
-                    data__dropout = data["dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout(data__dropout, custom_formats, (name_prefix or "data") + ".dropout")
-                if "recurrent_dropout" in data_keys:
-                    data_keys.remove("recurrent_dropout")
-                    data__recurrentdropout = data["recurrent_dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout(data__recurrentdropout, custom_formats, (name_prefix or "data") + ".recurrent_dropout")
-                if "seed" in data_keys:
-                    data_keys.remove("seed")
-                    data__seed = data["seed"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-                if "return_sequences" in data_keys:
-                    data_keys.remove("return_sequences")
-                    data__returnsequences = data["return_sequences"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_sequences(data__returnsequences, custom_formats, (name_prefix or "data") + ".return_sequences")
-                if "return_state" in data_keys:
-                    data_keys.remove("return_state")
-                    data__returnstate = data["return_state"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_state(data__returnstate, custom_formats, (name_prefix or "data") + ".return_state")
-                if "go_backwards" in data_keys:
-                    data_keys.remove("go_backwards")
-                    data__gobackwards = data["go_backwards"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_go_backwards(data__gobackwards, custom_formats, (name_prefix or "data") + ".go_backwards")
-                if "stateful" in data_keys:
-                    data_keys.remove("stateful")
-                    data__stateful = data["stateful"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_stateful(data__stateful, custom_formats, (name_prefix or "data") + ".stateful")
-                if "unroll" in data_keys:
-                    data_keys.remove("unroll")
-                    data__unroll = data["unroll"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unroll(data__unroll, custom_formats, (name_prefix or "data") + ".unroll")
-                if "use_cudnn" in data_keys:
-                    data_keys.remove("use_cudnn")
-                    data__usecudnn = data["use_cudnn"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_cudnn(data__usecudnn, custom_formats, (name_prefix or "data") + ".use_cudnn")
-                if "zero_output_for_mask" in data_keys:
-                    data_keys.remove("zero_output_for_mask")
-                    data__zerooutputformask = data["zero_output_for_mask"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_zero_output_for_mask(data__zerooutputformask, custom_formats, (name_prefix or "data") + ".zero_output_for_mask")
+                data_present = data_keys & _PROPERTIES_7.keys()
+                for data_property in (sorted(data_present, key=_ORDER_7.__getitem__) if len(data_present) > 1 else data_present):
+                    data_keys.remove(data_property)
+                    _PROPERTIES_7[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
             data_any_of_count141 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count141:
@@ -8997,20 +7710,20 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                             if not data__batchinputshape_item_any_of_count144:
                                 try:
                                     if not isinstance(data__batchinputshape_item, (int)) and not (isinstance(data__batchinputshape_item, float) and data__batchinputshape_item.is_integer()) or isinstance(data__batchinputshape_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".batch_input_shape[{data__batchinputshape_x}]".format(**locals()) + " must be integer")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".batch_input_shape[{data__batchinputshape_x}]" + " must be integer")
                                     if isinstance(data__batchinputshape_item, (int, float, Decimal)) and not isinstance(data__batchinputshape_item, bool):
                                         if data__batchinputshape_item < 1:
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".batch_input_shape[{data__batchinputshape_x}]".format(**locals()) + " must be bigger than or equal to 1")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".batch_input_shape[{data__batchinputshape_x}]" + " must be bigger than or equal to 1")
                                     data__batchinputshape_item_any_of_count144 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if not data__batchinputshape_item_any_of_count144:
                                 try:
                                     if not isinstance(data__batchinputshape_item, (NoneType)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".batch_input_shape[{data__batchinputshape_x}]".format(**locals()) + " must be null")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".batch_input_shape[{data__batchinputshape_x}]" + " must be null")
                                     data__batchinputshape_item_any_of_count144 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if not data__batchinputshape_item_any_of_count144:
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".batch_input_shape[{data__batchinputshape_x}]".format(**locals()) + " cannot be validated by any definition")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".batch_input_shape[{data__batchinputshape_x}]" + " cannot be validated by any definition")
             data_any_of_count143 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count143:
@@ -9282,54 +7995,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 if "num_key_value_heads" in data_keys:
                     data_keys.remove("num_key_value_heads")
                     data__numkeyvalueheads = data["num_key_value_heads"]
-                if "dropout" in data_keys:
-                    data_keys.remove("dropout")
-                    data__dropout = data["dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout(data__dropout, custom_formats, (name_prefix or "data") + ".dropout")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "sliding_window" in data_keys:
-                    data_keys.remove("sliding_window")
-                    data__slidingwindow = data["sliding_window"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_sliding_window(data__slidingwindow, custom_formats, (name_prefix or "data") + ".sliding_window")
-                if "flash_attention" in data_keys:
-                    data_keys.remove("flash_attention")
-                    data__flashattention = data["flash_attention"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_flash_attention(data__flashattention, custom_formats, (name_prefix or "data") + ".flash_attention")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-                if "use_gate" in data_keys:
-                    data_keys.remove("use_gate")
-                    data__usegate = data["use_gate"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_gate(data__usegate, custom_formats, (name_prefix or "data") + ".use_gate")
-                if "seed" in data_keys:
-                    data_keys.remove("seed")
-                    data__seed = data["seed"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
+                data_present = data_keys & _PROPERTIES_8.keys()
+                for data_property in (sorted(data_present, key=_ORDER_8.__getitem__) if len(data_present) > 1 else data_present):
+                    data_keys.remove(data_property)
+                    _PROPERTIES_8[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
             data_any_of_count148 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count148:
@@ -10008,102 +8677,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "units" in data_keys:
-                    data_keys.remove("units")
-                    data__units = data["units"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_units(data__units, custom_formats, (name_prefix or "data") + ".units")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "recurrent_activation" in data_keys:
-                    data_keys.remove("recurrent_activation")
-                    data__recurrentactivation = data["recurrent_activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation(data__recurrentactivation, custom_formats, (name_prefix or "data") + ".recurrent_activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "recurrent_initializer" in data_keys:
-                    data_keys.remove("recurrent_initializer")
-                    data__recurrentinitializer = data["recurrent_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer(data__recurrentinitializer, custom_formats, (name_prefix or "data") + ".recurrent_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "recurrent_regularizer" in data_keys:
-                    data_keys.remove("recurrent_regularizer")
-                    data__recurrentregularizer = data["recurrent_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer(data__recurrentregularizer, custom_formats, (name_prefix or "data") + ".recurrent_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "recurrent_constraint" in data_keys:
-                    data_keys.remove("recurrent_constraint")
-                    data__recurrentconstraint = data["recurrent_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint(data__recurrentconstraint, custom_formats, (name_prefix or "data") + ".recurrent_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-                if "dropout" in data_keys:
-                    data_keys.remove("dropout")
-                    data__dropout = data["dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout(data__dropout, custom_formats, (name_prefix or "data") + ".dropout")
-                if "recurrent_dropout" in data_keys:
-                    data_keys.remove("recurrent_dropout")
-                    data__recurrentdropout = data["recurrent_dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout(data__recurrentdropout, custom_formats, (name_prefix or "data") + ".recurrent_dropout")
-                if "reset_after" in data_keys:
-                    data_keys.remove("reset_after")
-                    data__resetafter = data["reset_after"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_reset_after(data__resetafter, custom_formats, (name_prefix or "data") + ".reset_after")
-                if "seed" in data_keys:
-                    data_keys.remove("seed")
-                    data__seed = data["seed"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
+                data_present = data_keys & _PROPERTIES_9.keys()
+                for data_property in (sorted(data_present, key=_ORDER_9.__getitem__) if len(data_present) > 1 else data_present):
+                    data_keys.remove(data_property)
+                    _PROPERTIES_9[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
             data_any_of_count158 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count158:
@@ -10140,130 +8717,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "units" in data_keys:
-                    data_keys.remove("units")
-                    data__units = data["units"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_units(data__units, custom_formats, (name_prefix or "data") + ".units")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "recurrent_activation" in data_keys:
-                    data_keys.remove("recurrent_activation")
-                    data__recurrentactivation = data["recurrent_activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation(data__recurrentactivation, custom_formats, (name_prefix or "data") + ".recurrent_activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "recurrent_initializer" in data_keys:
-                    data_keys.remove("recurrent_initializer")
-                    data__recurrentinitializer = data["recurrent_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer(data__recurrentinitializer, custom_formats, (name_prefix or "data") + ".recurrent_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "recurrent_regularizer" in data_keys:
-                    data_keys.remove("recurrent_regularizer")
-                    data__recurrentregularizer = data["recurrent_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer(data__recurrentregularizer, custom_formats, (name_prefix or "data") + ".recurrent_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "recurrent_constraint" in data_keys:
-                    data_keys.remove("recurrent_constraint")
-                    data__recurrentconstraint = data["recurrent_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint(data__recurrentconstraint, custom_formats, (name_prefix or "data") + ".recurrent_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-                if "dropout" in data_keys:
-                    data_keys.remove("dropout")
-                    data__dropout = data["dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout(data__dropout, custom_formats, (name_prefix or "data") + ".dropout")
-                if "recurrent_dropout" in data_keys:
-                    data_keys.remove("recurrent_dropout")
-                    data__recurrentdropout = data["recurrent_dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout(data__recurrentdropout, custom_formats, (name_prefix or "data") + ".recurrent_dropout")
-                if "seed" in data_keys:
-                    data_keys.remove("seed")
-                    data__seed = data["seed"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-                if "return_sequences" in data_keys:
-                    data_keys.remove("return_sequences")
-                    data__returnsequences = data["return_sequences"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_sequences(data__returnsequences, custom_formats, (name_prefix or "data") + ".return_sequences")
-                if "return_state" in data_keys:
-                    data_keys.remove("return_state")
-                    data__returnstate = data["return_state"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_state(data__returnstate, custom_formats, (name_prefix or "data") + ".return_state")
-                if "go_backwards" in data_keys:
-                    data_keys.remove("go_backwards")
-                    data__gobackwards = data["go_backwards"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_go_backwards(data__gobackwards, custom_formats, (name_prefix or "data") + ".go_backwards")
-                if "stateful" in data_keys:
-                    data_keys.remove("stateful")
-                    data__stateful = data["stateful"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_stateful(data__stateful, custom_formats, (name_prefix or "data") + ".stateful")
-                if "unroll" in data_keys:
-                    data_keys.remove("unroll")
-                    data__unroll = data["unroll"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unroll(data__unroll, custom_formats, (name_prefix or "data") + ".unroll")
-                if "reset_after" in data_keys:
-                    data_keys.remove("reset_after")
-                    data__resetafter = data["reset_after"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_reset_after(data__resetafter, custom_formats, (name_prefix or "data") + ".reset_after")
-                if "use_cudnn" in data_keys:
-                    data_keys.remove("use_cudnn")
-                    data__usecudnn = data["use_cudnn"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_cudnn(data__usecudnn, custom_formats, (name_prefix or "data") + ".use_cudnn")
-                if "zero_output_for_mask" in data_keys:
-                    data_keys.remove("zero_output_for_mask")
-                    data__zerooutputformask = data["zero_output_for_mask"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_zero_output_for_mask(data__zerooutputformask, custom_formats, (name_prefix or "data") + ".zero_output_for_mask")
+                data_present = data_keys & _PROPERTIES_10.keys()
+                for data_property in (sorted(data_present, key=_ORDER_10.__getitem__) if len(data_present) > 1 else data_present):
+                    data_keys.remove(data_property)
+                    _PROPERTIES_10[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
             data_any_of_count159 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count159:
@@ -10419,7 +8876,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count162 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count162:
@@ -10458,70 +8915,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim_2(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "output_dim" in data_keys:
-                    data_keys.remove("output_dim")
-                    data__outputdim = data["output_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_dim(data__outputdim, custom_formats, (name_prefix or "data") + ".output_dim")
-                if "embeddings_initializer" in data_keys:
-                    data_keys.remove("embeddings_initializer")
-                    data__embeddingsinitializer = data["embeddings_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_embeddings_initializer(data__embeddingsinitializer, custom_formats, (name_prefix or "data") + ".embeddings_initializer")
-                if "embeddings_regularizer" in data_keys:
-                    data_keys.remove("embeddings_regularizer")
-                    data__embeddingsregularizer = data["embeddings_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_embeddings_regularizer(data__embeddingsregularizer, custom_formats, (name_prefix or "data") + ".embeddings_regularizer")
-                if "embeddings_constraint" in data_keys:
-                    data_keys.remove("embeddings_constraint")
-                    data__embeddingsconstraint = data["embeddings_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_embeddings_constraint(data__embeddingsconstraint, custom_formats, (name_prefix or "data") + ".embeddings_constraint")
-                if "mask_zero" in data_keys:
-                    data_keys.remove("mask_zero")
-                    data__maskzero = data["mask_zero"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_mask_zero(data__maskzero, custom_formats, (name_prefix or "data") + ".mask_zero")
-                if "weights" in data_keys:
-                    data_keys.remove("weights")
-                    data__weights = data["weights"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_weights(data__weights, custom_formats, (name_prefix or "data") + ".weights")
-                if "lora_rank" in data_keys:
-                    data_keys.remove("lora_rank")
-                    data__lorarank = data["lora_rank"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_rank(data__lorarank, custom_formats, (name_prefix or "data") + ".lora_rank")
-                if "lora_alpha" in data_keys:
-                    data_keys.remove("lora_alpha")
-                    data__loraalpha = data["lora_alpha"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_alpha(data__loraalpha, custom_formats, (name_prefix or "data") + ".lora_alpha")
-                if "quantization_config" in data_keys:
-                    data_keys.remove("quantization_config")
-                    data__quantizationconfig = data["quantization_config"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_quantization_config(data__quantizationconfig, custom_formats, (name_prefix or "data") + ".quantization_config")
+                data_present = data_keys & _PROPERTIES_11.keys()
+                for data_property in (sorted(data_present, key=_ORDER_11.__getitem__) if len(data_present) > 1 else data_present):
+                    data_keys.remove(data_property)
+                    _PROPERTIES_11[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
             data_any_of_count163 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count163:
@@ -10930,90 +9327,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "kernel_size" in data_keys:
-                    data_keys.remove("kernel_size")
-                    data__kernelsize = data["kernel_size"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size(data__kernelsize, custom_formats, (name_prefix or "data") + ".kernel_size")
-                if "strides" in data_keys:
-                    data_keys.remove("strides")
-                    data__strides = data["strides"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_3(data__strides, custom_formats, (name_prefix or "data") + ".strides")
-                if "padding" in data_keys:
-                    data_keys.remove("padding")
-                    data__padding = data["padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                if "depth_multiplier" in data_keys:
-                    data_keys.remove("depth_multiplier")
-                    data__depthmultiplier = data["depth_multiplier"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depth_multiplier(data__depthmultiplier, custom_formats, (name_prefix or "data") + ".depth_multiplier")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-                if "dilation_rate" in data_keys:
-                    data_keys.remove("dilation_rate")
-                    data__dilationrate = data["dilation_rate"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_2(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "depthwise_initializer" in data_keys:
-                    data_keys.remove("depthwise_initializer")
-                    data__depthwiseinitializer = data["depthwise_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_initializer(data__depthwiseinitializer, custom_formats, (name_prefix or "data") + ".depthwise_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "depthwise_regularizer" in data_keys:
-                    data_keys.remove("depthwise_regularizer")
-                    data__depthwiseregularizer = data["depthwise_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_regularizer(data__depthwiseregularizer, custom_formats, (name_prefix or "data") + ".depthwise_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "depthwise_constraint" in data_keys:
-                    data_keys.remove("depthwise_constraint")
-                    data__depthwiseconstraint = data["depthwise_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_constraint(data__depthwiseconstraint, custom_formats, (name_prefix or "data") + ".depthwise_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
+                data_present = data_keys & _PROPERTIES_12.keys()
+                for data_property in (sorted(data_present, key=_ORDER_12.__getitem__) if len(data_present) > 1 else data_present):
+                    data_keys.remove(data_property)
+                    _PROPERTIES_12[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
             data_any_of_count169 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count169:
@@ -11045,90 +9362,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "kernel_size" in data_keys:
-                    data_keys.remove("kernel_size")
-                    data__kernelsize = data["kernel_size"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size(data__kernelsize, custom_formats, (name_prefix or "data") + ".kernel_size")
-                if "strides" in data_keys:
-                    data_keys.remove("strides")
-                    data__strides = data["strides"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_2(data__strides, custom_formats, (name_prefix or "data") + ".strides")
-                if "padding" in data_keys:
-                    data_keys.remove("padding")
-                    data__padding = data["padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                if "depth_multiplier" in data_keys:
-                    data_keys.remove("depth_multiplier")
-                    data__depthmultiplier = data["depth_multiplier"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depth_multiplier(data__depthmultiplier, custom_formats, (name_prefix or "data") + ".depth_multiplier")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-                if "dilation_rate" in data_keys:
-                    data_keys.remove("dilation_rate")
-                    data__dilationrate = data["dilation_rate"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "depthwise_initializer" in data_keys:
-                    data_keys.remove("depthwise_initializer")
-                    data__depthwiseinitializer = data["depthwise_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_initializer(data__depthwiseinitializer, custom_formats, (name_prefix or "data") + ".depthwise_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "depthwise_regularizer" in data_keys:
-                    data_keys.remove("depthwise_regularizer")
-                    data__depthwiseregularizer = data["depthwise_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_regularizer(data__depthwiseregularizer, custom_formats, (name_prefix or "data") + ".depthwise_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "depthwise_constraint" in data_keys:
-                    data_keys.remove("depthwise_constraint")
-                    data__depthwiseconstraint = data["depthwise_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_constraint(data__depthwiseconstraint, custom_formats, (name_prefix or "data") + ".depthwise_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
+                data_present = data_keys & _PROPERTIES_13.keys()
+                for data_property in (sorted(data_present, key=_ORDER_13.__getitem__) if len(data_present) > 1 else data_present):
+                    data_keys.remove(data_property)
+                    _PROPERTIES_13[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
             data_any_of_count170 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count170:
@@ -11160,82 +9397,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "units" in data_keys:
-                    data_keys.remove("units")
-                    data__units = data["units"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_units(data__units, custom_formats, (name_prefix or "data") + ".units")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-                if "lora_rank" in data_keys:
-                    data_keys.remove("lora_rank")
-                    data__lorarank = data["lora_rank"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_rank(data__lorarank, custom_formats, (name_prefix or "data") + ".lora_rank")
-                if "lora_alpha" in data_keys:
-                    data_keys.remove("lora_alpha")
-                    data__loraalpha = data["lora_alpha"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_alpha(data__loraalpha, custom_formats, (name_prefix or "data") + ".lora_alpha")
-                if "quantization_config" in data_keys:
-                    data_keys.remove("quantization_config")
-                    data__quantizationconfig = data["quantization_config"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_quantization_config(data__quantizationconfig, custom_formats, (name_prefix or "data") + ".quantization_config")
+                data_present = data_keys & _PROPERTIES_14.keys()
+                for data_property in (sorted(data_present, key=_ORDER_14.__getitem__) if len(data_present) > 1 else data_present):
+                    data_keys.remove(data_property)
+                    _PROPERTIES_14[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
             data_any_of_count171 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count171:
@@ -11316,7 +9481,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count173 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count173:
@@ -11560,146 +9725,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "filters" in data_keys:
-                    data_keys.remove("filters")
-                    data__filters = data["filters"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters(data__filters, custom_formats, (name_prefix or "data") + ".filters")
-                if "kernel_size" in data_keys:
-                    data_keys.remove("kernel_size")
-                    data__kernelsize = data["kernel_size"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size(data__kernelsize, custom_formats, (name_prefix or "data") + ".kernel_size")
-                if "strides" in data_keys:
-                    data_keys.remove("strides")
-                    data__strides = data["strides"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_2(data__strides, custom_formats, (name_prefix or "data") + ".strides")
-                if "padding" in data_keys:
-                    data_keys.remove("padding")
-                    data__padding = data["padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-                if "dilation_rate" in data_keys:
-                    data_keys.remove("dilation_rate")
-                    data__dilationrate = data["dilation_rate"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "recurrent_activation" in data_keys:
-                    data_keys.remove("recurrent_activation")
-                    data__recurrentactivation = data["recurrent_activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation(data__recurrentactivation, custom_formats, (name_prefix or "data") + ".recurrent_activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "recurrent_initializer" in data_keys:
-                    data_keys.remove("recurrent_initializer")
-                    data__recurrentinitializer = data["recurrent_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer(data__recurrentinitializer, custom_formats, (name_prefix or "data") + ".recurrent_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "unit_forget_bias" in data_keys:
-                    data_keys.remove("unit_forget_bias")
-                    data__unitforgetbias = data["unit_forget_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unit_forget_bias(data__unitforgetbias, custom_formats, (name_prefix or "data") + ".unit_forget_bias")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "recurrent_regularizer" in data_keys:
-                    data_keys.remove("recurrent_regularizer")
-                    data__recurrentregularizer = data["recurrent_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer(data__recurrentregularizer, custom_formats, (name_prefix or "data") + ".recurrent_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "recurrent_constraint" in data_keys:
-                    data_keys.remove("recurrent_constraint")
-                    data__recurrentconstraint = data["recurrent_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint(data__recurrentconstraint, custom_formats, (name_prefix or "data") + ".recurrent_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-                if "dropout" in data_keys:
-                    data_keys.remove("dropout")
-                    data__dropout = data["dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout(data__dropout, custom_formats, (name_prefix or "data") + ".dropout")
-                if "recurrent_dropout" in data_keys:
-                    data_keys.remove("recurrent_dropout")
-                    data__recurrentdropout = data["recurrent_dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout(data__recurrentdropout, custom_formats, (name_prefix or "data") + ".recurrent_dropout")
-                if "seed" in data_keys:
-                    data_keys.remove("seed")
-                    data__seed = data["seed"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-                if "return_sequences" in data_keys:
-                    data_keys.remove("return_sequences")
-                    data__returnsequences = data["return_sequences"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_sequences(data__returnsequences, custom_formats, (name_prefix or "data") + ".return_sequences")
-                if "return_state" in data_keys:
-                    data_keys.remove("return_state")
-                    data__returnstate = data["return_state"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_state(data__returnstate, custom_formats, (name_prefix or "data") + ".return_state")
-                if "go_backwards" in data_keys:
-                    data_keys.remove("go_backwards")
-                    data__gobackwards = data["go_backwards"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_go_backwards(data__gobackwards, custom_formats, (name_prefix or "data") + ".go_backwards")
-                if "stateful" in data_keys:
-                    data_keys.remove("stateful")
-                    data__stateful = data["stateful"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_stateful(data__stateful, custom_formats, (name_prefix or "data") + ".stateful")
-                if "unroll" in data_keys:
-                    data_keys.remove("unroll")
-                    data__unroll = data["unroll"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unroll(data__unroll, custom_formats, (name_prefix or "data") + ".unroll")
-                if "zero_output_for_mask" in data_keys:
-                    data_keys.remove("zero_output_for_mask")
-                    data__zerooutputformask = data["zero_output_for_mask"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_zero_output_for_mask(data__zerooutputformask, custom_formats, (name_prefix or "data") + ".zero_output_for_mask")
+                data_present = data_keys & _PROPERTIES_15.keys()
+                for data_property in (sorted(data_present, key=_ORDER_15.__getitem__) if len(data_present) > 1 else data_present):
+                    data_keys.remove(data_property)
+                    _PROPERTIES_15[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
             data_any_of_count177 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count177:
@@ -11731,146 +9760,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "filters" in data_keys:
-                    data_keys.remove("filters")
-                    data__filters = data["filters"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters(data__filters, custom_formats, (name_prefix or "data") + ".filters")
-                if "kernel_size" in data_keys:
-                    data_keys.remove("kernel_size")
-                    data__kernelsize = data["kernel_size"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size(data__kernelsize, custom_formats, (name_prefix or "data") + ".kernel_size")
-                if "strides" in data_keys:
-                    data_keys.remove("strides")
-                    data__strides = data["strides"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_2(data__strides, custom_formats, (name_prefix or "data") + ".strides")
-                if "padding" in data_keys:
-                    data_keys.remove("padding")
-                    data__padding = data["padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-                if "dilation_rate" in data_keys:
-                    data_keys.remove("dilation_rate")
-                    data__dilationrate = data["dilation_rate"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "recurrent_activation" in data_keys:
-                    data_keys.remove("recurrent_activation")
-                    data__recurrentactivation = data["recurrent_activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation(data__recurrentactivation, custom_formats, (name_prefix or "data") + ".recurrent_activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "recurrent_initializer" in data_keys:
-                    data_keys.remove("recurrent_initializer")
-                    data__recurrentinitializer = data["recurrent_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer(data__recurrentinitializer, custom_formats, (name_prefix or "data") + ".recurrent_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "unit_forget_bias" in data_keys:
-                    data_keys.remove("unit_forget_bias")
-                    data__unitforgetbias = data["unit_forget_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unit_forget_bias(data__unitforgetbias, custom_formats, (name_prefix or "data") + ".unit_forget_bias")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "recurrent_regularizer" in data_keys:
-                    data_keys.remove("recurrent_regularizer")
-                    data__recurrentregularizer = data["recurrent_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer(data__recurrentregularizer, custom_formats, (name_prefix or "data") + ".recurrent_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "recurrent_constraint" in data_keys:
-                    data_keys.remove("recurrent_constraint")
-                    data__recurrentconstraint = data["recurrent_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint(data__recurrentconstraint, custom_formats, (name_prefix or "data") + ".recurrent_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-                if "dropout" in data_keys:
-                    data_keys.remove("dropout")
-                    data__dropout = data["dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout(data__dropout, custom_formats, (name_prefix or "data") + ".dropout")
-                if "recurrent_dropout" in data_keys:
-                    data_keys.remove("recurrent_dropout")
-                    data__recurrentdropout = data["recurrent_dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout(data__recurrentdropout, custom_formats, (name_prefix or "data") + ".recurrent_dropout")
-                if "seed" in data_keys:
-                    data_keys.remove("seed")
-                    data__seed = data["seed"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-                if "return_sequences" in data_keys:
-                    data_keys.remove("return_sequences")
-                    data__returnsequences = data["return_sequences"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_sequences(data__returnsequences, custom_formats, (name_prefix or "data") + ".return_sequences")
-                if "return_state" in data_keys:
-                    data_keys.remove("return_state")
-                    data__returnstate = data["return_state"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_state(data__returnstate, custom_formats, (name_prefix or "data") + ".return_state")
-                if "go_backwards" in data_keys:
-                    data_keys.remove("go_backwards")
-                    data__gobackwards = data["go_backwards"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_go_backwards(data__gobackwards, custom_formats, (name_prefix or "data") + ".go_backwards")
-                if "stateful" in data_keys:
-                    data_keys.remove("stateful")
-                    data__stateful = data["stateful"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_stateful(data__stateful, custom_formats, (name_prefix or "data") + ".stateful")
-                if "unroll" in data_keys:
-                    data_keys.remove("unroll")
-                    data__unroll = data["unroll"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unroll(data__unroll, custom_formats, (name_prefix or "data") + ".unroll")
-                if "zero_output_for_mask" in data_keys:
-                    data_keys.remove("zero_output_for_mask")
-                    data__zerooutputformask = data["zero_output_for_mask"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_zero_output_for_mask(data__zerooutputformask, custom_formats, (name_prefix or "data") + ".zero_output_for_mask")
+                data_present = data_keys & _PROPERTIES_16.keys()
+                for data_property in (sorted(data_present, key=_ORDER_16.__getitem__) if len(data_present) > 1 else data_present):
+                    data_keys.remove(data_property)
+                    _PROPERTIES_16[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
             data_any_of_count178 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count178:
@@ -11902,146 +9795,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "filters" in data_keys:
-                    data_keys.remove("filters")
-                    data__filters = data["filters"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters(data__filters, custom_formats, (name_prefix or "data") + ".filters")
-                if "kernel_size" in data_keys:
-                    data_keys.remove("kernel_size")
-                    data__kernelsize = data["kernel_size"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size(data__kernelsize, custom_formats, (name_prefix or "data") + ".kernel_size")
-                if "strides" in data_keys:
-                    data_keys.remove("strides")
-                    data__strides = data["strides"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_2(data__strides, custom_formats, (name_prefix or "data") + ".strides")
-                if "padding" in data_keys:
-                    data_keys.remove("padding")
-                    data__padding = data["padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-                if "dilation_rate" in data_keys:
-                    data_keys.remove("dilation_rate")
-                    data__dilationrate = data["dilation_rate"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "recurrent_activation" in data_keys:
-                    data_keys.remove("recurrent_activation")
-                    data__recurrentactivation = data["recurrent_activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation(data__recurrentactivation, custom_formats, (name_prefix or "data") + ".recurrent_activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "recurrent_initializer" in data_keys:
-                    data_keys.remove("recurrent_initializer")
-                    data__recurrentinitializer = data["recurrent_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer(data__recurrentinitializer, custom_formats, (name_prefix or "data") + ".recurrent_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "unit_forget_bias" in data_keys:
-                    data_keys.remove("unit_forget_bias")
-                    data__unitforgetbias = data["unit_forget_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unit_forget_bias(data__unitforgetbias, custom_formats, (name_prefix or "data") + ".unit_forget_bias")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "recurrent_regularizer" in data_keys:
-                    data_keys.remove("recurrent_regularizer")
-                    data__recurrentregularizer = data["recurrent_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer(data__recurrentregularizer, custom_formats, (name_prefix or "data") + ".recurrent_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "recurrent_constraint" in data_keys:
-                    data_keys.remove("recurrent_constraint")
-                    data__recurrentconstraint = data["recurrent_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint(data__recurrentconstraint, custom_formats, (name_prefix or "data") + ".recurrent_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-                if "dropout" in data_keys:
-                    data_keys.remove("dropout")
-                    data__dropout = data["dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout(data__dropout, custom_formats, (name_prefix or "data") + ".dropout")
-                if "recurrent_dropout" in data_keys:
-                    data_keys.remove("recurrent_dropout")
-                    data__recurrentdropout = data["recurrent_dropout"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout(data__recurrentdropout, custom_formats, (name_prefix or "data") + ".recurrent_dropout")
-                if "seed" in data_keys:
-                    data_keys.remove("seed")
-                    data__seed = data["seed"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed(data__seed, custom_formats, (name_prefix or "data") + ".seed")
-                if "return_sequences" in data_keys:
-                    data_keys.remove("return_sequences")
-                    data__returnsequences = data["return_sequences"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_sequences(data__returnsequences, custom_formats, (name_prefix or "data") + ".return_sequences")
-                if "return_state" in data_keys:
-                    data_keys.remove("return_state")
-                    data__returnstate = data["return_state"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_state(data__returnstate, custom_formats, (name_prefix or "data") + ".return_state")
-                if "go_backwards" in data_keys:
-                    data_keys.remove("go_backwards")
-                    data__gobackwards = data["go_backwards"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_go_backwards(data__gobackwards, custom_formats, (name_prefix or "data") + ".go_backwards")
-                if "stateful" in data_keys:
-                    data_keys.remove("stateful")
-                    data__stateful = data["stateful"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_stateful(data__stateful, custom_formats, (name_prefix or "data") + ".stateful")
-                if "unroll" in data_keys:
-                    data_keys.remove("unroll")
-                    data__unroll = data["unroll"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unroll(data__unroll, custom_formats, (name_prefix or "data") + ".unroll")
-                if "zero_output_for_mask" in data_keys:
-                    data_keys.remove("zero_output_for_mask")
-                    data__zerooutputformask = data["zero_output_for_mask"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_zero_output_for_mask(data__zerooutputformask, custom_formats, (name_prefix or "data") + ".zero_output_for_mask")
+                data_present = data_keys & _PROPERTIES_17.keys()
+                for data_property in (sorted(data_present, key=_ORDER_17.__getitem__) if len(data_present) > 1 else data_present):
+                    data_keys.remove(data_property)
+                    _PROPERTIES_17[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
             data_any_of_count179 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count179:
@@ -12073,94 +9830,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "filters" in data_keys:
-                    data_keys.remove("filters")
-                    data__filters = data["filters"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters(data__filters, custom_formats, (name_prefix or "data") + ".filters")
-                if "kernel_size" in data_keys:
-                    data_keys.remove("kernel_size")
-                    data__kernelsize = data["kernel_size"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size(data__kernelsize, custom_formats, (name_prefix or "data") + ".kernel_size")
-                if "strides" in data_keys:
-                    data_keys.remove("strides")
-                    data__strides = data["strides"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_4(data__strides, custom_formats, (name_prefix or "data") + ".strides")
-                if "padding" in data_keys:
-                    data_keys.remove("padding")
-                    data__padding = data["padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-                if "output_padding" in data_keys:
-                    data_keys.remove("output_padding")
-                    data__outputpadding = data["output_padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_padding(data__outputpadding, custom_formats, (name_prefix or "data") + ".output_padding")
-                if "dilation_rate" in data_keys:
-                    data_keys.remove("dilation_rate")
-                    data__dilationrate = data["dilation_rate"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_3(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
+                data_present = data_keys & _PROPERTIES_18.keys()
+                for data_property in (sorted(data_present, key=_ORDER_18.__getitem__) if len(data_present) > 1 else data_present):
+                    data_keys.remove(data_property)
+                    _PROPERTIES_18[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
             data_any_of_count180 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count180:
@@ -12203,102 +9876,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "filters" in data_keys:
-                    data_keys.remove("filters")
-                    data__filters = data["filters"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters(data__filters, custom_formats, (name_prefix or "data") + ".filters")
-                if "kernel_size" in data_keys:
-                    data_keys.remove("kernel_size")
-                    data__kernelsize = data["kernel_size"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size(data__kernelsize, custom_formats, (name_prefix or "data") + ".kernel_size")
-                if "strides" in data_keys:
-                    data_keys.remove("strides")
-                    data__strides = data["strides"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_4(data__strides, custom_formats, (name_prefix or "data") + ".strides")
-                if "padding" in data_keys:
-                    data_keys.remove("padding")
-                    data__padding = data["padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-                if "dilation_rate" in data_keys:
-                    data_keys.remove("dilation_rate")
-                    data__dilationrate = data["dilation_rate"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_3(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
-                if "groups" in data_keys:
-                    data_keys.remove("groups")
-                    data__groups = data["groups"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_groups(data__groups, custom_formats, (name_prefix or "data") + ".groups")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-                if "lora_rank" in data_keys:
-                    data_keys.remove("lora_rank")
-                    data__lorarank = data["lora_rank"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_rank(data__lorarank, custom_formats, (name_prefix or "data") + ".lora_rank")
-                if "lora_alpha" in data_keys:
-                    data_keys.remove("lora_alpha")
-                    data__loraalpha = data["lora_alpha"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_alpha(data__loraalpha, custom_formats, (name_prefix or "data") + ".lora_alpha")
+                data_present = data_keys & _PROPERTIES_19.keys()
+                for data_property in (sorted(data_present, key=_ORDER_19.__getitem__) if len(data_present) > 1 else data_present):
+                    data_keys.remove(data_property)
+                    _PROPERTIES_19[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
             data_any_of_count181 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count181:
@@ -12338,94 +9919,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "filters" in data_keys:
-                    data_keys.remove("filters")
-                    data__filters = data["filters"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters(data__filters, custom_formats, (name_prefix or "data") + ".filters")
-                if "kernel_size" in data_keys:
-                    data_keys.remove("kernel_size")
-                    data__kernelsize = data["kernel_size"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size(data__kernelsize, custom_formats, (name_prefix or "data") + ".kernel_size")
-                if "strides" in data_keys:
-                    data_keys.remove("strides")
-                    data__strides = data["strides"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_3(data__strides, custom_formats, (name_prefix or "data") + ".strides")
-                if "padding" in data_keys:
-                    data_keys.remove("padding")
-                    data__padding = data["padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                if "output_padding" in data_keys:
-                    data_keys.remove("output_padding")
-                    data__outputpadding = data["output_padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_padding(data__outputpadding, custom_formats, (name_prefix or "data") + ".output_padding")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-                if "dilation_rate" in data_keys:
-                    data_keys.remove("dilation_rate")
-                    data__dilationrate = data["dilation_rate"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_2(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
+                data_present = data_keys & _PROPERTIES_20.keys()
+                for data_property in (sorted(data_present, key=_ORDER_20.__getitem__) if len(data_present) > 1 else data_present):
+                    data_keys.remove(data_property)
+                    _PROPERTIES_20[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
             data_any_of_count182 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count182:
@@ -12457,102 +9954,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "filters" in data_keys:
-                    data_keys.remove("filters")
-                    data__filters = data["filters"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters(data__filters, custom_formats, (name_prefix or "data") + ".filters")
-                if "kernel_size" in data_keys:
-                    data_keys.remove("kernel_size")
-                    data__kernelsize = data["kernel_size"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size(data__kernelsize, custom_formats, (name_prefix or "data") + ".kernel_size")
-                if "strides" in data_keys:
-                    data_keys.remove("strides")
-                    data__strides = data["strides"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_3(data__strides, custom_formats, (name_prefix or "data") + ".strides")
-                if "padding" in data_keys:
-                    data_keys.remove("padding")
-                    data__padding = data["padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-                if "dilation_rate" in data_keys:
-                    data_keys.remove("dilation_rate")
-                    data__dilationrate = data["dilation_rate"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_2(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
-                if "groups" in data_keys:
-                    data_keys.remove("groups")
-                    data__groups = data["groups"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_groups(data__groups, custom_formats, (name_prefix or "data") + ".groups")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-                if "lora_rank" in data_keys:
-                    data_keys.remove("lora_rank")
-                    data__lorarank = data["lora_rank"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_rank(data__lorarank, custom_formats, (name_prefix or "data") + ".lora_rank")
-                if "lora_alpha" in data_keys:
-                    data_keys.remove("lora_alpha")
-                    data__loraalpha = data["lora_alpha"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_alpha(data__loraalpha, custom_formats, (name_prefix or "data") + ".lora_alpha")
+                data_present = data_keys & _PROPERTIES_21.keys()
+                for data_property in (sorted(data_present, key=_ORDER_21.__getitem__) if len(data_present) > 1 else data_present):
+                    data_keys.remove(data_property)
+                    _PROPERTIES_21[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
             data_any_of_count183 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count183:
@@ -12584,94 +9989,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "filters" in data_keys:
-                    data_keys.remove("filters")
-                    data__filters = data["filters"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters(data__filters, custom_formats, (name_prefix or "data") + ".filters")
-                if "kernel_size" in data_keys:
-                    data_keys.remove("kernel_size")
-                    data__kernelsize = data["kernel_size"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size(data__kernelsize, custom_formats, (name_prefix or "data") + ".kernel_size")
-                if "strides" in data_keys:
-                    data_keys.remove("strides")
-                    data__strides = data["strides"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_2(data__strides, custom_formats, (name_prefix or "data") + ".strides")
-                if "padding" in data_keys:
-                    data_keys.remove("padding")
-                    data__padding = data["padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                if "output_padding" in data_keys:
-                    data_keys.remove("output_padding")
-                    data__outputpadding = data["output_padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_padding(data__outputpadding, custom_formats, (name_prefix or "data") + ".output_padding")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-                if "dilation_rate" in data_keys:
-                    data_keys.remove("dilation_rate")
-                    data__dilationrate = data["dilation_rate"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
+                data_present = data_keys & _PROPERTIES_22.keys()
+                for data_property in (sorted(data_present, key=_ORDER_22.__getitem__) if len(data_present) > 1 else data_present):
+                    data_keys.remove(data_property)
+                    _PROPERTIES_22[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
             data_any_of_count184 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count184:
@@ -12703,102 +10024,10 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_keys = set(data.keys())
-                if "name" in data_keys:
-                    data_keys.remove("name")
-                    data__name = data["name"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name(data__name, custom_formats, (name_prefix or "data") + ".name")
-                if "dtype" in data_keys:
-                    data_keys.remove("dtype")
-                    data__dtype = data["dtype"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype(data__dtype, custom_formats, (name_prefix or "data") + ".dtype")
-                if "trainable" in data_keys:
-                    data_keys.remove("trainable")
-                    data__trainable = data["trainable"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable(data__trainable, custom_formats, (name_prefix or "data") + ".trainable")
-                if "autocast" in data_keys:
-                    data_keys.remove("autocast")
-                    data__autocast = data["autocast"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast(data__autocast, custom_formats, (name_prefix or "data") + ".autocast")
-                if "activity_regularizer" in data_keys:
-                    data_keys.remove("activity_regularizer")
-                    data__activityregularizer = data["activity_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer(data__activityregularizer, custom_formats, (name_prefix or "data") + ".activity_regularizer")
-                if "input_shape" in data_keys:
-                    data_keys.remove("input_shape")
-                    data__inputshape = data["input_shape"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape(data__inputshape, custom_formats, (name_prefix or "data") + ".input_shape")
-                if "input_dim" in data_keys:
-                    data_keys.remove("input_dim")
-                    data__inputdim = data["input_dim"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim(data__inputdim, custom_formats, (name_prefix or "data") + ".input_dim")
-                if "filters" in data_keys:
-                    data_keys.remove("filters")
-                    data__filters = data["filters"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters(data__filters, custom_formats, (name_prefix or "data") + ".filters")
-                if "kernel_size" in data_keys:
-                    data_keys.remove("kernel_size")
-                    data__kernelsize = data["kernel_size"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size(data__kernelsize, custom_formats, (name_prefix or "data") + ".kernel_size")
-                if "strides" in data_keys:
-                    data_keys.remove("strides")
-                    data__strides = data["strides"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_2(data__strides, custom_formats, (name_prefix or "data") + ".strides")
-                if "padding" in data_keys:
-                    data_keys.remove("padding")
-                    data__padding = data["padding"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding(data__padding, custom_formats, (name_prefix or "data") + ".padding")
-                if "data_format" in data_keys:
-                    data_keys.remove("data_format")
-                    data__dataformat = data["data_format"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format(data__dataformat, custom_formats, (name_prefix or "data") + ".data_format")
-                if "dilation_rate" in data_keys:
-                    data_keys.remove("dilation_rate")
-                    data__dilationrate = data["dilation_rate"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate(data__dilationrate, custom_formats, (name_prefix or "data") + ".dilation_rate")
-                if "groups" in data_keys:
-                    data_keys.remove("groups")
-                    data__groups = data["groups"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_groups(data__groups, custom_formats, (name_prefix or "data") + ".groups")
-                if "activation" in data_keys:
-                    data_keys.remove("activation")
-                    data__activation = data["activation"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation(data__activation, custom_formats, (name_prefix or "data") + ".activation")
-                if "use_bias" in data_keys:
-                    data_keys.remove("use_bias")
-                    data__usebias = data["use_bias"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias(data__usebias, custom_formats, (name_prefix or "data") + ".use_bias")
-                if "kernel_initializer" in data_keys:
-                    data_keys.remove("kernel_initializer")
-                    data__kernelinitializer = data["kernel_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer(data__kernelinitializer, custom_formats, (name_prefix or "data") + ".kernel_initializer")
-                if "bias_initializer" in data_keys:
-                    data_keys.remove("bias_initializer")
-                    data__biasinitializer = data["bias_initializer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer(data__biasinitializer, custom_formats, (name_prefix or "data") + ".bias_initializer")
-                if "kernel_regularizer" in data_keys:
-                    data_keys.remove("kernel_regularizer")
-                    data__kernelregularizer = data["kernel_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer(data__kernelregularizer, custom_formats, (name_prefix or "data") + ".kernel_regularizer")
-                if "bias_regularizer" in data_keys:
-                    data_keys.remove("bias_regularizer")
-                    data__biasregularizer = data["bias_regularizer"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer(data__biasregularizer, custom_formats, (name_prefix or "data") + ".bias_regularizer")
-                if "kernel_constraint" in data_keys:
-                    data_keys.remove("kernel_constraint")
-                    data__kernelconstraint = data["kernel_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint(data__kernelconstraint, custom_formats, (name_prefix or "data") + ".kernel_constraint")
-                if "bias_constraint" in data_keys:
-                    data_keys.remove("bias_constraint")
-                    data__biasconstraint = data["bias_constraint"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint(data__biasconstraint, custom_formats, (name_prefix or "data") + ".bias_constraint")
-                if "lora_rank" in data_keys:
-                    data_keys.remove("lora_rank")
-                    data__lorarank = data["lora_rank"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_rank(data__lorarank, custom_formats, (name_prefix or "data") + ".lora_rank")
-                if "lora_alpha" in data_keys:
-                    data_keys.remove("lora_alpha")
-                    data__loraalpha = data["lora_alpha"]
-                    validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_alpha(data__loraalpha, custom_formats, (name_prefix or "data") + ".lora_alpha")
+                data_present = data_keys & _PROPERTIES_23.keys()
+                for data_property in (sorted(data_present, key=_ORDER_23.__getitem__) if len(data_present) > 1 else data_present):
+                    data_keys.remove(data_property)
+                    _PROPERTIES_23[data_property](data[data_property], custom_formats, (name_prefix or "data") + "." + data_property)
             data_any_of_count185 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count185:
@@ -12894,7 +10123,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count187 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count187:
@@ -13051,7 +10280,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count190 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count190:
@@ -13722,7 +10951,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count200 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count200:
@@ -13827,7 +11056,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor must contain at least 1 items")
                                 for data__factor_x, data__factor_item in enumerate(data__factor):
                                     if not isinstance(data__factor_item, (int, float, Decimal)) or isinstance(data__factor_item, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".factor[{data__factor_x}]".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".factor[{data__factor_x}]" + " must be number")
                             data__factor_any_of_count202 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__factor_any_of_count202:
@@ -13955,7 +11184,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
     return data
 
 def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_score_mode(data, custom_formats={}, name_prefix=None):
-    if not (isinstance(data, str) and data == 'dot' or isinstance(data, str) and data == 'concat'):
+    if not (isinstance(data, str) and data in _ENUM_18):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be one of ['dot', 'concat']")
     return data
 
@@ -14759,20 +11988,20 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                     if not data__shape_item_any_of_count217:
                         try:
                             if not isinstance(data__shape_item, (int)) and not (isinstance(data__shape_item, float) and data__shape_item.is_integer()) or isinstance(data__shape_item, bool):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".shape[{data__shape_x}]".format(**locals()) + " must be integer")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".shape[{data__shape_x}]" + " must be integer")
                             if isinstance(data__shape_item, (int, float, Decimal)) and not isinstance(data__shape_item, bool):
                                 if data__shape_item < 1:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".shape[{data__shape_x}]".format(**locals()) + " must be bigger than or equal to 1")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".shape[{data__shape_x}]" + " must be bigger than or equal to 1")
                             data__shape_item_any_of_count217 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__shape_item_any_of_count217:
                         try:
                             if not isinstance(data__shape_item, (NoneType)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".shape[{data__shape_x}]".format(**locals()) + " must be null")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".shape[{data__shape_x}]" + " must be null")
                             data__shape_item_any_of_count217 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__shape_item_any_of_count217:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".shape[{data__shape_x}]".format(**locals()) + " cannot be validated by any definition")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".shape[{data__shape_x}]" + " cannot be validated by any definition")
         if "axes" in data_keys:
             data_keys.remove("axes")
             data__axes = data["axes"]
@@ -14783,9 +12012,9 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
                 data__axes_len = len(data__axes)
                 for data__axes_x, data__axes_item in enumerate(data__axes):
                     if not isinstance(data__axes_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".axes[{data__axes_x}]".format(**locals()) + " must be string")
-                    if not (isinstance(data__axes_item, str) and data__axes_item == 'samples' or isinstance(data__axes_item, str) and data__axes_item == 'batch' or isinstance(data__axes_item, str) and data__axes_item == 'time' or isinstance(data__axes_item, str) and data__axes_item == 'features' or isinstance(data__axes_item, str) and data__axes_item == 'channels' or isinstance(data__axes_item, str) and data__axes_item == 'height' or isinstance(data__axes_item, str) and data__axes_item == 'width' or isinstance(data__axes_item, str) and data__axes_item == 'depth' or isinstance(data__axes_item, str) and data__axes_item == 'tokens'):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".axes[{data__axes_x}]".format(**locals()) + " must be one of ['samples', 'batch', 'time', 'features', 'channels', 'height', 'width', 'depth', 'tokens']")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".axes[{data__axes_x}]" + " must be string")
+                    if not (isinstance(data__axes_item, str) and data__axes_item in _ENUM_19):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".axes[{data__axes_x}]" + " must be one of ['samples', 'batch', 'time', 'features', 'channels', 'height', 'width', 'depth', 'tokens']")
         if "batch_size" in data_keys:
             data_keys.remove("batch_size")
             data__batchsize = data["batch_size"]
@@ -14799,7 +12028,7 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
             data__dtype = data["dtype"]
             if not isinstance(data__dtype, (str)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".dtype must be string")
-            if not (isinstance(data__dtype, str) and data__dtype == 'float16' or isinstance(data__dtype, str) and data__dtype == 'bfloat16' or isinstance(data__dtype, str) and data__dtype == 'float32' or isinstance(data__dtype, str) and data__dtype == 'float64' or isinstance(data__dtype, str) and data__dtype == 'int8' or isinstance(data__dtype, str) and data__dtype == 'int16' or isinstance(data__dtype, str) and data__dtype == 'int32' or isinstance(data__dtype, str) and data__dtype == 'int64' or isinstance(data__dtype, str) and data__dtype == 'uint8' or isinstance(data__dtype, str) and data__dtype == 'bool' or isinstance(data__dtype, str) and data__dtype == 'string' or isinstance(data__dtype, str) and data__dtype == 'mixed_float16' or isinstance(data__dtype, str) and data__dtype == 'mixed_bfloat16'):
+            if not (isinstance(data__dtype, str) and data__dtype in _ENUM_20):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".dtype must be one of ['float16', 'bfloat16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'bool', 'string', 'mixed_float16', 'mixed_bfloat16']")
         if "name" in data_keys:
             data_keys.remove("name")
@@ -14817,3 +12046,1692 @@ def validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_jso
 
 
 validate = validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json
+
+
+_ENUM_0 = frozenset(['BCE', 'BinaryCrossentropy', 'BinaryFocalCrossentropy', 'CTC', 'CategoricalCrossentropy', 'CategoricalFocalCrossentropy', 'CategoricalHinge', 'Circle', 'CosineSimilarity', 'Dice', 'Hinge', 'Huber', 'KLD', 'KLDivergence', 'LogCosh', 'MAE', 'MAPE', 'MSE', 'MSLE', 'MeanAbsoluteError', 'MeanAbsolutePercentageError', 'MeanSquaredError', 'MeanSquaredLogarithmicError', 'Poisson', 'SparseCategoricalCrossentropy', 'SquaredHinge', 'Tversky', 'bce', 'binary_crossentropy', 'binary_focal_crossentropy', 'categorical_crossentropy', 'categorical_focal_crossentropy', 'categorical_hinge', 'ce', 'circle', 'cosine_similarity', 'crossentropy', 'ctc', 'dice', 'hinge', 'huber', 'kl_divergence', 'kld', 'log_cosh', 'mae', 'mape', 'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_error', 'mean_squared_logarithmic_error', 'mse', 'msle', 'poisson', 'sparse_categorical_crossentropy', 'squared_hinge', 'tversky'])
+
+
+_ENUM_1 = frozenset(['adadelta', 'adafactor', 'adagrad', 'adam', 'adamax', 'adamw', 'ftrl', 'lion', 'muon', 'nadam', 'rmsprop', 'schedulefreeadamw', 'sgd'])
+
+
+_ENUM_2 = frozenset(['AUC', 'BCE', 'BinaryAccuracy', 'BinaryCrossentropy', 'BinaryIoU', 'CategoricalAccuracy', 'CategoricalCrossentropy', 'CategoricalHinge', 'ConcordanceCorrelation', 'CosineSimilarity', 'F1Score', 'FBetaScore', 'FalseNegatives', 'FalsePositives', 'Hinge', 'KLDivergence', 'LogCoshError', 'MAE', 'MAPE', 'MSE', 'MSLE', 'Mean', 'MeanAbsoluteError', 'MeanAbsolutePercentageError', 'MeanSquaredError', 'MeanSquaredLogarithmicError', 'PearsonCorrelation', 'Poisson', 'Precision', 'R2Score', 'Recall', 'RootMeanSquaredError', 'SparseCategoricalAccuracy', 'SparseCategoricalCrossentropy', 'SparseTopKCategoricalAccuracy', 'SquaredHinge', 'Sum', 'TopKCategoricalAccuracy', 'TrueNegatives', 'TruePositives', 'acc', 'accuracy', 'auc', 'bce', 'binary_accuracy', 'binary_crossentropy', 'binary_io_u', 'categorical_accuracy', 'categorical_crossentropy', 'categorical_hinge', 'concordance_correlation', 'cosine_similarity', 'f1_score', 'f_beta_score', 'false_negatives', 'false_positives', 'hinge', 'kl_divergence', 'log_cosh_error', 'mae', 'mape', 'mean', 'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_error', 'mean_squared_logarithmic_error', 'mse', 'msle', 'pearson_correlation', 'poisson', 'precision', 'r2_score', 'recall', 'root_mean_squared_error', 'sparse_categorical_accuracy', 'sparse_categorical_crossentropy', 'sparse_top_k_categorical_accuracy', 'squared_hinge', 'sum', 'top_k_categorical_accuracy', 'true_negatives', 'true_positives'])
+
+
+_ENUM_3 = frozenset(['samples', 'batch', 'time', 'features', 'channels', 'height', 'width', 'depth', 'tokens'])
+
+
+_ENUM_4 = frozenset(['one-hot', 'integer', 'multi-hot', 'continuous'])
+
+
+_ENUM_5 = frozenset(['samples', 'batch', 'time', 'features', 'channels', 'height', 'width', 'depth', 'tokens'])
+
+
+_ENUM_6 = frozenset(['one-hot', 'integer', 'multi-hot', 'continuous'])
+
+
+_ENUM_7 = frozenset(['samples', 'batch', 'time', 'features', 'channels', 'height', 'width', 'depth', 'tokens'])
+
+
+_ENUM_8 = frozenset(['one-hot', 'integer', 'multi-hot', 'continuous'])
+
+
+_ENUM_9 = frozenset(['channels_first', 'channels_last'])
+
+
+_ENUM_10 = frozenset(['L1L2', 'OrthogonalRegularizer', 'Regularizer', 'l1', 'l1l2', 'l2', 'orthogonal_regularizer', 'regularizer'])
+
+
+_ENUM_11 = frozenset(['float16', 'bfloat16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'bool', 'string', 'mixed_float16', 'mixed_bfloat16'])
+
+
+_ENUM_12 = frozenset(['nearest', 'bilinear', 'bicubic', 'lanczos3', 'lanczos5'])
+
+
+_ENUM_13 = frozenset(['Constraint', 'MaxNorm', 'MinMaxNorm', 'NonNeg', 'UnitNorm', 'constraint', 'max_norm', 'min_max_norm', 'non_neg', 'unit_norm'])
+
+
+_ENUM_14 = frozenset(['GlorotNormal', 'GlorotUniform', 'HeNormal', 'HeUniform', 'Identity', 'IdentityInitializer', 'LecunNormal', 'LecunUniform', 'Ones', 'Orthogonal', 'OrthogonalInitializer', 'RandomNormal', 'RandomUniform', 'STFT', 'STFTInitializer', 'TruncatedNormal', 'VarianceScaling', 'Zeros', 'glorot_normal', 'glorot_uniform', 'he_normal', 'he_uniform', 'identity', 'lecun_normal', 'lecun_uniform', 'normal', 'one', 'ones', 'orthogonal', 'random_normal', 'random_uniform', 'stft', 'truncated_normal', 'uniform', 'variance_scaling', 'zero', 'zeros'])
+
+
+_ENUM_15 = frozenset(['celu', 'elu', 'exponential', 'gelu', 'glu', 'hard_shrink', 'hard_sigmoid', 'hard_silu', 'hard_swish', 'hard_tanh', 'leaky_relu', 'linear', 'log_sigmoid', 'log_softmax', 'mish', 'relu', 'relu6', 'selu', 'sigmoid', 'silu', 'soft_shrink', 'softmax', 'softplus', 'softsign', 'sparse_plus', 'sparse_sigmoid', 'sparsemax', 'squareplus', 'swish', 'tanh', 'tanh_shrink'])
+
+
+_ENUM_16 = frozenset(['causal', 'same', 'valid'])
+
+
+_ENUM_17 = frozenset(['nearest', 'bilinear', 'bicubic', 'lanczos3', 'lanczos5'])
+
+
+_ENUM_18 = frozenset(['dot', 'concat'])
+
+
+_ENUM_19 = frozenset(['samples', 'batch', 'time', 'features', 'channels', 'height', 'width', 'depth', 'tokens'])
+
+
+_ENUM_20 = frozenset(['float16', 'bfloat16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'bool', 'string', 'mixed_float16', 'mixed_bfloat16'])
+
+
+_PROPERTIES_0 = {
+    "Activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_activation,
+    "ActivityRegularization": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_activityregularization,
+    "AdaptiveAveragePooling1D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling1d,
+    "AdaptiveAveragePooling2D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling2d,
+    "AdaptiveAveragePooling3D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptiveaveragepooling3d,
+    "AdaptiveMaxPooling1D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling1d,
+    "AdaptiveMaxPooling2D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling2d,
+    "AdaptiveMaxPooling3D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_adaptivemaxpooling3d,
+    "Add": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_add,
+    "AdditiveAttention": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_additiveattention,
+    "AlphaDropout": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_alphadropout,
+    "Attention": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_attention,
+    "AugMix": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_augmix,
+    "AutoContrast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_autocontrast,
+    "Average": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_average,
+    "AveragePooling1D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling1d,
+    "AveragePooling2D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling2d,
+    "AveragePooling3D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling3d,
+    "AvgPool1D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling1d,
+    "AvgPool2D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling2d,
+    "AvgPool3D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_averagepooling3d,
+    "BatchNormalization": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_batchnormalization,
+    "Bidirectional": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_bidirectional,
+    "CategoryEncoding": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_categoryencoding,
+    "CenterCrop": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_centercrop,
+    "Concatenate": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_concatenate,
+    "ContrastLimitedAdaptiveHistogramEqualization": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_contrastlimitedadaptivehistogramequalization,
+    "Conv1D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv1d,
+    "Conv1DTranspose": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv1dtranspose,
+    "Conv2D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv2d,
+    "Conv2DTranspose": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv2dtranspose,
+    "Conv3D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3d,
+    "Conv3DTranspose": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3dtranspose,
+    "ConvLSTM1D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm1d,
+    "ConvLSTM2D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm2d,
+    "ConvLSTM3D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_convlstm3d,
+    "Convolution1D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv1d,
+    "Convolution1DTranspose": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv1dtranspose,
+    "Convolution2D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv2d,
+    "Convolution2DTranspose": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv2dtranspose,
+    "Convolution3D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3d,
+    "Convolution3DTranspose": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_conv3dtranspose,
+    "Cropping1D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cropping1d,
+    "Cropping2D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cropping2d,
+    "Cropping3D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cropping3d,
+    "CutMix": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_cutmix,
+    "Dense": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_dense,
+    "DepthwiseConv1D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_depthwiseconv1d,
+    "DepthwiseConv2D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_depthwiseconv2d,
+    "Discretization": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_discretization,
+    "Dot": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_dot,
+    "Dropout": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_dropout,
+    "ELU": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_elu,
+    "EinsumDense": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_einsumdense,
+    "Embedding": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_embedding,
+    "Equalization": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_equalization,
+    "Flatten": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_flatten,
+    "GRU": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_gru,
+    "GRUCell": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_grucell,
+    "GaussianDropout": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_gaussiandropout,
+    "GaussianNoise": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_gaussiannoise,
+    "GlobalAveragePooling1D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling1d,
+    "GlobalAveragePooling2D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling2d,
+    "GlobalAveragePooling3D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling3d,
+    "GlobalAvgPool1D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling1d,
+    "GlobalAvgPool2D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling2d,
+    "GlobalAvgPool3D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalaveragepooling3d,
+    "GlobalMaxPool1D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling1d,
+    "GlobalMaxPool2D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling2d,
+    "GlobalMaxPool3D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling3d,
+    "GlobalMaxPooling1D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling1d,
+    "GlobalMaxPooling2D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling2d,
+    "GlobalMaxPooling3D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_globalmaxpooling3d,
+    "GroupNormalization": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_groupnormalization,
+    "GroupQueryAttention": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_groupqueryattention,
+    "HashedCrossing": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_hashedcrossing,
+    "Hashing": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_hashing,
+    "Identity": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_identity,
+    "Input": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_inputlayer,
+    "InputLayer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_inputlayer,
+    "IntegerLookup": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_integerlookup,
+    "LSTM": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_lstm,
+    "LSTMCell": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_lstmcell,
+    "Lambda": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_lambda,
+    "LayerNormalization": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_layernormalization,
+    "LeakyReLU": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_leakyrelu,
+    "Masking": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_masking,
+    "MaxNumBoundingBoxes": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxnumboundingboxes,
+    "MaxPool1D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling1d,
+    "MaxPool2D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling2d,
+    "MaxPool3D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling3d,
+    "MaxPooling1D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling1d,
+    "MaxPooling2D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling2d,
+    "MaxPooling3D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maxpooling3d,
+    "Maximum": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_maximum,
+    "MelSpectrogram": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_melspectrogram,
+    "Minimum": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_minimum,
+    "MixUp": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_mixup,
+    "MultiHeadAttention": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_multiheadattention,
+    "Multiply": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_multiply,
+    "Normalization": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_normalization,
+    "PReLU": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_prelu,
+    "Permute": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_permute,
+    "Pipeline": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_pipeline,
+    "RMSNormalization": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_rmsnormalization,
+    "RNN": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_rnn,
+    "RandAugment": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randaugment,
+    "RandomBrightness": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randombrightness,
+    "RandomColorDegeneration": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomcolordegeneration,
+    "RandomColorJitter": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomcolorjitter,
+    "RandomContrast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomcontrast,
+    "RandomCrop": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomcrop,
+    "RandomElasticTransform": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomelastictransform,
+    "RandomErasing": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomerasing,
+    "RandomFlip": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomflip,
+    "RandomGaussianBlur": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomgaussianblur,
+    "RandomGrayscale": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomgrayscale,
+    "RandomHue": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomhue,
+    "RandomInvert": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randominvert,
+    "RandomPerspective": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomperspective,
+    "RandomPosterization": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomposterization,
+    "RandomRotation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomrotation,
+    "RandomSaturation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomsaturation,
+    "RandomSharpness": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomsharpness,
+    "RandomShear": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomshear,
+    "RandomTranslation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomtranslation,
+    "RandomZoom": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_randomzoom,
+    "ReLU": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_relu,
+    "RepeatVector": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_repeatvector,
+    "Rescaling": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_rescaling,
+    "Reshape": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_reshape,
+    "Resizing": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_resizing,
+    "ReversibleEmbedding": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_reversibleembedding,
+    "STFTSpectrogram": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_stftspectrogram,
+    "SeparableConv1D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_separableconv1d,
+    "SeparableConv2D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_separableconv2d,
+    "SeparableConvolution1D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_separableconv1d,
+    "SeparableConvolution2D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_separableconv2d,
+    "SimpleRNN": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_simplernn,
+    "SimpleRNNCell": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_simplernncell,
+    "Softmax": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_softmax,
+    "Solarization": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_solarization,
+    "SpatialDropout1D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_spatialdropout1d,
+    "SpatialDropout2D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_spatialdropout2d,
+    "SpatialDropout3D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_spatialdropout3d,
+    "SpectralNormalization": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_spectralnormalization,
+    "StackedRNNCells": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_stackedrnncells,
+    "StringLookup": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_stringlookup,
+    "Subtract": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_subtract,
+    "TextVectorization": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_textvectorization,
+    "TimeDistributed": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_timedistributed,
+    "UnitNormalization": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_unitnormalization,
+    "UpSampling1D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_upsampling1d,
+    "UpSampling2D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_upsampling2d,
+    "UpSampling3D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_upsampling3d,
+    "ZeroPadding1D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_zeropadding1d,
+    "ZeroPadding2D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_zeropadding2d,
+    "ZeroPadding3D": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_zeropadding3d,
+}
+
+
+_ORDER_0 = {
+    "Activation": 0,
+    "ActivityRegularization": 1,
+    "AdaptiveAveragePooling1D": 2,
+    "AdaptiveAveragePooling2D": 3,
+    "AdaptiveAveragePooling3D": 4,
+    "AdaptiveMaxPooling1D": 5,
+    "AdaptiveMaxPooling2D": 6,
+    "AdaptiveMaxPooling3D": 7,
+    "Add": 8,
+    "AdditiveAttention": 9,
+    "AlphaDropout": 10,
+    "Attention": 11,
+    "AugMix": 12,
+    "AutoContrast": 13,
+    "Average": 14,
+    "AveragePooling1D": 15,
+    "AveragePooling2D": 16,
+    "AveragePooling3D": 17,
+    "AvgPool1D": 18,
+    "AvgPool2D": 19,
+    "AvgPool3D": 20,
+    "BatchNormalization": 21,
+    "Bidirectional": 22,
+    "CategoryEncoding": 23,
+    "CenterCrop": 24,
+    "Concatenate": 25,
+    "ContrastLimitedAdaptiveHistogramEqualization": 26,
+    "Conv1D": 27,
+    "Conv1DTranspose": 28,
+    "Conv2D": 29,
+    "Conv2DTranspose": 30,
+    "Conv3D": 31,
+    "Conv3DTranspose": 32,
+    "ConvLSTM1D": 33,
+    "ConvLSTM2D": 34,
+    "ConvLSTM3D": 35,
+    "Convolution1D": 36,
+    "Convolution1DTranspose": 37,
+    "Convolution2D": 38,
+    "Convolution2DTranspose": 39,
+    "Convolution3D": 40,
+    "Convolution3DTranspose": 41,
+    "Cropping1D": 42,
+    "Cropping2D": 43,
+    "Cropping3D": 44,
+    "CutMix": 45,
+    "Dense": 46,
+    "DepthwiseConv1D": 47,
+    "DepthwiseConv2D": 48,
+    "Discretization": 49,
+    "Dot": 50,
+    "Dropout": 51,
+    "ELU": 52,
+    "EinsumDense": 53,
+    "Embedding": 54,
+    "Equalization": 55,
+    "Flatten": 56,
+    "GRU": 57,
+    "GRUCell": 58,
+    "GaussianDropout": 59,
+    "GaussianNoise": 60,
+    "GlobalAveragePooling1D": 61,
+    "GlobalAveragePooling2D": 62,
+    "GlobalAveragePooling3D": 63,
+    "GlobalAvgPool1D": 64,
+    "GlobalAvgPool2D": 65,
+    "GlobalAvgPool3D": 66,
+    "GlobalMaxPool1D": 67,
+    "GlobalMaxPool2D": 68,
+    "GlobalMaxPool3D": 69,
+    "GlobalMaxPooling1D": 70,
+    "GlobalMaxPooling2D": 71,
+    "GlobalMaxPooling3D": 72,
+    "GroupNormalization": 73,
+    "GroupQueryAttention": 74,
+    "HashedCrossing": 75,
+    "Hashing": 76,
+    "Identity": 77,
+    "Input": 78,
+    "InputLayer": 79,
+    "IntegerLookup": 80,
+    "LSTM": 81,
+    "LSTMCell": 82,
+    "Lambda": 83,
+    "LayerNormalization": 84,
+    "LeakyReLU": 85,
+    "Masking": 86,
+    "MaxNumBoundingBoxes": 87,
+    "MaxPool1D": 88,
+    "MaxPool2D": 89,
+    "MaxPool3D": 90,
+    "MaxPooling1D": 91,
+    "MaxPooling2D": 92,
+    "MaxPooling3D": 93,
+    "Maximum": 94,
+    "MelSpectrogram": 95,
+    "Minimum": 96,
+    "MixUp": 97,
+    "MultiHeadAttention": 98,
+    "Multiply": 99,
+    "Normalization": 100,
+    "PReLU": 101,
+    "Permute": 102,
+    "Pipeline": 103,
+    "RMSNormalization": 104,
+    "RNN": 105,
+    "RandAugment": 106,
+    "RandomBrightness": 107,
+    "RandomColorDegeneration": 108,
+    "RandomColorJitter": 109,
+    "RandomContrast": 110,
+    "RandomCrop": 111,
+    "RandomElasticTransform": 112,
+    "RandomErasing": 113,
+    "RandomFlip": 114,
+    "RandomGaussianBlur": 115,
+    "RandomGrayscale": 116,
+    "RandomHue": 117,
+    "RandomInvert": 118,
+    "RandomPerspective": 119,
+    "RandomPosterization": 120,
+    "RandomRotation": 121,
+    "RandomSaturation": 122,
+    "RandomSharpness": 123,
+    "RandomShear": 124,
+    "RandomTranslation": 125,
+    "RandomZoom": 126,
+    "ReLU": 127,
+    "RepeatVector": 128,
+    "Rescaling": 129,
+    "Reshape": 130,
+    "Resizing": 131,
+    "ReversibleEmbedding": 132,
+    "STFTSpectrogram": 133,
+    "SeparableConv1D": 134,
+    "SeparableConv2D": 135,
+    "SeparableConvolution1D": 136,
+    "SeparableConvolution2D": 137,
+    "SimpleRNN": 138,
+    "SimpleRNNCell": 139,
+    "Softmax": 140,
+    "Solarization": 141,
+    "SpatialDropout1D": 142,
+    "SpatialDropout2D": 143,
+    "SpatialDropout3D": 144,
+    "SpectralNormalization": 145,
+    "StackedRNNCells": 146,
+    "StringLookup": 147,
+    "Subtract": 148,
+    "TextVectorization": 149,
+    "TimeDistributed": 150,
+    "UnitNormalization": 151,
+    "UpSampling1D": 152,
+    "UpSampling2D": 153,
+    "UpSampling3D": 154,
+    "ZeroPadding1D": 155,
+    "ZeroPadding2D": 156,
+    "ZeroPadding3D": 157,
+}
+
+
+_PROPERTIES_1 = {
+    "name": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name,
+    "dtype": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype,
+    "trainable": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable,
+    "autocast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast,
+    "activity_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer,
+    "input_shape": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape,
+    "input_dim": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim,
+    "units": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_units,
+    "activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2,
+    "use_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias,
+    "kernel_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer,
+    "recurrent_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer,
+    "bias_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer,
+    "kernel_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer,
+    "recurrent_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer,
+    "bias_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer,
+    "kernel_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint,
+    "recurrent_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint,
+    "bias_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint,
+    "dropout": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout,
+    "recurrent_dropout": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout,
+    "seed": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed,
+}
+
+
+_ORDER_1 = {
+    "name": 0,
+    "dtype": 1,
+    "trainable": 2,
+    "autocast": 3,
+    "activity_regularizer": 4,
+    "input_shape": 5,
+    "input_dim": 6,
+    "units": 7,
+    "activation": 8,
+    "use_bias": 9,
+    "kernel_initializer": 10,
+    "recurrent_initializer": 11,
+    "bias_initializer": 12,
+    "kernel_regularizer": 13,
+    "recurrent_regularizer": 14,
+    "bias_regularizer": 15,
+    "kernel_constraint": 16,
+    "recurrent_constraint": 17,
+    "bias_constraint": 18,
+    "dropout": 19,
+    "recurrent_dropout": 20,
+    "seed": 21,
+}
+
+
+_PROPERTIES_2 = {
+    "name": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name,
+    "dtype": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype,
+    "trainable": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable,
+    "autocast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast,
+    "activity_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer,
+    "input_shape": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape,
+    "input_dim": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim,
+    "units": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_units,
+    "activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2,
+    "use_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias,
+    "kernel_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer,
+    "recurrent_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer,
+    "bias_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer,
+    "kernel_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer,
+    "recurrent_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer,
+    "bias_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer,
+    "kernel_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint,
+    "recurrent_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint,
+    "bias_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint,
+    "dropout": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout,
+    "recurrent_dropout": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout,
+    "return_sequences": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_sequences,
+    "return_state": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_state,
+    "go_backwards": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_go_backwards,
+    "stateful": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_stateful,
+    "unroll": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unroll,
+    "seed": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed,
+    "zero_output_for_mask": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_zero_output_for_mask,
+}
+
+
+_ORDER_2 = {
+    "name": 0,
+    "dtype": 1,
+    "trainable": 2,
+    "autocast": 3,
+    "activity_regularizer": 4,
+    "input_shape": 5,
+    "input_dim": 6,
+    "units": 7,
+    "activation": 8,
+    "use_bias": 9,
+    "kernel_initializer": 10,
+    "recurrent_initializer": 11,
+    "bias_initializer": 12,
+    "kernel_regularizer": 13,
+    "recurrent_regularizer": 14,
+    "bias_regularizer": 15,
+    "kernel_constraint": 16,
+    "recurrent_constraint": 17,
+    "bias_constraint": 18,
+    "dropout": 19,
+    "recurrent_dropout": 20,
+    "return_sequences": 21,
+    "return_state": 22,
+    "go_backwards": 23,
+    "stateful": 24,
+    "unroll": 25,
+    "seed": 26,
+    "zero_output_for_mask": 27,
+}
+
+
+_PROPERTIES_3 = {
+    "name": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name,
+    "dtype": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype,
+    "trainable": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable,
+    "autocast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast,
+    "activity_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer,
+    "input_shape": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape,
+    "input_dim": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim,
+    "filters": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters,
+    "kernel_size": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size,
+    "strides": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_3,
+    "padding": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding,
+    "data_format": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format,
+    "dilation_rate": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_2,
+    "depth_multiplier": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depth_multiplier,
+    "activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation,
+    "use_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias,
+    "depthwise_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_initializer,
+    "pointwise_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_pointwise_initializer,
+    "bias_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer,
+    "depthwise_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_regularizer,
+    "pointwise_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_pointwise_regularizer,
+    "bias_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer,
+    "depthwise_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_constraint,
+    "pointwise_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_pointwise_constraint,
+    "bias_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint,
+}
+
+
+_ORDER_3 = {
+    "name": 0,
+    "dtype": 1,
+    "trainable": 2,
+    "autocast": 3,
+    "activity_regularizer": 4,
+    "input_shape": 5,
+    "input_dim": 6,
+    "filters": 7,
+    "kernel_size": 8,
+    "strides": 9,
+    "padding": 10,
+    "data_format": 11,
+    "dilation_rate": 12,
+    "depth_multiplier": 13,
+    "activation": 14,
+    "use_bias": 15,
+    "depthwise_initializer": 16,
+    "pointwise_initializer": 17,
+    "bias_initializer": 18,
+    "depthwise_regularizer": 19,
+    "pointwise_regularizer": 20,
+    "bias_regularizer": 21,
+    "depthwise_constraint": 22,
+    "pointwise_constraint": 23,
+    "bias_constraint": 24,
+}
+
+
+_PROPERTIES_4 = {
+    "name": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name,
+    "dtype": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype,
+    "trainable": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable,
+    "autocast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast,
+    "activity_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer,
+    "input_shape": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape,
+    "input_dim": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim,
+    "filters": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters,
+    "kernel_size": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size,
+    "strides": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_2,
+    "padding": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding,
+    "data_format": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format,
+    "dilation_rate": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate,
+    "depth_multiplier": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depth_multiplier,
+    "activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation,
+    "use_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias,
+    "depthwise_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_initializer,
+    "pointwise_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_pointwise_initializer,
+    "bias_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer,
+    "depthwise_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_regularizer,
+    "pointwise_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_pointwise_regularizer,
+    "bias_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer,
+    "depthwise_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_constraint,
+    "pointwise_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_pointwise_constraint,
+    "bias_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint,
+}
+
+
+_ORDER_4 = {
+    "name": 0,
+    "dtype": 1,
+    "trainable": 2,
+    "autocast": 3,
+    "activity_regularizer": 4,
+    "input_shape": 5,
+    "input_dim": 6,
+    "filters": 7,
+    "kernel_size": 8,
+    "strides": 9,
+    "padding": 10,
+    "data_format": 11,
+    "dilation_rate": 12,
+    "depth_multiplier": 13,
+    "activation": 14,
+    "use_bias": 15,
+    "depthwise_initializer": 16,
+    "pointwise_initializer": 17,
+    "bias_initializer": 18,
+    "depthwise_regularizer": 19,
+    "pointwise_regularizer": 20,
+    "bias_regularizer": 21,
+    "depthwise_constraint": 22,
+    "pointwise_constraint": 23,
+    "bias_constraint": 24,
+}
+
+
+_PROPERTIES_5 = {
+    "name": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name,
+    "dtype": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype,
+    "trainable": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable,
+    "autocast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast,
+    "activity_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer,
+    "input_shape": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape,
+    "input_dim": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim,
+    "axis": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_axis,
+    "epsilon": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_epsilon,
+    "center": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_center,
+    "scale": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_scale,
+    "beta_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_beta_initializer,
+    "gamma_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_gamma_initializer,
+    "beta_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_beta_regularizer,
+    "gamma_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_gamma_regularizer,
+    "beta_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_beta_constraint,
+    "gamma_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_gamma_constraint,
+}
+
+
+_ORDER_5 = {
+    "name": 0,
+    "dtype": 1,
+    "trainable": 2,
+    "autocast": 3,
+    "activity_regularizer": 4,
+    "input_shape": 5,
+    "input_dim": 6,
+    "axis": 7,
+    "epsilon": 8,
+    "center": 9,
+    "scale": 10,
+    "beta_initializer": 11,
+    "gamma_initializer": 12,
+    "beta_regularizer": 13,
+    "gamma_regularizer": 14,
+    "beta_constraint": 15,
+    "gamma_constraint": 16,
+}
+
+
+_PROPERTIES_6 = {
+    "name": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name,
+    "dtype": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype,
+    "trainable": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable,
+    "autocast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast,
+    "activity_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer,
+    "input_shape": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape,
+    "input_dim": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim,
+    "units": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_units,
+    "activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2,
+    "recurrent_activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation,
+    "use_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias,
+    "kernel_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer,
+    "recurrent_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer,
+    "bias_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer,
+    "unit_forget_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unit_forget_bias,
+    "kernel_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer,
+    "recurrent_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer,
+    "bias_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer,
+    "kernel_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint,
+    "recurrent_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint,
+    "bias_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint,
+    "dropout": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout,
+    "recurrent_dropout": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout,
+    "seed": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed,
+}
+
+
+_ORDER_6 = {
+    "name": 0,
+    "dtype": 1,
+    "trainable": 2,
+    "autocast": 3,
+    "activity_regularizer": 4,
+    "input_shape": 5,
+    "input_dim": 6,
+    "units": 7,
+    "activation": 8,
+    "recurrent_activation": 9,
+    "use_bias": 10,
+    "kernel_initializer": 11,
+    "recurrent_initializer": 12,
+    "bias_initializer": 13,
+    "unit_forget_bias": 14,
+    "kernel_regularizer": 15,
+    "recurrent_regularizer": 16,
+    "bias_regularizer": 17,
+    "kernel_constraint": 18,
+    "recurrent_constraint": 19,
+    "bias_constraint": 20,
+    "dropout": 21,
+    "recurrent_dropout": 22,
+    "seed": 23,
+}
+
+
+_PROPERTIES_7 = {
+    "name": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name,
+    "dtype": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype,
+    "trainable": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable,
+    "autocast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast,
+    "activity_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer,
+    "input_shape": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape,
+    "input_dim": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim,
+    "units": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_units,
+    "activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2,
+    "recurrent_activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation,
+    "use_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias,
+    "kernel_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer,
+    "recurrent_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer,
+    "bias_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer,
+    "unit_forget_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unit_forget_bias,
+    "kernel_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer,
+    "recurrent_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer,
+    "bias_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer,
+    "kernel_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint,
+    "recurrent_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint,
+    "bias_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint,
+    "dropout": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout,
+    "recurrent_dropout": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout,
+    "seed": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed,
+    "return_sequences": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_sequences,
+    "return_state": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_state,
+    "go_backwards": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_go_backwards,
+    "stateful": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_stateful,
+    "unroll": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unroll,
+    "use_cudnn": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_cudnn,
+    "zero_output_for_mask": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_zero_output_for_mask,
+}
+
+
+_ORDER_7 = {
+    "name": 0,
+    "dtype": 1,
+    "trainable": 2,
+    "autocast": 3,
+    "activity_regularizer": 4,
+    "input_shape": 5,
+    "input_dim": 6,
+    "units": 7,
+    "activation": 8,
+    "recurrent_activation": 9,
+    "use_bias": 10,
+    "kernel_initializer": 11,
+    "recurrent_initializer": 12,
+    "bias_initializer": 13,
+    "unit_forget_bias": 14,
+    "kernel_regularizer": 15,
+    "recurrent_regularizer": 16,
+    "bias_regularizer": 17,
+    "kernel_constraint": 18,
+    "recurrent_constraint": 19,
+    "bias_constraint": 20,
+    "dropout": 21,
+    "recurrent_dropout": 22,
+    "seed": 23,
+    "return_sequences": 24,
+    "return_state": 25,
+    "go_backwards": 26,
+    "stateful": 27,
+    "unroll": 28,
+    "use_cudnn": 29,
+    "zero_output_for_mask": 30,
+}
+
+
+_PROPERTIES_8 = {
+    "dropout": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout,
+    "use_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias,
+    "sliding_window": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_sliding_window,
+    "flash_attention": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_flash_attention,
+    "kernel_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer,
+    "bias_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer,
+    "kernel_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer,
+    "bias_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer,
+    "kernel_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint,
+    "bias_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint,
+    "use_gate": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_gate,
+    "seed": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed,
+}
+
+
+_ORDER_8 = {
+    "dropout": 0,
+    "use_bias": 1,
+    "sliding_window": 2,
+    "flash_attention": 3,
+    "kernel_initializer": 4,
+    "bias_initializer": 5,
+    "kernel_regularizer": 6,
+    "bias_regularizer": 7,
+    "kernel_constraint": 8,
+    "bias_constraint": 9,
+    "use_gate": 10,
+    "seed": 11,
+}
+
+
+_PROPERTIES_9 = {
+    "name": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name,
+    "dtype": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype,
+    "trainable": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable,
+    "autocast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast,
+    "activity_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer,
+    "input_shape": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape,
+    "input_dim": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim,
+    "units": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_units,
+    "activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2,
+    "recurrent_activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation,
+    "use_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias,
+    "kernel_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer,
+    "recurrent_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer,
+    "bias_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer,
+    "kernel_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer,
+    "recurrent_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer,
+    "bias_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer,
+    "kernel_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint,
+    "recurrent_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint,
+    "bias_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint,
+    "dropout": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout,
+    "recurrent_dropout": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout,
+    "reset_after": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_reset_after,
+    "seed": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed,
+}
+
+
+_ORDER_9 = {
+    "name": 0,
+    "dtype": 1,
+    "trainable": 2,
+    "autocast": 3,
+    "activity_regularizer": 4,
+    "input_shape": 5,
+    "input_dim": 6,
+    "units": 7,
+    "activation": 8,
+    "recurrent_activation": 9,
+    "use_bias": 10,
+    "kernel_initializer": 11,
+    "recurrent_initializer": 12,
+    "bias_initializer": 13,
+    "kernel_regularizer": 14,
+    "recurrent_regularizer": 15,
+    "bias_regularizer": 16,
+    "kernel_constraint": 17,
+    "recurrent_constraint": 18,
+    "bias_constraint": 19,
+    "dropout": 20,
+    "recurrent_dropout": 21,
+    "reset_after": 22,
+    "seed": 23,
+}
+
+
+_PROPERTIES_10 = {
+    "name": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name,
+    "dtype": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype,
+    "trainable": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable,
+    "autocast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast,
+    "activity_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer,
+    "input_shape": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape,
+    "input_dim": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim,
+    "units": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_units,
+    "activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2,
+    "recurrent_activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation,
+    "use_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias,
+    "kernel_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer,
+    "recurrent_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer,
+    "bias_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer,
+    "kernel_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer,
+    "recurrent_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer,
+    "bias_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer,
+    "kernel_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint,
+    "recurrent_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint,
+    "bias_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint,
+    "dropout": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout,
+    "recurrent_dropout": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout,
+    "seed": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed,
+    "return_sequences": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_sequences,
+    "return_state": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_state,
+    "go_backwards": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_go_backwards,
+    "stateful": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_stateful,
+    "unroll": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unroll,
+    "reset_after": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_reset_after,
+    "use_cudnn": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_cudnn,
+    "zero_output_for_mask": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_zero_output_for_mask,
+}
+
+
+_ORDER_10 = {
+    "name": 0,
+    "dtype": 1,
+    "trainable": 2,
+    "autocast": 3,
+    "activity_regularizer": 4,
+    "input_shape": 5,
+    "input_dim": 6,
+    "units": 7,
+    "activation": 8,
+    "recurrent_activation": 9,
+    "use_bias": 10,
+    "kernel_initializer": 11,
+    "recurrent_initializer": 12,
+    "bias_initializer": 13,
+    "kernel_regularizer": 14,
+    "recurrent_regularizer": 15,
+    "bias_regularizer": 16,
+    "kernel_constraint": 17,
+    "recurrent_constraint": 18,
+    "bias_constraint": 19,
+    "dropout": 20,
+    "recurrent_dropout": 21,
+    "seed": 22,
+    "return_sequences": 23,
+    "return_state": 24,
+    "go_backwards": 25,
+    "stateful": 26,
+    "unroll": 27,
+    "reset_after": 28,
+    "use_cudnn": 29,
+    "zero_output_for_mask": 30,
+}
+
+
+_PROPERTIES_11 = {
+    "name": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name,
+    "dtype": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype,
+    "trainable": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable,
+    "autocast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast,
+    "activity_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer,
+    "input_shape": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape,
+    "input_dim": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim_2,
+    "output_dim": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_dim,
+    "embeddings_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_embeddings_initializer,
+    "embeddings_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_embeddings_regularizer,
+    "embeddings_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_embeddings_constraint,
+    "mask_zero": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_mask_zero,
+    "weights": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_weights,
+    "lora_rank": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_rank,
+    "lora_alpha": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_alpha,
+    "quantization_config": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_quantization_config,
+}
+
+
+_ORDER_11 = {
+    "name": 0,
+    "dtype": 1,
+    "trainable": 2,
+    "autocast": 3,
+    "activity_regularizer": 4,
+    "input_shape": 5,
+    "input_dim": 6,
+    "output_dim": 7,
+    "embeddings_initializer": 8,
+    "embeddings_regularizer": 9,
+    "embeddings_constraint": 10,
+    "mask_zero": 11,
+    "weights": 12,
+    "lora_rank": 13,
+    "lora_alpha": 14,
+    "quantization_config": 15,
+}
+
+
+_PROPERTIES_12 = {
+    "name": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name,
+    "dtype": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype,
+    "trainable": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable,
+    "autocast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast,
+    "activity_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer,
+    "input_shape": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape,
+    "input_dim": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim,
+    "kernel_size": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size,
+    "strides": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_3,
+    "padding": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding,
+    "depth_multiplier": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depth_multiplier,
+    "data_format": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format,
+    "dilation_rate": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_2,
+    "activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation,
+    "use_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias,
+    "depthwise_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_initializer,
+    "bias_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer,
+    "depthwise_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_regularizer,
+    "bias_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer,
+    "depthwise_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_constraint,
+    "bias_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint,
+}
+
+
+_ORDER_12 = {
+    "name": 0,
+    "dtype": 1,
+    "trainable": 2,
+    "autocast": 3,
+    "activity_regularizer": 4,
+    "input_shape": 5,
+    "input_dim": 6,
+    "kernel_size": 7,
+    "strides": 8,
+    "padding": 9,
+    "depth_multiplier": 10,
+    "data_format": 11,
+    "dilation_rate": 12,
+    "activation": 13,
+    "use_bias": 14,
+    "depthwise_initializer": 15,
+    "bias_initializer": 16,
+    "depthwise_regularizer": 17,
+    "bias_regularizer": 18,
+    "depthwise_constraint": 19,
+    "bias_constraint": 20,
+}
+
+
+_PROPERTIES_13 = {
+    "name": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name,
+    "dtype": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype,
+    "trainable": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable,
+    "autocast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast,
+    "activity_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer,
+    "input_shape": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape,
+    "input_dim": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim,
+    "kernel_size": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size,
+    "strides": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_2,
+    "padding": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding,
+    "depth_multiplier": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depth_multiplier,
+    "data_format": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format,
+    "dilation_rate": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate,
+    "activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation,
+    "use_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias,
+    "depthwise_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_initializer,
+    "bias_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer,
+    "depthwise_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_regularizer,
+    "bias_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer,
+    "depthwise_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_depthwise_constraint,
+    "bias_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint,
+}
+
+
+_ORDER_13 = {
+    "name": 0,
+    "dtype": 1,
+    "trainable": 2,
+    "autocast": 3,
+    "activity_regularizer": 4,
+    "input_shape": 5,
+    "input_dim": 6,
+    "kernel_size": 7,
+    "strides": 8,
+    "padding": 9,
+    "depth_multiplier": 10,
+    "data_format": 11,
+    "dilation_rate": 12,
+    "activation": 13,
+    "use_bias": 14,
+    "depthwise_initializer": 15,
+    "bias_initializer": 16,
+    "depthwise_regularizer": 17,
+    "bias_regularizer": 18,
+    "depthwise_constraint": 19,
+    "bias_constraint": 20,
+}
+
+
+_PROPERTIES_14 = {
+    "name": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name,
+    "dtype": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype,
+    "trainable": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable,
+    "autocast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast,
+    "activity_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer,
+    "input_shape": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape,
+    "input_dim": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim,
+    "units": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_units,
+    "activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation,
+    "use_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias,
+    "kernel_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer,
+    "bias_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer,
+    "kernel_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer,
+    "bias_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer,
+    "kernel_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint,
+    "bias_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint,
+    "lora_rank": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_rank,
+    "lora_alpha": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_alpha,
+    "quantization_config": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_quantization_config,
+}
+
+
+_ORDER_14 = {
+    "name": 0,
+    "dtype": 1,
+    "trainable": 2,
+    "autocast": 3,
+    "activity_regularizer": 4,
+    "input_shape": 5,
+    "input_dim": 6,
+    "units": 7,
+    "activation": 8,
+    "use_bias": 9,
+    "kernel_initializer": 10,
+    "bias_initializer": 11,
+    "kernel_regularizer": 12,
+    "bias_regularizer": 13,
+    "kernel_constraint": 14,
+    "bias_constraint": 15,
+    "lora_rank": 16,
+    "lora_alpha": 17,
+    "quantization_config": 18,
+}
+
+
+_PROPERTIES_15 = {
+    "name": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name,
+    "dtype": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype,
+    "trainable": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable,
+    "autocast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast,
+    "activity_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer,
+    "input_shape": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape,
+    "input_dim": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim,
+    "filters": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters,
+    "kernel_size": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size,
+    "strides": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_2,
+    "padding": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding,
+    "data_format": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format,
+    "dilation_rate": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate,
+    "activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2,
+    "recurrent_activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation,
+    "use_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias,
+    "kernel_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer,
+    "recurrent_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer,
+    "bias_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer,
+    "unit_forget_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unit_forget_bias,
+    "kernel_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer,
+    "recurrent_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer,
+    "bias_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer,
+    "kernel_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint,
+    "recurrent_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint,
+    "bias_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint,
+    "dropout": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout,
+    "recurrent_dropout": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout,
+    "seed": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed,
+    "return_sequences": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_sequences,
+    "return_state": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_state,
+    "go_backwards": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_go_backwards,
+    "stateful": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_stateful,
+    "unroll": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unroll,
+    "zero_output_for_mask": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_zero_output_for_mask,
+}
+
+
+_ORDER_15 = {
+    "name": 0,
+    "dtype": 1,
+    "trainable": 2,
+    "autocast": 3,
+    "activity_regularizer": 4,
+    "input_shape": 5,
+    "input_dim": 6,
+    "filters": 7,
+    "kernel_size": 8,
+    "strides": 9,
+    "padding": 10,
+    "data_format": 11,
+    "dilation_rate": 12,
+    "activation": 13,
+    "recurrent_activation": 14,
+    "use_bias": 15,
+    "kernel_initializer": 16,
+    "recurrent_initializer": 17,
+    "bias_initializer": 18,
+    "unit_forget_bias": 19,
+    "kernel_regularizer": 20,
+    "recurrent_regularizer": 21,
+    "bias_regularizer": 22,
+    "kernel_constraint": 23,
+    "recurrent_constraint": 24,
+    "bias_constraint": 25,
+    "dropout": 26,
+    "recurrent_dropout": 27,
+    "seed": 28,
+    "return_sequences": 29,
+    "return_state": 30,
+    "go_backwards": 31,
+    "stateful": 32,
+    "unroll": 33,
+    "zero_output_for_mask": 34,
+}
+
+
+_PROPERTIES_16 = {
+    "name": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name,
+    "dtype": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype,
+    "trainable": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable,
+    "autocast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast,
+    "activity_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer,
+    "input_shape": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape,
+    "input_dim": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim,
+    "filters": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters,
+    "kernel_size": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size,
+    "strides": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_2,
+    "padding": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding,
+    "data_format": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format,
+    "dilation_rate": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate,
+    "activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2,
+    "recurrent_activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation,
+    "use_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias,
+    "kernel_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer,
+    "recurrent_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer,
+    "bias_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer,
+    "unit_forget_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unit_forget_bias,
+    "kernel_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer,
+    "recurrent_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer,
+    "bias_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer,
+    "kernel_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint,
+    "recurrent_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint,
+    "bias_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint,
+    "dropout": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout,
+    "recurrent_dropout": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout,
+    "seed": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed,
+    "return_sequences": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_sequences,
+    "return_state": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_state,
+    "go_backwards": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_go_backwards,
+    "stateful": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_stateful,
+    "unroll": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unroll,
+    "zero_output_for_mask": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_zero_output_for_mask,
+}
+
+
+_ORDER_16 = {
+    "name": 0,
+    "dtype": 1,
+    "trainable": 2,
+    "autocast": 3,
+    "activity_regularizer": 4,
+    "input_shape": 5,
+    "input_dim": 6,
+    "filters": 7,
+    "kernel_size": 8,
+    "strides": 9,
+    "padding": 10,
+    "data_format": 11,
+    "dilation_rate": 12,
+    "activation": 13,
+    "recurrent_activation": 14,
+    "use_bias": 15,
+    "kernel_initializer": 16,
+    "recurrent_initializer": 17,
+    "bias_initializer": 18,
+    "unit_forget_bias": 19,
+    "kernel_regularizer": 20,
+    "recurrent_regularizer": 21,
+    "bias_regularizer": 22,
+    "kernel_constraint": 23,
+    "recurrent_constraint": 24,
+    "bias_constraint": 25,
+    "dropout": 26,
+    "recurrent_dropout": 27,
+    "seed": 28,
+    "return_sequences": 29,
+    "return_state": 30,
+    "go_backwards": 31,
+    "stateful": 32,
+    "unroll": 33,
+    "zero_output_for_mask": 34,
+}
+
+
+_PROPERTIES_17 = {
+    "name": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name,
+    "dtype": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype,
+    "trainable": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable,
+    "autocast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast,
+    "activity_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer,
+    "input_shape": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape,
+    "input_dim": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim,
+    "filters": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters,
+    "kernel_size": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size,
+    "strides": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_2,
+    "padding": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding,
+    "data_format": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format,
+    "dilation_rate": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate,
+    "activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation_2,
+    "recurrent_activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_activation,
+    "use_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias,
+    "kernel_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer,
+    "recurrent_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_initializer,
+    "bias_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer,
+    "unit_forget_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unit_forget_bias,
+    "kernel_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer,
+    "recurrent_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_regularizer,
+    "bias_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer,
+    "kernel_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint,
+    "recurrent_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_constraint,
+    "bias_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint,
+    "dropout": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dropout,
+    "recurrent_dropout": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_recurrent_dropout,
+    "seed": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_seed,
+    "return_sequences": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_sequences,
+    "return_state": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_return_state,
+    "go_backwards": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_go_backwards,
+    "stateful": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_stateful,
+    "unroll": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_unroll,
+    "zero_output_for_mask": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_zero_output_for_mask,
+}
+
+
+_ORDER_17 = {
+    "name": 0,
+    "dtype": 1,
+    "trainable": 2,
+    "autocast": 3,
+    "activity_regularizer": 4,
+    "input_shape": 5,
+    "input_dim": 6,
+    "filters": 7,
+    "kernel_size": 8,
+    "strides": 9,
+    "padding": 10,
+    "data_format": 11,
+    "dilation_rate": 12,
+    "activation": 13,
+    "recurrent_activation": 14,
+    "use_bias": 15,
+    "kernel_initializer": 16,
+    "recurrent_initializer": 17,
+    "bias_initializer": 18,
+    "unit_forget_bias": 19,
+    "kernel_regularizer": 20,
+    "recurrent_regularizer": 21,
+    "bias_regularizer": 22,
+    "kernel_constraint": 23,
+    "recurrent_constraint": 24,
+    "bias_constraint": 25,
+    "dropout": 26,
+    "recurrent_dropout": 27,
+    "seed": 28,
+    "return_sequences": 29,
+    "return_state": 30,
+    "go_backwards": 31,
+    "stateful": 32,
+    "unroll": 33,
+    "zero_output_for_mask": 34,
+}
+
+
+_PROPERTIES_18 = {
+    "name": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name,
+    "dtype": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype,
+    "trainable": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable,
+    "autocast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast,
+    "activity_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer,
+    "input_shape": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape,
+    "input_dim": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim,
+    "filters": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters,
+    "kernel_size": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size,
+    "strides": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_4,
+    "padding": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding,
+    "data_format": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format,
+    "output_padding": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_padding,
+    "dilation_rate": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_3,
+    "activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation,
+    "use_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias,
+    "kernel_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer,
+    "bias_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer,
+    "kernel_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer,
+    "bias_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer,
+    "kernel_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint,
+    "bias_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint,
+}
+
+
+_ORDER_18 = {
+    "name": 0,
+    "dtype": 1,
+    "trainable": 2,
+    "autocast": 3,
+    "activity_regularizer": 4,
+    "input_shape": 5,
+    "input_dim": 6,
+    "filters": 7,
+    "kernel_size": 8,
+    "strides": 9,
+    "padding": 10,
+    "data_format": 11,
+    "output_padding": 12,
+    "dilation_rate": 13,
+    "activation": 14,
+    "use_bias": 15,
+    "kernel_initializer": 16,
+    "bias_initializer": 17,
+    "kernel_regularizer": 18,
+    "bias_regularizer": 19,
+    "kernel_constraint": 20,
+    "bias_constraint": 21,
+}
+
+
+_PROPERTIES_19 = {
+    "name": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name,
+    "dtype": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype,
+    "trainable": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable,
+    "autocast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast,
+    "activity_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer,
+    "input_shape": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape,
+    "input_dim": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim,
+    "filters": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters,
+    "kernel_size": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size,
+    "strides": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_4,
+    "padding": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding,
+    "data_format": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format,
+    "dilation_rate": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_3,
+    "groups": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_groups,
+    "activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation,
+    "use_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias,
+    "kernel_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer,
+    "bias_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer,
+    "kernel_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer,
+    "bias_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer,
+    "kernel_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint,
+    "bias_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint,
+    "lora_rank": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_rank,
+    "lora_alpha": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_alpha,
+}
+
+
+_ORDER_19 = {
+    "name": 0,
+    "dtype": 1,
+    "trainable": 2,
+    "autocast": 3,
+    "activity_regularizer": 4,
+    "input_shape": 5,
+    "input_dim": 6,
+    "filters": 7,
+    "kernel_size": 8,
+    "strides": 9,
+    "padding": 10,
+    "data_format": 11,
+    "dilation_rate": 12,
+    "groups": 13,
+    "activation": 14,
+    "use_bias": 15,
+    "kernel_initializer": 16,
+    "bias_initializer": 17,
+    "kernel_regularizer": 18,
+    "bias_regularizer": 19,
+    "kernel_constraint": 20,
+    "bias_constraint": 21,
+    "lora_rank": 22,
+    "lora_alpha": 23,
+}
+
+
+_PROPERTIES_20 = {
+    "name": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name,
+    "dtype": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype,
+    "trainable": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable,
+    "autocast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast,
+    "activity_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer,
+    "input_shape": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape,
+    "input_dim": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim,
+    "filters": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters,
+    "kernel_size": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size,
+    "strides": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_3,
+    "padding": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding,
+    "output_padding": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_padding,
+    "data_format": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format,
+    "dilation_rate": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_2,
+    "activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation,
+    "use_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias,
+    "kernel_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer,
+    "bias_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer,
+    "kernel_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer,
+    "bias_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer,
+    "kernel_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint,
+    "bias_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint,
+}
+
+
+_ORDER_20 = {
+    "name": 0,
+    "dtype": 1,
+    "trainable": 2,
+    "autocast": 3,
+    "activity_regularizer": 4,
+    "input_shape": 5,
+    "input_dim": 6,
+    "filters": 7,
+    "kernel_size": 8,
+    "strides": 9,
+    "padding": 10,
+    "output_padding": 11,
+    "data_format": 12,
+    "dilation_rate": 13,
+    "activation": 14,
+    "use_bias": 15,
+    "kernel_initializer": 16,
+    "bias_initializer": 17,
+    "kernel_regularizer": 18,
+    "bias_regularizer": 19,
+    "kernel_constraint": 20,
+    "bias_constraint": 21,
+}
+
+
+_PROPERTIES_21 = {
+    "name": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name,
+    "dtype": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype,
+    "trainable": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable,
+    "autocast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast,
+    "activity_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer,
+    "input_shape": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape,
+    "input_dim": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim,
+    "filters": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters,
+    "kernel_size": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size,
+    "strides": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_3,
+    "padding": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding,
+    "data_format": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format,
+    "dilation_rate": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate_2,
+    "groups": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_groups,
+    "activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation,
+    "use_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias,
+    "kernel_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer,
+    "bias_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer,
+    "kernel_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer,
+    "bias_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer,
+    "kernel_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint,
+    "bias_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint,
+    "lora_rank": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_rank,
+    "lora_alpha": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_alpha,
+}
+
+
+_ORDER_21 = {
+    "name": 0,
+    "dtype": 1,
+    "trainable": 2,
+    "autocast": 3,
+    "activity_regularizer": 4,
+    "input_shape": 5,
+    "input_dim": 6,
+    "filters": 7,
+    "kernel_size": 8,
+    "strides": 9,
+    "padding": 10,
+    "data_format": 11,
+    "dilation_rate": 12,
+    "groups": 13,
+    "activation": 14,
+    "use_bias": 15,
+    "kernel_initializer": 16,
+    "bias_initializer": 17,
+    "kernel_regularizer": 18,
+    "bias_regularizer": 19,
+    "kernel_constraint": 20,
+    "bias_constraint": 21,
+    "lora_rank": 22,
+    "lora_alpha": 23,
+}
+
+
+_PROPERTIES_22 = {
+    "name": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name,
+    "dtype": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype,
+    "trainable": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable,
+    "autocast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast,
+    "activity_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer,
+    "input_shape": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape,
+    "input_dim": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim,
+    "filters": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters,
+    "kernel_size": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size,
+    "strides": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_2,
+    "padding": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding,
+    "output_padding": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_output_padding,
+    "data_format": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format,
+    "dilation_rate": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate,
+    "activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation,
+    "use_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias,
+    "kernel_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer,
+    "bias_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer,
+    "kernel_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer,
+    "bias_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer,
+    "kernel_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint,
+    "bias_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint,
+}
+
+
+_ORDER_22 = {
+    "name": 0,
+    "dtype": 1,
+    "trainable": 2,
+    "autocast": 3,
+    "activity_regularizer": 4,
+    "input_shape": 5,
+    "input_dim": 6,
+    "filters": 7,
+    "kernel_size": 8,
+    "strides": 9,
+    "padding": 10,
+    "output_padding": 11,
+    "data_format": 12,
+    "dilation_rate": 13,
+    "activation": 14,
+    "use_bias": 15,
+    "kernel_initializer": 16,
+    "bias_initializer": 17,
+    "kernel_regularizer": 18,
+    "bias_regularizer": 19,
+    "kernel_constraint": 20,
+    "bias_constraint": 21,
+}
+
+
+_PROPERTIES_23 = {
+    "name": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_name,
+    "dtype": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dtype,
+    "trainable": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_trainable,
+    "autocast": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_autocast,
+    "activity_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activity_regularizer,
+    "input_shape": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_shape,
+    "input_dim": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_input_dim,
+    "filters": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_filters,
+    "kernel_size": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_size,
+    "strides": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_strides_2,
+    "padding": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_padding,
+    "data_format": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_data_format,
+    "dilation_rate": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_dilation_rate,
+    "groups": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_groups,
+    "activation": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_activation,
+    "use_bias": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_use_bias,
+    "kernel_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_initializer,
+    "bias_initializer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_initializer,
+    "kernel_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_regularizer,
+    "bias_regularizer": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_regularizer,
+    "kernel_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_kernel_constraint,
+    "bias_constraint": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_bias_constraint,
+    "lora_rank": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_rank,
+    "lora_alpha": validate_https___github_com_netlint_netlint_schemas_netlint_model_schema_json__definitions_arg_lora_alpha,
+}
+
+
+_ORDER_23 = {
+    "name": 0,
+    "dtype": 1,
+    "trainable": 2,
+    "autocast": 3,
+    "activity_regularizer": 4,
+    "input_shape": 5,
+    "input_dim": 6,
+    "filters": 7,
+    "kernel_size": 8,
+    "strides": 9,
+    "padding": 10,
+    "data_format": 11,
+    "dilation_rate": 12,
+    "groups": 13,
+    "activation": 14,
+    "use_bias": 15,
+    "kernel_initializer": 16,
+    "bias_initializer": 17,
+    "kernel_regularizer": 18,
+    "bias_regularizer": 19,
+    "kernel_constraint": 20,
+    "bias_constraint": 21,
+    "lora_rank": 22,
+    "lora_alpha": 23,
+}
