@@ -134,3 +134,26 @@ def test_keras_json_holds_what_text_vectorization_from_config_reads(tmp_path):
     built = keras.models.model_from_json(result.stdout)
     ours = {row["name"]: row["output_shape"] for row in netlint_summary(model)["layers"]}
     assert {layer.name: list(layer.output.shape) for layer in built.layers} == ours
+
+
+FROZEN = """\
+input: {shape: [12, 4]}
+layers:
+  - Bidirectional: {layer: {GRU: {units: 3, return_sequences: true}}, trainable: false}  # netlint: disable=NL607
+  - LSTM: {units: 2, trainable: false}
+  - Dense: {units: 1}
+"""
+
+
+def test_the_layer_table_counts_frozen_weights_as_summary_does(tmp_path):
+    # Bidirectional(trainable=False) freezes nothing (its GRUs make the weights), an LSTM
+    # hands `trainable` to its cell: the script's table and netlint's summary agree
+    model = tmp_path / "frozen.yaml"
+    model.write_text(FROZEN, encoding="utf-8")
+    script = tmp_path / "train.py"
+    _export(model, script)
+    table, _ = _build(script, tmp_path)
+    assert compare_layers(table, netlint_summary(model)) == []
+    rows = {row["name"]: row for row in table["layers"]}
+    assert rows["bidirectional"]["non_trainable_params"] == 0
+    assert rows["lstm"]["trainable_params"] == 0

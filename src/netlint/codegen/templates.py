@@ -108,7 +108,11 @@ def write_layer_table(model, path):
     for layer in model.layers:
         shapes = [list(tensor.shape) for tensor in keras.tree.flatten(layer.output)]
         total = sum(int(np.prod(weight.shape)) for weight in layer.weights)
-        trainable = sum(int(np.prod(weight.shape)) for weight in layer.trainable_weights)
+        # by each weight's own flag, as model.summary() counts and fit trains: a layer's
+        # trainable_weights is empty when the layer says trainable=False, even where
+        # its weights are made by a layer inside it and still train (an RNN's cell)
+        trainable = sum(int(np.prod(weight.shape)) for weight in layer.weights
+                        if weight.trainable)
         layers.append({
             "name": layer.name,
             "class": layer.__class__.__name__,
