@@ -93,24 +93,43 @@ def one_step_origin(inferred: InferredModel, rnn: LayerResult) -> LayerResult | 
     return current
 
 
+# Layers of several inputs that hand a mask on: a merge keeps its inputs' masks combined
+# (keras/src/layers/merging/base_merge.py, concatenate.py), attention its query's
+# (multi_head_attention.py, grouped_query_attention.py compute_mask).
+MERGES_KEEPING_MASKS = frozenset({"Add", "Subtract", "Multiply", "Average", "Maximum",
+                                  "Minimum", "Concatenate"})
+QUERY_MASK_KEEPERS = frozenset({"MultiHeadAttention", "GroupQueryAttention"})
+
+
 def _keeps_mask(node: LayerResult) -> bool:
     if node.class_name in MASK_KEEPERS:
         return True
     if _bare_class(node) in RNN_CLASSES:
-        return bool(node.kwargs.get("return_sequences"))
+        spec = node.spec  # a Bidirectional's return_sequences is its layer's
+        kwargs = spec.wrapped.kwargs if node.class_name == "Bidirectional" and spec else \
+            node.kwargs
+        return bool(kwargs.get("return_sequences"))
     return False
 
 
 def mask_source(inferred: InferredModel, node: LayerResult) -> LayerResult | None:
     """The Masking layer or mask_zero Embedding whose mask reaches `node`'s input, through
-    layers that keep a mask; None when no mask reaches it (or a merge comes first)."""
-    current = producer(inferred, node)
-    while current is not None and not current.is_input:
+    layers that keep a mask, merges (any input's) and attention (its query's); None when
+    no mask reaches it. Walked with a stack, not recursion: chains run to 10,000 layers."""
+    stack, seen = [producer(inferred, node)], set()
+    while stack:
+        current = stack.pop()
+        if current is None or current.is_input or current.name in seen:
+            continue
+        seen.add(current.name)
         if makes_mask(current):
             return current
-        if not _keeps_mask(current):
-            return None
-        current = producer(inferred, current)
+        if _keeps_mask(current):
+            stack.append(producer(inferred, current))
+        elif current.class_name in MERGES_KEEPING_MASKS:  # the first input's first
+            stack.extend(inferred.nodes.get(name) for name in reversed(current.inbound))
+        elif current.class_name in QUERY_MASK_KEEPERS and current.inbound:
+            stack.append(inferred.nodes.get(current.inbound[0]))
     return None
 
 
