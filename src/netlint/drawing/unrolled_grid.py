@@ -248,7 +248,7 @@ class UnrolledGrid:
                 if "label" in attrs:
                     attrs["label"] = self.style.label(padded([attrs["label"][1:-1]],
                                                              self.gap_label))
-            if not any("label" in attrs for attrs in edges):
+            if not self.flip and not any("label" in attrs for attrs in edges):
                 # from (or to) an initial state: room for the arrow, not for a label
                 edges[0]["label"] = self.style.label(padded([" "], START_GAP))
         for attrs in edges:
