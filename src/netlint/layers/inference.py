@@ -28,6 +28,8 @@ class LayerResult:
     input_shapes: tuple = ()
     output_shapes: tuple | None = None  # None when it (or something before it) failed
     weights: tuple = ()
+    # the layer's own `trainable:` as written; what it freezes is in each weight's flag
+    # (an RNN of a cell says false and trains all the same: layers.freezing)
     trainable: bool = True
     bytes_per_param: int = 4
     error: ShapeError | None = None
