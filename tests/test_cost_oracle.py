@@ -170,7 +170,7 @@ MODELS["stacked-lstm"] = (_STACKED.replace("shape: [600, 8]", "shape: [5, 8]")
 OPTIMIZERS = ["sgd", {"SGD": {"momentum": 0.9}}, "adam", {"Adam": {"amsgrad": True}},
               "adamw", {"AdamW": {"amsgrad": True}}, "nadam", "adamax", "rmsprop",
               {"RMSprop": {"centered": True}}, {"RMSprop": {"momentum": 0.5}}, "adagrad",
-              "adadelta", "ftrl", "lion", "lamb", {"Adam": {"use_ema": True}}]
+              "adadelta", "ftrl", "lion", "lamb", {"Adam": {"use_ema": True}}, "adafactor"]
 BATCHES = (32, 64)
 # what one more sample costs XLA, over netlint's activation bytes per sample, must lie in
 # [1 / MEMORY_FACTOR, MEMORY_FACTOR]
@@ -192,7 +192,7 @@ def _optimizer(value):
     if not kwargs and name in ("adam", "sgd", "rmsprop", "adagrad", "adadelta", "ftrl"):
         return keras.optimizers.get(name)  # by the name `compile(optimizer=...)` takes
     name = {"adamw": "AdamW", "nadam": "Nadam", "adamax": "Adamax", "lion": "Lion",
-            "lamb": "Lamb"}.get(name, name)
+            "lamb": "Lamb", "adafactor": "Adafactor"}.get(name, name)
     return getattr(keras.optimizers, name)(**kwargs)
 
 
@@ -296,8 +296,7 @@ def test_weight_bytes_equal_keras(xla, name):
     assert cost.gradient_bytes == xla[name]["trainable_bytes"]
 
 
-@pytest.mark.parametrize("name", ["normalization", "transformer", "bidirectional",
-                                  "mixed-precision"])
+@pytest.mark.parametrize("name", list(MODELS))
 def test_optimizer_state_equals_keras(xla, name):
     for value, theirs in zip(OPTIMIZERS, xla[name]["optimizer_bytes"]):
         assert ours(name, optimizer=value).optimizer_bytes == theirs, value

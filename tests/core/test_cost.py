@@ -101,7 +101,7 @@ def test_mixed_precision_halves_activations_not_weights():
 
 @pytest.mark.parametrize("written, slots", [
     ("adam", 2), ({"Adam": {"amsgrad": True}}, 3), ("sgd", 0), ({"SGD": {"momentum": 0.5}}, 1),
-    ({"RMSprop": {"centered": True}}, 2), ("adafactor", None), (None, 1),
+    ({"RMSprop": {"centered": True}}, 2), ("adafactor", 1), ("muon", None), (None, 1),
 ])
 def test_optimizer_slots(written, slots):
     assert optimizer_state(written).slots == slots

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from netlint.plumbing.records import record
 
-# slots per trainable variable, before the arguments that add some (below)
+# slots per trainable variable, before the arguments that add some (below); Adafactor's
+# one is its velocity, beside its factored moments (FACTORED)
 _SLOTS = {"sgd": 0, "adam": 2, "adamw": 2, "nadam": 2, "adamax": 2, "rmsprop": 1,
-          "adagrad": 1, "adadelta": 2, "ftrl": 2, "lion": 1, "lamb": 2}
+          "adagrad": 1, "adadelta": 2, "ftrl": 2, "lion": 1, "lamb": 2, "adafactor": 1}
+# Adafactor also keeps, for a variable of two axes or more, its second moment factored
+# over the last two: a row and a column vector; for one of fewer, two int32 placeholders
+# (keras/src/optimizers/adafactor.py, build). Their bytes come from the weights' shapes.
+FACTORED = frozenset({"adafactor"})
 _SCALARS = 4 + 4  # iteration (int32) and learning_rate (float32)
 # Nadam keeps its running product of momentum coefficients, one float32 scalar
 _EXTRA_SCALARS = {"nadam": 4}
@@ -25,15 +30,18 @@ class OptimizerState:
     slots: int | None  # per trainable variable; None for one whose state is not modelled
     scalar_bytes: int  # the optimizer's own scalars
 
-    def state_bytes(self, trainable_bytes: int | None) -> int | None:
-        if self.slots is None or trainable_bytes is None:
+    def state_bytes(self, trainable_bytes: int | None,
+                    factored_bytes: int | None = 0) -> int | None:
+        """`factored_bytes`: Adafactor's factored moments of the trainable weights."""
+        factored = factored_bytes if self.name in FACTORED else 0
+        if self.slots is None or trainable_bytes is None or factored is None:
             return None
-        return self.slots * trainable_bytes + self.scalar_bytes
+        return self.slots * trainable_bytes + factored + self.scalar_bytes
 
 
 def _slots(name: str, kwargs: dict) -> int | None:
     slots = _SLOTS.get(name)
-    if slots is None:  # Adafactor factors its slots, Muon picks per variable: not modelled
+    if slots is None:  # Muon picks its update per variable: not modelled
         return None
     if name == "sgd" and _positive(kwargs.get("momentum", 0.0)):
         slots += 1

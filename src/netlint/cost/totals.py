@@ -8,6 +8,8 @@ for both the inputs and the weights of every product: twice the forward's).
 
 from __future__ import annotations
 
+import math
+
 from netlint.cost.activations import kept_elements
 from netlint.cost.macs import piece_macs
 from netlint.cost.optimizer import OptimizerState, optimizer_state
@@ -31,6 +33,8 @@ class LayerCost:
     activation_bytes: int | None  # kept for the backward pass, one sample
     weight_bytes: int | None  # its own variables (0 for a call of a shared layer)
     trainable_bytes: int | None  # the part that gets gradients and optimizer slots
+    # Adafactor's factored second moments of those (optimizer.FACTORED)
+    factored_bytes: int | None = 0
 
     @property
     def flops(self) -> int | None:
@@ -74,7 +78,7 @@ class ModelCost:
 
     @property
     def optimizer_bytes(self) -> int | None:
-        return self.optimizer.state_bytes(self.gradient_bytes)
+        return self.optimizer.state_bytes(self.gradient_bytes, self._sum("factored_bytes"))
 
     @property
     def activation_bytes(self) -> int | None:
@@ -116,8 +120,28 @@ def layer_cost(node: LayerResult, shared: LayerResult | None, policy: str) -> La
     width = compute_bytes(node.kwargs.get("dtype"), policy)
     weights = 0 if shared is not None else _variable_bytes(node, policy, False)
     trainable = 0 if shared is not None else _variable_bytes(node, policy, True)
+    factored = 0 if shared is not None else _factored_bytes(node, policy)
     return LayerCost(node.name, node.class_name, macs,
-                     None if kept is None else kept * width, weights, trainable)
+                     None if kept is None else kept * width, weights, trainable, factored)
+
+
+def _factored_bytes(node: LayerResult, policy: str) -> int | None:
+    """Adafactor's factored moments of the layer's trainable weights: for a weight of two
+    axes or more a row (all but the last axis) and a column (all but the one before),
+    in the weight's dtype; for one of fewer, two int32 placeholders."""
+    if node.params_unknown or node.output_shapes is None:
+        return None
+    size = variable_bytes(node.kwargs.get("dtype"), policy)
+    total = 0
+    for weight in node.weights:
+        if not weight.trainable:
+            continue
+        shape = tuple(weight.shape)
+        if len(shape) < 2:
+            total += 2 * 4
+        else:
+            total += (math.prod(shape[:-1]) + math.prod(shape[:-2] + shape[-1:])) * size
+    return total
 
 
 def _with_weights(node: LayerResult, shared: LayerResult) -> LayerResult:
