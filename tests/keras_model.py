@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import warnings
 from dataclasses import dataclass
 
@@ -81,10 +80,6 @@ class KerasGraph:
 
     def frozen(self) -> int:
         return sum(keras_counts(layer)[1] for layer in self.objects.values())
-
-
-def _size(weights) -> int:
-    return sum(math.prod(w.shape) for w in weights)
 
 
 def build_keras_graph(model: ModelSpec) -> KerasGraph:

@@ -27,10 +27,6 @@ class LayerAnswer:
     non_trainable: int
 
 
-def _count(weights) -> int:
-    return sum(int(w.numpy().size) if hasattr(w, "numpy") else int(w.size) for w in weights)
-
-
 def keras_counts(layer) -> tuple[int, int]:
     """(trainable, non-trainable) parameters of a built layer as model.summary() counts
     them and fit trains them: by each variable's own flag. A layer's trainable_weights
@@ -127,10 +123,6 @@ def _call(layer, class_name, inputs):
 
 def _shapes(out):
     return tuple(tuple(o.shape) for o in (out if isinstance(out, (list, tuple)) else [out]))
-
-
-def _size(weights):
-    return sum(int(np.prod(w.shape)) for w in weights)
 
 
 def keras_build(class_name, kwargs, input_shapes, batch_size=None):

@@ -46,10 +46,6 @@ def keras_cell_arg(cell):
     return [keras_cell(c) for c in cell] if isinstance(cell, list) else keras_cell(cell)
 
 
-def _count(weights) -> int:
-    return sum(int(np.prod(w.shape)) for w in weights)
-
-
 def keras_layer(item: dict, shape: tuple, batch: int | None):
     """Keras's answer for a layer item `{RNN: {cell: ...}}` (or a wrapper around one)."""
     keras.backend.clear_session(free_memory=False)
