@@ -217,17 +217,15 @@ class UnrolledGrid:
                     for head in heads[column.key]:
                         self.edge(tail, head, **(INVISIBLE if column.ellipsis else {}))
 
-    def order(self, graph: graphviz.Digraph, nodes: list, cells: int = 0) -> None:
-        """Invisible flat edges: dot keeps flat edges left to right, so time does too.
-
-        The last `cells` gaps are between cells: they hold an empty label as wide as a
-        state label, as the gaps of a recurrent row do."""
-        gaps = len(nodes) - 1
-        for index, (left, right) in enumerate(zip(nodes, nodes[1:])):
-            attrs = dict(INVISIBLE)
-            if self.gap_label and index >= gaps - cells:
-                attrs["label"] = self.style.label(padded([" "], self.gap_label))
-            self.flat_edge(graph, left, right, **attrs)
+    def order(self, graph: graphviz.Digraph, label: str, cells: list) -> None:
+        """Invisible flat edges, the row's label then its cells: dot keeps flat edges left
+        to right, so time does too. The gaps between cells hold an empty label as wide as
+        a state label, as the gaps of a recurrent row do."""
+        self.flat_edge(graph, label, cells[0], **INVISIBLE)
+        spaced = {"label": self.style.label(padded([" "], self.gap_label))} \
+            if self.gap_label else {}
+        for left, right in zip(cells, cells[1:]):
+            self.flat_edge(graph, left, right, **INVISIBLE, **spaced)
 
     def flat_edges(self, graph: graphviz.Digraph, left: str, right: str, edges: list) -> None:
         """Parallel edges between neighbours (h and c; forward and backward).

@@ -104,7 +104,7 @@ def draw_recurrent(u: UnrolledGrid, row: Row) -> None:
             _initial_state(u, line, init, states, bool(kwargs.get("stateful")))
             chain = [(c, cells[c.key]) for c in columns]
             chain = chain + [(None, init)] if backward else [(None, init)] + chain
-            u.order(line, [label, chain[0][1]])
+            u.order(line, label, [chain[0][1]])
             _link_states(u, line, chain, states, backward)
     u.feed_steps(row.name, row.group, {k: (v,) for k, v in cells.items()})
     u.stack(row.group, cells)
@@ -157,7 +157,7 @@ def draw_bidirectional(u: UnrolledGrid, row: Row) -> None:
             _initial_state(u, line, last, back_states,
                            bool(labels.merged_kwargs(back).get("stateful")), "′")
             chain = [(None, first)] + [(c, cells[c.key]) for c in columns] + [(None, last)]
-            u.order(line, [label, first])
+            u.order(line, label, [first])
             _link_lanes(u, line, chain, states, back_states)
         merge = _merge_cells(u, frame, row, node.kwargs.get("merge_mode", "concat"))
     u.feed_steps(row.name, row.group, {k: (v,) for k, v in cells.items()})
@@ -221,5 +221,5 @@ def _merge_cells(u: UnrolledGrid, frame: graphviz.Digraph, row: Row, mode: objec
                        style="filled", fillcolor=style.theme.copy_fill, **place)
 
         cells = u.cells(line, row, cell, [columns[-1]] if row.last_only else columns, "m")
-        u.order(line, [label] + list(cells.values()), cells=len(cells) - 1)
+        u.order(line, label, list(cells.values()))
     return cells

@@ -57,7 +57,7 @@ class Unroller(UnrolledGrid):
                 line.attr(rank="same")
                 header = self.row_header(line, row.name, lines)
                 cells = self.cells(line, row, cell)
-                self.order(line, [header] + list(cells.values()), cells=len(cells) - 1)
+                self.order(line, header, list(cells.values()))
         return cells
 
     def draw_source(self, row: Row) -> None:
