@@ -29,18 +29,18 @@ _INNER_ARGUMENT = {"Bidirectional": "layer", "TimeDistributed": "layer",
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    top_level = {id(spec) for spec in ctx.model.layers}
-    for spec in file_specs(ctx):
+    for spec in file_specs(ctx):  # nearly every file stops at the first test
         if spec.shares or not written_frozen(spec.kwargs) or \
                 freezes_its_weights(spec.class_name, spec.kwargs):
             continue
         # a layer inside a wrapper has no node of its own: its weights are the wrapper's
-        node = ctx.inferred.nodes.get(spec.name) if id(spec) in top_level else None
+        top_level = any(spec is layer for layer in ctx.model.layers)
+        node = ctx.inferred.nodes.get(spec.name) if top_level else None
         if node is not None and not node.params and not node.params_unknown:
             continue  # nothing to freeze (a wrapper around a Dropout, say)
         yield ctx.report(_message(spec, node), spec.kwarg_positions.get("trainable") or
                          spec.position, fix=_fix(spec), layer=spec.name,
-                         autofix=_autofix(ctx, spec) if id(spec) in top_level else None)
+                         autofix=_autofix(ctx, spec) if top_level else None)
 
 
 def _message(spec: LayerSpec, node: object) -> str:
